@@ -1,0 +1,47 @@
+"""Application factory: configuration, extensions, database, events, blueprints. Wiring only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import db
+from .config import ROOT, config_class, load_config
+from .extensions import babel, csrf, limiter, login_manager, socketio
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(config_class(), config, app.instance_path))
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from . import auth, i18n, realtime, security, web
+    from .cli import register_cli
+    from .views import register_blueprints
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+    )
+    auth.init_app(app)
+    security.init_app(app)
+    web.init_app(app)
+    i18n.init_app(app)
+    realtime.register_handlers(socketio)
+    register_blueprints(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,147 @@
+"""The one place that decides who may see and do what.
+
+Pages, feeds, notifications, sockets, catch-up and the API all call these functions. Missing
+and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import joinedload
+
+from . import db
+from .errors import Forbidden, NotFound
+from .models import Comment, Event, Group, Membership, Post, Role, User, Visibility
+
+
+def memberships(user: User) -> dict[int, Role]:
+    """The user's groups and roles, cached on the session for this unit of work."""
+    cache = db.session.info.setdefault("intranet.memberships", {})
+    if user.id not in cache:
+        rows = db.session.execute(
+            select(Membership.group_id, Membership.role).where(Membership.user_id == user.id)
+        )
+        cache[user.id] = {gid: role for gid, role in rows}
+    return cache[user.id]
+
+
+def forget_memberships() -> None:
+    """Actions that change memberships call this so later checks in the same unit see it."""
+    db.session.info.pop("intranet.memberships", None)
+
+
+def role_in(user: User, group_id: int) -> Role | None:
+    return memberships(user).get(group_id)
+
+
+def is_member(user: User, group: Group) -> bool:
+    return group.id in memberships(user)
+
+
+def is_lead(user: User, group: Group) -> bool:
+    return role_in(user, group.id) == Role.LEAD
+
+
+def can_see_group(user: User, group: Group) -> bool:
+    """Secret groups do not exist for non-members."""
+    return group.visibility != Visibility.SECRET or is_member(user, group)
+
+
+def can_read_group(user: User, group: Group | None) -> bool:
+    """Content of the company feed and public groups is for everyone; the rest for members."""
+    return group is None or group.visibility == Visibility.PUBLIC or is_member(user, group)
+
+
+def can_post_in(user: User, group: Group | None) -> bool:
+    return group is None or is_member(user, group)
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Leads run their group; admins may too (member management, moderation)."""
+    return user.is_admin or is_lead(user, group)
+
+
+def can_edit_post(user: User, post: Post) -> bool:
+    return post.author_id == user.id
+
+
+def can_moderate(user: User, group: Group | None) -> bool:
+    """Remove others' posts and comments, pin: group leads and admins; company feed: admins."""
+    return user.is_admin or (group is not None and is_lead(user, group))
+
+
+def access_group(user: User, group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or not can_see_group(user, group):
+        raise NotFound("This group does not exist or is not visible to you.")
+    return group
+
+
+def access_group_content(user: User, group_id: int) -> Group:
+    group = access_group(user, group_id)
+    if not can_read_group(user, group):
+        raise Forbidden("This group is private: join it to read its posts.")
+    return group
+
+
+def access_post(user: User, post_id: int) -> Post:
+    post = db.session.get(Post, post_id, options=[joinedload(Post.group), joinedload(Post.author)])
+    if post is None or not can_read_group(user, post.group):
+        raise NotFound("This post does not exist or is not visible to you.")
+    return post
+
+
+def access_comment(user: User, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("This comment does not exist or is not visible to you.")
+    access_post(user, comment.post_id)
+    return comment
+
+
+def access_user(viewer: User, user_id: int) -> User:
+    """Every active colleague's profile is visible to every employee."""
+    user = db.session.get(User, user_id)
+    if user is None or not (user.is_active_account or viewer.is_admin):
+        raise NotFound("This person does not exist.")
+    return user
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise NotFound("This page does not exist.")
+
+
+def readable_group_ids_clause(user: User) -> ColumnElement[bool]:
+    """SQL condition on ``Group``: groups whose content the user may read."""
+    mine = list(memberships(user))
+    return or_(Group.visibility == Visibility.PUBLIC, Group.id.in_(mine) if mine else false())
+
+
+def visible_groups_clause(user: User) -> ColumnElement[bool]:
+    mine = list(memberships(user))
+    return or_(Group.visibility != Visibility.SECRET, Group.id.in_(mine) if mine else false())
+
+
+def feed_posts_clause(user: User) -> ColumnElement[bool]:
+    """The home feed: the company feed plus the groups I belong to."""
+    mine = list(memberships(user))
+    return or_(Post.group_id.is_(None), Post.group_id.in_(mine) if mine else false())
+
+
+def readable_posts_clause(user: User) -> ColumnElement[bool]:
+    """Posts the user may open (used by topic pages, profiles and later by search hydration)."""
+    readable = select(Group.id).where(readable_group_ids_clause(user))
+    return or_(Post.group_id.is_(None), Post.group_id.in_(readable))
+
+
+def visible_events_clause(user: User) -> ColumnElement[bool]:
+    """Catch-up: my personal events, my groups' events, and company-wide events."""
+    mine = list(memberships(user))
+    company = Event.user_id.is_(None) & Event.group_id.is_(None)
+    return or_(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(), company)
+
+
+def may_read_post(user: User, post: Post) -> bool:
+    """For fan-out (mentions, announcements): would this person be allowed to open the post?"""
+    return user.is_active_account and can_read_group(user, post.group)

@@ -1,0 +1,40 @@
+"""Helpers every action uses: validation of text, audit rows, search outbox rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from ..errors import Invalid
+from ..models import AuditLog, SearchOutbox, User
+
+
+def clean_text(value: Any, *, field: str, max_len: int, required: bool = True) -> str:
+    """Strip; refuse non-strings, empty (when required) and oversized values with clear words."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(_("%(field)s must be text.", field=field), field=field)
+    value = value.strip()
+    if required and not value:
+        raise Invalid(_("%(field)s cannot be empty.", field=field), field=field)
+    if len(value) > max_len:
+        raise Invalid(
+            _("%(field)s is too long (%(n)d characters, at most %(max)d).",
+              field=field, n=len(value), max=max_len),
+            field=field,
+        )
+    return value
+
+
+def audit(session: Session, actor: User | None, action: str, target_type: str,
+          target_id: int | None, **data: Any) -> None:
+    session.add(AuditLog(actor_id=actor.id if actor else None, action=action,
+                         target_type=target_type, target_id=target_id, data=data))
+
+
+def enqueue_index(session: Session, kind: str, object_id: int, op: str = "upsert") -> None:
+    """Index work lands in the same transaction as the change: nothing is lost on a crash."""
+    session.add(SearchOutbox(kind=kind, object_id=object_id, op=op))

@@ -1,0 +1,57 @@
+"""Notifications: one row per recipient, published live to that recipient only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..events import publish
+from ..models import Notification, NotificationKind, User, utcnow
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def notify(
+    session: Session,
+    recipients: Iterable[int],
+    kind: NotificationKind,
+    *,
+    actor: User | None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    group_id: int | None = None,
+) -> list[Notification]:
+    """Notify each recipient once (never the actor). Callers pass only people allowed to read."""
+    actor_id = actor.id if actor else None
+    rows = [
+        Notification(user_id=uid, kind=kind, actor_id=actor_id, post_id=post_id,
+                     comment_id=comment_id, group_id=group_id)
+        for uid in dict.fromkeys(recipients) if uid != actor_id
+    ]
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        publish(session, "notification",
+                {"op": "add", "id": row.id, "kind": kind.value,
+                 "unread": unread_count(session, row.user_id)},
+                user_id=row.user_id)
+    return rows
+
+
+def do_mark_read(session: Session, user: User, ids: list[int] | None = None) -> int:
+    """Mark some (or all) of my notifications read; returns how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user.id,
+                                      Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    changed = session.execute(stmt.values(read_at=utcnow())).rowcount
+    if changed:
+        publish(session, "notification", {"op": "read", "unread": unread_count(session, user.id)},
+                user_id=user.id)
+    return changed

@@ -1,0 +1,177 @@
+"""Posts: write, edit, delete, pin, announce and acknowledge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import access
+from ..errors import Conflict, Forbidden, Invalid
+from ..events import publish
+from ..models import (
+    Acknowledgement, Comment, Group, Membership, Mention, NotificationKind, Post, Topic, User, Visibility,
+    utcnow,
+)
+from ..sanitize import Rendered, render, scan
+from .common import audit, clean_text, enqueue_index
+from .notifications import notify
+
+
+def audience(post: Post) -> dict[str, int | None]:
+    """Who receives a post's events: its group's members, or the whole company."""
+    return {"group_id": post.group_id}
+
+
+def render_body(session: Session, text: str) -> tuple[Rendered, dict[str, User], dict[str, Group]]:
+    """Render Markdown, linking @handles that name a person or a group and every #topic."""
+    handles = scan(text).mentions
+    users = {u.username: u for u in session.scalars(
+        select(User).where(User.username.in_(handles), User.is_active_account))} if handles else {}
+    groups = {g.slug: g for g in session.scalars(
+        select(Group).where(Group.slug.in_(handles - users.keys())))} if handles else {}
+
+    def resolve(handle: str) -> tuple[str, str] | None:
+        if handle in users:
+            return f"/people/{users[handle].id}", "mention"
+        if handle in groups and groups[handle].visibility != Visibility.SECRET:
+            return f"/groups/{groups[handle].id}", "mention mention-group"
+        return None
+
+    rendered = render(text, resolve, lambda t: f"/topics/{quote(t)}")
+    return rendered, users, groups
+
+
+def readers_among(session: Session, post: Post, user_ids: Iterable[int]) -> list[int]:
+    """The subset of ``user_ids`` who may open ``post``: the leak-proof filter for fan-out."""
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
+        return []
+    stmt = select(User.id).where(User.id.in_(ids), User.is_active_account)
+    if post.group is not None and post.group.visibility != Visibility.PUBLIC:
+        stmt = stmt.join(Membership, (Membership.user_id == User.id)
+                         & (Membership.group_id == post.group_id))
+    allowed = set(session.scalars(stmt))
+    return [i for i in ids if i in allowed]
+
+
+def _mentioned_ids(session: Session, author: User, users: dict[str, User],
+                   groups: dict[str, Group]) -> list[int]:
+    """People named directly, plus members of mentioned groups the author may post to."""
+    ids = [u.id for u in users.values()]
+    for group in groups.values():
+        if access.can_post_in(author, group):
+            ids += session.scalars(select(Membership.user_id).where(Membership.group_id == group.id))
+    return ids
+
+
+def _record_mentions(session: Session, post: Post, users: dict[str, User],
+                     groups: dict[str, Group], comment_id: int | None = None) -> None:
+    session.add_all([Mention(post_id=post.id, comment_id=comment_id, user_id=u.id) for u in users.values()])
+    session.add_all([Mention(post_id=post.id, comment_id=comment_id, group_id=g.id) for g in groups.values()])
+
+
+def _topics(session: Session, names: set[str]) -> list[Topic]:
+    names = {n[:60] for n in names}
+    existing = {t.name: t for t in session.scalars(select(Topic).where(Topic.name.in_(names)))}
+    return [existing.get(n) or Topic(name=n) for n in sorted(names)]
+
+
+def _body(text: object) -> str:
+    return clean_text(text, field=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
+
+
+def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
+                   announcement: bool = False) -> Post:
+    """Publish a post; notify mentions (only people who may read it) and announcement readers."""
+    if not access.can_post_in(author, group):
+        raise Forbidden(_("Join this group to post in it."))
+    if announcement and not access.can_moderate(author, group):
+        raise Forbidden(_("Only the group's leads can post announcements."))
+    text = _body(body)
+    rendered, users, groups = render_body(session, text)
+    post = Post(author_id=author.id, group_id=group.id if group else None, body=text,
+                html=rendered.html, is_announcement=announcement, topics=_topics(session, rendered.topics))
+    post.group = group
+    session.add(post)
+    session.flush()
+    _record_mentions(session, post, users, groups)
+    mentioned = readers_among(session, post, _mentioned_ids(session, author, users, groups))
+    notify(session, mentioned, NotificationKind.MENTION, actor=author, post_id=post.id,
+           group_id=post.group_id)
+    if announcement:
+        _notify_announcement(session, author, post, exclude=set(mentioned))
+    publish(session, "post", {"op": "add", "id": post.id, "group_id": post.group_id}, **audience(post))
+    enqueue_index(session, "post", post.id)
+    return post
+
+
+def _notify_announcement(session: Session, author: User, post: Post, exclude: set[int]) -> None:
+    if post.group_id is None:
+        ids = session.scalars(select(User.id).where(User.is_active_account))
+    else:
+        ids = session.scalars(select(Membership.user_id).where(Membership.group_id == post.group_id))
+    notify(session, [i for i in ids if i not in exclude], NotificationKind.ANNOUNCEMENT,
+           actor=author, post_id=post.id, group_id=post.group_id)
+
+
+def do_edit_post(session: Session, user: User, post: Post, body: object) -> None:
+    """The author rewrites a post; only newly mentioned people are notified."""
+    if not access.can_edit_post(user, post):
+        raise Forbidden(_("Only the author can edit this post."))
+    text = _body(body)
+    before = set(session.scalars(select(Mention.user_id).where(
+        Mention.post_id == post.id, Mention.comment_id.is_(None), Mention.user_id.is_not(None))))
+    rendered, users, groups = render_body(session, text)
+    post.body, post.html, post.edited_at = text, rendered.html, utcnow()
+    post.topics = _topics(session, rendered.topics)
+    fresh = {h: u for h, u in users.items() if u.id not in before}
+    _record_mentions(session, post, fresh, {})
+    notify(session, readers_among(session, post, [u.id for u in fresh.values()]),
+           NotificationKind.MENTION, actor=user, post_id=post.id, group_id=post.group_id)
+    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post))
+    enqueue_index(session, "post", post.id)
+
+
+def do_delete_post(session: Session, user: User, post: Post) -> None:
+    """The author, a lead of the group or an admin removes a post (moderation is audited)."""
+    moderating = not access.can_edit_post(user, post)
+    if moderating and not access.can_moderate(user, post.group):
+        raise Forbidden(_("Only the author or a lead of the group can remove this post."))
+    if moderating:
+        audit(session, user, "post.remove", "post", post.id, author_id=post.author_id,
+              group_id=post.group_id)
+    for cid in session.scalars(select(Comment.id).where(Comment.post_id == post.id)):
+        enqueue_index(session, "comment", cid, op="delete")
+    enqueue_index(session, "post", post.id, op="delete")
+    publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id}, **audience(post))
+    session.delete(post)
+
+
+def do_pin_post(session: Session, user: User, post: Post, pinned: bool) -> None:
+    if not access.can_moderate(user, post.group):
+        raise Forbidden(_("Only the group's leads can pin posts."))
+    post.pinned_at = utcnow() if pinned else None
+    audit(session, user, "post.pin" if pinned else "post.unpin", "post", post.id)
+    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post))
+
+
+def do_acknowledge(session: Session, user: User, post: Post) -> int:
+    """A reader confirms an announcement; the author (a lead) sees the count grow live."""
+    if not post.is_announcement:
+        raise Invalid(_("Only announcements ask for an acknowledgement."))
+    if session.get(Acknowledgement, (post.id, user.id)):
+        raise Conflict(_("You already acknowledged this announcement."))
+    session.add(Acknowledgement(post_id=post.id, user_id=user.id))
+    session.flush()
+    count = ack_count(session, post.id)
+    publish(session, "post", {"op": "ack", "id": post.id, "acks": count}, user_id=post.author_id)
+    return count
+
+
+def ack_count(session: Session, post_id: int) -> int:
+    return session.scalar(select(func.count()).where(Acknowledgement.post_id == post_id)) or 0

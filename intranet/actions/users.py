@@ -1,0 +1,201 @@
+"""Accounts, profiles, avatars, API tokens and departments."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..access import forget_memberships
+from ..auth import hash_password, new_token
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..events import after_commit, end_user_sockets
+from ..models import (
+    ApiToken, Department, Group, GroupKind, Membership, Role, Skill, User, Visibility, utcnow,
+)
+from .common import audit, clean_text, enqueue_index
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+AVATAR_SIZE = 256
+
+
+def _check_email(session: Session, email: str) -> str:
+    email = clean_text(email, field=_("E-mail"), max_len=254).lower()
+    if not EMAIL_RE.match(email):
+        raise Invalid(_("This is not a valid e-mail address."), field="email")
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise Conflict(_("An account with this e-mail already exists."), field="email")
+    return email
+
+
+def check_password_strength(password: object) -> str:
+    if not isinstance(password, str) or len(password) < 8:
+        raise Invalid(_("The password needs at least 8 characters."), field="password")
+    if len(password) > 200:
+        raise Invalid(_("The password is too long."), field="password")
+    return password
+
+
+def _unique_username(session: Session, email: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", ".", email.split("@")[0].lower()).strip(".")[:30] or "user"
+    candidate, n = base, 1
+    while session.scalar(select(User.id).where(User.username == candidate)):
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def do_create_user(session: Session, email: str, name: str, password: str, *,
+                   department: Department | None = None, is_admin: bool = False,
+                   job_title: str = "", acting_user: User | None = None) -> User:
+    """Create an account and put it in its department's group."""
+    email = _check_email(session, email)
+    user = User(
+        email=email, username=_unique_username(session, email),
+        name=clean_text(name, field=_("Name"), max_len=120),
+        password_hash=hash_password(check_password_strength(password)),
+        job_title=clean_text(job_title, field=_("Job title"), max_len=120, required=False),
+        is_admin=is_admin,
+    )
+    session.add(user)
+    session.flush()
+    if department is not None:
+        _join_department(session, user, department)
+    audit(session, acting_user or user, "user.create", "user", user.id, email=email)
+    enqueue_index(session, "person", user.id)
+    return user
+
+
+def check_self_registration(email: object) -> None:
+    domains = current_app.config["SELF_REGISTRATION_DOMAINS"]
+    domain = str(email or "").rsplit("@", 1)[-1].lower()
+    if not domains or domain not in {d.lower() for d in domains}:
+        raise Forbidden(_("Self-registration is not open for this e-mail domain. Ask an administrator."))
+
+
+def _join_department(session: Session, user: User, department: Department) -> None:
+    user.department_id = department.id
+    if department.group_id and not session.get(Membership, (department.group_id, user.id)):
+        session.add(Membership(group_id=department.group_id, user_id=user.id, role=Role.MEMBER))
+    forget_memberships()
+
+
+def do_set_department(session: Session, user: User, department: Department | None, *,
+                      acting_user: User) -> None:
+    """Move someone between departments; their department group membership follows."""
+    if user.department_id and user.department and user.department.group_id:
+        old = session.get(Membership, (user.department.group_id, user.id))
+        if old is not None and old.role == Role.MEMBER:
+            session.delete(old)
+    user.department_id = None
+    if department is not None:
+        _join_department(session, user, department)
+    forget_memberships()
+    audit(session, acting_user, "user.department", "user", user.id,
+          department_id=department.id if department else None)
+    enqueue_index(session, "person", user.id)
+
+
+def do_update_profile(session: Session, user: User, *, name: str, job_title: str, bio: str,
+                      skills: list[str] | str, locale: str | None) -> None:
+    user.name = clean_text(name, field=_("Name"), max_len=120)
+    user.job_title = clean_text(job_title, field=_("Job title"), max_len=120, required=False)
+    user.bio = clean_text(bio, field=_("Bio"), max_len=2000, required=False)
+    if locale not in (None, "", *current_app.config["LANGUAGES"]):
+        raise Invalid(_("Unknown language."), field="locale")
+    user.locale = locale or None
+    user.skills = _skills(session, skills)
+    enqueue_index(session, "person", user.id)
+
+
+def _skills(session: Session, raw: list[str] | str) -> list[Skill]:
+    names = raw.split(",") if isinstance(raw, str) else list(raw)
+    clean = list(dict.fromkeys(n.strip().lower()[:60] for n in names if n and n.strip()))
+    if len(clean) > 30:
+        raise Invalid(_("At most 30 skills."), field="skills")
+    existing = {s.name: s for s in session.scalars(select(Skill).where(Skill.name.in_(clean)))}
+    return [existing.get(n) or Skill(name=n) for n in clean]
+
+
+def do_set_avatar(session: Session, user: User, data: bytes) -> None:
+    """Check size and type, re-encode as a 256 px PNG (drops metadata and polyglots)."""
+    if len(data) > current_app.config["MAX_AVATAR_BYTES"]:
+        raise Invalid(_("The picture is too large (at most 2 MB)."), field="avatar")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in AVATAR_FORMATS:
+            raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise Invalid(_("This file is not a picture we can read."), field="avatar") from exc
+    image = image.convert("RGBA")
+    image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{user.id}-{secrets.token_hex(6)}.png"
+    image.save(folder / name, "PNG")
+    old = user.avatar_file
+    user.avatar_file = name
+    if old:
+        after_commit(session, lambda: (folder / old).unlink(missing_ok=True))
+
+
+def do_deactivate_user(session: Session, user: User, *, acting_user: User) -> None:
+    """Sessions stop at the next request, sockets at once (after commit)."""
+    if user.id == acting_user.id:
+        raise Conflict(_("You cannot deactivate your own account."))
+    user.is_active_account = False
+    audit(session, acting_user, "user.deactivate", "user", user.id)
+    enqueue_index(session, "person", user.id, op="delete")
+    after_commit(session, lambda uid=user.id: end_user_sockets(uid))
+
+
+def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> None:
+    user.is_active_account = True
+    audit(session, acting_user, "user.reactivate", "user", user.id)
+    enqueue_index(session, "person", user.id)
+
+
+def do_create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    clear, hashed = new_token()
+    token = ApiToken(user_id=user.id, name=clean_text(name or "API", field=_("Name"), max_len=80),
+                     token_hash=hashed)
+    session.add(token)
+    session.flush()
+    return token, clear
+
+
+def do_revoke_token(session: Session, user: User, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound(_("This token does not exist."))
+    token.revoked_at = utcnow()
+
+
+def do_create_department(session: Session, name: str, *, acting_user: User | None) -> Department:
+    """A department comes with its department group (public, led by the department's leads)."""
+    from .groups import unique_slug
+
+    name = clean_text(name, field=_("Name"), max_len=120)
+    if session.scalar(select(Department.id).where(Department.name == name)):
+        raise Conflict(_("This department already exists."), field="name")
+    department = Department(name=name)
+    session.add(department)
+    session.flush()
+    group = Group(name=name, slug=unique_slug(session, name), visibility=Visibility.PUBLIC,
+                  kind=GroupKind.DEPARTMENT, department_id=department.id,
+                  description=_("Department group of %(name)s", name=name))
+    session.add(group)
+    session.flush()
+    department.group_id = group.id
+    audit(session, acting_user, "department.create", "department", department.id, name=name)
+    enqueue_index(session, "group", group.id)
+    return department

@@ -1,0 +1,89 @@
+"""Who is asking: session cookie (Flask-Login) or ``Authorization: Bearer`` API token."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, Response, g, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import db
+from .extensions import login_manager
+from .models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "itk_"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and the hash we store; the clear token is shown to its owner once."""
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return clear, token_hash(clear)
+
+
+def token_hash(clear: str) -> str:
+    return hashlib.sha256(clear.encode()).hexdigest()
+
+
+def user_for_token(clear: str) -> User | None:
+    """The active owner of a non-revoked token; touches ``last_used_at`` at most hourly."""
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(clear), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active_account:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        with db.transaction():
+            token.last_used_at = now
+    return token.user
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() or None if header.startswith("Bearer ") else None
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    """Deactivated accounts get no user: their sessions end on their next request."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active_account else None
+
+
+def _authenticate_bearer() -> None:
+    """A Bearer request is judged by its token alone, never by a cookie it also carries."""
+    g.token_auth = False
+    clear = bearer_token()
+    if clear is None:
+        return
+    g.token_auth = True
+    user = user_for_token(clear)
+    g._login_user = user if user is not None else login_manager.anonymous_user()  # Flask-Login's slot
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response:
+    """API clients get a JSON 401; people get the login page, then come back."""
+    from .web import error_response, wants_json
+
+    if wants_json():
+        return error_response(401, "unauthorized", _("Log in or send a valid API token."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    app.before_request(_authenticate_bearer)

@@ -1,0 +1,61 @@
+"""``flask --app wsgi ...`` commands: init-db, create-user, demo, db-revision."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from . import db
+from .errors import DomainError
+from .models import Department
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database to the newest schema."""
+        from .migrate import upgrade
+
+        upgrade()
+        click.echo("Database is at the newest schema.")
+
+    @app.cli.command("db-revision")
+    @click.argument("message")
+    def db_revision(message: str) -> None:
+        """(Developers) Autogenerate a migration from the models."""
+        from .migrate import revision
+
+        revision(message)
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--name", required=True)
+    @click.option("--password", required=True)
+    @click.option("--admin", is_flag=True, help="Make the account an administrator.")
+    @click.option("--department", help="Department name (created if missing).")
+    @click.option("--job-title", default="")
+    def create_user(email: str, name: str, password: str, admin: bool, department: str | None,
+                    job_title: str) -> None:
+        """Create an account."""
+        from .actions.users import do_create_department, do_create_user
+
+        try:
+            with db.transaction() as s:
+                dept = None
+                if department:
+                    dept = s.scalar(select(Department).where(Department.name == department))
+                    dept = dept or do_create_department(s, department, acting_user=None)
+                user = do_create_user(s, email, name, password, department=dept, is_admin=admin,
+                                      job_title=job_title)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(f"Created {user.email} (id {user.id}, @{user.username}).")
+
+    @app.cli.command("demo")
+    @click.option("--seed", default=7, help="Random seed, for a reproducible organisation.")
+    def demo(seed: int) -> None:
+        """Load the demo organisation (idempotent: does nothing if it is already there)."""
+        from .demo import load_demo
+
+        click.echo(load_demo(seed=seed))

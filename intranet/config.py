@@ -1,0 +1,88 @@
+"""Configuration: classes, then ``instance/config.py``, then ``INTRANET_*`` environment variables.
+
+Nothing here is read at import time by the rest of the app: ``create_app`` resolves the final
+mapping once, so tests and production can differ only by what they pass in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Embedded default: one process, SQLite in ``instance/``, Whoosh index on disk."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'intranet.db'}"
+    SEARCH_INDEX_DIR = str(ROOT / "search_index")
+    UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    SOCKETIO_MESSAGE_QUEUE: str | None = None
+    SOCKETIO_ASYNC_MODE = "threading"
+    SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "fr")
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_POST_LENGTH = 20_000
+    MAX_COMMENT_LENGTH = 5_000
+    MAX_AVATAR_BYTES = 2 * 1024 * 1024
+    FEED_PAGE_SIZE = 20
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
+    WTF_CSRF_TIME_LIMIT = None
+    DEV_SECRET_KEY = "dev-only-not-secret"  # used only when no SECRET_KEY and not production
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    DEV_SECRET_KEY = None  # refuse to start without a real secret
+
+
+def _coerce(value: str, current: Any) -> Any:
+    """Turn an environment string into the type of the default it overrides."""
+    if isinstance(current, bool):
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, tuple):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def load_config(base: type[Config], overrides: dict[str, Any] | None, instance_path: str) -> dict:
+    """Merge class defaults, instance/config.py, INTRANET_* env vars and explicit overrides."""
+    values = {k: getattr(base, k) for k in dir(base) if k.isupper()}
+    instance_file = Path(instance_path) / "config.py"
+    if instance_file.exists():
+        scope: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), scope)  # noqa: S102
+        values.update({k: v for k, v in scope.items() if k.isupper()})
+    for key, raw in os.environ.items():
+        if key.startswith("INTRANET_"):
+            name = key.removeprefix("INTRANET_")
+            values[name] = _coerce(raw, values.get(name))
+    values.update(overrides or {})
+    if not values.get("SECRET_KEY"):
+        if not values.get("DEV_SECRET_KEY"):
+            raise RuntimeError("Set INTRANET_SECRET_KEY (or SECRET_KEY in instance/config.py).")
+        values["SECRET_KEY"] = values["DEV_SECRET_KEY"]
+    return values
+
+
+def config_class() -> type[Config]:
+    """Pick the class from INTRANET_ENV: production, testing or (default) development."""
+    env = os.environ.get("INTRANET_ENV", "development")
+    return {"production": ProductionConfig, "testing": TestingConfig}.get(env, Config)

@@ -1,0 +1,75 @@
+"""Engine, scoped session and the ``transaction()`` helper.
+
+The session is scoped to the Flask app context (as Flask-SQLAlchemy does), so test code and the
+requests it makes never share a session, and each socket/request thread gets its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, has_app_context
+from flask.globals import app_ctx
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+ENGINE_KEY = "intranet.engine"
+
+
+class AppSession(Session):
+    """A session that finds its engine on the current app, so several apps can coexist."""
+
+    def get_bind(self, mapper=None, clause=None, **kw):  # noqa: ANN001, ANN003
+        return current_app.extensions[ENGINE_KEY]
+
+
+def _scope() -> int:
+    if has_app_context():
+        return id(app_ctx._get_current_object())
+    return threading.get_ident()
+
+
+session: scoped_session[AppSession] = scoped_session(
+    sessionmaker(class_=AppSession, expire_on_commit=False), scopefunc=_scope
+)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(lambda _exc: session.remove())
+
+
+def engine() -> Engine:
+    return current_app.extensions[ENGINE_KEY]
+
+
+@contextmanager
+def transaction() -> Iterator[AppSession]:
+    """Own one short write transaction: commit on success (which emits events), else roll back."""
+    s = session()
+    try:
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise

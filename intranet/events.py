@@ -1,0 +1,101 @@
+"""Publish events on commit: stash them on the session, emit after commit, drop on rollback.
+
+Every durable event is an ``Event`` row with an increasing id, so a client that missed some can
+ask ``/api/v1/events?after=<id>``; Socket.IO is only the fast path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from blinker import Namespace
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db import AppSession
+from .extensions import socketio
+from .models import Event, Membership
+
+_signals = Namespace()
+emitted = _signals.signal("event-emitted")  # sent (type, data, rooms) after each emit; tests listen
+PENDING = "intranet.pending_events"
+CALLBACKS = "intranet.after_commit"
+COMPANY_ROOM = "company"
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def _group_rooms(session: Session, group_id: int) -> list[str]:
+    ids = session.scalars(select(Membership.user_id).where(Membership.group_id == group_id))
+    return [user_room(uid) for uid in ids]
+
+
+def publish(
+    session: Session,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    user_id: int | None = None,
+    group_id: int | None = None,
+) -> Event:
+    """Record an event for one audience (a user, a group's members, else the company)."""
+    ev = Event(type=type_, user_id=user_id, group_id=group_id, payload=payload)
+    session.add(ev)
+    session.flush()
+    if user_id is not None:
+        rooms = [user_room(user_id)]
+    elif group_id is not None:
+        rooms = _group_rooms(session, group_id)
+    else:
+        rooms = [COMPANY_ROOM]
+    session.info.setdefault(PENDING, []).append((ev, rooms))
+    return ev
+
+
+def wire_payload(ev: Event) -> dict[str, Any]:
+    """What a client receives, live or on catch-up."""
+    return {**ev.payload, "type": ev.type, "event_id": ev.id}
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current transaction commits (never if it rolls back)."""
+    session.info.setdefault(CALLBACKS, []).append(callback)
+
+
+def _emit_pending(session: Session) -> None:
+    for callback in session.info.pop(CALLBACKS, []):
+        callback()
+    for ev, rooms in session.info.pop(PENDING, []):
+        if not rooms:
+            continue
+        data = wire_payload(ev)
+        socketio.emit(ev.type, data, to=rooms)
+        emitted.send(ev.type, data=data, rooms=rooms)
+
+
+def _drop_pending(session: Session, *_args: Any) -> None:
+    session.info.pop(PENDING, None)
+    session.info.pop(CALLBACKS, None)
+
+
+def end_user_sockets(user_id: int) -> None:
+    """Tell a user's open pages their session ended, then drop their sockets on this process.
+
+    With several workers each process drops its own sockets when it next sees the user
+    (``realtime`` re-checks the account on every client message).
+    """
+    room = user_room(user_id)
+    socketio.emit("session_ended", {"user_id": user_id}, to=room)
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+        server.disconnect(sid, namespace="/")
+
+
+sa_event.listen(AppSession, "after_commit", _emit_pending)
+sa_event.listen(AppSession, "after_rollback", _drop_pending)

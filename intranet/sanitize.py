@@ -1,0 +1,123 @@
+"""User text: Markdown -> HTML (markdown-it-py) -> bleach allow-list, once, on write.
+
+Also finds the ``@handles`` and ``#topics`` a text mentions, from the same parse, so that code
+spans, code blocks and links never produce mentions. The only importer of bleach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+import bleach
+from bleach.linkifier import TLDS, Linker, build_url_re
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+TAGS = {
+    "p", "br", "strong", "em", "del", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+ATTRS = {"a": ["href", "title", "rel", "class"], "th": ["align"], "td": ["align"]}
+PROTOCOLS = {"http", "https", "mailto"}
+TOKEN_RE = re.compile(r"(?<![\w@#/&])([@#])([\w][\w.-]{0,59}[\w]|[\w])", re.UNICODE)
+
+Resolver = Callable[[str], tuple[str, str] | None]  # handle -> (url, css class) or None
+
+
+@dataclass
+class Rendered:
+    html: str
+    mentions: set[str] = field(default_factory=set)  # handles, lower-case, without '@'
+    topics: set[str] = field(default_factory=set)  # lower-case, without '#'
+
+
+@cache
+def _md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"])
+    return md
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+@cache
+def _linker() -> Linker:
+    """bleach only links known TLDs: add the ones intranet host names use."""
+    url_re = build_url_re(tlds=[*TLDS, "local", "lan", "corp", "internal", "intranet", "intra"])
+    return Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False, url_re=url_re)
+
+
+def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
+    """Plain text tokens outside links (code spans are separate token types already)."""
+    for block in tokens:
+        depth = 0
+        for tok in block.children or []:
+            if tok.type == "link_open":
+                depth += 1
+            elif tok.type == "link_close":
+                depth -= 1
+            elif tok.type == "text" and depth == 0:
+                yield tok
+
+
+def _split(tok: Token, mentions: Resolver, topic_url: Callable[[str], str]) -> list[Token]:
+    out: list[Token] = []
+    pos = 0
+    for m in TOKEN_RE.finditer(tok.content):
+        sigil, name = m.group(1), m.group(2)
+        target = mentions(name.lower()) if sigil == "@" else (topic_url(name.lower()), "topic")
+        if target is None:
+            continue
+        if m.start() > pos:
+            out.append(Token("text", "", 0, content=tok.content[pos : m.start()]))
+        url, css = target
+        out.append(Token("link_open", "a", 1, attrs={"href": url, "class": css}))
+        out.append(Token("text", "", 0, content=m.group(0)))
+        out.append(Token("link_close", "a", -1))
+        pos = m.end()
+    if pos < len(tok.content):
+        out.append(Token("text", "", 0, content=tok.content[pos:]))
+    return out
+
+
+def scan(text: str) -> Rendered:
+    """Find mentions and topics without rendering (to resolve handles before ``render``)."""
+    found = Rendered(html="")
+    for tok in _text_tokens(_md().parse(text)):
+        for sigil, name in TOKEN_RE.findall(tok.content):
+            (found.mentions if sigil == "@" else found.topics).add(name.lower())
+    return found
+
+
+def render(text: str, mentions: Resolver, topic_url: Callable[[str], str]) -> Rendered:
+    """Render Markdown to safe HTML, turning known @handles and #topics into links."""
+    found = scan(text)
+    tokens = _md().parse(text)
+    for block in tokens:
+        if block.children:
+            new: list[Token] = []
+            depth = 0
+            for tok in block.children:
+                depth += tok.type == "link_open"
+                depth -= tok.type == "link_close"
+                new.extend(_split(tok, mentions, topic_url) if tok.type == "text" and not depth
+                           else [tok])
+            block.children = new
+    html = _md().renderer.render(tokens, _md().options, {})
+    found.html = clean_html(html)
+    return found
+
+
+def clean_html(html: str) -> str:
+    cleaned = bleach.clean(html, tags=TAGS, attributes=ATTRS, protocols=PROTOCOLS, strip=True)
+    return _linker().linkify(cleaned)
+
+
+def plain_text(html: str) -> str:
+    """Text for the search index and notification previews."""
+    return re.sub(r"\s+", " ", bleach.clean(html, tags=set(), strip=True)).strip()

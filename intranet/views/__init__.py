@@ -1,0 +1,12 @@
+"""Blueprints, one per feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import admin, api, auth, feed, groups, people, posts
+
+    for module in (auth, feed, groups, posts, people, admin, api):
+        app.register_blueprint(module.bp)

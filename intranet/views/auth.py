@@ -1,0 +1,5 @@
+"""auth views (stub, to be written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

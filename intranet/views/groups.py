@@ -1,0 +1,5 @@
+"""groups views (stub, to be written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)

@@ -1,0 +1,5 @@
+"""posts views (stub, to be written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("posts", __name__)

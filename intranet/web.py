@@ -1,0 +1,86 @@
+"""Request plumbing shared by views: JSON-or-HTML errors, small response helpers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from . import db
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    """API paths always; other paths when the client asks for JSON (fetch from our JS)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    if wants_json():
+        body: dict[str, Any] = {"code": code, "message": message}
+        if field:
+            body["field"] = field
+        response = jsonify(error=body)
+    else:
+        response = Response(render_template("error.html", status=status, message=message))
+    response.status_code = status
+    return response
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a clear 400."""
+    from .errors import Invalid
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid(_("The request body must be a JSON object."))
+    return data
+
+
+def _domain_error(exc: DomainError) -> Response:
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
+def _csrf_error(exc: CSRFError) -> Response:
+    return error_response(400, "csrf", _("Your form expired or was forged. Reload the page and try again."))
+
+
+HTTP_MESSAGES = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("Please log in first.")),
+    403: ("forbidden", _l("You are not allowed to do this.")),
+    404: ("not_found", _l("This page does not exist or is not visible to you.")),
+    405: ("method_not_allowed", _l("This action is not available here.")),
+    413: ("too_large", _l("The upload is too large.")),
+    429: ("rate_limited", _l("Too many attempts. Wait a minute and try again.")),
+}
+
+
+def _http_error(exc: HTTPException) -> Response:
+    code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Error"))
+    return error_response(exc.code or 500, code, str(message))
+
+
+def _server_error(exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    db.session.rollback()
+    return error_response(500, "server_error", _("Something went wrong on our side. Try again."))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    if not app.testing:
+        app.register_error_handler(Exception, _server_error)
