@@ -67,7 +67,9 @@ HTTP_MESSAGES = {
 }
 
 
-def _http_error(exc: HTTPException) -> Response:
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    if exc.code is not None and exc.code < 400:  # redirects (e.g. a missing trailing slash)
+        return exc
     code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Error"))
     return error_response(exc.code or 500, code, str(message))
 
