@@ -87,3 +87,19 @@ def error_of(resp: Any) -> dict[str, Any]:
     body = resp.get_json()
     conforms(body, "Error")
     return body["error"]
+
+
+class Api:
+    """One person's API client (bearer token, no cookie); calls return ``(status, json or None)``."""
+
+    def __init__(self, client: Any, user: Any) -> None:
+        self.client, self.headers = client, bearer(issue_token(client, user))
+
+    def __call__(self, method: str, url: str, json: Any = None) -> tuple[int, Any]:
+        resp = self.client.open(f"/api/v1{url}", method=method, json=json, headers=self.headers)
+        return resp.status_code, (resp.get_json() if resp.is_json else None)
+
+
+def api_clients(app: Any, cast: Any) -> dict[str, Api]:
+    """alice, bob, lea and admin, each with a real token of their own."""
+    return {name: Api(app.test_client(), getattr(cast, name)) for name in ("alice", "bob", "lea", "admin")}
