@@ -212,3 +212,16 @@ def test_notifications_never_show_what_i_can_no_longer_read(cast, api):
     page = api["alice"]("GET", "/notifications")[1]
     assert page == {"items": [], "unread": 0, "next_before": None}
     assert api["alice"]("GET", "/me")[1]["unread_notifications"] == 0
+
+
+def test_notifications_page_by_id(cast, api):
+    for i in range(3):
+        api["alice"]("POST", "/posts", {"body": f"ping {i} @bob"})
+    status, first = api["bob"]("GET", "/notifications?limit=2")
+    assert status == 200 and len(first["items"]) == 2 and first["next_before"] == first["items"][-1]["id"]
+    rest = api["bob"]("GET", f"/notifications?limit=2&before={first['next_before']}")[1]
+    assert [n["post"]["excerpt"] for n in first["items"] + rest["items"]] == [
+        "ping 2 @bob", "ping 1 @bob", "ping 0 @bob"]
+    assert rest["next_before"] is None and rest["unread"] == 3
+    assert api["bob"]("GET", "/notifications?limit=500")[1]["error"]["field"] == "limit"
+    assert api["bob"]("GET", "/notifications?unread=maybe")[1]["error"]["field"] == "unread"

@@ -148,7 +148,9 @@ EVENTS: dict[str, Schema] = {
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
 }
-EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {"propertyName": "type"}}
+EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
+    "propertyName": "type",
+    "mapping": {schema["properties"]["type"]["const"]: ref(name)["$ref"] for name, schema in EVENTS.items()}}}
 EVENTS["SessionEnded"] = obj({"user_id": INT}, description=(
     "Live only (not durable, no `event_id`): the account was deactivated; the server then closes "
     "the socket. Send the person to the login page."))
