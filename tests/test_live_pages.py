@@ -4,7 +4,11 @@ script then fetches renders for me; private content never reaches outsiders' soc
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from intranet.config import ROOT
 
@@ -81,3 +85,12 @@ def test_js_modules_import_only_files_that_exist():
     for module in folder.glob("*.js"):
         for target in re.findall(r"from\s+'(\./[^']+)'", module.read_text()):
             assert (folder / target).is_file(), f"{module.name} imports missing {target}"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_js_modules_parse():
+    """A syntax error in one module silently disables every script on the page: check them all."""
+    for module in sorted((Path(ROOT) / "static" / "js").glob("*.js")):
+        result = subprocess.run(["node", "--experimental-default-type=module", "--check", str(module)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{module.name}: {result.stderr}"

@@ -183,7 +183,7 @@ function syncAnnounce(select) {
 
 // ---- live events -------------------------------------------------------------------------------
 
-function onPost({ detail: ev }) {
+function onLivePost({ detail: ev }) {
   if (ev.op === 'add') {
     const feed = liveFeed();
     if (feed && belongsHere(feed, ev.group_id)) insertPost(ev.id);
@@ -200,7 +200,7 @@ function onPost({ detail: ev }) {
   }
 }
 
-function onComment({ detail: ev }) {
+function onLiveComment({ detail: ev }) {
   setCommentCount(ev.post_id, ev.comments);
   const list = document.querySelector(`[data-comment-list="${Number(ev.post_id)}"]`);
   if (!list) return;
@@ -214,12 +214,12 @@ function onComment({ detail: ev }) {
   }
 }
 
-function onReaction({ detail: ev }) {
+function onLiveReaction({ detail: ev }) {
   const mine = ev.user_id === myId() ? { kind: ev.kind, on: ev.op === 'add' } : null;
   setCounts(ev.post_id ?? ev.id, ev.counts, { mine });
 }
 
-function onGroup({ detail: ev }) {
+function onLiveGroup({ detail: ev }) {
   const head = document.querySelector('.group-head[data-group-id]');
   if (head && Number(head.dataset.groupId) === ev.id && ev.user_id === myId()) window.location.reload();
 }
@@ -228,8 +228,8 @@ export function startPosts() {
   document.addEventListener('submit', onSubmit);
   document.addEventListener('change', onTargetChange);
   document.querySelectorAll('[data-target-select]').forEach(syncAnnounce);
-  document.addEventListener('live:post', onPost);
-  document.addEventListener('live:comment', onComment);
-  document.addEventListener('live:reaction', onReaction);
-  document.addEventListener('live:group', onGroup);
+  document.addEventListener('live:post', onLivePost);
+  document.addEventListener('live:comment', onLiveComment);
+  document.addEventListener('live:reaction', onLiveReaction);
+  document.addEventListener('live:group', onLiveGroup);
 }
