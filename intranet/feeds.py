@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import access
@@ -244,7 +244,9 @@ def _notification_view(viewer: User, note: Notification) -> NotificationView:
 def last_event_id(session: Session, viewer: User) -> int:
     """The newest event the viewer may receive: where a page's live catch-up starts.
 
-    Walks the event log from its newest end, so it stays cheap however long the log grows.
+    Walks the log backwards from its newest row and stops at the first visible one. SQLite would
+    otherwise OR the audience indexes together and sort every visible event (70 ms for 400k
+    events, against 0.01 ms for the walk), and it runs on every page.
     """
-    return session.scalar(select(Event.id).where(access.visible_events_clause(viewer))
-                          .order_by(Event.id.desc()).limit(1)) or 0
+    opaque = case((access.visible_events_clause(viewer), 1), else_=0) == 1  # hides it from the planner
+    return session.scalar(select(Event.id).where(opaque).order_by(Event.id.desc()).limit(1)) or 0

@@ -228,3 +228,19 @@ def test_body_carries_the_newest_visible_event_id(app, cast, make_web):
 def test_anonymous_visitor_is_sent_to_login(web):
     response = web.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_error_page_renders_in_the_frame_for_anonymous_and_signed_in(cast, make_web):
+    anonymous = make_web().get("/no/such/page")
+    assert anonymous.status_code == 404 and "does not exist" in anonymous.text
+    assert "data-user-id" not in anonymous.text and "socket.io" not in anonymous.text
+    signed_in = make_web().login(cast.alice).get("/posts/12345")
+    assert signed_in.status_code == 404 and 'class="topnav"' in signed_in.text
+
+
+def test_html_lang_follows_the_reader(cast, make_web):
+    french = make_web().login(cast.bob).get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert '<html lang="fr">' in french.text
+    assert re.search(r'value="fr" lang="fr" class="lang"\s+aria-pressed="true"', french.text)
+    english = make_web().login(cast.bob).get("/", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in english.text
