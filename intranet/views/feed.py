@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, url_for
@@ -103,7 +104,7 @@ def _unread() -> int:
     return _safely(lambda: unread_count(db.session(), me().id), 0)
 
 
-def _safely(compute: Any, fallback: int) -> int:
+def _safely(compute: Callable[[], int], fallback: int) -> int:
     """The frame must render even on an error page whose cause was the database."""
     if not current_user.is_authenticated:
         return fallback

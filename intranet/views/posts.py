@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -70,8 +70,6 @@ def done(payload: dict[str, Any], message: str | None, default: str, status: int
 
 def remember_last_event() -> None:
     """Pin the live catch-up cursor before the page's content is read, so nothing falls between."""
-    from flask import g
-
     g.last_event_id = feeds.last_event_id(db.session(), me())
 
 

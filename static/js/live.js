@@ -87,5 +87,8 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     else showOffline(true);
   });
   window.addEventListener('pagehide', () => socket.close());
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) socket.connect(); // back from the page cache: reconnect, then catch up
+  });
   return { socket, state, catchUp };
 }
