@@ -266,6 +266,10 @@ def test_department_comes_with_its_public_group(app, cast, captured_events):
 
 
 def test_new_user_with_a_department_joins_its_group(app, cast):
+    with app.app_context():
+        ids = set(db.session.scalars(select(Membership.user_id).where(
+            Membership.group_id == cast.marketing_group.id)))
+    assert ids == {cast.alice.id, cast.lea.id}
     mia = make_user(app, "mia@example.com", department=cast.service)
     assert role(app, cast.service_group, mia) == Role.MEMBER
     nobody = make_user(app, "solo@example.com")
