@@ -162,7 +162,9 @@ def test_leads_and_admins_pin_and_unpin(app, cast, captured_events, group, who):
     pid = new_post(app, cast.alice, getattr(cast, group) if group else None, "important")
     with act(app, captured_events) as (s, ch):
         do_pin_post(s, fresh(s, getattr(cast, who)), s.get(Post, pid), True)
-    assert ch.one("post")["data"]["op"] == "update" and ch.one("post")["data"]["id"] == pid
+    ev = ch.one("post")
+    assert ev["data"]["op"] == "update" and ev["data"]["id"] == pid
+    assert set(ev["rooms"]) == (rooms(cast.alice, cast.lea) if group else COMPANY)
     assert ch.audits == [("post.pin", "post", pid, {})]
     with app.app_context():
         assert db.session.get(Post, pid).pinned_at is not None
