@@ -30,6 +30,7 @@ class Config:
     MAX_COMMENT_LENGTH = 5_000
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     FEED_PAGE_SIZE = 20
+    PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
     SESSION_COOKIE_HTTPONLY = True
@@ -44,6 +45,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
 
 
 class ProductionConfig(Config):

@@ -27,6 +27,7 @@ PASSWORD = "correct horse 42"
 def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SECRET_KEY": "tests-" + secrets.token_hex(8),
         "DATABASE_URL": f"sqlite:///{db_file}",
         "SEARCH_INDEX_DIR": str(tmp / "index"),
