@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import Flask, Response, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
+from .errors import Forbidden, Invalid
 from .extensions import login_manager
 from .models import ApiToken, User, utcnow
 
@@ -24,6 +26,27 @@ def hash_password(password: str) -> str:
 
 def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account these credentials open, else a message that does not say which part was wrong.
+
+    An unknown e-mail costs the same hashing time as a wrong password, and only someone who
+    knows the password learns that the account is deactivated.
+    """
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        check_password_hash(_decoy_hash(), password)
+    if user is None or not check_password(user, password):
+        raise Invalid(_("Wrong e-mail or password."), field="password")
+    if not user.is_active_account:
+        raise Forbidden(_("This account is deactivated. Ask an administrator to reactivate it."))
+    return user
 
 
 def new_token() -> tuple[str, str]:
