@@ -25,6 +25,7 @@ from .common import audit, clean_text, enqueue_index
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 AVATAR_SIZE = 256
+AVATAR_MAX_PIXELS = 40_000_000  # a small file can declare a huge canvas; decoding it costs memory
 
 
 def _check_email(session: Session, email: str) -> str:
@@ -140,6 +141,8 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         image = Image.open(io.BytesIO(data))
         if image.format not in AVATAR_FORMATS:
             raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
+        if image.width * image.height > AVATAR_MAX_PIXELS:
+            raise Invalid(_("The picture's dimensions are too large."), field="avatar")
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise Invalid(_("This file is not a picture we can read."), field="avatar") from exc
