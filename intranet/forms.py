@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.form import _Auto
 from sqlalchemy import func, or_, select
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,17 +32,47 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 
 from . import db
 from .actions.users import EMAIL_RE
+from .errors import Invalid
 from .models import Department, User
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
+
+
+def _json_formdata() -> MultiDict:
+    """A JSON object as form data: scalars become strings, anything else is left out (so a
+    required field says so) instead of reaching a validator that expects text."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid(gettext("The request body must be a JSON object."))
+    pairs = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bool):
+                pairs.append((key, "y" if item else "false"))
+            elif isinstance(item, str | int | float):
+                pairs.append((key, str(item)))
+    return MultiDict(pairs)
 
 
 class Form(FlaskForm):
     """Base form: CSRF is checked once for every unsafe request in ``security.py`` (and skipped
     for API tokens), so the forms do not check it a second time."""
 
-    class Meta:
+    class Meta(FlaskForm.Meta):
         csrf = False
+
+        def wrap_formdata(self, form: FlaskForm, formdata: Any) -> Any:
+            if formdata is _Auto and form.is_submitted() and request.is_json:
+                return _json_formdata()
+            return super().wrap_formdata(form, formdata)
+
+
+def _row_id(value: Any) -> int:
+    """An id from a select: an int a database column can hold (else "Not a valid choice")."""
+    number = int(value)
+    if not 0 <= number < 2**63:
+        raise ValueError(value)
+    return number
 
 
 def _required(message: Any = None) -> DataRequired:
@@ -137,7 +171,7 @@ class DirectoryFilterForm(Form):
     """The people directory's filters (read from the query string)."""
 
     q = StringField(_l("Name"), [Optional(), Length(max=120)])
-    department = SelectField(_l("Department"), coerce=int, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=_row_id, validate_choice=False)
     skill = StringField(_l("Skill"), [Optional(), Length(max=60)])
 
 
@@ -195,7 +229,7 @@ class AdminUserForm(Form):
     name = _name_field()
     email = _email_field()
     password = _new_password_field()
-    department_id = SelectField(_l("Department"), coerce=int)
+    department_id = SelectField(_l("Department"), coerce=_row_id)
     job_title = StringField(_l("Job title"), [Length(max=120)])
     is_admin = BooleanField(_l("Administrator"))
 
@@ -205,7 +239,7 @@ class DepartmentForm(Form):
 
 
 class SetDepartmentForm(Form):
-    department_id = SelectField(_l("Department"), coerce=int)
+    department_id = SelectField(_l("Department"), coerce=_row_id)
 
 
 class LeadForm(PickUserMixin, Form):

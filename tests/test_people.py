@@ -181,3 +181,11 @@ def test_token_create_as_json(web, cast):
     response = web.post("/profile/tokens", json={"name": "ci"}, headers={"Accept": "application/json"})
     assert response.status_code == 201
     assert response.json["name"] == "ci" and response.json["token"].startswith("itk_")
+
+
+def test_out_of_range_ids_are_404_or_ignored_never_500(web, cast):
+    web.login(cast.alice)
+    huge = "9" * 25
+    assert web.get(f"/people/{huge}").status_code == 404
+    assert web.get(f"/people/{huge}/avatar").status_code == 404
+    assert web.get(f"/people?department={huge}").status_code == 200
