@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
-from .errors import Forbidden, Invalid
 from .extensions import login_manager
 from .models import ApiToken, User, utcnow
 
@@ -33,19 +32,17 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account these credentials open, else a message that does not say which part was wrong.
+def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open (deactivated ones too: callers say why they refuse).
 
-    An unknown e-mail costs the same hashing time as a wrong password, and only someone who
-    knows the password learns that the account is deactivated.
+    An unknown e-mail costs the same hashing time as a wrong password.
     """
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         check_password_hash(_decoy_hash(), password)
-    if user is None or not check_password(user, password):
-        raise Invalid(_("Wrong e-mail or password."), field="password")
-    if not user.is_active_account:
-        raise Forbidden(_("This account is deactivated. Ask an administrator to reactivate it."))
+        return None
+    if not check_password(user, password):
+        return None
     return user
 
 

@@ -72,7 +72,7 @@ def hydrate(session: Session, viewer: User, posts: list[Post]) -> list[PostView]
     return [
         PostView(post=p, comment_count=comments.get(p.id, 0), reactions=reactions.get(p.id, {}),
                  my_reactions=mine.get(p.id, set()), acknowledged=p.id in acks[0],
-                 ack_count=acks[1].get(p.id) if _sees_acks(viewer, p) else None,
+                 ack_count=acks[1].get(p.id, 0) if _sees_acks(viewer, p) else None,
                  can_edit=access.can_edit_post(viewer, p),
                  can_moderate=access.can_moderate(viewer, p.group))
         for p in posts

@@ -10,9 +10,10 @@ from werkzeug.exceptions import TooManyRequests
 from .. import db
 from ..actions.users import check_self_registration, do_create_user
 from ..auth import authenticate
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden, Invalid
 from ..extensions import limiter
 from ..forms import LoginForm, RegisterForm
+from ..models import User
 from ..web import error_response, wants_json
 from .common import done, form_failed, form_page, safe_next
 
@@ -31,14 +32,20 @@ def login() -> Response:
         return redirect(target)
     if not form.validate_on_submit():
         return form_page("auth/login.html", form)
-    try:
-        user = authenticate(form.email.data, form.password.data)
-    except DomainError as exc:
-        return form_failed("auth/login.html", form, exc)
+    user = authenticate(form.email.data, form.password.data)
+    if user is None or not user.is_active_account:
+        return form_failed("auth/login.html", form, _refusal(user))
     login_user(user, remember=form.remember.data)
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
     return redirect(target)
+
+
+def _refusal(user: User | None) -> DomainError:
+    """Only someone who knows the password learns that the account is deactivated."""
+    if user is None:
+        return Invalid(_("Wrong e-mail or password."), field="password")
+    return Forbidden(_("This account is deactivated. Ask an administrator to reactivate it."))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, db
+from .. import access, db, queries
 from ..actions.users import (
     do_create_token,
     do_revoke_token,
@@ -30,7 +30,7 @@ from ..actions.users import (
 )
 from ..errors import DomainError, Invalid
 from ..forms import AvatarForm, DirectoryFilterForm, LanguageForm, ProfileForm, TokenForm, department_choices
-from ..models import ApiToken, Group, Membership, Post, Skill, User
+from ..models import Group, Membership, Post, Skill, User
 from ..web import wants_json
 from .common import back_url, done, form_failed, form_page, like_pattern, paginate
 
@@ -151,9 +151,8 @@ def tokens() -> Response:
         if wants_json():
             return done(None, "", status=201, id=created.id, name=created.name, token=clear)
         form = TokenForm(formdata=None)
-    rows = db.session.scalars(select(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id.desc())).all()
-    response = form_page("people/tokens.html", form, tokens=rows, created=created, clear=clear)
+    response = form_page("people/tokens.html", form, tokens=queries.active_tokens(db.session, user),
+                         created=created, clear=clear)
     response.headers["Cache-Control"] = "no-store"
     return response
 
