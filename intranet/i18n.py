@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, format_timedelta, get_locale
+from flask_babel import format_datetime, format_timedelta
 from flask_login import current_user
 
 from .models import utcnow
@@ -28,4 +28,3 @@ def ago(value) -> str:  # noqa: ANN001
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt)
     app.jinja_env.filters["ago"] = ago
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])

@@ -128,14 +128,14 @@ def avatar_file(user_id: int) -> Response:
     person = access.access_user(current_user._get_current_object(), user_id)
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
     if person.avatar_file and (folder / person.avatar_file).is_file():
-        versioned = request.args.get("v") == person.avatar_file
-        return send_from_directory(folder, person.avatar_file, max_age=86400 if versioned else 300)
+        versioned = request.args.get("v") == person.avatar_file  # else revalidate (cheap 304)
+        return send_from_directory(folder, person.avatar_file, max_age=86400 if versioned else 0)
     words = person.name.split()
     initials = "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper() or "?"
     response = make_response(render_template("people/avatar.svg", initials=initials,
                                              hue=(person.id * 47) % 360))
     response.headers["Content-Type"] = "image/svg+xml"
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-cache"  # a new upload shows at once
     return response
 
 
