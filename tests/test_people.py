@@ -89,7 +89,7 @@ def test_avatar_oversized_or_not_an_image_is_refused_with_a_message(app, web, ca
     Image.new("1", (7000, 6000)).save(huge_canvas, "PNG")  # 42 Mpx in a few kB: refused before decoding
     response = web.post("/profile/avatar", data={"avatar": (io.BytesIO(huge_canvas.getvalue()), "x.png")},
                         content_type="multipart/form-data")
-    assert response.status_code == 400 and "dimensions are too large" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "at most 40 megapixels" in response.get_data(as_text=True)
     missing = web.post("/profile/avatar", data={}, content_type="multipart/form-data")
     assert missing.status_code == 400 and "Choose a picture" in missing.get_data(as_text=True)
     assert _user(app, cast.alice.id).avatar_file is None
