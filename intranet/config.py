@@ -70,7 +70,7 @@ def load_config(base: type[Config], overrides: dict[str, Any] | None, instance_p
     instance_file = Path(instance_path) / "config.py"
     if instance_file.exists():
         scope: dict[str, Any] = {}
-        exec(compile(instance_file.read_text(), str(instance_file), "exec"), scope)  # noqa: S102
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), scope)
         values.update({k: v for k, v in scope.items() if k.isupper()})
     for key, raw in os.environ.items():
         if key.startswith("INTRANET_"):

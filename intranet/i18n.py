@@ -20,7 +20,7 @@ def select_timezone() -> str:
     return current_app.config.get("TIMEZONE", "Europe/Paris")
 
 
-def ago(value) -> str:  # noqa: ANN001
+def ago(value) -> str:
     """'5 minutes ago' in the reader's language."""
     return format_timedelta(value - utcnow(), add_direction=True)
 
