@@ -82,8 +82,16 @@ HTTP_MESSAGES = {
 def _http_error(exc: HTTPException) -> Response | HTTPException:
     if exc.code is not None and exc.code < 400:  # redirects (e.g. a missing trailing slash)
         return exc
-    code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Error"))
-    return error_response(exc.code or 500, code, str(message))
+    status = exc.code or 500
+    code, message = HTTP_MESSAGES.get(status) or _other_http_error(status)
+    return error_response(status, code, str(message))
+
+
+def _other_http_error(status: int) -> tuple[str, str]:
+    """Statuses without a message of ours: werkzeug's English description would not translate."""
+    if status >= 500:
+        return "error", _("Something went wrong on our side. Try again.")
+    return "error", _("This request could not be completed.")
 
 
 def _server_error(exc: Exception) -> Response:

@@ -49,11 +49,23 @@ function setCounts(postId, counts, { mine = null } = {}) {
   });
 }
 
+/** "1 comment" / "2 comments" (French: "0 commentaire"), with the words the card carries in
+ * data-one / data-other. The word is the element's text, or its last text node after the count. */
+function setCountWord(el, n) {
+  if (!el?.dataset.other) return;
+  const form = new Intl.PluralRules(document.documentElement.lang || 'en').select(n);
+  const word = form === 'one' ? el.dataset.one : el.dataset.other;
+  const last = el.lastChild;
+  if (el.children.length && last?.nodeType === Node.TEXT_NODE) last.textContent = ` ${word}`;
+  else if (!el.children.length) el.textContent = word;
+}
+
 function setCommentCount(postId, n) {
   if (typeof n !== 'number') return;
   cardsOf(postId).forEach((card) => {
     const span = card.querySelector('[data-comment-count]');
     if (span) span.textContent = String(n);
+    setCountWord(card.querySelector('.comments-word'), n);
   });
   document.querySelectorAll(`[data-comment-count-for="${Number(postId)}"]`).forEach((el) => {
     el.textContent = String(n);
@@ -195,7 +207,10 @@ function onLivePost({ detail: ev }) {
   } else if (ev.op === 'ack') {
     cardsOf(ev.id).forEach((card) => {
       const count = card.querySelector('[data-ack-count]');
-      if (count && typeof ev.acks === 'number') count.textContent = String(ev.acks);
+      if (count && typeof ev.acks === 'number') {
+        count.textContent = String(ev.acks);
+        setCountWord(count.closest('[data-ack-word]'), ev.acks);
+      }
     });
   }
 }
