@@ -89,6 +89,16 @@ function belongsHere(feed, groupId) {
   return false;
 }
 
+/** Cards fetched concurrently (catch-up after a reconnect) may arrive in any order: keep the
+ * feed newest first by putting each before the first older card. */
+function placeNewestFirst(feed, card, postId) {
+  const cards = [...feed.querySelectorAll(':scope > .post')];
+  const older = cards.find((el) => Number(el.dataset.postId) < postId);
+  if (older) older.before(card);
+  else if (cards.length) cards[cards.length - 1].after(card);
+  else feed.prepend(card);
+}
+
 async function insertPost(postId) {
   const feed = liveFeed();
   if (!feed || feed.querySelector(`.post[data-post-id="${Number(postId)}"]`)) return;
@@ -96,7 +106,7 @@ async function insertPost(postId) {
     const card = await getFragment(`/posts/${Number(postId)}/card`);
     if (feed.querySelector(`.post[data-post-id="${Number(postId)}"]`)) return;
     card.classList.add('is-new');
-    feed.prepend(card);
+    placeNewestFirst(feed, card, Number(postId));
     markEmpty(feed);
   } catch {
     // not readable (any more): nothing to show
