@@ -51,9 +51,9 @@ def test_any_employee_creates_a_group_and_leads_it(app, cast, captured_events):
 
 
 @pytest.mark.parametrize(("kw", "field"), [
-    ({"name": ""}, "Name"), ({"name": "x" * 121}, "Name"), ({"visibility": "hidden"}, "visibility"),
+    ({"name": ""}, "name"), ({"name": "x" * 121}, "name"), ({"visibility": "hidden"}, "visibility"),
     ({"kind": "department"}, "kind"), ({"kind": "club"}, "kind"),
-    ({"description": "d" * 2001}, "Description"),
+    ({"description": "d" * 2001}, "description"),
 ])
 def test_group_fields_are_validated(app, cast, kw, field):
     args = {"name": "Fine", **kw}

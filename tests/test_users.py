@@ -106,7 +106,7 @@ def test_update_profile(app, cast, captured_events):
 
 
 @pytest.mark.parametrize(("kw", "field"), [
-    ({"locale": "de"}, "locale"), ({"name": ""}, "Name"),
+    ({"locale": "de"}, "locale"), ({"name": ""}, "name"),
     ({"skills": [f"s{i}" for i in range(31)]}, "skills"),
 ])
 def test_profile_is_validated(app, cast, kw, field):

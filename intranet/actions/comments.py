@@ -25,7 +25,8 @@ from .posts import (
 
 
 def _text(body: object) -> str:
-    return clean_text(body, field=_("Comment"), max_len=current_app.config["MAX_COMMENT_LENGTH"])
+    return clean_text(body, field="body", label=_("Comment"),
+                      max_len=current_app.config["MAX_COMMENT_LENGTH"])
 
 
 def do_add_comment(session: Session, author: User, post: Post, body: object) -> Comment:

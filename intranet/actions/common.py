@@ -11,19 +11,23 @@ from ..errors import Invalid
 from ..models import AuditLog, SearchOutbox, User
 
 
-def clean_text(value: Any, *, field: str, max_len: int, required: bool = True) -> str:
-    """Strip; refuse non-strings, empty (when required) and oversized values with clear words."""
+def clean_text(value: Any, *, field: str, label: str, max_len: int, required: bool = True) -> str:
+    """Strip; refuse non-strings, empty (when required) and oversized values with clear words.
+
+    ``field`` is the stable input name clients see in errors; ``label`` is the translated word
+    a person reads in the message.
+    """
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(_("%(field)s must be text.", field=field), field=field)
+        raise Invalid(_("%(field)s must be text.", field=label), field=field)
     value = value.strip()
     if required and not value:
-        raise Invalid(_("%(field)s cannot be empty.", field=field), field=field)
+        raise Invalid(_("%(field)s cannot be empty.", field=label), field=field)
     if len(value) > max_len:
         raise Invalid(
             _("%(field)s is too long (%(n)d characters, at most %(max)d).",
-              field=field, n=len(value), max=max_len),
+              field=label, n=len(value), max=max_len),
             field=field,
         )
     return value

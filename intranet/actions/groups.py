@@ -55,8 +55,9 @@ def do_create_group(session: Session, creator: User, name: str, *, description: 
                     visibility: str = "public", kind: str = "project") -> Group:
     """Any employee may create a project or community group, and leads it."""
     group = Group(
-        name=clean_text(name, field=_("Name"), max_len=120),
-        description=clean_text(description, field=_("Description"), max_len=2000, required=False),
+        name=clean_text(name, field="name", label=_("Name"), max_len=120),
+        description=clean_text(description, field="description", label=_("Description"),
+                               max_len=2000, required=False),
         visibility=_visibility(visibility), kind=_kind(kind), created_by_id=creator.id,
     )
     group.slug = unique_slug(session, group.name)
@@ -72,8 +73,9 @@ def do_create_group(session: Session, creator: User, name: str, *, description: 
 def do_update_group(session: Session, acting: User, group: Group, *, name: str,
                     description: str, visibility: str) -> None:
     _require_manager(acting, group)
-    group.name = clean_text(name, field=_("Name"), max_len=120)
-    group.description = clean_text(description, field=_("Description"), max_len=2000, required=False)
+    group.name = clean_text(name, field="name", label=_("Name"), max_len=120)
+    group.description = clean_text(description, field="description", label=_("Description"),
+                                   max_len=2000, required=False)
     group.visibility = _visibility(visibility)
     audit(session, acting, "group.update", "group", group.id, visibility=group.visibility.value)
     enqueue_index(session, "group", group.id)
@@ -125,7 +127,8 @@ def do_join_group(session: Session, user: User, group: Group, message: str = "")
     if pending is not None:
         raise Conflict(_("Your request to join is already waiting for a lead."))
     request = JoinRequest(group_id=group.id, user_id=user.id,
-                          message=clean_text(message, field=_("Message"), max_len=500, required=False))
+                          message=clean_text(message, field="message", label=_("Message"),
+                                             max_len=500, required=False))
     session.add(request)
     session.flush()
     notify(session, _deciders(session, group), NotificationKind.JOIN_REQUEST, actor=user,

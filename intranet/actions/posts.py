@@ -106,7 +106,7 @@ def _topics(session: Session, names: set[str]) -> list[Topic]:
 
 
 def _body(text: object) -> str:
-    return clean_text(text, field=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
+    return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
 
 
 def do_create_post(session: Session, author: User, group: Group | None, body: object, *,

@@ -38,7 +38,7 @@ AVATAR_MAX_PIXELS = 40_000_000  # a 2 MB file can declare far more; decoding is 
 
 
 def _check_email(session: Session, email: str) -> str:
-    email = clean_text(email, field=_("E-mail"), max_len=254).lower()
+    email = clean_text(email, field="email", label=_("E-mail"), max_len=254).lower()
     if not EMAIL_RE.match(email):
         raise Invalid(_("This is not a valid e-mail address."), field="email")
     if session.scalar(select(User.id).where(func.lower(User.email) == email)):
@@ -70,9 +70,9 @@ def do_create_user(session: Session, email: str, name: str, password: str, *,
     email = _check_email(session, email)
     user = User(
         email=email, username=_unique_username(session, email),
-        name=clean_text(name, field=_("Name"), max_len=120),
+        name=clean_text(name, field="name", label=_("Name"), max_len=120),
         password_hash=hash_password(check_password_strength(password)),
-        job_title=clean_text(job_title, field=_("Job title"), max_len=120, required=False),
+        job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )
     session.add(user)
@@ -122,9 +122,10 @@ def do_set_department(session: Session, user: User, department: Department | Non
 
 def do_update_profile(session: Session, user: User, *, name: str, job_title: str, bio: str,
                       skills: list[str] | str, locale: str | None) -> None:
-    user.name = clean_text(name, field=_("Name"), max_len=120)
-    user.job_title = clean_text(job_title, field=_("Job title"), max_len=120, required=False)
-    user.bio = clean_text(bio, field=_("Bio"), max_len=2000, required=False)
+    user.name = clean_text(name, field="name", label=_("Name"), max_len=120)
+    user.job_title = clean_text(job_title, field="job_title", label=_("Job title"),
+                                max_len=120, required=False)
+    user.bio = clean_text(bio, field="bio", label=_("Bio"), max_len=2000, required=False)
     if locale not in (None, "", *current_app.config["LANGUAGES"]):
         raise Invalid(_("Unknown language."), field="locale")
     user.locale = locale or None
@@ -191,7 +192,8 @@ def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> No
 
 def do_create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     clear, hashed = new_token()
-    token = ApiToken(user_id=user.id, name=clean_text(name or "API", field=_("Name"), max_len=80),
+    token = ApiToken(user_id=user.id, name=clean_text(name or "API", field="name", label=_("Name"),
+                                                      max_len=80),
                      token_hash=hashed)
     session.add(token)
     session.flush()
@@ -209,7 +211,7 @@ def do_create_department(session: Session, name: str, *, acting_user: User | Non
     """A department comes with its department group (public, led by the department's leads)."""
     from .groups import unique_slug
 
-    name = clean_text(name, field=_("Name"), max_len=120)
+    name = clean_text(name, field="name", label=_("Name"), max_len=120)
     if session.scalar(select(Department.id).where(Department.name == name)):
         raise Conflict(_("This department already exists."), field="name")
     department = Department(name=name)
