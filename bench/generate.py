@@ -13,7 +13,9 @@ this for volume.
 Shape (defaults): 10 department groups plus projects and communities (public 60 %, private 30 %,
 secret 10 %); each user is in their department's group plus about 4 others, chosen by a Zipf-like
 popularity so a few groups are large; 10 % of posts are on the company feed, the rest spread over
-groups in proportion to their size; comments on 20 % of posts, reactions on 30 %, a #topic on 20 %.
+groups in proportion to their size; comments on 20 % of posts, reactions on 30 %, a #topic on
+20 %, 1 in 2,000 pinned; an event per post and per comment (as actions publish them) and a
+notification to the post's author per comment.
 User 1 is an administrator in 60 groups (the "heavy" reader), every other user ~5 groups.
 Every account's password is ``bench1234``; e-mails are ``user<N>@bench.example``.
 """
@@ -39,9 +41,12 @@ from sqlalchemy import Connection, create_engine, insert, text  # noqa: E402
 from intranet.models import (  # noqa: E402
     Comment,
     Department,
+    Event,
     Group,
     GroupKind,
     Membership,
+    Notification,
+    NotificationKind,
     Post,
     Reaction,
     Role,
@@ -54,6 +59,7 @@ from intranet.models import (  # noqa: E402
 PASSWORD = "bench1234"
 BATCH = 20_000
 HEAVY_USER_GROUPS = 60
+PINNED_SHARE = 0.0005
 WORDS = (
     "client", "projet", "réunion", "lancement", "équipe", "budget", "planning", "livraison", "produit",
     "retour", "qualité", "marketing", "ventes", "support", "ticket", "incident", "sécurité", "formation",
@@ -119,6 +125,7 @@ class Generator:
         self.conn, self.rng, self.n_users, self.n_groups, self.now = conn, rng, users, groups, now
         self.stats = stats
         self.members: dict[int, list[int]] = {}  # group id -> user ids
+        self.next_comment = 1
 
     def insert(self, table: object, rows: list[dict]) -> None:
         if rows:
@@ -184,7 +191,7 @@ class Generator:
         for first in range(1, n_posts + 1, BATCH):
             ids = range(first, min(first + BATCH, n_posts + 1))
             targets = r.choices(group_ids, cum_weights=cum, k=len(ids))
-            posts, comments, reactions, tags = [], [], [], []
+            posts, comments, reactions, tags, events, notes = [], [], [], [], [], []
             for pid, g in zip(ids, targets, strict=True):
                 group = None if r.random() < 0.10 else g
                 pool = everyone if group is None else self.members[g]
@@ -194,22 +201,43 @@ class Generator:
                     topic = r.randrange(len(TOPICS))
                     body += f" #{TOPICS[topic]}"
                     tags.append({"post_id": pid, "topic_id": topic + 1})
-                posts.append({"id": pid, "author_id": r.choice(pool), "group_id": group, "body": body,
+                author = r.choice(pool)
+                posts.append({"id": pid, "author_id": author, "group_id": group, "body": body,
                               "html": f"<p>{html.escape(body)}</p>", "is_announcement": False,
-                              "pinned_at": None, "created_at": at, "edited_at": None})
+                              "pinned_at": at if r.random() < PINNED_SHARE else None, "created_at": at,
+                              "edited_at": None})
+                events.append(self._event("post", group, at, op="add", id=pid, group_id=group))
                 if r.random() < comment_share:
-                    for k in range(r.randint(1, 4)):
-                        text_ = " ".join(r.choices(WORDS, k=r.randint(3, 12))).capitalize()
-                        comments.append({"post_id": pid, "author_id": r.choice(pool), "body": text_,
-                                         "html": f"<p>{html.escape(text_)}</p>", "edited_at": None,
-                                         "created_at": at + timedelta(minutes=5 * (k + 1))})
+                    self._comments(pid, author, group, pool, at, comments, events, notes)
                 if r.random() < reaction_share:
                     for uid in r.sample(pool, min(len(pool), r.randint(1, 6))):
                         reactions.append({"post_id": pid, "user_id": uid, "kind": r.choice(REACTIONS),
                                           "created_at": at + timedelta(minutes=3)})
             for table, rows in ((Post, posts), (Comment, comments), (Reaction, reactions),
-                                (post_topics, tags)):
+                                (post_topics, tags), (Event, events), (Notification, notes)):
                 self.insert(table, rows)
+
+    @staticmethod
+    def _event(type_: str, group: int | None, at: datetime, **payload: object) -> dict:
+        return {"type": type_, "user_id": None, "group_id": group, "payload": payload, "created_at": at}
+
+    def _comments(self, pid: int, author: int, group: int | None, pool: object, at: datetime,
+                  comments: list, events: list, notes: list) -> None:
+        """1-4 comments, their events, and the post author's notifications (read after a month)."""
+        r = self.rng
+        for k in range(r.randint(1, 4)):
+            cid, when = self.next_comment, at + timedelta(minutes=5 * (k + 1))
+            self.next_comment += 1
+            text_ = " ".join(r.choices(WORDS, k=r.randint(3, 12))).capitalize()
+            commenter = r.choice(pool)  # type: ignore[arg-type]
+            comments.append({"id": cid, "post_id": pid, "author_id": commenter, "body": text_,
+                             "html": f"<p>{html.escape(text_)}</p>", "edited_at": None, "created_at": when})
+            events.append(self._event("comment", group, when, op="add", id=cid, post_id=pid))
+            if commenter != author:
+                read = when + timedelta(hours=1) if when < self.now - timedelta(days=30) else None
+                notes.append({"user_id": author, "kind": NotificationKind.COMMENT, "actor_id": commenter,
+                              "post_id": pid, "comment_id": cid, "group_id": group, "created_at": when,
+                              "read_at": read})
 
 
 def generate(db: Path, *, users: int = 10_000, groups: int = 200, posts: int = 1_000_000, seed: int = 1,

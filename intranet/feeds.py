@@ -7,16 +7,18 @@ Pages are keyset-paginated by post id (``before``), never by OFFSET, so page 500
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from . import access
 from .models import Acknowledgement, Comment, Group, Post, Reaction, Topic, User, post_topics
 
 MAX_LIMIT = 100
+UNION_CHUNK = 200  # feeds merged per query in the home feed (SQLite: at most 500)
 
 
 @dataclass
@@ -101,7 +103,31 @@ def _acks(session: Session, viewer: User, announcements: list[Post]) -> tuple[se
 
 def home_feed(session: Session, viewer: User, before: int | None = None, limit: int = 20) -> FeedPage:
     """The company feed plus the groups I belong to, newest first."""
-    return _page(session, viewer, access.feed_posts_clause(viewer), before, limit)
+    limit = max(1, min(limit, MAX_LIMIT))
+    ids = newest_post_ids(session, access.feed_audiences(viewer), before, limit + 1)
+    return _page(session, viewer, Post.id.in_(ids), None, limit)
+
+
+def newest_post_ids(session: Session, audiences: list[int | None], before: int | None, n: int) -> list[int]:
+    """The ``n`` newest post ids across feeds (``None`` is the company feed), below ``before``.
+
+    One short backward walk of the ``(group_id, id)`` index per feed, at most ``n`` rows each,
+    merged: the cost is bounded by ``len(audiences) * n`` whatever the table size or page depth.
+    The single ``group_id IS NULL OR group_id IN (...) ORDER BY id DESC`` made SQLite collect and
+    sort every matching post (1M posts: 33 ms for a reader in 3 groups, 140 ms in 60 groups).
+    Chunked because SQLite allows at most 500 terms in one UNION.
+    """
+    found: list[int] = []
+    for start in range(0, len(audiences), UNION_CHUNK):
+        walks = []
+        for gid in audiences[start:start + UNION_CHUNK]:
+            walk = select(Post.id).where(Post.group_id.is_(None) if gid is None else Post.group_id == gid)
+            if before is not None:
+                walk = walk.where(Post.id < before)
+            walks.append(select(walk.order_by(Post.id.desc()).limit(n).subquery().c.id))
+        merged = union_all(*walks).subquery()
+        found += session.scalars(select(merged.c.id).order_by(merged.c.id.desc()).limit(n))
+    return heapq.nlargest(n, found)
 
 
 def group_feed(session: Session, viewer: User, group: Group, before: int | None = None,
