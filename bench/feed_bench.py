@@ -135,16 +135,32 @@ def login(port: int, db: Path, user_id: int) -> tuple[str, str]:
 
 
 def wrk(port: int, path: str, cookie: str | None, seconds: int) -> dict:
-    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
+    cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency",
+           "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         cmd += ["-H", f"Cookie: session={cookie}"]
     out = subprocess.run([*cmd, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                          check=True).stdout
+    wait_idle(port)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
     lat = {q: _ms(v) for q, v in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M)}
+    if rps == 0 or socket_errors:
+        print(f"wrk {path}: {socket_errors.group(0) if socket_errors else 'no response'}", file=sys.stderr)
     return {"rps": rps, "errors": int(bad.group(1)) if bad else 0, "p50_ms": lat.get("50"),
-            "p99_ms": lat.get("99")}
+            "p99_ms": lat.get("99"), "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def wait_idle(port: int, budget: float = 120.0) -> None:
+    """After a run, let the server finish the requests still queued, so runs do not overlap."""
+    deadline = time.time() + budget
+    while time.time() < deadline:
+        began = time.perf_counter()
+        get(port, "/healthz")
+        if time.perf_counter() - began < 0.05:
+            return
+        time.sleep(0.5)
 
 
 def _ms(value: str) -> float:
@@ -191,10 +207,13 @@ def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
                      (f"feed deep page /?before={top // 2}", f"/?before={top // 2}", cookie),
                      (f"feed / (user {heavy}, {groups.get(heavy, 0)} groups)", "/", heavy_cookie)]
         sizes = {path: check_page(port, path, c)[1] for _n, path, c in scenarios if c}
-        for _name, path, c in scenarios:  # warm caches and the page cache
-            wrk(port, path, c, 2)
-        results = {name: wrk(port, path, c, seconds) for name, path, c in scenarios}
+        results = {}
+        for name, path, c in scenarios:
+            wrk(port, path, c, 2)  # warm-up: the page cache, SQLAlchemy's statement cache
+            results[name] = wrk(port, path, c, seconds)
         hello, feed = results[scenarios[0][0]]["rps"], results[scenarios[1][0]]["rps"]
+        if not hello or not feed:
+            raise SystemExit(f"a run got no answer at all: {results}")
         half = feed / 2
         latency = {"feed /": fixed_rate(port, "/", cookie, half, seconds + 5),
                    "hello-world /healthz": fixed_rate(port, "/healthz", None, half, seconds + 5)}
@@ -206,14 +225,19 @@ def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
         "ratio": round(feed / hello, 3), "half_rate": round(half, 1)}
 
 
+def _rate(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
 def report(r: dict) -> str:
     lines = [f"machine: {r['machine']}", f"server: gunicorn {r['server']}", f"db: {r['db']} "
              f"({r['posts']:,} posts); login: {r['login']}; page bytes: {r['page_bytes']}", "",
              "| run | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---:|---:|---:|---:|"]
     for name, m in r["max_throughput"].items():
-        lines.append(f"| max load, {name} | {m['rps']:.0f} | {m['p50_ms']} | {m['p99_ms']} | {m['errors']} |")
+        lines.append(f"| max load, {name} | {_rate(m['rps'])} | {m['p50_ms']} | {m['p99_ms']} | "
+                     f"{m['errors']} |")
     for name, m in r["half_load"].items():
-        lines.append(f"| fixed {m['target_rate']:.0f} req/s, {name} | {m['achieved_rate']:.0f} | "
+        lines.append(f"| fixed {_rate(m['target_rate'])} req/s, {name} | {_rate(m['achieved_rate'])} | "
                      f"{m['p50_ms']} | {m['p99_ms']} | {sum(m['errors'].values())} |")
     p99 = r["half_load"]["feed /"]["p99_ms"]
     lines += ["", f"feed/hello throughput ratio: {r['ratio']:.1%} (aim >= 25%: "
