@@ -7,16 +7,19 @@ and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from . import db
 from .errors import Forbidden, NotFound
 from .models import Comment, Event, Group, Membership, Post, Role, User, Visibility
 
+MEMBERSHIPS = "intranet.memberships"
+
 
 def memberships(user: User) -> dict[int, Role]:
     """The user's groups and roles, cached on the session for this unit of work."""
-    cache = db.session.info.setdefault("intranet.memberships", {})
+    cache = db.session.info.setdefault(MEMBERSHIPS, {})
     if user.id not in cache:
         rows = db.session.execute(
             select(Membership.group_id, Membership.role).where(Membership.user_id == user.id)
@@ -27,7 +30,16 @@ def memberships(user: User) -> dict[int, Role]:
 
 def forget_memberships() -> None:
     """Actions that change memberships call this so later checks in the same unit see it."""
-    db.session.info.pop("intranet.memberships", None)
+    db.session.info.pop(MEMBERSHIPS, None)
+
+
+def _end_of_unit(session: Session, _transaction: SessionTransaction) -> None:
+    """The cache lives for one transaction: a rollback undoes memberships it may have seen, and
+    the next unit of work must see what other requests committed meanwhile."""
+    session.info.pop(MEMBERSHIPS, None)
+
+
+sa_event.listen(db.AppSession, "after_transaction_end", _end_of_unit)
 
 
 def role_in(user: User, group_id: int) -> Role | None:

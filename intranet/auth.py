@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
@@ -24,6 +24,14 @@ def hash_password(password: str) -> str:
 
 def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account these credentials open (deactivated ones too: callers say why they refuse)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not check_password(user, password):
+        return None
+    return user
 
 
 def new_token() -> tuple[str, str]:

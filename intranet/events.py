@@ -6,6 +6,7 @@ ask ``/api/v1/events?after=<id>``; Socket.IO is only the fast path.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from .db import AppSession
 from .extensions import socketio
 from .models import Event, Membership
 
+log = logging.getLogger(__name__)
 _signals = Namespace()
 emitted = _signals.signal("event-emitted")  # sent (type, data, rooms) after each emit; tests listen
 PENDING = "intranet.pending_events"
@@ -67,13 +69,23 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
 
 
 def _emit_pending(session: Session) -> None:
+    """The data is committed by now: a failing callback or emit is logged, never raised, so it
+    cannot turn a saved change into an error page nor stop the other events (catch-up from the
+    Event rows covers what a socket missed)."""
     for callback in session.info.pop(CALLBACKS, []):
-        callback()
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback failed")
     for ev, rooms in session.info.pop(PENDING, []):
         if not rooms:
             continue
         data = wire_payload(ev)
-        socketio.emit(ev.type, data, to=rooms)
+        try:
+            socketio.emit(ev.type, data, to=rooms)
+        except Exception:
+            log.exception("emitting event %s failed", ev.id)
+            continue
         emitted.send(ev.type, data=data, rooms=rooms)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import session
 from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
@@ -15,14 +16,32 @@ from .auth import user_for_token
 from .events import COMPANY_ROOM, user_room
 from .models import User
 
+SOCKET_TOKEN = "intranet.socket_token"
+
 
 def _user_from(auth: Any) -> User | None:
     """The session cookie's user, else the ``auth={"token": ...}`` owner; active accounts only."""
     if current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        return user_for_token(auth["token"])
+        user = user_for_token(auth["token"])
+        if user is not None:
+            # Flask-SocketIO keeps a per-socket copy of the session on the server (never sent
+            # back as a cookie): remember the token so later messages can re-check it.
+            session[SOCKET_TOKEN] = auth["token"]
+        return user
     return None
+
+
+def socket_user() -> User | None:
+    """Who this socket belongs to, re-checked on every message (deactivation, revocation).
+
+    Handlers use this rather than ``current_user``, which is anonymous on token sockets.
+    """
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = session.get(SOCKET_TOKEN)
+    return user_for_token(token) if isinstance(token, str) else None
 
 
 def register_handlers(socketio: SocketIO) -> None:
@@ -38,7 +57,7 @@ def register_handlers(socketio: SocketIO) -> None:
     @socketio.on("ping_alive")
     def on_ping(_data: Any = None) -> dict[str, bool]:
         """Clients may check their socket is still authorised (e.g. after a laptop sleeps)."""
-        if not (current_user and current_user.is_authenticated):
+        if socket_user() is None:
             disconnect()
             return {"ok": False}
         return {"ok": True}

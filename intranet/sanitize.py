@@ -6,13 +6,15 @@ spans, code blocks and links never produce mentions. The only importer of bleach
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import bleach
-from bleach.linkifier import TLDS, Linker, build_url_re
+from bleach.linkifier import TLDS, LinkifyFilter, build_url_re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -45,11 +47,30 @@ def _set_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
+_local = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    """Allow-list and linkify in one pass, with one cleaner per thread (bleach's parser keeps
+    state: "This cleaner is not thread-safe", and requests and sockets run on threads).
+
+    bleach only links known TLDs: add the ones intranet host names use. Linkifying inside the
+    cleaner (rather than ``Linker.linkify`` on its output) matters: ``Linker`` re-escapes the
+    entities inside skipped tags and link labels (bleach 6, mozilla/bleach#704), which showed
+    ``a &amp;amp; b`` in every code block.
+    """
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        linkify = partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"},
+                          parse_email=False, url_re=_url_re())
+        cleaner = _local.cleaner = bleach.Cleaner(tags=TAGS, attributes=ATTRS, protocols=PROTOCOLS,
+                                                  strip=True, filters=[linkify])
+    return cleaner
+
+
 @cache
-def _linker() -> Linker:
-    """bleach only links known TLDs: add the ones intranet host names use."""
-    url_re = build_url_re(tlds=[*TLDS, "local", "lan", "corp", "internal", "intranet", "intra"])
-    return Linker(callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False, url_re=url_re)
+def _url_re() -> re.Pattern[str]:
+    return build_url_re(tlds=[*TLDS, "local", "lan", "corp", "internal", "intranet", "intra"])
 
 
 def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
@@ -114,10 +135,10 @@ def render(text: str, mentions: Resolver, topic_url: Callable[[str], str]) -> Re
 
 
 def clean_html(html: str) -> str:
-    cleaned = bleach.clean(html, tags=TAGS, attributes=ATTRS, protocols=PROTOCOLS, strip=True)
-    return _linker().linkify(cleaned)
+    return _cleaner().clean(html)
 
 
 def plain_text(html: str) -> str:
-    """Text for the search index and notification previews."""
-    return re.sub(r"\s+", " ", bleach.clean(html, tags=set(), strip=True)).strip()
+    """Text for the search index and notification previews (unescaped: ``a & b``, not ``&amp;``)."""
+    text = html_lib.unescape(bleach.clean(html, tags=set(), strip=True))
+    return re.sub(r"\s+", " ", text).strip()

@@ -24,9 +24,13 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _check_csrf() -> None:
-    """Token-authenticated API calls carry no cookie authority, so they need no CSRF token."""
+    """Token-authenticated API calls carry no cookie authority, so they need no CSRF token.
+
+    Views marked ``@csrf.exempt`` (e.g. the API's password-for-token exchange, which uses no
+    cookie either) are skipped as Flask-WTF documents.
+    """
     if request.method in UNSAFE_METHODS and not g.get("token_auth"):
-        csrf.protect()
+        csrf.protect(apply_exemptions=True)
 
 
 def _headers(response: Response) -> Response:

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from . import db
 from .errors import DomainError
@@ -37,11 +37,21 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a clear 400."""
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object, or a clear 400 (415 when the body is not JSON at all).
+
+    ``optional``: an empty body reads as ``{}`` (for actions whose fields all have defaults).
+    """
     from .errors import Invalid
 
+    raw = request.get_data(cache=True)
+    if optional and not raw.strip():
+        return {}
+    if raw and not request.is_json:
+        raise UnsupportedMediaType()
     data = request.get_json(silent=True)
+    if data is None and raw.strip():
+        raise Invalid(_("The request body is not valid JSON."))
     if not isinstance(data, dict):
         raise Invalid(_("The request body must be a JSON object."))
     return data
@@ -63,11 +73,14 @@ HTTP_MESSAGES = {
     404: ("not_found", _l("This page does not exist or is not visible to you.")),
     405: ("method_not_allowed", _l("This action is not available here.")),
     413: ("too_large", _l("The upload is too large.")),
+    415: ("unsupported_media_type", _l("Send the request body as JSON (Content-Type: application/json).")),
     429: ("rate_limited", _l("Too many attempts. Wait a minute and try again.")),
 }
 
 
-def _http_error(exc: HTTPException) -> Response:
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    if exc.code is not None and exc.code < 400:  # redirects (e.g. a missing trailing slash)
+        return exc
     code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Error"))
     return error_response(exc.code or 500, code, str(message))
 

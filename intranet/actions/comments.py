@@ -13,7 +13,15 @@ from ..events import publish
 from ..models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
 from .common import audit, clean_text, enqueue_index
 from .notifications import notify
-from .posts import _mentioned_ids, _record_mentions, audience, readers_among, render_body
+from .posts import (
+    _mentioned_ids,
+    _record_mentions,
+    audience,
+    notify_new_mentions,
+    readers_among,
+    render_for,
+    require_reader,
+)
 
 
 def _text(body: object) -> str:
@@ -22,8 +30,9 @@ def _text(body: object) -> str:
 
 def do_add_comment(session: Session, author: User, post: Post, body: object) -> Comment:
     """Comment on a post I can read; notify the post's author and the people mentioned."""
+    require_reader(author, post)
     text = _text(body)
-    rendered, users, groups = render_body(session, text)
+    rendered, users, groups = render_for(session, author, text)
     comment = Comment(post_id=post.id, author_id=author.id, body=text, html=rendered.html)
     session.add(comment)
     session.flush()
@@ -41,11 +50,13 @@ def do_add_comment(session: Session, author: User, post: Post, body: object) -> 
 
 
 def do_edit_comment(session: Session, user: User, comment: Comment, body: object) -> None:
+    """The author rewrites a comment; only newly mentioned people are notified."""
     if comment.author_id != user.id:
         raise Forbidden(_("Only the author can edit this comment."))
     text = _text(body)
-    rendered, _users, _groups = render_body(session, text)
+    rendered, users, groups = render_for(session, user, text)
     comment.body, comment.html, comment.edited_at = text, rendered.html, utcnow()
+    notify_new_mentions(session, user, comment.post, users, groups, comment_id=comment.id)
     publish(session, "comment", {"op": "update", "id": comment.id, "post_id": comment.post_id},
             **audience(comment.post))
     enqueue_index(session, "comment", comment.id)
@@ -88,6 +99,7 @@ def _reaction_event(session: Session, post: Post, user: User, kind: str, op: str
 
 
 def do_add_reaction(session: Session, user: User, post: Post, kind: object) -> None:
+    require_reader(user, post)
     kind = _kind(kind)
     if session.get(Reaction, (post.id, user.id, kind)):
         raise Conflict(_("You already reacted with this emoji."))

@@ -13,8 +13,16 @@ from .. import access
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import publish
 from ..models import (
-    Group, GroupKind, JoinRequest, Membership, NotificationKind, RequestStatus, Role, User,
-    Visibility, utcnow,
+    Group,
+    GroupKind,
+    JoinRequest,
+    Membership,
+    NotificationKind,
+    RequestStatus,
+    Role,
+    User,
+    Visibility,
+    utcnow,
 )
 from .common import audit, clean_text, enqueue_index
 from .notifications import notify
@@ -89,6 +97,14 @@ def _lead_ids(session: Session, group: Group) -> list[int]:
         Membership.group_id == group.id, Membership.role == Role.LEAD)))
 
 
+def _deciders(session: Session, group: Group) -> list[int]:
+    """Who hears about a join request: the active leads, else the admins (who may manage any
+    group), so a request to a department group that has no lead yet is not lost."""
+    leads = list(session.scalars(select(User.id).join(Membership, Membership.user_id == User.id).where(
+        Membership.group_id == group.id, Membership.role == Role.LEAD, User.is_active_account)))
+    return leads or list(session.scalars(select(User.id).where(User.is_admin, User.is_active_account)))
+
+
 def do_join_group(session: Session, user: User, group: Group, message: str = "") -> str:
     """Public groups: join at once. Private and department groups: ask the leads.
 
@@ -112,7 +128,7 @@ def do_join_group(session: Session, user: User, group: Group, message: str = "")
                           message=clean_text(message, field=_("Message"), max_len=500, required=False))
     session.add(request)
     session.flush()
-    notify(session, _lead_ids(session, group), NotificationKind.JOIN_REQUEST, actor=user,
+    notify(session, _deciders(session, group), NotificationKind.JOIN_REQUEST, actor=user,
            group_id=group.id)
     return "requested"
 

@@ -7,14 +7,24 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from .. import access
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import publish
 from ..models import (
-    Acknowledgement, Comment, Group, Membership, Mention, NotificationKind, Post, Topic, User, Visibility,
+    Acknowledgement,
+    Comment,
+    Group,
+    Membership,
+    Mention,
+    Notification,
+    NotificationKind,
+    Post,
+    Topic,
+    User,
+    Visibility,
     utcnow,
 )
 from ..sanitize import Rendered, render, scan
@@ -44,6 +54,20 @@ def render_body(session: Session, text: str) -> tuple[Rendered, dict[str, User],
 
     rendered = render(text, resolve, lambda t: f"/topics/{quote(t)}")
     return rendered, users, groups
+
+
+def render_for(session: Session, author: User, text: str
+               ) -> tuple[Rendered, dict[str, User], dict[str, Group]]:
+    """``render_body`` minus the groups the author cannot see: a secret group named by an
+    outsider is neither linked nor recorded as mentioned (its existence must not leak)."""
+    rendered, users, groups = render_body(session, text)
+    return rendered, users, {h: g for h, g in groups.items() if access.can_see_group(author, g)}
+
+
+def require_reader(user: User, post: Post) -> None:
+    """Actions on a post (comment, react, acknowledge) are for people who may read it."""
+    if not access.may_read_post(user, post):
+        raise NotFound(_("This post does not exist or is not visible to you."))
 
 
 def readers_among(session: Session, post: Post, user_ids: Iterable[int]) -> list[int]:
@@ -88,12 +112,14 @@ def _body(text: object) -> str:
 def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
                    announcement: bool = False) -> Post:
     """Publish a post; notify mentions (only people who may read it) and announcement readers."""
+    if group is not None and not access.can_see_group(author, group):
+        raise NotFound(_("This group does not exist or is not visible to you."))
     if not access.can_post_in(author, group):
         raise Forbidden(_("Join this group to post in it."))
     if announcement and not access.can_moderate(author, group):
         raise Forbidden(_("Only the group's leads can post announcements."))
     text = _body(body)
-    rendered, users, groups = render_body(session, text)
+    rendered, users, groups = render_for(session, author, text)
     post = Post(author_id=author.id, group_id=group.id if group else None, body=text,
                 html=rendered.html, is_announcement=announcement, topics=_topics(session, rendered.topics))
     post.group = group
@@ -111,10 +137,12 @@ def do_create_post(session: Session, author: User, group: Group | None, body: ob
 
 
 def _notify_announcement(session: Session, author: User, post: Post, exclude: set[int]) -> None:
-    if post.group_id is None:
-        ids = session.scalars(select(User.id).where(User.is_active_account))
-    else:
-        ids = session.scalars(select(Membership.user_id).where(Membership.group_id == post.group_id))
+    """Every active member of the group (company-wide: every active account)."""
+    stmt = select(User.id).where(User.is_active_account)
+    if post.group_id is not None:
+        stmt = stmt.join(Membership, (Membership.user_id == User.id)
+                         & (Membership.group_id == post.group_id))
+    ids = session.scalars(stmt)
     notify(session, [i for i in ids if i not in exclude], NotificationKind.ANNOUNCEMENT,
            actor=author, post_id=post.id, group_id=post.group_id)
 
@@ -124,17 +152,34 @@ def do_edit_post(session: Session, user: User, post: Post, body: object) -> None
     if not access.can_edit_post(user, post):
         raise Forbidden(_("Only the author can edit this post."))
     text = _body(body)
-    before = set(session.scalars(select(Mention.user_id).where(
-        Mention.post_id == post.id, Mention.comment_id.is_(None), Mention.user_id.is_not(None))))
-    rendered, users, groups = render_body(session, text)
+    rendered, users, groups = render_for(session, user, text)
     post.body, post.html, post.edited_at = text, rendered.html, utcnow()
     post.topics = _topics(session, rendered.topics)
-    fresh = {h: u for h, u in users.items() if u.id not in before}
-    _record_mentions(session, post, fresh, {})
-    notify(session, readers_among(session, post, [u.id for u in fresh.values()]),
-           NotificationKind.MENTION, actor=user, post_id=post.id, group_id=post.group_id)
+    notify_new_mentions(session, user, post, users, groups)
     publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post))
     enqueue_index(session, "post", post.id)
+
+
+def notify_new_mentions(session: Session, author: User, post: Post, users: dict[str, User],
+                        groups: dict[str, Group], comment_id: int | None = None) -> None:
+    """After an edit: record and notify only people (and groups) not mentioned before in this
+    post or comment; nobody already told of a mention there is told again."""
+    def same_place(model: type[Mention] | type[Notification]) -> ColumnElement[bool]:
+        where_comment = model.comment_id.is_(None) if comment_id is None else model.comment_id == comment_id
+        return (model.post_id == post.id) & where_comment
+
+    old_users = set(session.scalars(select(Mention.user_id).where(
+        same_place(Mention), Mention.user_id.is_not(None))))
+    old_groups = set(session.scalars(select(Mention.group_id).where(
+        same_place(Mention), Mention.group_id.is_not(None))))
+    told = set(session.scalars(select(Notification.user_id).where(
+        same_place(Notification), Notification.kind == NotificationKind.MENTION)))
+    new_users = {h: u for h, u in users.items() if u.id not in old_users}
+    new_groups = {h: g for h, g in groups.items() if g.id not in old_groups}
+    _record_mentions(session, post, new_users, new_groups, comment_id=comment_id)
+    ids = [i for i in _mentioned_ids(session, author, new_users, new_groups) if i not in told | old_users]
+    notify(session, readers_among(session, post, ids), NotificationKind.MENTION, actor=author,
+           post_id=post.id, comment_id=comment_id, group_id=post.group_id)
 
 
 def do_delete_post(session: Session, user: User, post: Post) -> None:
@@ -162,6 +207,7 @@ def do_pin_post(session: Session, user: User, post: Post, pinned: bool) -> None:
 
 def do_acknowledge(session: Session, user: User, post: Post) -> int:
     """A reader confirms an announcement; the author (a lead) sees the count grow live."""
+    require_reader(user, post)
     if not post.is_announcement:
         raise Invalid(_("Only announcements ask for an acknowledgement."))
     if session.get(Acknowledgement, (post.id, user.id)):

@@ -18,13 +18,23 @@ from ..auth import hash_password, new_token
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import after_commit, end_user_sockets
 from ..models import (
-    ApiToken, Department, Group, GroupKind, Membership, Role, Skill, User, Visibility, utcnow,
+    ApiToken,
+    Department,
+    Group,
+    GroupKind,
+    Membership,
+    Role,
+    Skill,
+    User,
+    Visibility,
+    utcnow,
 )
 from .common import audit, clean_text, enqueue_index
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 AVATAR_SIZE = 256
+AVATAR_MAX_PIXELS = 40_000_000  # a 2 MB file can declare far more; decoding is what costs memory
 
 
 def _check_email(session: Session, email: str) -> str:
@@ -82,7 +92,7 @@ def check_self_registration(email: object) -> None:
 
 
 def _join_department(session: Session, user: User, department: Department) -> None:
-    user.department_id = department.id
+    user.department = department
     if department.group_id and not session.get(Membership, (department.group_id, user.id)):
         session.add(Membership(group_id=department.group_id, user_id=user.id, role=Role.MEMBER))
     forget_memberships()
@@ -90,12 +100,18 @@ def _join_department(session: Session, user: User, department: Department) -> No
 
 def do_set_department(session: Session, user: User, department: Department | None, *,
                       acting_user: User) -> None:
-    """Move someone between departments; their department group membership follows."""
-    if user.department_id and user.department and user.department.group_id:
-        old = session.get(Membership, (user.department.group_id, user.id))
+    """Move someone between departments; their department group membership follows.
+
+    Leads keep their role in the old department's group (removing a lead is explicit); moving
+    someone to the department they are already in changes nothing.
+    """
+    old_dept = user.department
+    if old_dept is not None and old_dept.group_id and (department is None or department.id != old_dept.id):
+        old = session.get(Membership, (old_dept.group_id, user.id))
         if old is not None and old.role == Role.MEMBER:
             session.delete(old)
-    user.department_id = None
+            session.flush()
+    user.department = None
     if department is not None:
         _join_department(session, user, department)
     forget_memberships()
@@ -133,6 +149,8 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         image = Image.open(io.BytesIO(data))
         if image.format not in AVATAR_FORMATS:
             raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
+        if image.width * image.height > AVATAR_MAX_PIXELS:
+            raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar")
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise Invalid(_("This file is not a picture we can read."), field="avatar") from exc

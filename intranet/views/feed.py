@@ -1,30 +1,125 @@
-"""feed views: stub endpoints (names are the contract), to be written."""
+"""Feeds: home, group pages, topics, and my notifications; plus what every page's frame needs."""
 
-from flask import Blueprint, abort
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, current_app, g, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import access, db, feeds
+from ..actions.notifications import do_mark_read, unread_count
+from ..errors import Invalid, NotFound
+from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
+from .posts import before_arg, done, form_data, me, remember_last_event
 
 bp = Blueprint("feed", __name__)
 
 
+def _page_size() -> int:
+    return current_app.config["FEED_PAGE_SIZE"]
+
+
 @bp.route("/", methods=["GET"])
-def home():  # noqa: ARG001
-    abort(501)
+@login_required
+def home() -> Any:
+    user, s, before = me(), db.session(), before_arg()
+    remember_last_event()
+    return render_template(
+        "feed/home.html", page=feeds.home_feed(s, user, before, limit=_page_size()),
+        pinned=feeds.pinned_posts(s, user, None) if before is None else [],
+        targets=feeds.postable_groups(s, user), can_announce_company=access.can_moderate(user, None))
 
 
 @bp.route("/topics/<name>", methods=["GET"])
-def topic(name):  # noqa: ARG001
-    abort(501)
+@login_required
+def topic(name: str) -> Any:
+    user, s, before = me(), db.session(), before_arg()
+    found = s.scalar(select(Topic).where(Topic.name == name.lower().lstrip("#")))
+    if found is None:
+        raise NotFound(_("Nobody has used this topic yet."))
+    remember_last_event()
+    return render_template("feed/topic.html", topic=found,
+                           page=feeds.topic_feed(s, user, found, before, limit=_page_size()))
 
 
 @bp.route("/groups/<int:group_id>", methods=["GET"])
-def group(group_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def group(group_id: int) -> Any:
+    """Secret groups are 404 for outsiders; private ones show their header and a join button."""
+    user, s, before = me(), db.session(), before_arg()
+    found = access.access_group(user, group_id)
+    remember_last_event()
+    header = feeds.group_header(s, user, found)
+    page = feeds.group_feed(s, user, found, before, limit=_page_size()) if header.readable else None
+    pinned = feeds.pinned_posts(s, user, found) if header.readable and before is None else []
+    return render_template("feed/group.html", header=header, group=found, page=page, pinned=pinned)
 
 
 @bp.route("/notifications", methods=["GET"])
-def notifications():  # noqa: ARG001
-    abort(501)
+@login_required
+def notifications() -> Any:
+    page = feeds.notification_page(db.session(), me(), before_arg())
+    return render_template("feed/notifications.html", page=page)
 
 
 @bp.route("/notifications/read", methods=["POST"])
-def notifications_read():  # noqa: ARG001
-    abort(501)
+@login_required
+def notifications_read() -> Any:
+    """Mark all my notifications read, or only ``ids`` (the one a person just opened)."""
+    data = form_data()
+    raw = data.getlist("ids") if hasattr(data, "getlist") else data.get("ids")
+    ids = _ids(raw) if raw else None
+    with db.transaction() as s:
+        changed = do_mark_read(s, me(), ids)
+    unread = unread_count(db.session(), me().id)
+    return done({"changed": changed, "unread": unread},
+                None if ids else _("All notifications are marked read."),
+                url_for("feed.notifications"))
+
+
+def _ids(raw: Any) -> list[int]:
+    values = raw if isinstance(raw, list) else [raw]
+    try:
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise Invalid(_("Notification ids must be numbers."), field="ids") from None
+
+
+# ---- what base.html needs on every page ---------------------------------------------------------
+
+def _last_event_id() -> int:
+    """Set early by feed pages; computed at render time on other pages."""
+    if "last_event_id" not in g:
+        g.last_event_id = _safely(lambda: feeds.last_event_id(db.session(), me()), 0)
+    return g.last_event_id
+
+
+def _unread() -> int:
+    return _safely(lambda: unread_count(db.session(), me().id), 0)
+
+
+def _safely(compute: Callable[[], int], fallback: int) -> int:
+    """The frame must render even on an error page whose cause was the database."""
+    if not current_user.is_authenticated:
+        return fallback
+    try:
+        return compute()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return fallback
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@bp.app_context_processor
+def _frame() -> dict[str, Any]:
+    return {"current_locale": _locale, "live_last_event_id": _last_event_id, "unread_notifications": _unread,
+            "REACTION_KINDS": REACTION_KINDS, "REACTION_EMOJI": REACTION_EMOJI}

@@ -1,65 +1,262 @@
-"""posts views: stub endpoints (names are the contract), to be written."""
+"""Post pages and every change to posts and comments.
 
-from flask import Blueprint, abort
+Each POST works as a plain HTML form (redirect back with a flash message) and, for our scripts,
+as JSON when the request says ``Accept: application/json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access, db, feeds
+from ..actions import comments as comment_actions
+from ..actions import posts as post_actions
+from ..errors import Forbidden, Invalid
+from ..models import Comment, Post, User
+from ..web import json_body, wants_json
 
 bp = Blueprint("posts", __name__)
+TRUE = {"1", "on", "true", "yes", True}
 
+
+# ---- helpers shared with the feed views -------------------------------------------------------
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def form_data() -> Any:
+    """The submitted fields: a form from a page, or a JSON object from a script."""
+    return json_body() if request.is_json else request.form
+
+
+def before_arg() -> int | None:
+    """The keyset cursor ``?before=<id>``; anything but a positive integer is a clear 400."""
+    raw = request.args.get("before", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise Invalid(_("The page cursor must be a positive number."), field="before")
+    return int(raw)
+
+
+def safe_next(default: str) -> str:
+    """Where a form asked to go back to: a local path only (never another site)."""
+    target = str(form_data().get("next") or "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def done(payload: dict[str, Any], message: str | None, default: str, status: int = 200,
+         avoid: str | None = None) -> Response:
+    """JSON for scripts; otherwise flash ``message`` and go back (but never to ``avoid``, a page
+    the change just removed)."""
+    if wants_json():
+        response = jsonify(payload)
+        response.status_code = status
+        return response
+    if message:
+        flash(message, "success")
+    target = safe_next(default)
+    if avoid and target.split("#")[0].split("?")[0] == avoid:
+        target = default
+    return redirect(target)
+
+
+def remember_last_event() -> None:
+    """Pin the live catch-up cursor before the page's content is read, so nothing falls between."""
+    g.last_event_id = feeds.last_event_id(db.session(), me())
+
+
+def _feed_url(post: Post) -> str:
+    return url_for("feed.group", group_id=post.group_id) if post.group_id else url_for("feed.home")
+
+
+def _target(user: User, raw: Any) -> Any:
+    """The composer's target: "" is the company feed, else a group the user can see."""
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit():
+        raise Invalid(_("Choose where to post."), field="group_id")
+    return access.access_group(user, int(raw))
+
+
+# ---- posts --------------------------------------------------------------------------------------
 
 @bp.route("/posts", methods=["POST"])
-def create():  # noqa: ARG001
-    abort(501)
+@login_required
+def create() -> Any:
+    user, data = me(), form_data()
+    group = _target(user, data.get("group_id"))
+    try:
+        with db.transaction() as s:
+            post = post_actions.do_create_post(s, user, group, data.get("body"),
+                                               announcement=data.get("announcement") in TRUE)
+    except Invalid as exc:
+        if wants_json():
+            raise
+        return render_template("posts/new.html", error=exc.message, body=data.get("body", ""),
+                               group=group, targets=feeds.postable_groups(db.session(), user),
+                               can_announce_company=access.can_moderate(user, None)), 400
+    url = url_for("posts.show", post_id=post.id)
+    return done({"id": post.id, "url": url}, _("Your post is published."),
+                _feed_url(post), status=201)
 
 
 @bp.route("/posts/<int:post_id>", methods=["GET"])
-def show(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def show(post_id: int, error: str | None = None, draft: str = "") -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    remember_last_event()
+    s = db.session()
+    return render_template("posts/show.html", view=feeds.post_view(s, user, post),
+                           comments=feeds.comments_of(s, post), error=error, draft=draft)
 
 
 @bp.route("/posts/<int:post_id>/card", methods=["GET"])
-def card(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def card(post_id: int) -> Any:
+    """Just the card: our live script inserts it when a post appears or changes."""
+    post = access.access_post(me(), post_id)
+    return render_template("posts/_card.html", view=feeds.post_view(db.session(), me(), post))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
-def edit(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def edit(post_id: int) -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    if not access.can_edit_post(user, post):
+        raise Forbidden(_("Only the author can edit this post."))
+    if request.method == "GET":
+        return render_template("posts/edit.html", post=post, body=post.body)
+    data = form_data()
+    try:
+        with db.transaction() as s:
+            post_actions.do_edit_post(s, user, post, data.get("body"))
+    except Invalid as exc:
+        if wants_json():
+            raise
+        return render_template("posts/edit.html", post=post, body=data.get("body", ""),
+                               error=exc.message), 400
+    url = url_for("posts.show", post_id=post.id)
+    return done({"id": post.id, "url": url}, _("Your post is updated."), url)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
-def delete(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def delete(post_id: int) -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    back = _feed_url(post)
+    with db.transaction() as s:
+        post_actions.do_delete_post(s, user, post)
+    return done({"deleted": True}, _("The post is deleted."), back,
+                avoid=url_for("posts.show", post_id=post_id))
 
 
 @bp.route("/posts/<int:post_id>/pin", methods=["POST"])
-def pin(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def pin(post_id: int) -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    raw = form_data().get("pinned")
+    pinned = post.pinned_at is None if raw in (None, "") else raw in TRUE
+    with db.transaction() as s:
+        post_actions.do_pin_post(s, user, post, pinned)
+    message = _("The post is pinned.") if pinned else _("The post is unpinned.")
+    return done({"pinned": pinned}, message, _feed_url(post))
 
 
 @bp.route("/posts/<int:post_id>/ack", methods=["POST"])
-def ack(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def ack(post_id: int) -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    with db.transaction() as s:
+        count = post_actions.do_acknowledge(s, user, post)
+    sees_count = feeds.post_view(db.session(), user, post).ack_count is not None
+    return done({"acknowledged": True, "acks": count if sees_count else None},
+                _("Thank you: your acknowledgement is recorded."), url_for("posts.show", post_id=post.id))
 
 
 @bp.route("/posts/<int:post_id>/react", methods=["POST"])
-def react(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def react(post_id: int) -> Any:
+    user = me()
+    post = access.access_post(user, post_id)
+    with db.transaction() as s:
+        on = comment_actions.do_toggle_reaction(s, user, post, form_data().get("kind"))
+    counts = comment_actions.reaction_counts(db.session(), post.id)
+    return done({"on": on, "counts": counts}, None, url_for("posts.show", post_id=post.id))
 
+
+# ---- comments -----------------------------------------------------------------------------------
 
 @bp.route("/posts/<int:post_id>/comments", methods=["POST"])
-def comment(post_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def comment(post_id: int) -> Any:
+    user, data = me(), form_data()
+    post = access.access_post(user, post_id)
+    try:
+        with db.transaction() as s:
+            new = comment_actions.do_add_comment(s, user, post, data.get("body"))
+    except Invalid as exc:
+        if wants_json():
+            raise
+        return show(post_id, error=exc.message, draft=data.get("body", "")), 400
+    url = url_for("posts.show", post_id=post.id, _anchor=f"comment-{new.id}")
+    return done({"id": new.id, "url": url, "post_id": post.id}, _("Your comment is published."), url,
+                status=201)
+
+
+def _comment_context(user: User, item: Comment) -> dict[str, Any]:
+    return {"comment": item, "can_moderate": access.can_moderate(user, item.post.group)}
 
 
 @bp.route("/comments/<int:comment_id>/card", methods=["GET"])
-def comment_card(comment_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def comment_card(comment_id: int) -> Any:
+    """Just one comment, for the live script on an open post page."""
+    item = access.access_comment(me(), comment_id)
+    return render_template("posts/_comment.html", **_comment_context(me(), item))
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-def comment_edit(comment_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def comment_edit(comment_id: int) -> Any:
+    user = me()
+    item = access.access_comment(user, comment_id)
+    if item.author_id != user.id:
+        raise Forbidden(_("Only the author can edit this comment."))
+    if request.method == "GET":
+        return render_template("posts/comment_edit.html", comment=item, body=item.body)
+    data = form_data()
+    try:
+        with db.transaction() as s:
+            comment_actions.do_edit_comment(s, user, item, data.get("body"))
+    except Invalid as exc:
+        if wants_json():
+            raise
+        return render_template("posts/comment_edit.html", comment=item, body=data.get("body", ""),
+                               error=exc.message), 400
+    url = url_for("posts.show", post_id=item.post_id, _anchor=f"comment-{item.id}")
+    return done({"id": item.id, "url": url}, _("Your comment is updated."), url)
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
-def comment_delete(comment_id):  # noqa: ARG001
-    abort(501)
+@login_required
+def comment_delete(comment_id: int) -> Any:
+    user = me()
+    item = access.access_comment(user, comment_id)
+    post_id = item.post_id
+    with db.transaction() as s:
+        comment_actions.do_delete_comment(s, user, item)
+    return done({"deleted": True}, _("The comment is deleted."), url_for("posts.show", post_id=post_id),
+                avoid=url_for("posts.comment_edit", comment_id=comment_id))

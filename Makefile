@@ -1,0 +1,54 @@
+# Two commands: `make run` (set up, migrate, load the demo, serve on :5000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup setup-dev translations messages lint browsers clean-db
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11+ is needed (found $$($(PYTHON) --version))."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || \
+	  { echo "Could not create a virtualenv: on Debian, run 'apt-get install -y python3-venv'."; exit 1; }
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.app: $(BIN)/activate requirements.txt
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.app requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.app translations
+
+setup-dev: $(VENV)/.dev translations
+
+translations: $(VENV)/.app
+	$(BIN)/pybabel compile -q -f -d intranet/translations
+
+messages: $(VENV)/.app
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o intranet/translations/messages.pot .
+	$(BIN)/pybabel update -q -i intranet/translations/messages.pot -d intranet/translations
+
+run: setup
+	$(FLASK) init-db
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browsers:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
+
+test: setup-dev browsers
+	$(BIN)/ruff check intranet tests bench
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check intranet tests bench
+
+clean-db:
+	rm -f instance/intranet.db instance/intranet.db-wal instance/intranet.db-shm

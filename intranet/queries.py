@@ -1,0 +1,110 @@
+"""Read models besides post feeds: the group directory, member lists, notifications, event
+catch-up and API tokens. Every query filters through ``access`` clauses, so pages, the JSON API
+and any later client list exactly what the viewer may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from . import access
+from .models import ApiToken, Event, Group, Membership, Notification, Post, Role, Topic, User
+
+
+def visible_groups(session: Session, viewer: User) -> list[tuple[Group, int]]:
+    """Groups the viewer may see (secret ones only if a member), by name, with member counts."""
+    counts = (select(Membership.group_id, func.count().label("n"))
+              .group_by(Membership.group_id).subquery())
+    rows = session.execute(
+        select(Group, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.group_id == Group.id)
+        .where(access.visible_groups_clause(viewer))
+        .order_by(func.lower(Group.name), Group.id)
+    )
+    return [(group, n) for group, n in rows]
+
+
+def my_groups(session: Session, user: User) -> list[tuple[Group, Role]]:
+    """The groups I belong to, by name, with my role."""
+    rows = session.execute(select(Group, Membership.role).join(Membership, Membership.group_id == Group.id)
+                           .where(Membership.user_id == user.id).order_by(func.lower(Group.name)))
+    return [(group, role) for group, role in rows]
+
+
+def group_members(session: Session, group: Group) -> list[Membership]:
+    """Active members, leads first, then by name."""
+    lead_first = (Membership.role == Role.LEAD).desc()
+    return list(session.scalars(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .options(joinedload(Membership.user))
+        .where(Membership.group_id == group.id, User.is_active_account)
+        .order_by(lead_first, func.lower(User.name), User.id)
+    ))
+
+
+def topic_named(session: Session, name: str) -> Topic | None:
+    return session.scalar(select(Topic).where(Topic.name == name.strip().lstrip("#").lower()))
+
+
+def active_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)))
+
+
+def _visible_notifications(viewer: User) -> ColumnElement[bool]:
+    """Mine, and never about a post I can no longer read or a group hidden from me (after leaving)."""
+    readable_posts = select(Post.id).where(access.readable_posts_clause(viewer))
+    visible_groups_ = select(Group.id).where(access.visible_groups_clause(viewer))
+    return (
+        (Notification.user_id == viewer.id)
+        & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
+        & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups_))
+    )
+
+
+@dataclass
+class NotificationPage:
+    items: list[Notification]
+    unread: int
+    next_before: int | None
+
+
+def notifications_page(session: Session, viewer: User, before: int | None = None, limit: int = 20,
+                       unread_only: bool = False) -> NotificationPage:
+    """Newest first, keyset-paginated by id; ``unread`` counts only what the viewer may see."""
+    where = _visible_notifications(viewer)
+    stmt = (select(Notification).options(joinedload(Notification.actor), joinedload(Notification.post),
+                                         joinedload(Notification.group))
+            .where(where).order_by(Notification.id.desc()).limit(limit + 1))
+    if before is not None:
+        stmt = stmt.where(Notification.id < before)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    rows = list(session.scalars(stmt).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return NotificationPage(rows, unread_notifications(session, viewer), rows[-1].id if more else None)
+
+
+def unread_notifications(session: Session, viewer: User) -> int:
+    """The badge: unread notifications the viewer may still see."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        _visible_notifications(viewer), Notification.read_at.is_(None))) or 0
+
+
+def events_after(session: Session, viewer: User, after: int, limit: int) -> tuple[list[Event], bool]:
+    """Catch-up: the viewer's events after ``after``, oldest first, and whether more remain."""
+    rows = list(session.scalars(select(Event).where(Event.id > after, access.visible_events_clause(viewer))
+                                .order_by(Event.id).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def last_event_id(session: Session) -> int:
+    """Where "now" is in the event log: a page rendered now catches up from here.
+
+    Event ids are global, so this reveals nothing that live payloads' ``event_id`` do not.
+    """
+    return session.scalar(select(func.max(Event.id))) or 0

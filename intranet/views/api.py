@@ -1,5 +1,0 @@
-"""api views (stub, to be written)."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,0 +1,14 @@
+"""The versioned JSON API under /api/v1: the contract scripts, other tools and our own pages' JS use.
+
+Views are thin: parse JSON (``params``), fetch through ``access``, call one action inside
+``db.transaction()``, answer JSON built by ``serializers``. Errors are ``{"error": {"code",
+"message"[, "field"]}}`` (see ``web.py``). ``openapi.py`` documents every route; a test keeps both
+in step. Authentication: ``Authorization: Bearer <token>`` or the session cookie (with
+``X-CSRFToken`` on writes).
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import events, feed, groups, me, notifications, openapi, posts, tokens  # noqa: E402, F401

@@ -1,0 +1,28 @@
+"""Catch-up over HTTP: every event after the last one a client saw, so nothing is lost when a
+socket drops. Clients de-duplicate by ``event_id`` (the same value live events carry).
+"""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_login import login_required
+
+from ... import db, queries
+from ...events import wire_payload
+from . import bp
+from .params import me, query_int
+
+MAX_EVENTS = 500
+
+
+@bp.get("/events")
+@login_required
+def events() -> Response:
+    """Without ``after``: no events, and ``last_event_id`` says where "now" is."""
+    after = query_int("after", low=0)
+    limit = query_int("limit", default=100, low=1, high=MAX_EVENTS)
+    if after is None:
+        return jsonify(events=[], last_event_id=queries.last_event_id(db.session), more=False)
+    rows, more = queries.events_after(db.session, me(), after, limit)
+    return jsonify(events=[wire_payload(ev) for ev in rows],
+                   last_event_id=rows[-1].id if rows else after, more=more)

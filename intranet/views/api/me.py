@@ -1,0 +1,19 @@
+"""Who am I: profile, department, groups with roles, unread notifications."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_login import login_required
+
+from ... import db, queries
+from . import bp
+from .params import me
+from .serializers import me_json
+
+
+@bp.get("/me")
+@login_required
+def whoami() -> Response:
+    user = me()
+    return jsonify(me_json(user, queries.my_groups(db.session, user),
+                           queries.unread_notifications(db.session, user)))

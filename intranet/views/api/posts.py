@@ -1,0 +1,135 @@
+"""Posts, comments, reactions, pins and acknowledgements."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, url_for
+from flask_login import login_required
+
+from ... import access, db, feeds
+from ...actions.comments import (
+    do_add_comment,
+    do_add_reaction,
+    do_delete_comment,
+    do_edit_comment,
+    do_remove_reaction,
+    reaction_counts,
+)
+from ...actions.posts import do_acknowledge, do_create_post, do_delete_post, do_edit_post, do_pin_post
+from ...models import Post
+from ...web import json_body
+from . import bp
+from .params import boolean, integer, me, text
+from .serializers import comment_json, post_json
+
+
+def _post(post: Post) -> dict:
+    return post_json(feeds.post_view(db.session, me(), post))
+
+
+@bp.post("/posts")
+@login_required
+def post_create() -> tuple[Response, int, dict]:
+    """``group_id`` null or absent: the company feed. Announcements: leads (admins on the company feed)."""
+    data = json_body()
+    group_id = integer(data, "group_id")
+    group = access.access_group(me(), group_id) if group_id is not None else None
+    with db.transaction() as s:
+        post = do_create_post(s, me(), group, text(data, "body", required=True),
+                              announcement=boolean(data, "announcement", default=False))
+    return jsonify(_post(post)), 201, {"Location": url_for(".post", post_id=post.id)}
+
+
+@bp.get("/posts/<int:post_id>")
+@login_required
+def post(post_id: int) -> Response:
+    return jsonify(_post(access.access_post(me(), post_id)))
+
+
+@bp.patch("/posts/<int:post_id>")
+@login_required
+def post_edit(post_id: int) -> Response:
+    post, data = access.access_post(me(), post_id), json_body()
+    with db.transaction() as s:
+        do_edit_post(s, me(), post, text(data, "body", required=True))
+    return jsonify(_post(post))
+
+
+@bp.delete("/posts/<int:post_id>")
+@login_required
+def post_delete(post_id: int) -> tuple[str, int]:
+    post = access.access_post(me(), post_id)
+    with db.transaction() as s:
+        do_delete_post(s, me(), post)
+    return "", 204
+
+
+@bp.post("/posts/<int:post_id>/pin")
+@login_required
+def post_pin(post_id: int) -> Response:
+    post, data = access.access_post(me(), post_id), json_body(optional=True)
+    with db.transaction() as s:
+        do_pin_post(s, me(), post, boolean(data, "pinned", default=True))
+    return jsonify(_post(post))
+
+
+@bp.post("/posts/<int:post_id>/ack")
+@login_required
+def post_ack(post_id: int) -> Response:
+    post = access.access_post(me(), post_id)
+    with db.transaction() as s:
+        do_acknowledge(s, me(), post)
+    return jsonify(_post(post))
+
+
+@bp.get("/posts/<int:post_id>/comments")
+@login_required
+def comments(post_id: int) -> Response:
+    post = access.access_post(me(), post_id)
+    return jsonify(items=[comment_json(c, me()) for c in feeds.comments_of(db.session, post)])
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@login_required
+def comment_create(post_id: int) -> tuple[Response, int]:
+    post, data = access.access_post(me(), post_id), json_body()
+    with db.transaction() as s:
+        comment = do_add_comment(s, me(), post, text(data, "body", required=True))
+    return jsonify(comment_json(comment, me())), 201
+
+
+@bp.patch("/comments/<int:comment_id>")
+@login_required
+def comment_edit(comment_id: int) -> Response:
+    comment, data = access.access_comment(me(), comment_id), json_body()
+    with db.transaction() as s:
+        do_edit_comment(s, me(), comment, text(data, "body", required=True))
+    return jsonify(comment_json(comment, me()))
+
+
+@bp.delete("/comments/<int:comment_id>")
+@login_required
+def comment_delete(comment_id: int) -> tuple[str, int]:
+    comment = access.access_comment(me(), comment_id)
+    with db.transaction() as s:
+        do_delete_comment(s, me(), comment)
+    return "", 204
+
+
+@bp.post("/posts/<int:post_id>/reactions")
+@login_required
+def reaction_add(post_id: int) -> tuple[Response, int]:
+    """Reacting twice with the same kind is a 409, so clients can tell it apart from success."""
+    post, data = access.access_post(me(), post_id), json_body()
+    kind = text(data, "kind", required=True)
+    with db.transaction() as s:
+        do_add_reaction(s, me(), post, kind)
+    return jsonify(kind=kind, reactions=reaction_counts(db.session, post.id)), 201
+
+
+@bp.delete("/posts/<int:post_id>/reactions/<kind>")
+@login_required
+def reaction_remove(post_id: int, kind: str) -> tuple[str, int]:
+    post = access.access_post(me(), post_id)
+    with db.transaction() as s:
+        do_remove_reaction(s, me(), post, kind)
+    return "", 204

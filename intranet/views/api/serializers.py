@@ -1,0 +1,110 @@
+"""JSON shapes of the API, in one place so every endpoint answers the same fields.
+
+The shapes are documented in ``openapi_schemas.py``; tests validate responses against them.
+Datetimes are ISO 8601 in UTC with a ``Z``. Only serialize objects already fetched through
+``access``: these functions format, they do not decide visibility.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import url_for
+
+from ... import access
+from ...feeds import FeedPage, PostView
+from ...models import ApiToken, Comment, Group, Membership, Notification, Role, User
+from ...sanitize import plain_text
+
+EXCERPT = 140
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def user_ref(user: User) -> dict[str, Any]:
+    avatar = url_for("people.avatar_file", user_id=user.id, v=user.avatar_file) if user.avatar_file else None
+    return {"id": user.id, "name": user.name, "username": user.username, "avatar_url": avatar}
+
+
+def group_ref(group: Group | None) -> dict[str, Any] | None:
+    return None if group is None else {"id": group.id, "name": group.name}
+
+
+def post_json(view: PostView) -> dict[str, Any]:
+    post = view.post
+    return {
+        "id": post.id, "author": user_ref(post.author), "group": group_ref(post.group),
+        "body": post.body, "html": post.html, "created_at": iso(post.created_at),
+        "edited_at": iso(post.edited_at), "is_announcement": post.is_announcement,
+        "pinned": post.pinned_at is not None, "topics": [t.name for t in post.topics],
+        "comment_count": view.comment_count, "reactions": dict(view.reactions),
+        "my_reactions": sorted(view.my_reactions), "acknowledged": view.acknowledged,
+        "ack_count": view.ack_count, "can_edit": view.can_edit, "can_moderate": view.can_moderate,
+        "url": url_for("posts.show", post_id=post.id),
+    }
+
+
+def post_page(page: FeedPage) -> dict[str, Any]:
+    return {"items": [post_json(v) for v in page.items], "next_before": page.next_before}
+
+
+def comment_json(comment: Comment, viewer: User) -> dict[str, Any]:
+    post = comment.post
+    mine = comment.author_id == viewer.id
+    return {
+        "id": comment.id, "post_id": comment.post_id, "author": user_ref(comment.author),
+        "body": comment.body, "html": comment.html, "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at), "can_edit": mine,
+        "can_delete": mine or access.can_moderate(viewer, post.group),
+        "url": url_for("posts.show", post_id=comment.post_id, _anchor=f"comment-{comment.id}"),
+    }
+
+
+def group_json(group: Group, *, role: Role | None, member_count: int) -> dict[str, Any]:
+    return {
+        "id": group.id, "name": group.name, "slug": group.slug, "description": group.description,
+        "visibility": group.visibility.value, "kind": group.kind.value, "member_count": member_count,
+        "my_role": role.value if role else None, "created_at": iso(group.created_at),
+        "url": url_for("feed.group", group_id=group.id),
+    }
+
+
+def member_json(membership: Membership) -> dict[str, Any]:
+    return {"user": user_ref(membership.user), "role": membership.role.value,
+            "since": iso(membership.created_at)}
+
+
+def notification_json(note: Notification) -> dict[str, Any]:
+    """Only for notifications listed by ``queries.notifications_page`` (already access-filtered)."""
+    post = note.post
+    return {
+        "id": note.id, "kind": note.kind.value, "created_at": iso(note.created_at),
+        "read": note.read_at is not None,
+        "actor": user_ref(note.actor) if note.actor else None,
+        "post": None if post is None else {
+            "id": post.id, "excerpt": plain_text(post.html)[:EXCERPT],
+            "url": url_for("posts.show", post_id=post.id)},
+        "comment_id": note.comment_id, "group": group_ref(note.group),
+    }
+
+
+def token_json(token: ApiToken) -> dict[str, Any]:
+    return {"id": token.id, "name": token.name, "created_at": iso(token.created_at),
+            "last_used_at": iso(token.last_used_at)}
+
+
+def me_json(user: User, groups: list[tuple[Group, Role]], unread: int) -> dict[str, Any]:
+    department = user.department
+    return {
+        **user_ref(user), "email": user.email, "job_title": user.job_title, "bio": user.bio,
+        "locale": user.locale, "is_admin": user.is_admin,
+        "department": None if department is None else {"id": department.id, "name": department.name},
+        "skills": [s.name for s in user.skills],
+        "groups": [{"id": g.id, "name": g.name, "role": role.value} for g, role in groups],
+        "unread_notifications": unread,
+    }

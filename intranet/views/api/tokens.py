@@ -1,0 +1,53 @@
+"""API tokens: trade e-mail and password for a bearer token, list mine, revoke one."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ... import db, queries
+from ...actions.users import do_create_token, do_revoke_token
+from ...auth import authenticate
+from ...extensions import csrf, limiter
+from ...web import error_response, json_body
+from . import bp
+from .params import me, text
+from .serializers import token_json, user_ref
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.post("/auth/token")
+@csrf.exempt  # no cookie authority is used or granted: the password is the proof
+@limiter.limit(_login_rate_limit)
+def token_create() -> tuple[Response, int] | Response:
+    """The clear token is in this answer only; we keep its hash."""
+    data = json_body()
+    email, password = text(data, "email", required=True), text(data, "password", required=True)
+    name = text(data, "name", default="API")
+    user = authenticate(email, password)
+    if user is None:
+        return error_response(401, "invalid_credentials", _("Wrong e-mail or password."))
+    if not user.is_active_account:
+        return error_response(401, "account_deactivated",
+                              _("This account is deactivated. Ask an administrator."))
+    with db.transaction() as s:
+        token, clear = do_create_token(s, user, name)
+    return jsonify(token=clear, id=token.id, name=token.name, user=user_ref(user)), 201
+
+
+@bp.get("/auth/tokens")
+@login_required
+def tokens() -> Response:
+    return jsonify(items=[token_json(t) for t in queries.active_tokens(db.session, me())])
+
+
+@bp.delete("/auth/tokens/<int:token_id>")
+@login_required
+def token_revoke(token_id: int) -> tuple[str, int]:
+    with db.transaction() as s:
+        do_revoke_token(s, me(), token_id)
+    return "", 204

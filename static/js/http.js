@@ -1,0 +1,49 @@
+// Small fetch helpers: same-origin cookies, CSRF header, JSON errors turned into exceptions.
+
+const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+
+export class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function failure(res) {
+  let message = res.statusText || 'Request failed';
+  try {
+    const data = await res.json();
+    message = data?.error?.message || message;
+  } catch {
+    // not JSON: keep the status text
+  }
+  return new HttpError(res.status, message);
+}
+
+/** POST a form (or FormData) and get the JSON answer our views give scripts. */
+export async function postForm(url, body, { keepalive = false } = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    credentials: 'same-origin',
+    keepalive,
+    headers: { Accept: 'application/json', 'X-CSRFToken': csrfToken() },
+  });
+  if (!res.ok) throw await failure(res);
+  return res.status === 204 ? {} : res.json();
+}
+
+export async function getJSON(url) {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return res.json();
+}
+
+/** A server-rendered fragment (a post card, a comment) as a DOM element. */
+export async function getFragment(url) {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  if (!res.ok) throw new HttpError(res.status, res.statusText);
+  const template = document.createElement('template');
+  template.innerHTML = (await res.text()).trim();
+  return template.content.firstElementChild;
+}

@@ -1,0 +1,94 @@
+// Live updates: one Socket.IO connection, plus HTTP catch-up on every (re)connect.
+//
+// Every durable event has an increasing `event_id`. We remember the highest one applied (starting
+// from what the page showed when it was rendered, body[data-last-event-id]), ask the server for
+// everything after it whenever the socket (re)connects, and ignore anything not newer. Page modules
+// listen to `live:<type>` events on `document` (detail = the event payload).
+
+import { getJSON, HttpError } from './http.js';
+
+const TYPES = ['post', 'comment', 'reaction', 'notification', 'group'];
+const MAX_CATCH_UP_ROUNDS = 20;
+const OFFLINE_NOTICE_DELAY_MS = 2500;
+
+export function startLive({ body = document.body, ioFactory = window.io } = {}) {
+  if (typeof ioFactory !== 'function' || !body.dataset.userId) return null;
+  const state = {
+    last: Number(body.dataset.lastEventId || 0),
+    catchingUp: false,
+    queued: [],
+  };
+  const status = document.querySelector('[data-live-status]');
+  let offlineTimer = null;
+
+  function apply(payload) {
+    if (typeof payload?.event_id !== 'number' || payload.event_id <= state.last) return;
+    state.last = payload.event_id;
+    document.dispatchEvent(new CustomEvent(`live:${payload.type}`, { detail: payload }));
+  }
+
+  function receive(type, payload) {
+    const event = { ...payload, type: payload?.type ?? type };
+    if (state.catchingUp) state.queued.push(event);
+    else apply(event);
+  }
+
+  async function catchUp() {
+    if (state.catchingUp || !body.dataset.eventsUrl) return;
+    state.catchingUp = true;
+    try {
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round += 1) {
+        const url = `${body.dataset.eventsUrl}?after=${encodeURIComponent(state.last)}`;
+        const data = await getJSON(url);
+        (data.events ?? []).forEach(apply);
+        if (typeof data.last_event_id === 'number' && data.last_event_id > state.last) {
+          state.last = data.last_event_id;
+        }
+        if (!data.more) return;
+      }
+      window.location.reload(); // far behind: a fresh page is cheaper than replaying everything
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) goToLogin();
+      // Otherwise keep the live stream; the next reconnect tries again.
+    } finally {
+      state.catchingUp = false;
+      state.queued.sort((a, b) => a.event_id - b.event_id).forEach(apply);
+      state.queued = [];
+    }
+  }
+
+  function goToLogin() {
+    window.location.assign(body.dataset.loginUrl || '/login');
+  }
+
+  function showOffline(offline) {
+    if (!status) return;
+    clearTimeout(offlineTimer);
+    if (!offline) {
+      status.hidden = true;
+      return;
+    }
+    offlineTimer = setTimeout(() => {
+      status.textContent = status.dataset.offlineText || 'Connection lost. Reconnecting…';
+      status.hidden = false;
+    }, OFFLINE_NOTICE_DELAY_MS);
+  }
+
+  const socket = ioFactory({ withCredentials: true });
+  TYPES.forEach((type) => socket.on(type, (payload) => receive(type, payload)));
+  socket.on('session_ended', goToLogin);
+  socket.on('connect', () => {
+    showOffline(false);
+    catchUp();
+  });
+  socket.on('disconnect', () => showOffline(true));
+  socket.on('connect_error', (error) => {
+    if (error?.message === 'unauthorized') goToLogin();
+    else showOffline(true);
+  });
+  window.addEventListener('pagehide', () => socket.close());
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) socket.connect(); // back from the page cache: reconnect, then catch up
+  });
+  return { socket, state, catchUp };
+}
