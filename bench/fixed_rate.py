@@ -19,6 +19,8 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
 
 def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
@@ -50,6 +52,22 @@ class Run:
     def _connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.host, self.port, timeout=30)
 
+    def _send(self, conn: http.client.HTTPConnection) -> tuple[http.client.HTTPConnection, int | str]:
+        """One GET; a kept-alive connection the server has since closed is reopened once, as
+        browsers do (gunicorn closes idle keep-alive connections after 2 s)."""
+        for attempt in (1, 2):
+            try:
+                conn.request("GET", self.path, headers=self.headers)
+                response = conn.getresponse()
+                response.read()
+                return conn, response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = self._connect()
+                if attempt == 2 or not isinstance(exc, STALE):
+                    return conn, type(exc).__name__
+        raise AssertionError("unreachable")
+
     def worker(self) -> None:
         conn = self._connect()
         while (i := self._take()) is not None:
@@ -60,15 +78,7 @@ class Run:
             elif wait < -0.005:
                 with self.lock:
                     self.late_starts += 1
-            try:
-                conn.request("GET", self.path, headers=self.headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = self._connect()
-                status = type(exc).__name__
+            conn, status = self._send(conn)
             done = time.perf_counter()
             with self.lock:
                 if status == 200:

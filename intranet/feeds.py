@@ -10,8 +10,9 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, case, func, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import access
@@ -137,15 +138,27 @@ def newest_post_ids(session: Session, audiences: list[int | None], before: int |
     """
     found: list[int] = []
     for start in range(0, len(audiences), UNION_CHUNK):
-        walks = []
-        for gid in audiences[start:start + UNION_CHUNK]:
-            walk = select(Post.id).where(Post.group_id.is_(None) if gid is None else Post.group_id == gid)
-            if before is not None:
-                walk = walk.where(Post.id < before)
-            walks.append(select(walk.order_by(Post.id.desc()).limit(n).subquery().c.id))
-        merged = union_all(*walks).subquery()
-        found += session.scalars(select(merged.c.id).order_by(merged.c.id.desc()).limit(n))
+        chunk = audiences[start:start + UNION_CHUNK]
+        params: dict[str, int] = {"n": n, **({"before": before} if before is not None else {})}
+        params |= {f"g{i}": gid for i, gid in enumerate(chunk) if gid is not None}
+        stmt = _walks(tuple(gid is None for gid in chunk), before is not None)
+        found += session.scalars(stmt, params)
     return heapq.nlargest(n, found)
+
+
+@lru_cache(maxsize=256)
+def _walks(company: tuple[bool, ...], paged: bool) -> Select:
+    """The merged walks for one shape of feed list, built once: constructing and keying a
+    many-way UNION cost more than running it."""
+    walks = []
+    for i, is_company in enumerate(company):
+        walk = select(Post.id).where(Post.group_id.is_(None) if is_company
+                                     else Post.group_id == bindparam(f"g{i}"))
+        if paged:
+            walk = walk.where(Post.id < bindparam("before"))
+        walks.append(select(walk.order_by(Post.id.desc()).limit(bindparam("n")).subquery().c.id))
+    merged = union_all(*walks).subquery()
+    return select(merged.c.id).order_by(merged.c.id.desc()).limit(bindparam("n"))
 
 
 def group_feed(session: Session, viewer: User, group: Group, before: int | None = None,
