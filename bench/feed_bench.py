@@ -198,6 +198,10 @@ def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
         top = con.execute("select max(id) from posts").fetchone()[0] or 1
         groups = dict(con.execute("select user_id, count(*) from memberships where user_id in (?, ?) "
                                   "group by user_id", (user, heavy)).fetchall())
+    load_before = os.getloadavg()[0]
+    if load_before > 1.0:
+        print(f"warning: load average {load_before:.1f} before the run: other work shares the "
+              "CPUs, the numbers will be low and noisy", file=sys.stderr)
     proc = start_server(db, port)
     try:
         cookie, how = login(port, db, user)
@@ -220,9 +224,10 @@ def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"machine": machine(), "db": str(db), "posts": top, "login": how, "server": " ".join(
-        server_command(port)[1:]), "page_bytes": sizes, "max_throughput": results, "half_load": latency,
-        "ratio": round(feed / hello, 3), "half_rate": round(half, 1)}
+    return {"machine": machine(), "load_before": round(load_before, 2), "db": str(db), "posts": top,
+            "login": how, "server": " ".join(server_command(port)[1:]), "page_bytes": sizes,
+            "max_throughput": results, "half_load": latency, "ratio": round(feed / hello, 3),
+            "half_rate": round(half, 1)}
 
 
 def _rate(value: float) -> str:
@@ -230,7 +235,8 @@ def _rate(value: float) -> str:
 
 
 def report(r: dict) -> str:
-    lines = [f"machine: {r['machine']}", f"server: gunicorn {r['server']}", f"db: {r['db']} "
+    lines = [f"machine: {r['machine']} (load average before: {r['load_before']})",
+             f"server: gunicorn {r['server']}", f"db: {r['db']} "
              f"({r['posts']:,} posts); login: {r['login']}; page bytes: {r['page_bytes']}", "",
              "| run | requests/s | p50 ms | p99 ms | non-2xx |", "|---|---:|---:|---:|---:|"]
     for name, m in r["max_throughput"].items():
