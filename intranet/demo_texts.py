@@ -238,7 +238,7 @@ POSTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # (days ago, hour, author name or "admin", group key / "dept:<key>" / None, body, announcement, pin)
 SCRIPTED: tuple[tuple[int, int, str, str | None, str, bool, bool], ...] = (
-    (29, 9, "admin", None, "## Bienvenue sur l'intranet Acme 👋\n\nIci : les actualités de "
+    (29, 9, "admin", None, "### Bienvenue sur l'intranet Acme 👋\n\nIci : les actualités de "
      "l'entreprise, vos groupes d'équipe et de projet, et vos collègues.\n\n- écrivez `@prenom.nom` "
      "pour mentionner quelqu'un\n- ajoutez des `#sujets`\n- la charte est [sur le wiki]"
      "(https://wiki.acme.intra/charte)\n\nBonne découverte ! #intranet", False, True),
