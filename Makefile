@@ -27,11 +27,13 @@ setup: $(VENV)/.app translations
 setup-dev: $(VENV)/.dev translations
 
 translations: $(VENV)/.app
-	$(BIN)/pybabel compile -q -f -d intranet/translations
+	$(BIN)/pybabel -q compile -d intranet/translations
 
 messages: $(VENV)/.app
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o intranet/translations/messages.pot .
-	$(BIN)/pybabel update -q -i intranet/translations/messages.pot -d intranet/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --no-wrap \
+	  --project intranet -o intranet/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --no-wrap -i intranet/translations/messages.pot -d intranet/translations
+	@echo "Translate the new and fuzzy entries in intranet/translations/*/LC_MESSAGES/messages.po, then: make translations"
 
 run: setup
 	$(FLASK) init-db

@@ -6,6 +6,7 @@ and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
@@ -85,28 +86,28 @@ def can_moderate(user: User, group: Group | None) -> bool:
 def access_group(user: User, group_id: int) -> Group:
     group = db.session.get(Group, group_id)
     if group is None or not can_see_group(user, group):
-        raise NotFound("This group does not exist or is not visible to you.")
+        raise NotFound(_("This group does not exist or is not visible to you."))
     return group
 
 
 def access_group_content(user: User, group_id: int) -> Group:
     group = access_group(user, group_id)
     if not can_read_group(user, group):
-        raise Forbidden("This group is private: join it to read its posts.")
+        raise Forbidden(_("This group is private: join it to read its posts."))
     return group
 
 
 def access_post(user: User, post_id: int) -> Post:
     post = db.session.get(Post, post_id, options=[joinedload(Post.group), joinedload(Post.author)])
     if post is None or not can_read_group(user, post.group):
-        raise NotFound("This post does not exist or is not visible to you.")
+        raise NotFound(_("This post does not exist or is not visible to you."))
     return post
 
 
 def access_comment(user: User, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise NotFound("This comment does not exist or is not visible to you.")
+        raise NotFound(_("This comment does not exist or is not visible to you."))
     access_post(user, comment.post_id)
     return comment
 
@@ -115,13 +116,13 @@ def access_user(viewer: User, user_id: int) -> User:
     """Every active colleague's profile is visible to every employee."""
     user = db.session.get(User, user_id)
     if user is None or not (user.is_active_account or viewer.is_admin):
-        raise NotFound("This person does not exist.")
+        raise NotFound(_("This person does not exist."))
     return user
 
 
 def require_admin(user: User) -> None:
     if not user.is_admin:
-        raise NotFound("This page does not exist.")
+        raise NotFound(_("This page does not exist."))
 
 
 def readable_group_ids_clause(user: User) -> ColumnElement[bool]:

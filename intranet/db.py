@@ -21,7 +21,7 @@ ENGINE_KEY = "intranet.engine"
 class AppSession(Session):
     """A session that finds its engine on the current app, so several apps can coexist."""
 
-    def get_bind(self, mapper=None, clause=None, **kw):  # noqa: ANN001, ANN003
+    def get_bind(self, mapper=None, clause=None, **kw):
         return current_app.extensions[ENGINE_KEY]
 
 
@@ -36,7 +36,7 @@ session: scoped_session[AppSession] = scoped_session(
 )
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=5000")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, format_timedelta, get_translations
+from flask_babel import format_datetime, format_timedelta, get_translations, gettext
 from flask_login import current_user
 
 from .models import utcnow
+
+JUST_NOW = timedelta(minutes=1)
 
 
 def select_locale() -> str | None:
@@ -20,9 +24,16 @@ def select_timezone() -> str:
     return current_app.config.get("TIMEZONE", "Europe/Paris")
 
 
-def ago(value) -> str:  # noqa: ANN001
-    """'5 minutes ago' in the reader's language."""
-    return format_timedelta(value - utcnow(), add_direction=True)
+def ago(value: datetime) -> str:
+    """'5 minutes ago' / 'il y a 5 minutes' in the reader's language.
+
+    Under a minute reads "just now" rather than Babel's "0 seconds ago" (or "in 2 seconds" when
+    a clock is slightly ahead): a post that just appeared live should not look odd.
+    """
+    delta = value - utcnow()
+    if delta > -JUST_NOW:
+        return gettext("just now")
+    return format_timedelta(delta, add_direction=True)
 
 
 def request_translations() -> object:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter, Map
 
 from . import db
 from .errors import DomainError
@@ -81,8 +82,16 @@ HTTP_MESSAGES = {
 def _http_error(exc: HTTPException) -> Response | HTTPException:
     if exc.code is not None and exc.code < 400:  # redirects (e.g. a missing trailing slash)
         return exc
-    code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Error"))
-    return error_response(exc.code or 500, code, str(message))
+    status = exc.code or 500
+    code, message = HTTP_MESSAGES.get(status) or _other_http_error(status)
+    return error_response(status, code, str(message))
+
+
+def _other_http_error(status: int) -> tuple[str, str]:
+    """Statuses without a message of ours: werkzeug's English description would not translate."""
+    if status >= 500:
+        return "error", _("Something went wrong on our side. Try again.")
+    return "error", _("This request could not be completed.")
 
 
 def _server_error(exc: Exception) -> Response:
@@ -91,7 +100,17 @@ def _server_error(exc: Exception) -> Response:
     return error_response(500, "server_error", _("Something went wrong on our side. Try again."))
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:id>`` that only matches ids a database column can hold: a longer number is a 404,
+    not an OverflowError (500) in the driver."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

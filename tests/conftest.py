@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy.orm import Session
 
 from intranet import create_app, db
 from intranet.events import emitted
@@ -27,6 +28,7 @@ PASSWORD = "correct horse 42"
 def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
     return {
         "TESTING": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SECRET_KEY": "tests-" + secrets.token_hex(8),
         "DATABASE_URL": f"sqlite:///{db_file}",
         "SEARCH_INDEX_DIR": str(tmp / "index"),
@@ -61,9 +63,15 @@ def app(tmp_path: Any, template_db: Any) -> Iterator[Flask]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Any]:
-    """A session in its own app context, for arranging data and checking results."""
+    """A plain session on the test database, for arranging data and checking results.
+
+    It pushes no app context on purpose: test-client requests reuse a pushed context, and
+    would then share ``g`` (the logged-in user) and the scoped session with each other.
+    """
     with app.app_context():
-        yield db.session()
+        engine = db.engine()
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
 
 
 class WebClient:

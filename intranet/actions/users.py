@@ -132,6 +132,13 @@ def do_update_profile(session: Session, user: User, *, name: str, job_title: str
     enqueue_index(session, "person", user.id)
 
 
+def do_set_locale(session: Session, user: User, locale: str | None) -> None:
+    """The interface language from the language switcher; None follows the browser."""
+    if locale not in (None, "", *current_app.config["LANGUAGES"]):
+        raise Invalid(_("Unknown language."), field="locale")
+    user.locale = locale or None
+
+
 def _skills(session: Session, raw: list[str] | str) -> list[Skill]:
     names = raw.split(",") if isinstance(raw, str) else list(raw)
     clean = list(dict.fromkeys(n.strip().lower()[:60] for n in names if n and n.strip()))

@@ -27,7 +27,7 @@ def run_migrations_online() -> None:
         _run(conn)
 
 
-def _run(conn) -> None:  # noqa: ANN001
+def _run(conn) -> None:
     context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

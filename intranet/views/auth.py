@@ -1,20 +1,89 @@
-"""auth views: stub endpoints (names are the contract), to be written."""
+"""Log in, log out, and self-registration for the company's configured e-mail domains."""
 
-from flask import Blueprint, abort
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from .. import db
+from ..actions.users import check_self_registration, do_create_user
+from ..auth import authenticate
+from ..errors import DomainError, Forbidden, Invalid
+from ..extensions import limiter
+from ..forms import LoginForm, RegisterForm
+from ..models import User
+from ..web import error_response, wants_json
+from .common import done, form_failed, form_page, safe_next
 
 bp = Blueprint("auth", __name__)
+login_limit = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ARG001
-    abort(501)
+@login_limit
+def login() -> Response:
+    form = LoginForm()
+    if not form.is_submitted():
+        form.next.data = safe_next(request.args.get("next")) or ""
+    target = safe_next(form.next.data) or url_for("feed.home")
+    if current_user.is_authenticated and not form.is_submitted():
+        return redirect(target)
+    if not form.validate_on_submit():
+        return form_page("auth/login.html", form)
+    user = authenticate(form.email.data, form.password.data)
+    if user is None or not user.is_active_account:
+        return form_failed("auth/login.html", form, _refusal(user))
+    login_user(user, remember=form.remember.data)
+    if wants_json():
+        return jsonify(user={"id": user.id, "name": user.name}, next=target)
+    return redirect(target)
+
+
+def _refusal(user: User | None) -> DomainError:
+    """Only someone who knows the password learns that the account is deactivated."""
+    if user is None:
+        return Invalid(_("Wrong e-mail or password."), field="password")
+    return Forbidden(_("This account is deactivated. Ask an administrator to reactivate it."))
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # noqa: ARG001
-    abort(501)
+def logout() -> Response:
+    """POST only (with CSRF): a link or an image on another site cannot log anyone out."""
+    logout_user()
+    if wants_json():
+        return jsonify(ok=True)
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():  # noqa: ARG001
-    abort(501)
+@login_limit
+def register() -> Response:
+    form = RegisterForm()
+    domains = current_app.config["SELF_REGISTRATION_DOMAINS"]
+    if not form.validate_on_submit():
+        return form_page("auth/register.html", form, domains=domains)
+    try:
+        check_self_registration(form.email.data)
+        with db.transaction() as s:
+            user = do_create_user(s, form.email.data, form.name.data, form.password.data)
+    except DomainError as exc:
+        return form_failed("auth/register.html", form, exc, domains=domains)
+    login_user(user)
+    return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
+                url_for("people.profile"), status=201, user={"id": user.id, "name": user.name})
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(_exc: TooManyRequests) -> Response:
+    """Say plainly why the form refuses, on the form itself."""
+    message = _("Too many attempts from your network. Wait a minute, then try again.")
+    if wants_json():
+        return error_response(429, "rate_limited", message)
+    registering = request.endpoint == "auth.register"
+    form = RegisterForm(formdata=None) if registering else LoginForm(formdata=None)
+    form.form_errors.append(message)
+    template = "auth/register.html" if registering else "auth/login.html"
+    return form_page(template, form, status=429, domains=current_app.config["SELF_REGISTRATION_DOMAINS"])

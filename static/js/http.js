@@ -9,8 +9,11 @@ export class HttpError extends Error {
   }
 }
 
+// Words a person may see come from the page (data-i18n-* on <body>), in the reader's language.
+const text = (key, fallback) => document.body?.dataset[key] || fallback;
+
 async function failure(res) {
-  let message = res.statusText || 'Request failed';
+  let message = text('i18nRequestFailed', 'The request failed. Try again.');
   try {
     const data = await res.json();
     message = data?.error?.message || message;
@@ -20,9 +23,19 @@ async function failure(res) {
   return new HttpError(res.status, message);
 }
 
+/** fetch, but a network failure becomes an HttpError (status 0) with words for a person,
+ * instead of the browser's own English "Failed to fetch". */
+async function reach(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch {
+    throw new HttpError(0, text('i18nNetworkError', 'The server cannot be reached. Check your connection and try again.'));
+  }
+}
+
 /** POST a form (or FormData) and get the JSON answer our views give scripts. */
 export async function postForm(url, body, { keepalive = false } = {}) {
-  const res = await fetch(url, {
+  const res = await reach(url, {
     method: 'POST',
     body,
     credentials: 'same-origin',
@@ -34,7 +47,7 @@ export async function postForm(url, body, { keepalive = false } = {}) {
 }
 
 export async function getJSON(url) {
-  const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const res = await reach(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (!res.ok) throw await failure(res);
   return res.json();
 }

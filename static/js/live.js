@@ -62,13 +62,19 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
   }
 
   function showOffline(offline) {
+    body.dataset.liveState = offline ? 'offline' : 'online'; // a hook for styles and browser tests
     if (!status) return;
-    clearTimeout(offlineTimer);
     if (!offline) {
+      clearTimeout(offlineTimer);
+      offlineTimer = null;
       status.hidden = true;
       return;
     }
+    // Each failed reconnection attempt says "offline" again: keep the countdown already running,
+    // or the notice would never show while attempts come faster than the delay.
+    if (offlineTimer !== null || !status.hidden) return;
     offlineTimer = setTimeout(() => {
+      offlineTimer = null;
       status.textContent = status.dataset.offlineText || 'Connection lost. Reconnecting…';
       status.hidden = false;
     }, OFFLINE_NOTICE_DELAY_MS);

@@ -49,11 +49,23 @@ function setCounts(postId, counts, { mine = null } = {}) {
   });
 }
 
+/** "1 comment" / "2 comments" (French: "0 commentaire"), with the words the card carries in
+ * data-one / data-other. The word is the element's text, or its last text node after the count. */
+function setCountWord(el, n) {
+  if (!el?.dataset.other) return;
+  const form = new Intl.PluralRules(document.documentElement.lang || 'en').select(n);
+  const word = form === 'one' ? el.dataset.one : el.dataset.other;
+  const last = el.lastChild;
+  if (el.children.length && last?.nodeType === Node.TEXT_NODE) last.textContent = ` ${word}`;
+  else if (!el.children.length) el.textContent = word;
+}
+
 function setCommentCount(postId, n) {
   if (typeof n !== 'number') return;
   cardsOf(postId).forEach((card) => {
     const span = card.querySelector('[data-comment-count]');
     if (span) span.textContent = String(n);
+    setCountWord(card.querySelector('.comments-word'), n);
   });
   document.querySelectorAll(`[data-comment-count-for="${Number(postId)}"]`).forEach((el) => {
     el.textContent = String(n);
@@ -77,6 +89,16 @@ function belongsHere(feed, groupId) {
   return false;
 }
 
+/** Cards fetched concurrently (catch-up after a reconnect) may arrive in any order: keep the
+ * feed newest first by putting each before the first older card. */
+function placeNewestFirst(feed, card, postId) {
+  const cards = [...feed.querySelectorAll(':scope > .post')];
+  const older = cards.find((el) => Number(el.dataset.postId) < postId);
+  if (older) older.before(card);
+  else if (cards.length) cards[cards.length - 1].after(card);
+  else feed.prepend(card);
+}
+
 async function insertPost(postId) {
   const feed = liveFeed();
   if (!feed || feed.querySelector(`.post[data-post-id="${Number(postId)}"]`)) return;
@@ -84,7 +106,7 @@ async function insertPost(postId) {
     const card = await getFragment(`/posts/${Number(postId)}/card`);
     if (feed.querySelector(`.post[data-post-id="${Number(postId)}"]`)) return;
     card.classList.add('is-new');
-    feed.prepend(card);
+    placeNewestFirst(feed, card, Number(postId));
     markEmpty(feed);
   } catch {
     // not readable (any more): nothing to show
@@ -195,7 +217,10 @@ function onLivePost({ detail: ev }) {
   } else if (ev.op === 'ack') {
     cardsOf(ev.id).forEach((card) => {
       const count = card.querySelector('[data-ack-count]');
-      if (count && typeof ev.acks === 'number') count.textContent = String(ev.acks);
+      if (count && typeof ev.acks === 'number') {
+        count.textContent = String(ev.acks);
+        setCountWord(count.closest('[data-ack-word]'), ev.acks);
+      }
     });
   }
 }

@@ -1,0 +1,130 @@
+"""What the account and management views share: safe redirects, form replies, pages of rows.
+
+Every view answers a browser (redirect + flash, or the page re-shown with its messages) and our
+scripts (JSON, when ``web.wants_json()``) from the same code, through these few helpers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Response, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import Select
+
+from .. import db
+from ..errors import DomainError
+from ..web import error_response, wants_json
+
+MAX_PAGE = 10_000
+
+
+def safe_next(value: object) -> str | None:
+    """``value`` if it is a path on this site, else None: ``next`` must never leave the site."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return None
+    if "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return None  # browsers read "/\evil" as "//evil", and control characters get stripped
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
+
+
+def back_url(default: str) -> str:
+    """Where a button returns: its ``next`` field, else the page it was on (same site), else default."""
+    target = safe_next(request.values.get("next"))
+    if target:
+        return target
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return safe_next(path) or default
+    return default
+
+
+def done(message: str | None, target: str, *, status: int = 200, **data: Any) -> Response:
+    """Success: JSON for scripts, else flash the message and redirect (post/redirect/get)."""
+    if wants_json():
+        response = jsonify(message=message, **data)
+        response.status_code = status
+        return response
+    if message:
+        flash(message, "success")
+    return redirect(target)
+
+
+def refused(exc: DomainError, target: str) -> Response:
+    """A button's action was refused: scripts get the mapped error, people a flash on the page."""
+    if wants_json():
+        raise exc
+    flash(exc.message, "error")
+    return redirect(target)
+
+
+def form_page(template: str, form: FlaskForm, *, status: int | None = None, **context: Any) -> Response:
+    """The page with its form: 200 when first shown, 400 with the messages after an invalid post."""
+    invalid = form.is_submitted() and bool(form.errors)
+    if status is None:
+        status = 400 if invalid else 200
+    if invalid and wants_json():
+        field, messages = next(iter(form.errors.items()))
+        return error_response(status, "invalid", str(messages[0]), field)
+    return make_response(render_template(template, form=form, **context), status)
+
+
+def form_failed(template: str, form: FlaskForm, exc: DomainError, **context: Any) -> Response:
+    """An action refused the form: show its message next to the field it names, or on top."""
+    if wants_json():
+        raise exc
+    field = _field_named(form, exc.field)
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+    return make_response(render_template(template, form=form, **context), exc.status)
+
+
+def _field_named(form: FlaskForm, name: str | None) -> Any:
+    """Actions name fields by attribute (``email``) or by their label (``Name``)."""
+    if not name:
+        return None
+    for field in form:
+        if name in (field.name, field.short_name) or str(field.label.text).lower() == name.lower():
+            return field
+    return None
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass
+class Page:
+    """One page of rows; ``has_next`` comes from fetching one row more (no COUNT query)."""
+
+    items: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    def url(self, number: int) -> str:
+        """The current page's URL (same filters) at another page number."""
+        args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+        return url_for(request.endpoint or "", **args)
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+
+
+def paginate(stmt: Select, per_page: int) -> Page:
+    number = page_number()
+    rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((number - 1) * per_page)))
+    return Page(rows[:per_page], number, len(rows) > per_page)
