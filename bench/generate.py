@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Connection, create_engine, insert, text  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
 
 from intranet.models import (  # noqa: E402
     Comment,
@@ -134,8 +135,6 @@ class Generator:
             self.stats.rows[name] = self.stats.rows.get(name, 0) + len(rows)
 
     def people_and_groups(self) -> None:
-        from intranet.auth import hash_password
-
         r, n_dept = self.rng, max(1, min(10, self.n_groups // 10))
         since = self.now - timedelta(days=800)
         self.insert(Department, [{"id": d, "name": f"Department {d}", "group_id": d, "created_at": since}
@@ -149,7 +148,7 @@ class Generator:
                            "kind": GroupKind.DEPARTMENT if dept else r.choice(KINDS),
                            "department_id": g if dept else None, "created_by_id": 1, "created_at": since})
         self.insert(Group, groups)
-        pw = hash_password(PASSWORD)
+        pw = generate_password_hash(PASSWORD)  # werkzeug's default (scrypt), as in production
         self.insert(User, [{"id": u, "email": f"user{u}@bench.example", "username": f"user{u}",
                             "name": f"{r.choice(FIRST)} {r.choice(LAST)}", "password_hash": pw,
                             "job_title": "", "bio": "", "locale": r.choice(("fr", "en", None)),

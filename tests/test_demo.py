@@ -44,7 +44,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory, template_db: Any) -> Iterator
     shutil.copy(template_db, folder / "demo.db")
     app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_hex(8),
                       "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
-                      "SEARCH_INDEX_DIR": str(folder / "index"), "UPLOAD_DIR": str(folder / "up")})
+                      "SEARCH_INDEX_DIR": str(folder / "index"), "UPLOAD_DIR": str(folder / "up"),
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         summary = load_demo(seed=7)
     yield app, summary
