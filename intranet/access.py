@@ -136,6 +136,15 @@ def visible_groups_clause(user: User) -> ColumnElement[bool]:
     return or_(Group.visibility != Visibility.SECRET, Group.id.in_(mine) if mine else false())
 
 
+def feed_audiences(user: User) -> list[int | None]:
+    """The home feed's sources: ``None`` (the company feed) and each group I belong to.
+
+    The same posts as ``feed_posts_clause``, as a list, so the feed can read the newest posts of
+    each source from the ``(group_id, id)`` index and merge them (see ``feeds.home_feed``).
+    """
+    return [None, *sorted(memberships(user))]
+
+
 def feed_posts_clause(user: User) -> ColumnElement[bool]:
     """The home feed: the company feed plus the groups I belong to."""
     mine = list(memberships(user))

@@ -7,10 +7,12 @@ Pages are keyset-paginated by post id (``before``), never by OFFSET, so page 500
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import access
@@ -33,6 +35,7 @@ from .models import (
 from .sanitize import plain_text
 
 MAX_LIMIT = 100
+UNION_CHUNK = 200  # feeds merged per query in the home feed (SQLite: at most 500)
 # What a card shows besides the post: loaded with the page, never one query per card.
 CARD_LOADS = (joinedload(Post.author), joinedload(Post.group), selectinload(Post.topics))
 
@@ -119,7 +122,43 @@ def _acks(session: Session, viewer: User, announcements: list[Post]) -> tuple[se
 
 def home_feed(session: Session, viewer: User, before: int | None = None, limit: int = 20) -> FeedPage:
     """The company feed plus the groups I belong to, newest first."""
-    return _page(session, viewer, access.feed_posts_clause(viewer), before, limit)
+    limit = max(1, min(limit, MAX_LIMIT))
+    ids = newest_post_ids(session, access.feed_audiences(viewer), before, limit + 1)
+    return _page(session, viewer, Post.id.in_(ids), None, limit)
+
+
+def newest_post_ids(session: Session, audiences: list[int | None], before: int | None, n: int) -> list[int]:
+    """The ``n`` newest post ids across feeds (``None`` is the company feed), below ``before``.
+
+    One short backward walk of the ``(group_id, id)`` index per feed, at most ``n`` rows each,
+    merged: the cost is bounded by ``len(audiences) * n`` whatever the table size or page depth.
+    The single ``group_id IS NULL OR group_id IN (...) ORDER BY id DESC`` made SQLite collect and
+    sort every matching post (1M posts: 33 ms for a reader in 3 groups, 140 ms in 60 groups).
+    Chunked because SQLite allows at most 500 terms in one UNION.
+    """
+    found: list[int] = []
+    for start in range(0, len(audiences), UNION_CHUNK):
+        chunk = audiences[start:start + UNION_CHUNK]
+        params: dict[str, int] = {"n": n, **({"before": before} if before is not None else {})}
+        params |= {f"g{i}": gid for i, gid in enumerate(chunk) if gid is not None}
+        stmt = _walks(tuple(gid is None for gid in chunk), before is not None)
+        found += session.scalars(stmt, params)
+    return heapq.nlargest(n, found)
+
+
+@lru_cache(maxsize=256)
+def _walks(company: tuple[bool, ...], paged: bool) -> Select:
+    """The merged walks for one shape of feed list, built once: constructing and keying a
+    many-way UNION cost more than running it."""
+    walks = []
+    for i, is_company in enumerate(company):
+        walk = select(Post.id).where(Post.group_id.is_(None) if is_company
+                                     else Post.group_id == bindparam(f"g{i}"))
+        if paged:
+            walk = walk.where(Post.id < bindparam("before"))
+        walks.append(select(walk.order_by(Post.id.desc()).limit(bindparam("n")).subquery().c.id))
+    merged = union_all(*walks).subquery()
+    return select(merged.c.id).order_by(merged.c.id.desc()).limit(bindparam("n"))
 
 
 def group_feed(session: Session, viewer: User, group: Group, before: int | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -34,7 +34,12 @@ class Post(Base):
     """A post in a group, or on the company feed when ``group_id`` is null."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_group_id_id", "group_id", "id"),)
+    __table_args__ = (
+        Index("ix_posts_group_id_id", "group_id", "id"),
+        # pinned posts of a feed, newest pin first; partial: only the few pinned rows are indexed
+        Index("ix_posts_pinned", "group_id", "pinned_at", sqlite_where=text("pinned_at IS NOT NULL"),
+              postgresql_where=text("pinned_at IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

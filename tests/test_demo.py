@@ -1,0 +1,162 @@
+"""The demo organisation: loaded once through the real actions, then inspected.
+
+Loading takes several seconds (password hashing and a few hundred actions), so one module-scoped
+app holds the demo for every test here; the tests only read.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from intranet import create_app, db, feeds
+from intranet.auth import check_password
+from intranet.demo import load_demo
+from intranet.demo_people import ADMIN_EMAIL, PASSWORD, PEOPLE
+from intranet.models import (
+    Acknowledgement,
+    Comment,
+    Department,
+    Group,
+    JoinRequest,
+    Membership,
+    Post,
+    Reaction,
+    Role,
+    User,
+    Visibility,
+    utcnow,
+)
+from intranet.sanitize import ATTRS, TAGS
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, template_db: Any) -> Iterator[tuple[Flask, str]]:
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copy(template_db, folder / "demo.db")
+    app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_hex(8),
+                      "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+                      "SEARCH_INDEX_DIR": str(folder / "index"), "UPLOAD_DIR": str(folder / "up"),
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        summary = load_demo(seed=7)
+    yield app, summary
+    with app.app_context():
+        db.engine().dispose()
+
+
+@pytest.fixture
+def s(demo: tuple[Flask, str]) -> Iterator[Any]:
+    with demo[0].app_context():
+        yield db.session()
+
+
+def count(s: Any, model: type) -> int:
+    return s.scalar(select(func.count()).select_from(model))
+
+
+def user(s: Any, username: str) -> User:
+    return s.scalar(select(User).where(User.username == username))
+
+
+def test_counts_and_summary(demo, s):
+    summary = demo[1]
+    assert count(s, User) == len(PEOPLE) + 1
+    assert count(s, Department) == 6
+    assert count(s, Group) == 6 + 12
+    assert 250 <= count(s, Post) <= 400
+    assert count(s, Comment) >= 300 and count(s, Reaction) >= 600
+    assert count(s, Acknowledgement) > 0 and count(s, JoinRequest) == 2
+    for login in (ADMIN_EMAIL, "nicolas.petit@acme.example", "sarah.lambert@acme.example",
+                  "julien.roux@acme.example", PASSWORD):
+        assert login in summary
+
+
+def test_everyone_logs_in_with_the_demo_password(s):
+    people = list(s.scalars(select(User)))
+    assert all(u.email.endswith("@acme.example") and u.email.split("@")[0] == u.username for u in people)
+    assert check_password(user(s, "admin"), PASSWORD) and user(s, "admin").is_admin
+    assert check_password(user(s, "camille.dupont"), PASSWORD)
+    assert sum(u.is_admin for u in people) == 1
+    assert all(u.job_title and u.skills for u in people)
+
+
+def test_each_department_has_a_lead_from_its_department(s):
+    for dept in s.scalars(select(Department)):
+        leads = list(s.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                               .where(Membership.group_id == dept.group_id, Membership.role == Role.LEAD)))
+        assert len(leads) == 1, dept.name
+        assert leads[0].department_id == dept.id
+
+
+def test_private_and_secret_groups_keep_their_posts_to_members(s):
+    private = list(s.scalars(select(Group).where(Group.visibility == Visibility.PRIVATE)))
+    secret = list(s.scalars(select(Group).where(Group.visibility == Visibility.SECRET)))
+    assert len(private) >= 3 and len(secret) == 1
+    hidden_ids = {g.id for g in private + secret}
+    for post in s.scalars(select(Post).where(Post.group_id.in_(hidden_ids))):
+        assert s.get(Membership, (post.group_id, post.author_id)) is not None
+    for comment in s.scalars(select(Comment).join(Post).where(Post.group_id.in_(hidden_ids))):
+        assert s.get(Membership, (comment.post.group_id, comment.author_id)) is not None
+    insiders = set(s.scalars(select(Membership.user_id).where(Membership.group_id.in_(hidden_ids))))
+    outsider = s.scalar(select(User).where(User.id.not_in(insiders)).limit(1))
+    page = feeds.home_feed(s, outsider, limit=100)
+    assert page.items and not {v.post.group_id for v in page.items} & hidden_ids
+
+
+def test_content_has_mentions_topics_pins_and_announcements(s):
+    posts = list(s.scalars(select(Post)))
+    assert sum('class="mention"' in p.html for p in posts) >= 50
+    assert sum('class="topic"' in p.html for p in posts) >= 150
+    assert sum("<strong>" in p.html for p in posts) >= 20
+    assert {p.group_id is None for p in posts if p.pinned_at} == {True, False}
+    announcements = [p for p in posts if p.is_announcement]
+    assert len(announcements) >= 3
+    assert any("Thanks" in c.body for c in s.scalars(select(Comment)))  # English too
+
+
+def test_activity_is_spread_over_the_last_month_in_id_order(s):
+    now = utcnow()
+    rows = list(s.execute(select(Post.id, Post.created_at).order_by(Post.id)))
+    dates = [d for _id, d in rows]
+    assert dates == sorted(dates)
+    assert now - timedelta(days=31) < dates[0] and dates[-1] < now
+    assert dates[-1] - dates[0] > timedelta(days=25)
+    for comment in s.scalars(select(Comment)):
+        assert comment.post.created_at < comment.created_at < now
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TAGS:
+            self.bad.append(tag)
+        for name, value in attrs:
+            if name not in ATTRS.get(tag, []) or (value or "").lower().startswith("javascript:"):
+                self.bad.append(f"{tag}[{name}]")
+
+
+def test_every_html_is_sanitized(s):
+    htmls = [*s.scalars(select(Post.html)), *s.scalars(select(Comment.html))]
+    for html in htmls:
+        parser = _Tags()
+        parser.feed(html)
+        assert parser.bad == [], html
+
+
+def test_second_load_is_a_no_op(demo, s):
+    before = (count(s, User), count(s, Post), count(s, Comment), count(s, Reaction))
+    message = load_demo(seed=7)
+    assert "already loaded" in message
+    assert (count(s, User), count(s, Post), count(s, Comment), count(s, Reaction)) == before
