@@ -131,7 +131,7 @@ def test_comment_add_show_and_delete(app, cast, make_web):
     lea = make_web().login(cast.lea)
     assert lea.post(f"/comments/{comment_id}/delete").status_code == 403
     gone = alice.post(f"/comments/{comment_id}/delete", headers=JSON)
-    assert gone.status_code == 200 and gone.json == {"deleted": True}
+    assert gone.status_code == 200 and gone.json["deleted"] is True and gone.json["message"]
     assert count(app, Comment) == 0
     assert alice.get(f"/comments/{comment_id}/card").status_code == 404
 
@@ -194,7 +194,7 @@ def test_pin_by_lead_shows_pinned_section(app, cast, make_web):
     assert alice.post(f"/posts/{post_id}/pin", data={"pinned": "1"}).status_code == 403
     lea = make_web().login(cast.lea)
     pinned = lea.post(f"/posts/{post_id}/pin", data={"pinned": "1"}, headers=JSON)
-    assert pinned.json == {"pinned": True}
+    assert pinned.json["pinned"] is True and pinned.json["message"]
     page = alice.get(f"/groups/{cast.apollo.id}").text
     assert 'id="pinned-title"' in page and "badge-pinned" in page
     unpinned = lea.post(f"/posts/{post_id}/pin", headers=JSON)  # no value: toggles
@@ -208,7 +208,7 @@ def test_announcement_acknowledgement_count_for_the_author(app, cast, make_web):
     card = alice.get(f"/posts/{post_id}/card").text
     assert "Acknowledge" in card and "data-ack-count" not in card
     ack = alice.post(f"/posts/{post_id}/ack", headers=JSON)
-    assert ack.status_code == 200 and ack.json == {"acknowledged": True, "acks": None}
+    assert ack.status_code == 200 and ack.json["acknowledged"] is True and ack.json["acks"] is None
     assert "You acknowledged" in alice.get(f"/posts/{post_id}/card").text
     assert alice.post(f"/posts/{post_id}/ack", headers=JSON).status_code == 409
     lea_card = make_web().login(cast.lea).get(f"/posts/{post_id}/card").text

@@ -11,14 +11,37 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Response, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 
 from .. import db
-from ..errors import DomainError
-from ..web import error_response, wants_json
+from ..errors import DomainError, Invalid
+from ..models import User
+from ..web import error_response, json_body, wants_json
 
 MAX_PAGE = 10_000
+
+
+def me() -> User:
+    """The signed-in user as a plain model object (not the proxy)."""
+    return current_user._get_current_object()
+
+
+def form_data() -> Any:
+    """The submitted fields: a form from a page, or a JSON object from a script."""
+    return json_body() if request.is_json else request.form
+
+
+def before_arg() -> int | None:
+    """The keyset cursor ``?before=<id>``; anything but a positive integer is a clear 400."""
+    raw = request.args.get("before", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise Invalid(_("The page cursor must be a positive number."), field="before")
+    return int(raw)
 
 
 def safe_next(value: object) -> str | None:
@@ -46,7 +69,7 @@ def back_url(default: str) -> str:
 def done(message: str | None, target: str, *, status: int = 200, **data: Any) -> Response:
     """Success: JSON for scripts, else flash the message and redirect (post/redirect/get)."""
     if wants_json():
-        response = jsonify(message=message, **data)
+        response = jsonify(**({"message": message} if message else {}), **data)
         response.status_code = status
         return response
     if message:

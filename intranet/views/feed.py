@@ -16,7 +16,8 @@ from .. import access, db, feeds
 from ..actions.notifications import do_mark_read, unread_count
 from ..errors import Invalid, NotFound
 from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
-from .posts import before_arg, done, form_data, me, remember_last_event
+from .common import before_arg, form_data, me
+from .posts import done, remember_last_event
 
 bp = Blueprint("feed", __name__)
 

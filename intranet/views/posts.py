@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import access, db, feeds
 from ..actions import comments as comment_actions
 from ..actions import posts as post_actions
 from ..errors import Forbidden, Invalid
 from ..models import Comment, Post, User
-from ..web import json_body, wants_json
+from ..web import wants_json
+from .common import back_url, form_data, me
+from .common import done as common_done
 
 bp = Blueprint("posts", __name__)
 TRUE = {"1", "on", "true", "yes", True}
@@ -25,47 +27,14 @@ TRUE = {"1", "on", "true", "yes", True}
 
 # ---- helpers shared with the feed views -------------------------------------------------------
 
-def me() -> User:
-    return current_user._get_current_object()
-
-
-def form_data() -> Any:
-    """The submitted fields: a form from a page, or a JSON object from a script."""
-    return json_body() if request.is_json else request.form
-
-
-def before_arg() -> int | None:
-    """The keyset cursor ``?before=<id>``; anything but a positive integer is a clear 400."""
-    raw = request.args.get("before", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise Invalid(_("The page cursor must be a positive number."), field="before")
-    return int(raw)
-
-
-def safe_next(default: str) -> str:
-    """Where a form asked to go back to: a local path only (never another site)."""
-    target = str(form_data().get("next") or "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 def done(payload: dict[str, Any], message: str | None, default: str, status: int = 200,
          avoid: str | None = None) -> Response:
     """JSON for scripts; otherwise flash ``message`` and go back (but never to ``avoid``, a page
     the change just removed)."""
-    if wants_json():
-        response = jsonify(payload)
-        response.status_code = status
-        return response
-    if message:
-        flash(message, "success")
-    target = safe_next(default)
+    target = back_url(default)
     if avoid and target.split("#")[0].split("?")[0] == avoid:
         target = default
-    return redirect(target)
+    return common_done(message, target, status=status, **payload)
 
 
 def remember_last_event() -> None:
