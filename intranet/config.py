@@ -7,6 +7,7 @@ mapping once, so tests and production can differ only by what they pass in.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
     WTF_CSRF_TIME_LIMIT = None
-    DEV_SECRET_KEY = "dev-only-not-secret"  # used only when no SECRET_KEY and not production
+    GENERATE_SECRET_KEY = True  # no key configured: make one in instance/secret_key (never in code)
 
 
 class TestingConfig(Config):
@@ -50,7 +51,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
-    DEV_SECRET_KEY = None  # refuse to start without a real secret
+    GENERATE_SECRET_KEY = False  # refuse to start without a secret chosen by the administrator
 
 
 def _coerce(value: str, current: Any) -> Any:
@@ -78,10 +79,21 @@ def load_config(base: type[Config], overrides: dict[str, Any] | None, instance_p
             values[name] = _coerce(raw, values.get(name))
     values.update(overrides or {})
     if not values.get("SECRET_KEY"):
-        if not values.get("DEV_SECRET_KEY"):
+        if not values.get("GENERATE_SECRET_KEY"):
             raise RuntimeError("Set INTRANET_SECRET_KEY (or SECRET_KEY in instance/config.py).")
-        values["SECRET_KEY"] = values["DEV_SECRET_KEY"]
+        values["SECRET_KEY"] = _instance_secret(Path(instance_path))
     return values
+
+
+def _instance_secret(folder: Path) -> str:
+    """A random key kept in ``instance/secret_key`` (0600), so sessions survive restarts."""
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def config_class() -> type[Config]:
