@@ -160,7 +160,18 @@ def no_server_errors(live_server: SimpleNamespace) -> Iterator[None]:
     with live_server.log.open("rb") as log:
         log.seek(start)
         written = log.read().decode(errors="replace")
-    assert "Traceback" not in written, written
+    assert "Traceback" not in _without_benign_disconnects(written), written
+
+
+def _without_benign_disconnects(log: str) -> str:
+    """Drop the one traceback that is not ours: engine.io answering a websocket upgrade probe
+    after the browser already left the page (an OSError from its send on a closed socket)."""
+    blocks = log.split("Traceback (most recent call last):")
+    kept = [blocks[0]] + [
+        b for b in blocks[1:]
+        if not ("engineio/async_drivers/_websocket_wsgi.py" in b and "\nOSError" in b)
+    ]
+    return "Traceback".join(kept)
 
 
 # ---- browser -----------------------------------------------------------------------------------
