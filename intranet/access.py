@@ -80,7 +80,12 @@ def can_edit_post(user: User, post: Post) -> bool:
 
 def can_moderate(user: User, group: Group | None) -> bool:
     """Remove others' posts and comments, pin: group leads and admins; company feed: admins."""
-    return user.is_admin or (group is not None and is_lead(user, group))
+    return can_moderate_in(user, group.id if group is not None else None)
+
+
+def can_moderate_in(user: User, group_id: int | None) -> bool:
+    """``can_moderate`` by group id (``None``: the company feed), for lists read without ORM groups."""
+    return user.is_admin or (group_id is not None and role_in(user, group_id) == Role.LEAD)
 
 
 def access_group(user: User, group_id: int) -> Group:
