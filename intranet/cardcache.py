@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -103,9 +103,18 @@ def _render(view: PostView) -> str:
 
 def _personal(html: str, state: CardState) -> Markup:
     """This request's CSRF token, ``next`` and relative time in a cached card, escaped as Jinja would."""
-    return Markup(html.replace(CSRF, escape(generate_csrf()))
-                  .replace(NEXT, escape(request.full_path.rstrip("?")))
+    token, next_url = _request_values()
+    return Markup(html.replace(CSRF, token).replace(NEXT, next_url)
                   .replace(AGO, escape(ago(state.created_at))))
+
+
+def _request_values() -> tuple[str, str]:
+    """This request's CSRF token and ``next`` value, escaped, computed once per request."""
+    values = g.get("_card_request_values")
+    if values is None:
+        values = g._card_request_values = (str(escape(generate_csrf())),
+                                           str(escape(request.full_path.rstrip("?"))))
+    return values
 
 
 def init_app(app: Flask, size: int = MAX_CARDS) -> None:
