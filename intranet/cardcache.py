@@ -19,7 +19,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -67,7 +67,7 @@ class LRU:
 def cached_card(view: PostView) -> Markup:
     """The ``post_card`` macro's HTML for this request, rendered at most once per state."""
     state = cards.state_of(view, current_user)
-    key = (state, str(get_locale()))
+    key = (state, _reader_format())
     html = _cache().get(key)
     if html is None:
         html = _render(view)
@@ -77,7 +77,7 @@ def cached_card(view: PostView) -> Markup:
 
 def render_cards(states: list[CardState]) -> list[Markup]:
     """Cards for these states, loading full posts only for those not cached (one query)."""
-    cache, locale = _cache(), str(get_locale())
+    cache, locale = _cache(), _reader_format()
     found = {s.id: cache.get((s, locale)) for s in states}
     missing = [s for s in states if found[s.id] is None]
     if missing:
@@ -90,6 +90,11 @@ def render_cards(states: list[CardState]) -> list[Markup]:
             if cards.state_of(view, current_user) == state:  # not edited/renamed in between
                 cache.put((state, locale), html)
     return [_personal(found[s.id], s) for s in states if found[s.id] is not None]
+
+
+def _reader_format() -> tuple[str, str]:
+    """Language and time zone: the card's words and its absolute date depend on them."""
+    return str(get_locale()), str(get_timezone())
 
 
 def _cache() -> LRU:
