@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, i18n, realtime, security, web
+    from . import auth, cardcache, i18n, realtime, security, web
     from .cli import register_cli
     from .views import register_blueprints
 
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
+    cardcache.init_app(app)
     realtime.register_handlers(socketio)
     register_blueprints(app)
     register_cli(app)

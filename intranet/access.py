@@ -7,7 +7,7 @@ and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, bindparam, false, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
@@ -80,7 +80,12 @@ def can_edit_post(user: User, post: Post) -> bool:
 
 def can_moderate(user: User, group: Group | None) -> bool:
     """Remove others' posts and comments, pin: group leads and admins; company feed: admins."""
-    return user.is_admin or (group is not None and is_lead(user, group))
+    return can_moderate_in(user, group.id if group is not None else None)
+
+
+def can_moderate_in(user: User, group_id: int | None) -> bool:
+    """``can_moderate`` by group id (``None``: the company feed), for lists read without ORM groups."""
+    return user.is_admin or (group_id is not None and role_in(user, group_id) == Role.LEAD)
 
 
 def access_group(user: User, group_id: int) -> Group:
@@ -160,8 +165,25 @@ def readable_posts_clause(user: User) -> ColumnElement[bool]:
 def visible_events_clause(user: User) -> ColumnElement[bool]:
     """Catch-up: my personal events, my groups' events, and company-wide events."""
     mine = list(memberships(user))
+    return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false())
+
+
+def visible_events_template(has_groups: bool) -> ColumnElement[bool]:
+    """``visible_events_clause`` for statements built once: bind ``me`` (my id) and, when
+    ``has_groups``, ``groups`` (my group ids) with ``visible_events_params``."""
+    groups = Event.group_id.in_(bindparam("groups", expanding=True)) if has_groups else false()
+    return _visible_events(Event.user_id == bindparam("me"), groups)
+
+
+def visible_events_params(user: User) -> tuple[bool, dict[str, object]]:
+    """The shape (``has_groups``) and parameters of ``visible_events_template`` for this user."""
+    mine = sorted(memberships(user))
+    return bool(mine), {"me": user.id, **({"groups": mine} if mine else {})}
+
+
+def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool]) -> ColumnElement[bool]:
     company = Event.user_id.is_(None) & Event.group_id.is_(None)
-    return or_(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(), company)
+    return or_(personal, groups, company)
 
 
 def may_read_post(user: User, post: Post) -> bool:

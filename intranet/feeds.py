@@ -35,6 +35,7 @@ from .models import (
 from .sanitize import plain_text
 
 MAX_LIMIT = 100
+MAX_PINNED = 5
 UNION_CHUNK = 200  # feeds merged per query in the home feed (SQLite: at most 500)
 # What a card shows besides the post: loaded with the page, never one query per card.
 CARD_LOADS = (joinedload(Post.author), joinedload(Post.group), selectinload(Post.topics))
@@ -127,6 +128,14 @@ def home_feed(session: Session, viewer: User, before: int | None = None, limit: 
     return _page(session, viewer, Post.id.in_(ids), None, limit)
 
 
+def home_post_ids(session: Session, viewer: User, before: int | None = None,
+                  limit: int = 20) -> tuple[list[int], int | None]:
+    """``home_feed``'s post ids and ``next_before``, for pages that render cached cards."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    ids = newest_post_ids(session, access.feed_audiences(viewer), before, limit + 1)
+    return ids[:limit], ids[limit - 1] if len(ids) > limit else None
+
+
 def newest_post_ids(session: Session, audiences: list[int | None], before: int | None, n: int) -> list[int]:
     """The ``n`` newest post ids across feeds (``None`` is the company feed), below ``before``.
 
@@ -171,8 +180,15 @@ def pinned_posts(session: Session, viewer: User, group: Group | None) -> list[Po
     where = Post.group_id.is_(None) if group is None else Post.group_id == group.id
     posts = list(session.scalars(select(Post).options(*CARD_LOADS)
                                  .where(where, Post.pinned_at.is_not(None))
-                                 .order_by(Post.pinned_at.desc()).limit(5)))
+                                 .order_by(Post.pinned_at.desc()).limit(MAX_PINNED)))
     return hydrate(session, viewer, posts)
+
+
+def pinned_post_ids(session: Session, group_id: int | None) -> list[int]:
+    """``pinned_posts``' ids (newest pin first), for pages that render cached cards."""
+    where = Post.group_id.is_(None) if group_id is None else Post.group_id == group_id
+    return list(session.scalars(select(Post.id).where(where, Post.pinned_at.is_not(None))
+                                .order_by(Post.pinned_at.desc()).limit(MAX_PINNED)))
 
 
 def topic_feed(session: Session, viewer: User, topic: Topic, before: int | None = None,
@@ -287,5 +303,12 @@ def last_event_id(session: Session, viewer: User) -> int:
     otherwise OR the audience indexes together and sort every visible event (70 ms for 400k
     events, against 0.01 ms for the walk), and it runs on every page.
     """
-    opaque = case((access.visible_events_clause(viewer), 1), else_=0) == 1  # hides it from the planner
-    return session.scalar(select(Event.id).where(opaque).order_by(Event.id.desc()).limit(1)) or 0
+    has_groups, params = access.visible_events_params(viewer)
+    return session.scalar(_last_event_statement(has_groups), params) or 0
+
+
+@lru_cache(maxsize=2)
+def _last_event_statement(has_groups: bool) -> Select:
+    """Built once per shape (it runs on every page)."""
+    opaque = case((access.visible_events_template(has_groups), 1), else_=0) == 1  # hides it from the planner
+    return select(Event.id).where(opaque).order_by(Event.id.desc()).limit(1)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import access, db, feeds
+from .. import access, cards, db, feeds
 from ..actions.notifications import do_mark_read, unread_count
 from ..errors import Invalid, NotFound
 from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
@@ -32,8 +32,7 @@ def home() -> Any:
     user, s, before = me(), db.session(), before_arg()
     remember_last_event()
     return render_template(
-        "feed/home.html", page=feeds.home_feed(s, user, before, limit=_page_size()),
-        pinned=feeds.pinned_posts(s, user, None) if before is None else [],
+        "feed/home.html", page=cards.home_cards(s, user, before, limit=_page_size()),
         targets=feeds.postable_groups(s, user), can_announce_company=access.can_moderate(user, None))
 
 
