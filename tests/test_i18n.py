@@ -76,6 +76,15 @@ def test_group_directory_in_french(app, web, cast):
     assert "Create a group" not in page and "Ask to join" not in page
 
 
+def test_department_group_describes_itself_in_the_reader_language(app, make_web, cast):
+    """The description is not stored in the language of whoever created the department."""
+    speak(app, cast.alice, "fr")
+    french = make_web().login(cast.alice).get(f"/groups/{cast.marketing_group.id}").text
+    english = make_web().login(cast.bob).get(f"/groups/{cast.marketing_group.id}", headers=EN).text
+    assert "Groupe du service Marketing" in french
+    assert "Department group of Marketing" in english
+
+
 def test_group_page_counts_members_with_french_plurals(app, web, cast):
     speak(app, cast.alice, "fr")
     page = web.login(cast.alice).get(f"/groups/{cast.apollo.id}").text

@@ -218,8 +218,7 @@ def do_create_department(session: Session, name: str, *, acting_user: User | Non
     session.add(department)
     session.flush()
     group = Group(name=name, slug=unique_slug(session, name), visibility=Visibility.PUBLIC,
-                  kind=GroupKind.DEPARTMENT, department_id=department.id,
-                  description=_("Department group of %(name)s", name=name))
+                  kind=GroupKind.DEPARTMENT, department_id=department.id)
     session.add(group)
     session.flush()
     department.group_id = group.id
