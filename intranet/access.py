@@ -117,10 +117,14 @@ def access_comment(user: User, comment_id: int) -> Comment:
     return comment
 
 
-def access_user(viewer: User, user_id: int) -> User:
-    """Every active colleague's profile is visible to every employee."""
+def access_user(viewer: User, user_id: int, *, former: bool = False) -> User:
+    """Every active colleague's profile is visible to every employee.
+
+    ``former``: also people whose account was deactivated, for what still shows their past
+    posts and memberships (their avatar), not their profile.
+    """
     user = db.session.get(User, user_id)
-    if user is None or not (user.is_active_account or viewer.is_admin):
+    if user is None or not (user.is_active_account or former or viewer.is_admin):
         raise NotFound(_("This person does not exist."))
     return user
 

@@ -84,7 +84,11 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
         return exc
     status = exc.code or 500
     code, message = HTTP_MESSAGES.get(status) or _other_http_error(status)
-    return error_response(status, code, str(message))
+    response = error_response(status, code, str(message))
+    for name, value in exc.get_headers():  # e.g. Allow on a 405, Retry-After on a 429
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _other_http_error(status: int) -> tuple[str, str]:

@@ -189,3 +189,20 @@ def test_out_of_range_ids_are_404_or_ignored_never_500(web, cast):
     assert web.get(f"/people/{huge}").status_code == 404
     assert web.get(f"/people/{huge}/avatar").status_code == 404
     assert web.get(f"/people?department={huge}").status_code == 200
+
+
+def test_a_former_colleague_keeps_an_avatar_but_no_profile(app, make_web, cast):
+    """Their old posts and memberships still show a picture; their profile is gone."""
+    from intranet.actions.users import do_deactivate_user
+    from intranet.models import User
+
+    with app.app_context(), db.transaction() as s:
+        do_deactivate_user(s, s.get(User, cast.bob.id), acting_user=s.get(User, cast.admin.id))
+    alice = make_web().login(cast.alice)
+    assert alice.get(f"/people/{cast.bob.id}/avatar").status_code == 200
+    assert alice.get(f"/people/{cast.bob.id}").status_code == 404
+
+
+def test_method_not_allowed_keeps_its_allow_header(web, cast):
+    response = web.login(cast.alice).get("/posts/1/delete")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]

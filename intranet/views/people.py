@@ -125,7 +125,7 @@ def avatar() -> Response:
 @login_required
 def avatar_file(user_id: int) -> Response:
     """The uploaded picture, else a placeholder with the person's initials."""
-    person = access.access_user(current_user._get_current_object(), user_id)
+    person = access.access_user(current_user._get_current_object(), user_id, former=True)
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
     if person.avatar_file and (folder / person.avatar_file).is_file():
         versioned = request.args.get("v") == person.avatar_file  # else revalidate (cheap 304)
