@@ -187,9 +187,16 @@ def pinned_posts(session: Session, viewer: User, group: Group | None) -> list[Po
 
 def pinned_post_ids(session: Session, group_id: int | None) -> list[int]:
     """``pinned_posts``' ids (newest pin first), for pages that render cached cards."""
-    where = Post.group_id.is_(None) if group_id is None else Post.group_id == group_id
-    return list(session.scalars(select(Post.id).where(where, Post.pinned_at.is_not(None))
-                                .order_by(Post.pinned_at.desc()).limit(MAX_PINNED)))
+    params = {} if group_id is None else {"group_id": group_id}
+    return list(session.scalars(_pinned_statement(group_id is None), params))
+
+
+@lru_cache(maxsize=2)
+def _pinned_statement(company: bool) -> Select:
+    """Built once per shape: it runs on every home page."""
+    where = Post.group_id.is_(None) if company else Post.group_id == bindparam("group_id")
+    return (select(Post.id).where(where, Post.pinned_at.is_not(None))
+            .order_by(Post.pinned_at.desc()).limit(MAX_PINNED))
 
 
 def topic_feed(session: Session, viewer: User, topic: Topic, before: int | None = None,
