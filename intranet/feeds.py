@@ -152,7 +152,7 @@ def newest_post_ids(session: Session, audiences: list[int | None], before: int |
         params: dict[str, int] = {"n": n, **({"before": before} if before is not None else {})}
         params |= {f"g{i}": gid for i, gid in enumerate(chunk) if gid is not None}
         stmt = _walks(tuple(gid is None for gid in chunk), before is not None)
-        found += session.scalars(stmt, params)
+        found += session.connection().scalars(stmt, params)  # Core: plain ids, no ORM bookkeeping
     return heapq.nlargest(n, found)
 
 
@@ -188,7 +188,7 @@ def pinned_posts(session: Session, viewer: User, group: Group | None) -> list[Po
 def pinned_post_ids(session: Session, group_id: int | None) -> list[int]:
     """``pinned_posts``' ids (newest pin first), for pages that render cached cards."""
     params = {} if group_id is None else {"group_id": group_id}
-    return list(session.scalars(_pinned_statement(group_id is None), params))
+    return list(session.connection().scalars(_pinned_statement(group_id is None), params))
 
 
 @lru_cache(maxsize=2)
@@ -341,7 +341,7 @@ def frame_state(session: Session, viewer: User) -> tuple[int, int]:
     """``last_event_id`` and my unread notification count in one round trip: every page's frame
     needs both, and each ORM query costs ~0.3 ms of Python whatever SQLite's share."""
     has_groups, params = access.visible_events_params(viewer)
-    last, unread = session.execute(_frame_statement(has_groups), params).one()
+    last, unread = session.connection().execute(_frame_statement(has_groups), params).one()
     return last or 0, unread or 0
 
 
