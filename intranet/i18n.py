@@ -29,8 +29,9 @@ def select_timezone() -> str:
     return current_app.config.get("TIMEZONE", "Europe/Paris")
 
 
-def ago(value: datetime) -> str:
-    """'5 minutes ago' / 'il y a 5 minutes' in the reader's language.
+def ago(value: datetime, locale: str | None = None) -> str:
+    """'5 minutes ago' / 'il y a 5 minutes' in the reader's language (``locale``: the request's,
+    when the caller already has it; looking it up costs ~9 µs, and a feed page has ~25 cards).
 
     Under a minute reads "just now" rather than Babel's "0 seconds ago" (or "in 2 seconds" when
     a clock is slightly ahead): a post that just appeared live should not look odd.
@@ -38,7 +39,7 @@ def ago(value: datetime) -> str:
     delta = value - utcnow()
     if delta > -JUST_NOW:
         return gettext("just now")
-    key = (str(get_locale()), *_timedelta_shape(delta))
+    key = (locale or str(get_locale()), *_timedelta_shape(delta))
     text = _AGO_TEXTS.get(key)
     if text is None:
         text = _AGO_TEXTS[key] = format_timedelta(delta, add_direction=True)
