@@ -224,13 +224,11 @@ def comments_of(session: Session, post: Post) -> list[Comment]:
 
 def postable_groups(session: Session, viewer: User) -> list[tuple[GroupRef, bool]]:
     """The composer's targets besides the company feed: my groups (members may post in their
-    groups), and whether I may announce there. Only ids and names, read without ORM entities:
-    this runs on every home page and loading whole ``Group`` objects cost ~0.3 ms of Python."""
-    mine = list(access.memberships(viewer))
-    if not mine:
-        return []
-    rows = session.execute(_postable_statement(), {"ids": mine})
-    return [(GroupRef(gid, name), access.can_moderate_in(viewer, gid)) for gid, name in rows]
+    groups) by name, and whether I may announce there. Names come with ``access.memberships``
+    (one query), not from loading ``Group`` entities: this runs on every home page."""
+    names = access.my_group_names(viewer)
+    return [(GroupRef(gid, name), access.can_moderate_in(viewer, gid))
+            for gid, name in sorted(names.items(), key=lambda item: (item[1], item[0]))]
 
 
 class GroupRef(NamedTuple):
@@ -238,12 +236,6 @@ class GroupRef(NamedTuple):
 
     id: int
     name: str
-
-
-@lru_cache(maxsize=1)
-def _postable_statement() -> Select:
-    return (select(Group.id, Group.name).where(Group.id.in_(bindparam("ids", expanding=True)))
-            .order_by(Group.name))
 
 
 @dataclass
