@@ -6,8 +6,10 @@ and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
@@ -16,28 +18,45 @@ from .errors import Forbidden, NotFound
 from .models import Comment, Event, Group, Membership, Post, Role, User, Visibility
 
 MEMBERSHIPS = "intranet.memberships"
+GROUP_NAMES = "intranet.my_group_names"
 
 
 def memberships(user: User) -> dict[int, Role]:
     """The user's groups and roles, cached on the session for this unit of work."""
     cache = db.session.info.setdefault(MEMBERSHIPS, {})
     if user.id not in cache:
-        rows = db.session.execute(
-            select(Membership.group_id, Membership.role).where(Membership.user_id == user.id)
-        )
-        cache[user.id] = {gid: role for gid, role in rows}
+        rows = list(db.session.execute(_memberships_statement(), {"user_id": user.id}))
+        cache[user.id] = {gid: role for gid, role, _name in rows}
+        db.session.info.setdefault(GROUP_NAMES, {})[user.id] = {gid: name for gid, _role, name in rows}
     return cache[user.id]
+
+
+def my_group_names(user: User) -> dict[int, str]:
+    """The names of the user's groups, read with ``memberships`` (same query, same unit of work):
+    the home page lists them, and a query of its own cost ~0.2 ms per page."""
+    memberships(user)
+    return db.session.info[GROUP_NAMES][user.id]
+
+
+@lru_cache(maxsize=1)
+def _memberships_statement() -> Select:
+    """Built once: it runs on every signed-in request, and building and keying it cost more
+    than running it."""
+    return (select(Membership.group_id, Membership.role, Group.name)
+            .join(Group, Group.id == Membership.group_id).where(Membership.user_id == bindparam("user_id")))
 
 
 def forget_memberships() -> None:
     """Actions that change memberships call this so later checks in the same unit see it."""
     db.session.info.pop(MEMBERSHIPS, None)
+    db.session.info.pop(GROUP_NAMES, None)
 
 
 def _end_of_unit(session: Session, _transaction: SessionTransaction) -> None:
     """The cache lives for one transaction: a rollback undoes memberships it may have seen, and
     the next unit of work must see what other requests committed meanwhile."""
     session.info.pop(MEMBERSHIPS, None)
+    session.info.pop(GROUP_NAMES, None)
 
 
 sa_event.listen(db.AppSession, "after_transaction_end", _end_of_unit)

@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import Flask, Response, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
@@ -78,9 +78,19 @@ def bearer_token() -> str | None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Deactivated accounts get no user: their sessions end on their next request."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Deactivated accounts get no user: their sessions end on their next request.
+
+    Read with a statement built once: ``session.get`` builds and keys a new one on every
+    request (its identity map is empty at a request's start)."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.execute(_user_by_id(), {"id": int(user_id)}).scalar_one_or_none()
     return user if user is not None and user.is_active_account else None
+
+
+@cache
+def _user_by_id() -> Select:
+    return select(User).where(User.id == bindparam("id"))
 
 
 def _authenticate_bearer() -> None:

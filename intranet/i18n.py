@@ -8,6 +8,9 @@ from babel.dates import TIMEDELTA_UNITS
 from flask import Flask, current_app, g, request
 from flask_babel import format_datetime, format_timedelta, get_locale, get_translations, gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .models import utcnow
 
@@ -26,8 +29,9 @@ def select_timezone() -> str:
     return current_app.config.get("TIMEZONE", "Europe/Paris")
 
 
-def ago(value: datetime) -> str:
-    """'5 minutes ago' / 'il y a 5 minutes' in the reader's language.
+def ago(value: datetime, locale: str | None = None) -> str:
+    """'5 minutes ago' / 'il y a 5 minutes' in the reader's language (``locale``: the request's,
+    when the caller already has it; looking it up costs ~9 µs, and a feed page has ~25 cards).
 
     Under a minute reads "just now" rather than Babel's "0 seconds ago" (or "in 2 seconds" when
     a clock is slightly ahead): a post that just appeared live should not look odd.
@@ -35,7 +39,7 @@ def ago(value: datetime) -> str:
     delta = value - utcnow()
     if delta > -JUST_NOW:
         return gettext("just now")
-    key = (str(get_locale()), *_timedelta_shape(delta))
+    key = (locale or str(get_locale()), *_timedelta_shape(delta))
     text = _AGO_TEXTS.get(key)
     if text is None:
         text = _AGO_TEXTS[key] = format_timedelta(delta, add_direction=True)
@@ -87,6 +91,17 @@ def _install_fast_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _template_gettext
+
+
+@pass_context
+def _template_gettext(context: Context, string: str, **variables: object) -> str:
+    """Jinja's new-style ``gettext`` (escaped ``%(name)s`` variables under autoescape), minus the two
+    ``context.call`` hops of its ``_`` alias and wrapper: a feed page's frame calls it ~30 times."""
+    text = request_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def init_app(app: Flask) -> None:

@@ -101,6 +101,8 @@ def _last_event_id() -> int:
 
 
 def _unread() -> int:
+    if "unread_notifications" in g:
+        return g.unread_notifications
     return _safely(lambda: unread_count(db.session(), me().id), 0)
 
 

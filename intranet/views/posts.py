@@ -38,8 +38,11 @@ def done(payload: dict[str, Any], message: str | None, default: str, status: int
 
 
 def remember_last_event() -> None:
-    """Pin the live catch-up cursor before the page's content is read, so nothing falls between."""
-    g.last_event_id = feeds.last_event_id(db.session(), me())
+    """Pin the live catch-up cursor before the page's content is read, so nothing falls between.
+
+    The frame's unread count comes with it (same query); pages that do not call this compute
+    both at render time."""
+    g.last_event_id, g.unread_notifications = feeds.frame_state(db.session(), me())
 
 
 def _feed_url(post: Post) -> str:
