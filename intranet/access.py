@@ -97,6 +97,10 @@ def can_edit_post(user: User, post: Post) -> bool:
     return post.author_id == user.id
 
 
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    return comment.author_id == user.id
+
+
 def can_moderate(user: User, group: Group | None) -> bool:
     """Remove others' posts and comments, pin: group leads and admins; company feed: admins."""
     return can_moderate_in(user, group.id if group is not None else None)

@@ -52,7 +52,7 @@ def do_add_comment(session: Session, author: User, post: Post, body: object) -> 
 
 def do_edit_comment(session: Session, user: User, comment: Comment, body: object) -> None:
     """The author rewrites a comment; only newly mentioned people are notified."""
-    if comment.author_id != user.id:
+    if not access.can_edit_comment(user, comment):
         raise Forbidden(_("Only the author can edit this comment."))
     text = _text(body)
     rendered, users, groups = render_for(session, user, text)
@@ -65,7 +65,7 @@ def do_edit_comment(session: Session, user: User, comment: Comment, body: object
 
 def do_delete_comment(session: Session, user: User, comment: Comment) -> None:
     post = comment.post
-    if comment.author_id != user.id:
+    if not access.can_edit_comment(user, comment):
         if not access.can_moderate(user, post.group):
             raise Forbidden(_("Only the author or a lead of the group can remove this comment."))
         audit(session, user, "comment.remove", "comment", comment.id, author_id=comment.author_id)

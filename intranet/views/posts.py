@@ -6,11 +6,13 @@ as JSON when the request says ``Accept: application/json``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import Session
 
 from .. import access, db, feeds
 from ..actions import comments as comment_actions
@@ -106,19 +108,9 @@ def edit(post_id: int) -> Any:
     post = access.access_post(user, post_id)
     if not access.can_edit_post(user, post):
         raise Forbidden(_("Only the author can edit this post."))
-    if request.method == "GET":
-        return render_template("posts/edit.html", post=post, body=post.body)
-    data = form_data()
-    try:
-        with db.transaction() as s:
-            post_actions.do_edit_post(s, user, post, data.get("body"))
-    except Invalid as exc:
-        if wants_json():
-            raise
-        return render_template("posts/edit.html", post=post, body=data.get("body", ""),
-                               error=exc.message), 400
-    url = url_for("posts.show", post_id=post.id)
-    return done({"id": post.id, "url": url}, _("Your post is updated."), url)
+    return _edit_form("posts/edit.html", post.body, post.id, url_for("posts.show", post_id=post.id),
+                      _("Your post is updated."),
+                      lambda s, text: post_actions.do_edit_post(s, user, post, text), post=post)
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
@@ -205,21 +197,28 @@ def comment_card(comment_id: int) -> Any:
 def comment_edit(comment_id: int) -> Any:
     user = me()
     item = access.access_comment(user, comment_id)
-    if item.author_id != user.id:
+    if not access.can_edit_comment(user, item):
         raise Forbidden(_("Only the author can edit this comment."))
+    url = url_for("posts.show", post_id=item.post_id, _anchor=f"comment-{item.id}")
+    return _edit_form("posts/comment_edit.html", item.body, item.id, url, _("Your comment is updated."),
+                      lambda s, text: comment_actions.do_edit_comment(s, user, item, text), comment=item)
+
+
+def _edit_form(template: str, body: str, object_id: int, url: str, message: str,
+               change: Callable[[Session, Any], None], **context: Any) -> Any:
+    """The edit page of a post or comment: GET shows it; POST applies ``change`` in one
+    transaction, or shows the page again with the action's message (400)."""
     if request.method == "GET":
-        return render_template("posts/comment_edit.html", comment=item, body=item.body)
-    data = form_data()
+        return render_template(template, body=body, **context)
+    text = form_data().get("body")
     try:
         with db.transaction() as s:
-            comment_actions.do_edit_comment(s, user, item, data.get("body"))
+            change(s, text)
     except Invalid as exc:
         if wants_json():
             raise
-        return render_template("posts/comment_edit.html", comment=item, body=data.get("body", ""),
-                               error=exc.message), 400
-    url = url_for("posts.show", post_id=item.post_id, _anchor=f"comment-{item.id}")
-    return done({"id": item.id, "url": url}, _("Your comment is updated."), url)
+        return render_template(template, body=text or "", error=exc.message, **context), 400
+    return done({"id": object_id, "url": url}, message, url)
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
