@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +20,7 @@ from ..actions.users import (
 from ..errors import DomainError, Invalid, NotFound
 from ..forms import AdminUserForm, DepartmentForm, LeadForm, SetDepartmentForm, department_choices
 from ..models import AuditLog, Department, Membership, Role, User
-from .common import back_url, done, form_failed, form_page, like_pattern, paginate, refused
+from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
 from .groups import member_counts
 
 bp = Blueprint("admin", __name__)
@@ -32,11 +32,7 @@ AUDIT_PAGE_SIZE = 50
 @login_required
 def _admins_only() -> None:
     """Every page here: log in first, then admins only; others see "no such page"."""
-    access.require_admin(current_user._get_current_object())
-
-
-def _me() -> User:
-    return current_user._get_current_object()
+    access.require_admin(me())
 
 
 def _user(user_id: int) -> User:
@@ -71,7 +67,7 @@ def user_new() -> Response:
         with db.transaction() as s:
             user = do_create_user(s, form.email.data, form.name.data, form.password.data,
                                   department=department, is_admin=form.is_admin.data,
-                                  job_title=form.job_title.data or "", acting_user=_me())
+                                  job_title=form.job_title.data or "", acting_user=me())
     except DomainError as exc:
         return form_failed("admin/user_new.html", form, exc)
     return done(_("The account of %(name)s is created.", name=user.name), url_for("admin.users"),
@@ -84,7 +80,7 @@ def user_deactivate(user_id: int) -> Response:
     user, target = _user(user_id), back_url(url_for("admin.users"))
     try:
         with db.transaction() as s:
-            do_deactivate_user(s, user, acting_user=_me())
+            do_deactivate_user(s, user, acting_user=me())
     except DomainError as exc:
         return refused(exc, target)
     return done(_("%(name)s is deactivated.", name=user.name), target)
@@ -94,7 +90,7 @@ def user_deactivate(user_id: int) -> Response:
 def user_reactivate(user_id: int) -> Response:
     user, target = _user(user_id), back_url(url_for("admin.users"))
     with db.transaction() as s:
-        do_reactivate_user(s, user, acting_user=_me())
+        do_reactivate_user(s, user, acting_user=me())
     return done(_("%(name)s can log in again.", name=user.name), target)
 
 
@@ -106,7 +102,7 @@ def user_department(user_id: int) -> Response:
         raise Invalid(_("Choose a department from the list."), field="department_id")
     department = db.session.get(Department, form.department_id.data) if form.department_id.data else None
     with db.transaction() as s:
-        do_set_department(s, user, department, acting_user=_me())
+        do_set_department(s, user, department, acting_user=me())
     message = (_("%(name)s is now in %(department)s.", name=user.name, department=department.name)
                if department else _("%(name)s has no department now.", name=user.name))
     return done(message, back_url(url_for("admin.users")))
@@ -119,7 +115,7 @@ def departments() -> Response:
     if form.validate_on_submit():
         try:
             with db.transaction() as s:
-                department = do_create_department(s, form.name.data, acting_user=_me())
+                department = do_create_department(s, form.name.data, acting_user=me())
             return done(_("The department %(name)s and its group are created.", name=department.name),
                         url_for("admin.departments"), status=201, id=department.id)
         except DomainError as exc:
@@ -151,7 +147,7 @@ def department_lead(department_id: int) -> Response:
         return refused(Invalid(form.user.errors[0], field="user"), target)
     try:
         with db.transaction() as s:
-            do_set_member(s, _me(), department.group, form.picked, Role.LEAD.value)
+            do_set_member(s, me(), department.group, form.picked, Role.LEAD.value)
     except DomainError as exc:
         return refused(exc, target)
     return done(_("%(name)s now leads %(department)s.", name=form.picked.name,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -23,7 +23,7 @@ from ..actions.groups import (
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
 from ..models import Group, JoinRequest, Membership, RequestStatus, Role, User
-from .common import back_url, done, form_failed, form_page, like_pattern, paginate, refused
+from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
 
 bp = Blueprint("groups", __name__)
 GROUPS_PAGE_SIZE = 50
@@ -39,23 +39,19 @@ def member_counts(group_ids: list[int]) -> dict[int, int]:
     return {group_id: count for group_id, count in rows}
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 @bp.route("/groups", methods=["GET"])
 @login_required
 def index() -> str:
     """Groups I can see, mine first; each row says what I can do (join, ask, leave)."""
-    me, q = _me(), request.args.get("q", "").strip()[:120]
-    roles = access.memberships(me)
-    stmt = select(Group).where(access.visible_groups_clause(me)).order_by(
+    user, q = me(), request.args.get("q", "").strip()[:120]
+    roles = access.memberships(user)
+    stmt = select(Group).where(access.visible_groups_clause(user)).order_by(
         case((Group.id.in_(list(roles)), 0), else_=1), func.lower(Group.name), Group.id)
     if q:
         stmt = stmt.where(Group.name.ilike(like_pattern(q), escape="\\"))
     page = paginate(stmt, GROUPS_PAGE_SIZE)
     pending = set(db.session.scalars(select(JoinRequest.group_id).where(
-        JoinRequest.user_id == me.id, JoinRequest.status == RequestStatus.PENDING)))
+        JoinRequest.user_id == user.id, JoinRequest.status == RequestStatus.PENDING)))
     return render_template("groups/index.html", page=page, q=q, roles=roles, pending=pending,
                            counts=member_counts([g.id for g in page.items]))
 
@@ -68,7 +64,7 @@ def new() -> Response:
         return form_page("groups/new.html", form)
     try:
         with db.transaction() as s:
-            group = do_create_group(s, _me(), form.name.data, description=form.description.data,
+            group = do_create_group(s, me(), form.name.data, description=form.description.data,
                                     visibility=form.visibility.data, kind=form.kind.data)
     except DomainError as exc:
         return form_failed("groups/new.html", form, exc)
@@ -80,11 +76,11 @@ def new() -> Response:
 @login_required
 def join(group_id: int) -> Response:
     """Public groups: joined at once; private and department groups: a request to the leads."""
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     target = back_url(url_for("feed.group", group_id=group.id))
     try:
         with db.transaction() as s:
-            outcome = do_join_group(s, _me(), group, JoinForm().message.data or "")
+            outcome = do_join_group(s, me(), group, JoinForm().message.data or "")
     except DomainError as exc:
         return refused(exc, target)
     message = (_("You joined %(name)s.", name=group.name) if outcome == "joined"
@@ -95,10 +91,10 @@ def join(group_id: int) -> Response:
 @bp.route("/groups/<int:group_id>/leave", methods=["POST"])
 @login_required
 def leave(group_id: int) -> Response:
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     try:
         with db.transaction() as s:
-            do_remove_member(s, _me(), group, _me())
+            do_remove_member(s, me(), group, me())
     except DomainError as exc:
         return refused(exc, back_url(url_for("groups.members", group_id=group.id)))
     return done(_("You left %(name)s.", name=group.name), url_for("groups.index"), outcome="left")
@@ -108,14 +104,14 @@ def leave(group_id: int) -> Response:
 @login_required
 def members(group_id: int) -> Response:
     """Everyone who can see the group sees its members; leads and admins manage them here."""
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     form = AddMemberForm()
     if form.is_submitted():
         _require_manager(group)
         if form.validate():
             try:
                 with db.transaction() as s:
-                    do_set_member(s, _me(), group, form.picked, form.role.data)
+                    do_set_member(s, me(), group, form.picked, form.role.data)
             except DomainError as exc:
                 return form_failed("groups/members.html", form, exc, **_members_context(group))
             return done(_("%(name)s is now in the group.", name=form.picked.name),
@@ -128,20 +124,20 @@ def _members_context(group: Group) -> dict:
     stmt = (select(Membership).join(Membership.user).options(contains_eager(Membership.user))
             .where(Membership.group_id == group.id)
             .order_by(case((Membership.role == Role.LEAD, 0), else_=1), func.lower(User.name)))
-    manage = access.can_manage_group(_me(), group)
+    manage = access.can_manage_group(me(), group)
     requests = db.session.scalars(
         select(JoinRequest).options(selectinload(JoinRequest.user))
         .where(JoinRequest.group_id == group.id, JoinRequest.status == RequestStatus.PENDING)
         .order_by(JoinRequest.id)).all() if manage else []
     pending = db.session.scalar(select(JoinRequest.id).where(
-        JoinRequest.group_id == group.id, JoinRequest.user_id == _me().id,
+        JoinRequest.group_id == group.id, JoinRequest.user_id == me().id,
         JoinRequest.status == RequestStatus.PENDING).limit(1)) is not None
     return {"group": group, "page": paginate(stmt, MEMBERS_PAGE_SIZE), "manage": manage,
-            "requests": requests, "my_role": access.role_in(_me(), group.id), "pending": pending}
+            "requests": requests, "my_role": access.role_in(me(), group.id), "pending": pending}
 
 
 def _require_manager(group: Group) -> None:
-    if not access.can_manage_group(_me(), group):
+    if not access.can_manage_group(me(), group):
         raise Forbidden(_("Only the group's leads can do this."))
 
 
@@ -156,14 +152,14 @@ def _member(group: Group, user_id: int) -> User:
 @login_required
 def member_role(group_id: int, user_id: int) -> Response:
     """Promote a member to lead, or make a lead a member again."""
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     member, form = _member(group, user_id), RoleForm()
     if not form.validate():
         raise Invalid(_("Role must be member or lead."), field="role")
     target = url_for("groups.members", group_id=group.id)
     try:
         with db.transaction() as s:
-            do_set_member(s, _me(), group, member, form.role.data)
+            do_set_member(s, me(), group, member, form.role.data)
     except DomainError as exc:
         return refused(exc, target)
     message = (_("%(name)s is now a lead.", name=member.name) if form.role.data == Role.LEAD
@@ -174,11 +170,11 @@ def member_role(group_id: int, user_id: int) -> Response:
 @bp.route("/groups/<int:group_id>/members/<int:user_id>/remove", methods=["POST"])
 @login_required
 def member_remove(group_id: int, user_id: int) -> Response:
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     member, target = _member(group, user_id), url_for("groups.members", group_id=group.id)
     try:
         with db.transaction() as s:
-            do_remove_member(s, _me(), group, member)
+            do_remove_member(s, me(), group, member)
     except DomainError as exc:
         return refused(exc, target)
     return done(_("%(name)s left the group.", name=member.name), target)
@@ -187,7 +183,7 @@ def member_remove(group_id: int, user_id: int) -> Response:
 @bp.route("/groups/<int:group_id>/requests/<int:request_id>", methods=["POST"])
 @login_required
 def decide(group_id: int, request_id: int) -> Response:
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     join_request = db.session.get(JoinRequest, request_id)
     if join_request is None or join_request.group_id != group.id:
         raise NotFound(_("This request does not exist."))
@@ -197,7 +193,7 @@ def decide(group_id: int, request_id: int) -> Response:
     approve = form.decision.data == "approve"
     try:
         with db.transaction() as s:
-            do_decide_join_request(s, _me(), join_request, approve)
+            do_decide_join_request(s, me(), join_request, approve)
     except DomainError as exc:
         return refused(exc, target)
     name = join_request.user.name
@@ -209,14 +205,14 @@ def decide(group_id: int, request_id: int) -> Response:
 @bp.route("/groups/<int:group_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(group_id: int) -> Response:
-    group = access.access_group(_me(), group_id)
+    group = access.access_group(me(), group_id)
     _require_manager(group)
     form = GroupSettingsForm(obj=group)
     if not form.validate_on_submit():
         return form_page("groups/settings.html", form, group=group)
     try:
         with db.transaction() as s:
-            do_update_group(s, _me(), group, name=form.name.data, description=form.description.data,
+            do_update_group(s, me(), group, name=form.name.data, description=form.description.data,
                             visibility=form.visibility.data)
     except DomainError as exc:
         return form_failed("groups/settings.html", form, exc, group=group)

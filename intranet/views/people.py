@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +32,7 @@ from ..errors import DomainError, Invalid
 from ..forms import AvatarForm, DirectoryFilterForm, LanguageForm, ProfileForm, TokenForm, department_choices
 from ..models import Group, Membership, Post, Skill, User
 from ..web import wants_json
-from .common import back_url, done, form_failed, form_page, like_pattern, paginate
+from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate
 
 bp = Blueprint("people", __name__)
 DIRECTORY_PAGE_SIZE = 24
@@ -69,7 +69,7 @@ def _directory(form: DirectoryFilterForm) -> Select:
 @bp.route("/people/<int:user_id>", methods=["GET"])
 @login_required
 def show(user_id: int) -> str:
-    viewer = current_user._get_current_object()
+    viewer = me()
     person = access.access_user(viewer, user_id)
     posts = db.session.scalars(
         select(Post).where(Post.author_id == person.id, access.readable_posts_clause(viewer))
@@ -84,7 +84,7 @@ def show(user_id: int) -> str:
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile() -> Response:
-    user = current_user._get_current_object()
+    user = me()
     form = ProfileForm() if request.method == "POST" else ProfileForm.for_user(user)
     if not form.validate_on_submit():
         return _profile_page(form, AvatarForm(formdata=None))
@@ -105,7 +105,7 @@ def _profile_page(form: ProfileForm, avatar_form: AvatarForm, status: int | None
 @login_required
 def avatar() -> Response:
     """Size and type are checked by the action, which re-encodes the picture."""
-    user = current_user._get_current_object()
+    user = me()
     form = AvatarForm()
     if form.validate_on_submit():
         data = form.avatar.data.read(current_app.config["MAX_AVATAR_BYTES"] + 1)
@@ -125,7 +125,7 @@ def avatar() -> Response:
 @login_required
 def avatar_file(user_id: int) -> Response:
     """The uploaded picture, else a placeholder with the person's initials."""
-    person = access.access_user(current_user._get_current_object(), user_id, former=True)
+    person = access.access_user(me(), user_id, former=True)
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
     if person.avatar_file and (folder / person.avatar_file).is_file():
         versioned = request.args.get("v") == person.avatar_file  # else revalidate (cheap 304)
@@ -143,7 +143,7 @@ def avatar_file(user_id: int) -> Response:
 @login_required
 def tokens() -> Response:
     """A new token is shown once, on this response only (never flashed: the cookie is readable)."""
-    user = current_user._get_current_object()
+    user = me()
     form, created, clear = TokenForm(), None, None
     if form.validate_on_submit():
         with db.transaction() as s:
@@ -161,7 +161,7 @@ def tokens() -> Response:
 @login_required
 def token_revoke(token_id: int) -> Response:
     with db.transaction() as s:
-        do_revoke_token(s, current_user._get_current_object(), token_id)
+        do_revoke_token(s, me(), token_id)
     return done(_("The token is revoked: it no longer opens the API."), url_for("people.tokens"))
 
 
@@ -173,7 +173,7 @@ def language() -> Response:
     if not form.validate():
         raise Invalid(_("Unknown language."), field="locale")
     with db.transaction() as s:
-        do_set_locale(s, current_user._get_current_object(), form.locale.data or None)
+        do_set_locale(s, me(), form.locale.data or None)
     if wants_json():
         return done(None, "", locale=form.locale.data or None)
     return redirect(back_url(url_for("people.profile")))

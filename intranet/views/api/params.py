@@ -10,15 +10,9 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ...errors import Invalid
-from ...models import User
-
-
-def me() -> User:
-    """The authenticated user as a plain model object (actions take ``User``, not a proxy)."""
-    return current_user._get_current_object()
+from ..common import me  # noqa: F401  (re-exported for the API views)
 
 
 def query_int(name: str, *, default: int | None = None, low: int = 0, high: int | None = None) -> int | None:
