@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from . import db
 from .errors import Forbidden, NotFound
-from .models import Comment, Event, Group, Membership, Post, Role, User, Visibility
+from .models import Comment, Event, Group, Membership, Notification, Post, Role, User, Visibility
 
 MEMBERSHIPS = "intranet.memberships"
 GROUP_NAMES = "intranet.my_group_names"
@@ -216,3 +216,14 @@ def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool]) 
 def may_read_post(user: User, post: Post) -> bool:
     """For fan-out (mentions, announcements): would this person be allowed to open the post?"""
     return user.is_active_account and can_read_group(user, post.group)
+
+
+def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
+    """My notifications, never about a post I can no longer read or a group hidden from me."""
+    readable_posts = select(Post.id).where(readable_posts_clause(viewer))
+    visible_groups = select(Group.id).where(visible_groups_clause(viewer))
+    return (
+        (Notification.user_id == viewer.id)
+        & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
+        & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups))
+    )

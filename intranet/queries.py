@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import access
-from .models import ApiToken, Event, Group, Membership, Notification, Post, Role, Topic, User
+from .models import ApiToken, Event, Group, Membership, Notification, Role, Topic, User
 
 
 def visible_groups(session: Session, viewer: User) -> list[tuple[Group, int]]:
@@ -54,17 +54,6 @@ def active_tokens(session: Session, user: User) -> list[ApiToken]:
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)))
 
 
-def _visible_notifications(viewer: User) -> ColumnElement[bool]:
-    """Mine, and never about a post I can no longer read or a group hidden from me (after leaving)."""
-    readable_posts = select(Post.id).where(access.readable_posts_clause(viewer))
-    visible_groups_ = select(Group.id).where(access.visible_groups_clause(viewer))
-    return (
-        (Notification.user_id == viewer.id)
-        & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
-        & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups_))
-    )
-
-
 @dataclass
 class NotificationPage:
     items: list[Notification]
@@ -75,7 +64,7 @@ class NotificationPage:
 def notifications_page(session: Session, viewer: User, before: int | None = None, limit: int = 20,
                        unread_only: bool = False) -> NotificationPage:
     """Newest first, keyset-paginated by id; ``unread`` counts only what the viewer may see."""
-    where = _visible_notifications(viewer)
+    where = access.visible_notifications_clause(viewer)
     stmt = (select(Notification).options(joinedload(Notification.actor), joinedload(Notification.post),
                                          joinedload(Notification.group))
             .where(where).order_by(Notification.id.desc()).limit(limit + 1))
@@ -92,7 +81,7 @@ def notifications_page(session: Session, viewer: User, before: int | None = None
 def unread_notifications(session: Session, viewer: User) -> int:
     """The badge: unread notifications the viewer may still see."""
     return session.scalar(select(func.count()).select_from(Notification).where(
-        _visible_notifications(viewer), Notification.read_at.is_(None))) or 0
+        access.visible_notifications_clause(viewer), Notification.read_at.is_(None))) or 0
 
 
 def events_after(session: Session, viewer: User, after: int, limit: int) -> tuple[list[Event], bool]:
