@@ -2,6 +2,20 @@
 
 from .audit import AuditLog, SearchOutbox
 from .base import Base, utcnow
+from .cases import (
+    CannedReply,
+    Case,
+    CaseActivity,
+    CaseReply,
+    CaseStatus,
+    InboxAgent,
+    Recommendation,
+    ReplyState,
+    RoutingRule,
+    Sentiment,
+    ServiceSettings,
+    Urgency,
+)
 from .content import (
     REACTION_EMOJI,
     REACTION_KINDS,
@@ -15,12 +29,69 @@ from .content import (
 )
 from .events import Event
 from .groups import Group, GroupKind, JoinRequest, Membership, RequestStatus, Role, Visibility
+from .inbox import (
+    CommentMatch,
+    Connector,
+    ExternalComment,
+    ImportJob,
+    Network,
+    RuleKind,
+    Source,
+    WatchRule,
+    WebhookDelivery,
+)
 from .notifications import Notification, NotificationKind
 from .users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
-    "REACTION_EMOJI", "REACTION_KINDS", "Acknowledgement", "ApiToken", "AuditLog", "Base",
-    "Comment", "Department", "Event", "Group", "GroupKind", "JoinRequest", "Membership",
-    "Mention", "Notification", "NotificationKind", "Post", "Reaction", "RequestStatus", "Role",
-    "SearchOutbox", "Skill", "Topic", "User", "Visibility", "post_topics", "user_skills", "utcnow",
+    "REACTION_EMOJI",
+    "REACTION_KINDS",
+    "Acknowledgement",
+    "ApiToken",
+    "AuditLog",
+    "Base",
+    # inbox
+    "CannedReply",
+    "Case",
+    "CaseActivity",
+    "CaseReply",
+    "CaseStatus",
+    "Comment",
+    "CommentMatch",
+    "Connector",
+    "Department",
+    "Event",
+    "ExternalComment",
+    "Group",
+    "GroupKind",
+    "ImportJob",
+    "InboxAgent",
+    "JoinRequest",
+    "Membership",
+    "Mention",
+    "Network",
+    "Notification",
+    "NotificationKind",
+    "Post",
+    "Reaction",
+    "Recommendation",
+    "ReplyState",
+    "RequestStatus",
+    "Role",
+    "RoutingRule",
+    "RuleKind",
+    "SearchOutbox",
+    "Sentiment",
+    "ServiceSettings",
+    "Skill",
+    "Source",
+    "Topic",
+    "Urgency",
+    "User",
+    "Visibility",
+    "WatchRule",
+    "WebhookDelivery",
+    "post_topics",
+    "user_skills",
+    "utcnow",
 ]

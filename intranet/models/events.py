@@ -13,7 +13,8 @@ from .base import Base, UTCDateTime, utcnow
 class Event(Base):
     """One published change. Exactly one audience applies:
 
-    ``user_id`` (personal), else ``group_id`` (readers of the group), else the whole company.
+    ``user_id`` (personal), else ``group_id`` (readers of the group), else ``service_id`` (the
+    inbox agents and leads of that department's service), else the whole company.
     Catch-up filters by the reader's current memberships, so leaving a group stops its events.
     """
 
@@ -21,11 +22,13 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_user_id_id", "user_id", "id"),
         Index("ix_events_group_id_id", "group_id", "id"),
+        Index("ix_events_service_id_id", "service_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(30))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

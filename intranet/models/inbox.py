@@ -1,0 +1,140 @@
+"""Collected public customer comments: sources, watch rules, the comments, and import jobs.
+
+A comment is stored once per (source, external id), whatever the retries of a connector; the
+watch rules decide which comments become inbox cases (brand) or feed the competitor watch.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+
+class Network(enum.StrEnum):
+    X = "x"
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    LINKEDIN = "linkedin"
+    GOOGLE_REVIEWS = "google_reviews"
+    TRUSTPILOT = "trustpilot"
+    FORUM = "forum"
+    EMAIL = "email"
+    OTHER = "other"
+
+
+class Connector(enum.StrEnum):
+    WEBHOOK = "webhook"  # signed pushes to /api/v1/inbox/sources/<slug>/webhook
+    FEED = "feed"  # RSS/Atom polled on a schedule
+    IMPORT = "import"  # JSONL/CSV files
+    FORWARD = "forward"  # employees forwarding what they came across
+
+
+class RuleKind(enum.StrEnum):
+    BRAND = "brand"  # matches become inbox cases
+    COMPETITOR = "competitor"  # matches feed the competitor watch
+
+
+class Source(Base):
+    __tablename__ = "inbox_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    network: Mapped[Network] = mapped_column(Enum(Network, native_enum=False, length=20))
+    connector: Mapped[Connector] = mapped_column(Enum(Connector, native_enum=False, length=10))
+    secret: Mapped[str] = mapped_column(String(128), default="")  # HMAC key, in and out
+    feed_url: Mapped[str] = mapped_column(String(500), default="")
+    poll_minutes: Mapped[int] = mapped_column(default=15)
+    reply_url: Mapped[str] = mapped_column(String(500), default="")  # outbound reply webhook
+    active: Mapped[bool] = mapped_column(default=True)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """Signatures seen inside the freshness window: a replayed delivery is refused."""
+
+    __tablename__ = "inbox_webhook_deliveries"
+    __table_args__ = (UniqueConstraint("source_id", "signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("inbox_sources.id", ondelete="CASCADE"))
+    signature: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ExternalComment(Base):
+    __tablename__ = "inbox_comments"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_inbox_comments_author", "source_id", "author"),
+        Index("ix_inbox_comments_posted_at", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("inbox_sources.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    author_url: Mapped[str] = mapped_column(String(500), default="")
+    followers: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)  # untrusted: escaped or sanitized wherever shown
+    url: Mapped[str] = mapped_column(String(500), default="")
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lang: Mapped[str] = mapped_column(String(8), default="")
+    in_reply_to: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    source: Mapped[Source] = relationship()
+
+
+class WatchRule(Base):
+    __tablename__ = "inbox_watch_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(String(1000))  # the search query language
+    kind: Mapped[RuleKind] = mapped_column(Enum(RuleKind, native_enum=False, length=12))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommentMatch(Base):
+    """Which watch rules a comment matched, with the words that made it match."""
+
+    __tablename__ = "inbox_comment_matches"
+    __table_args__ = (Index("ix_inbox_comment_matches_rule", "rule_id", "comment_id"),)
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("inbox_comments.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("inbox_watch_rules.id", ondelete="CASCADE"), primary_key=True
+    )
+    terms: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ImportJob(Base):
+    """A JSONL/CSV import, resumable: re-running the same file continues after ``position``."""
+
+    __tablename__ = "inbox_import_jobs"
+    __table_args__ = (UniqueConstraint("source_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("inbox_sources.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)  # lines (rows) already processed
+    accepted: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # [{"line", "message"}]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
