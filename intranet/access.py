@@ -15,7 +15,20 @@ from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from . import db
 from .errors import Forbidden, NotFound
-from .models import Comment, Event, Group, Membership, Notification, Post, Role, User, Visibility
+from .models import (
+    Comment,
+    Conversation,
+    Event,
+    Group,
+    Membership,
+    Message,
+    Notification,
+    Participant,
+    Post,
+    Role,
+    User,
+    Visibility,
+)
 
 MEMBERSHIPS = "intranet.memberships"
 GROUP_NAMES = "intranet.my_group_names"
@@ -190,16 +203,18 @@ def readable_posts_clause(user: User) -> ColumnElement[bool]:
 
 
 def visible_events_clause(user: User) -> ColumnElement[bool]:
-    """Catch-up: my personal events, my groups' events, and company-wide events."""
+    """Catch-up: my personal events, my groups' and conversations' events, and company-wide events."""
     mine = list(memberships(user))
-    return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false())
+    return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(),
+                           Event.conversation_id.in_(my_conversation_ids(user.id)))
 
 
 def visible_events_template(has_groups: bool) -> ColumnElement[bool]:
     """``visible_events_clause`` for statements built once: bind ``me`` (my id) and, when
     ``has_groups``, ``groups`` (my group ids) with ``visible_events_params``."""
     groups = Event.group_id.in_(bindparam("groups", expanding=True)) if has_groups else false()
-    return _visible_events(Event.user_id == bindparam("me"), groups)
+    conversations = Event.conversation_id.in_(my_conversation_ids(bindparam("me")))
+    return _visible_events(Event.user_id == bindparam("me"), groups, conversations)
 
 
 def visible_events_params(user: User) -> tuple[bool, dict[str, object]]:
@@ -208,9 +223,10 @@ def visible_events_params(user: User) -> tuple[bool, dict[str, object]]:
     return bool(mine), {"me": user.id, **({"groups": mine} if mine else {})}
 
 
-def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool]) -> ColumnElement[bool]:
-    company = Event.user_id.is_(None) & Event.group_id.is_(None)
-    return or_(personal, groups, company)
+def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool],
+                    conversations: ColumnElement[bool]) -> ColumnElement[bool]:
+    company = Event.user_id.is_(None) & Event.group_id.is_(None) & Event.conversation_id.is_(None)
+    return or_(personal, groups, conversations, company)
 
 
 def may_read_post(user: User, post: Post) -> bool:
@@ -226,4 +242,41 @@ def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
         (Notification.user_id == viewer.id)
         & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
         & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups))
+        & or_(Notification.conversation_id.is_(None),
+              Notification.conversation_id.in_(my_conversation_ids(viewer.id)))
     )
+
+
+# ---- conversations: participants only, everywhere (admins and leads included) ------------------
+
+def my_conversation_ids(user_id: int | ColumnElement[int]) -> Select:
+    """The conversations someone currently takes part in (a subquery for ``IN``): the one rule
+    for lists, catch-up, notifications and socket fan-out."""
+    return select(Participant.conversation_id).where(Participant.user_id == user_id,
+                                                     Participant.left_at.is_(None))
+
+
+def participation(user: User, conversation_id: int) -> Participant | None:
+    """My current place in a conversation, or None (never joined, or left)."""
+    row = db.session.get(Participant, (conversation_id, user.id))
+    return row if row is not None and row.left_at is None else None
+
+
+def access_conversation(user: User, conversation_id: int) -> Conversation:
+    """Participants only: an admin or a department lead gets the same 404 as a stranger."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or participation(user, conversation_id) is None:
+        raise NotFound(_("This conversation does not exist or you are not in it."))
+    return conversation
+
+
+def access_message(user: User, message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None or participation(user, message.conversation_id) is None:
+        raise NotFound(_("This message does not exist or is not visible to you."))
+    return message
+
+
+def can_edit_message(user: User, message: Message) -> bool:
+    """Own messages only, and not once deleted; nobody moderates private conversations."""
+    return message.author_id == user.id and message.deleted_at is None

@@ -15,12 +15,14 @@ from .content import (
 )
 from .events import Event
 from .groups import Group, GroupKind, JoinRequest, Membership, RequestStatus, Role, Visibility
+from .messaging import Conversation, Message, Participant
 from .notifications import Notification, NotificationKind
 from .users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
     "REACTION_EMOJI", "REACTION_KINDS", "Acknowledgement", "ApiToken", "AuditLog", "Base",
-    "Comment", "Department", "Event", "Group", "GroupKind", "JoinRequest", "Membership",
-    "Mention", "Notification", "NotificationKind", "Post", "Reaction", "RequestStatus", "Role",
-    "SearchOutbox", "Skill", "Topic", "User", "Visibility", "post_topics", "user_skills", "utcnow",
+    "Comment", "Conversation", "Department", "Event", "Group", "GroupKind", "JoinRequest",
+    "Membership", "Mention", "Message", "Notification", "NotificationKind", "Participant", "Post",
+    "Reaction", "RequestStatus", "Role", "SearchOutbox", "Skill", "Topic", "User", "Visibility",
+    "post_topics", "user_skills", "utcnow",
 ]

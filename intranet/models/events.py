@@ -13,19 +13,22 @@ from .base import Base, UTCDateTime, utcnow
 class Event(Base):
     """One published change. Exactly one audience applies:
 
-    ``user_id`` (personal), else ``group_id`` (readers of the group), else the whole company.
-    Catch-up filters by the reader's current memberships, so leaving a group stops its events.
+    ``user_id`` (personal), else ``group_id`` (readers of the group), else ``conversation_id``
+    (its current participants), else the whole company. Catch-up filters by the reader's current
+    memberships and participations, so leaving a group or conversation stops its events.
     """
 
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_user_id_id", "user_id", "id"),
         Index("ix_events_group_id_id", "group_id", "id"),
+        Index("ix_events_conversation_id_id", "conversation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(30))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
