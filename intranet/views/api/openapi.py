@@ -179,6 +179,9 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                         "if it exists (answer 200, not 201). Otherwise a new group conversation. "
                         "Unknown or deactivated people, more than 50 others, or nobody: 400.")),
     },
+    "/conversations/unread": {"get": op(
+        "unreadMessages", "My unread message counts (the nav badge)", tag="messaging", answer="UnreadCounts",
+        description="`total` leaves muted conversations out; `conversations` lists only non-zero counts.")},
     "/conversations/{conversation_id}": {
         "get": op("getConversation", "One of my conversations", tag="messaging", answer="Conversation",
                   errors=(404,), description="Participants only: admins and leads get 404 too."),

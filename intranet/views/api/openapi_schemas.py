@@ -138,6 +138,8 @@ RESOURCES: dict[str, Schema] = {
         "more": {**BOOL, "description": "With `after`: more messages wait; ask again from the last id."},
         "next_before": {**INT_OR_NULL, "description": "Without `after`: pass as `before` for older ones."},
     }),
+    "UnreadCounts": obj({"total": INT, "conversations": {
+        "type": "object", "additionalProperties": INT, "description": "Conversation id -> unread count."}}),
     "ReadResult": obj({"conversation_id": INT, "last_read_message_id": INT, "unread": INT,
                        "unread_total": INT}),
     "EventPage": obj({
