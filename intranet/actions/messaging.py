@@ -272,7 +272,7 @@ def do_mark_read(session: Session, user: User, conversation: Conversation, messa
     the last message also clears my notifications about this conversation. Returns the position."""
     row = _member(user, conversation)
     if isinstance(message_id, bool) or not isinstance(message_id, int):
-        raise Invalid(_("message_id must be an integer."), field="message_id")
+        raise Invalid(_("%(name)s must be an integer.", name="message_id"), field="message_id")
     message = session.get(Message, message_id)
     if message is None or message.conversation_id != conversation.id:
         raise NotFound(_("This message does not exist or is not visible to you."))
