@@ -179,9 +179,10 @@ def _render(session: Session, conversation: Conversation, text: str) -> tuple[Re
     return rendered, {u.id for u in users.values()} & inside
 
 
-def _recipients(session: Session, author: User, conversation: Conversation) -> list[Participant]:
-    """Who receives a new message. A direct conversation brings back someone who left it; a
-    deactivated colleague cannot receive anything, so writing only to them is refused."""
+def _recipients(session: Session, author: User, conversation: Conversation) -> list[tuple[int, bool]]:
+    """Who receives a new message, as (user id, muted) rows read without loading entities (this
+    runs on every send). A direct conversation brings back someone who left it; a deactivated
+    colleague cannot receive anything, so writing only to them is refused."""
     if conversation.is_direct:
         other_id = next(int(i) for i in conversation.direct_key.split(":") if int(i) != author.id)
         other = session.get(User, other_id)
@@ -191,10 +192,10 @@ def _recipients(session: Session, author: User, conversation: Conversation) -> l
         if _join(session, conversation, other_id):
             session.flush()
             publish(session, "conversation", {"op": "add", "id": conversation.id}, user_id=other_id)
-    rows = list(session.scalars(
-        select(Participant).join(User, User.id == Participant.user_id)
+    rows = [(uid, muted) for uid, muted in session.execute(
+        select(Participant.user_id, Participant.muted).join(User, User.id == Participant.user_id)
         .where(Participant.conversation_id == conversation.id, Participant.left_at.is_(None),
-               Participant.user_id != author.id, User.is_active_account)))
+               Participant.user_id != author.id, User.is_active_account))]
     if not rows:
         raise Invalid(_("Nobody else in this conversation can receive messages."), field="body")
     return rows
@@ -220,23 +221,26 @@ def do_send_message(session: Session, author: User, conversation: Conversation, 
     return message
 
 
-def _notify(session: Session, author: User, conversation: Conversation, recipients: Iterable[Participant],
-            mentioned: set[int]) -> None:
+def _notify(session: Session, author: User, conversation: Conversation,
+            recipients: Iterable[tuple[int, bool]], mentioned: set[int]) -> None:
     """At most one unread notification per conversation and kind for each person: a burst of
     messages is one "new messages" line, not fifty. Nobody reading the conversation right now
     is notified; mute silences messages but not mentions of me."""
     looking = presence.registry().focused_on(conversation.id)
-    pending = set(session.execute(select(Notification.user_id, Notification.kind).where(
-        Notification.conversation_id == conversation.id, Notification.read_at.is_(None))))
+    candidates = [(uid, muted) for uid, muted in recipients
+                  if uid not in looking and (uid in mentioned or not muted)]
+    if not candidates:
+        return
+    pending = {(uid, kind) for uid, kind in session.execute(
+        select(Notification.user_id, Notification.kind)
+        .where(Notification.conversation_id == conversation.id, Notification.read_at.is_(None)))}
     plain, mentions = [], []
-    for row in recipients:
-        if row.user_id in looking:
-            continue
-        if row.user_id in mentioned:
-            if (row.user_id, NotificationKind.MESSAGE_MENTION) not in pending:
-                mentions.append(row.user_id)
-        elif not row.muted and (row.user_id, NotificationKind.MESSAGE) not in pending:
-            plain.append(row.user_id)
+    for uid, _muted in candidates:
+        if uid in mentioned:
+            if (uid, NotificationKind.MESSAGE_MENTION) not in pending:
+                mentions.append(uid)
+        elif (uid, NotificationKind.MESSAGE) not in pending:
+            plain.append(uid)
     notify(session, mentions, NotificationKind.MESSAGE_MENTION, actor=author, conversation_id=conversation.id)
     notify(session, plain, NotificationKind.MESSAGE, actor=author, conversation_id=conversation.id)
 
