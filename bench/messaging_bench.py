@@ -15,6 +15,7 @@ go one at a time, round-robin over the conversations, after one unmeasured warm-
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import socket
@@ -45,11 +46,13 @@ def free_port() -> int:
 
 def start_server(target: str, port: int, env: dict[str, str], threads: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", "1", "--threads", str(threads),
+           "--worker-connections", str(threads),
            "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--no-control-socket",
            "--log-level", "warning", target]
     log = (DATA / f"{target.split(':')[0]}.log").open("ab")
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log,
                             start_new_session=True)
+    atexit.register(_reap, proc)  # never leave a server behind, even when the bench is killed
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -58,6 +61,11 @@ def start_server(target: str, port: int, env: dict[str, str], threads: int) -> s
         except requests.RequestException:
             time.sleep(0.05)
     raise RuntimeError(f"{target} did not start")
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def kill(proc: subprocess.Popen, sig: int = signal.SIGINT) -> None:
@@ -75,7 +83,8 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     from intranet.actions.users import do_create_token, do_create_user
     from intranet.migrate import upgrade
 
-    path.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     out = []
@@ -244,10 +253,12 @@ def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_r
     if os.environ.get("BENCH_DEBUG"):
         for c in clients:
             for mid in sorted(expected.get(c.room, set()) - c.messages):
-                print(f"LOST user {c.user_id} msg {mid} connects {[round(t - t_kill, 2) for t in c.connects]} "
-                      f"caught {[round(t - t_kill, 2) for t in c.caught_up]} last {c.last} "
-                      f"arrivals {len(ARRIVALS[mid])} disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}",
-                      flush=True)
+                def rel(times: list[float]) -> list[float]:
+                    return [round(t - t_kill, 2) for t in times]
+
+                print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
+                      f"last {c.last} arrivals {len(ARRIVALS[mid])} "
+                      f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
         with sqlite3.connect(db) as con:
             print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
                                         "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
@@ -277,7 +288,12 @@ def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_r
     return row
 
 
+def _on_term(_sig: int, _frame: object) -> None:
+    raise SystemExit(1)  # run the atexit reaper on SIGTERM (``timeout``) too
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _on_term)
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)

@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from . import access
 from .models import Conversation, Message, Participant, User
 
 LIST_LIMIT = 200
@@ -146,8 +145,21 @@ def active_participant_ids(session: Session, conversation_id: int) -> list[int]:
         Participant.conversation_id == conversation_id, Participant.left_at.is_(None))))
 
 
-def co_participant_ids(session: Session, user_id: int) -> set[int]:
-    """Everyone who shares a conversation with this person: the audience of their presence."""
-    return set(session.scalars(select(Participant.user_id).where(
-        Participant.conversation_id.in_(access.my_conversation_ids(user_id)),
-        Participant.left_at.is_(None), Participant.user_id != user_id)))
+def co_participants_of(session: Session, user_ids: set[int]) -> dict[int, set[int]]:
+    """For presence: each person sharing a conversation with some of ``user_ids`` -> which of
+    them (never oneself). One query for a whole batch of changes."""
+    mine = (select(Participant.conversation_id)
+            .where(Participant.user_id.in_(user_ids), Participant.left_at.is_(None)))
+    rows = session.execute(select(Participant.conversation_id, Participant.user_id).where(
+        Participant.conversation_id.in_(mine), Participant.left_at.is_(None)))
+    members: dict[int, set[int]] = {}
+    for cid, uid in rows:
+        members.setdefault(cid, set()).add(uid)
+    out: dict[int, set[int]] = {}
+    for people in members.values():
+        concerned = people & user_ids
+        for uid in people:
+            about = concerned - {uid}
+            if about:
+                out.setdefault(uid, set()).update(about)
+    return out

@@ -35,6 +35,20 @@ class Registry:
 
     sockets: dict[str, _Socket] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: set[int] = field(default_factory=set)  # people whose state changed since the last flush
+
+    def mark_changed(self, user_id: int) -> bool:
+        """Remember a change to announce; True when it is the first since the last flush."""
+        with self.lock:
+            first = not self.changed
+            self.changed.add(user_id)
+            return first
+
+    def take_changed(self) -> dict[int, str]:
+        """The people changed since the last flush, with their state now; starts a new batch."""
+        with self.lock:
+            changed, self.changed = self.changed, set()
+            return {uid: self._state(uid) for uid in changed}
 
     def state_of(self, user_id: int) -> str:
         with self.lock:

@@ -102,12 +102,12 @@ def test_presence_is_told_to_people_sharing_a_conversation(app, cast, make_web, 
     alice_sc, lea_sc = socket_for(alice_web), socket_for(make_web().login(cast.lea))
     received(alice_sc), received(lea_sc)
     bob_sc = socket_for(make_web().login(cast.bob))
-    assert {"user_id": cast.bob.id, "state": "online"} in received(alice_sc, "presence")
+    assert {"states": [{"user_id": cast.bob.id, "state": "online"}]} in received(alice_sc, "presence")
     assert bob_sc.emit("presence", {"state": "away"}, callback=True) == {"ok": True}
-    assert received(alice_sc, "presence") == [{"user_id": cast.bob.id, "state": "away"}]
+    assert received(alice_sc, "presence") == [{"states": [{"user_id": cast.bob.id, "state": "away"}]}]
     assert bob_sc.emit("presence", {"state": "asleep"}, callback=True) == {"ok": False}
     bob_sc.disconnect()
-    assert received(alice_sc, "presence") == [{"user_id": cast.bob.id, "state": "offline"}]
+    assert received(alice_sc, "presence") == [{"states": [{"user_id": cast.bob.id, "state": "offline"}]}]
     assert received(lea_sc, "presence") == []
     page = alice_web.get(f"/messages/{cid}").get_data(as_text=True)
     assert "presence-offline" in page
@@ -172,7 +172,8 @@ def test_catch_up_after_disconnect_has_no_gap_and_no_duplicate(app, cast, make_w
 
 def _restart(app: Flask) -> Flask:
     """A new server process on the same database: new app, new Socket.IO server, no memory."""
-    keys = ("TESTING", "PASSWORD_HASH_METHOD", "SECRET_KEY", "DATABASE_URL", "SEARCH_INDEX_DIR", "UPLOAD_DIR")
+    keys = ("TESTING", "PASSWORD_HASH_METHOD", "SECRET_KEY", "DATABASE_URL", "SEARCH_INDEX_DIR", "UPLOAD_DIR",
+            "PRESENCE_BATCH_SECONDS")
     return create_app({k: app.config[k] for k in keys})
 
 
@@ -203,3 +204,21 @@ def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
         bob_sc.disconnect()
         with new_app.app_context():
             db.engine().dispose()
+
+
+def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, make_web, socket_for):
+    from intranet import presence
+    from intranet.realtime_messaging import flush_presence
+
+    alice_web = make_web().login(cast.alice)
+    start(alice_web, cast.bob, cast.lea, title="Trio")
+    alice_sc = socket_for(alice_web)
+    received(alice_sc)
+    with app.app_context():
+        registry = presence.registry()
+        assert registry.mark_changed(cast.bob.id) and not registry.mark_changed(cast.lea.id)
+        flush_presence()
+        assert registry.take_changed() == {}  # the batch is spent
+    [event] = received(alice_sc, "presence")
+    assert sorted((s["user_id"], s["state"]) for s in event["states"]) == [
+        (cast.bob.id, "offline"), (cast.lea.id, "offline")]

@@ -166,10 +166,12 @@ function conversationPage(root, socket) {
   }
 
   function onPresence(data) {
-    const badge = root.querySelector(`[data-participant="${Number(data?.user_id)}"] [data-presence]`);
-    if (!badge || !['online', 'away', 'offline'].includes(data.state)) return;
-    badge.className = `presence presence-${data.state}`;
-    badge.textContent = root.dataset[`i18n${data.state[0].toUpperCase()}${data.state.slice(1)}`];
+    (data?.states ?? []).forEach(({ user_id: uid, state }) => {
+      const badge = root.querySelector(`[data-participant="${Number(uid)}"] [data-presence]`);
+      if (!badge || !['online', 'away', 'offline'].includes(state)) return;
+      badge.className = `presence presence-${state}`;
+      badge.textContent = root.dataset[`i18n${state[0].toUpperCase()}${state.slice(1)}`];
+    });
   }
 
   document.addEventListener('live:message', (e) => {

@@ -196,10 +196,13 @@ EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
 EVENTS["TypingSignal"] = obj({"conversation_id": INT, "user_id": INT, "typing": BOOL}, description=(
     "Ephemeral (no `event_id`, never replayed). Sent by a client as `{conversation_id, typing}`; "
     "the server checks I take part and relays it with `user_id` to the other participants."))
-EVENTS["PresenceSignal"] = obj({"user_id": INT, "state": enum("online", "away", "offline")}, description=(
-    "Ephemeral. A client sends `{state: \"online\"|\"away\"}` (page visible or not); people who "
-    "share a conversation with me receive `{user_id, state}` when my state changes, including "
-    "`offline` when my last socket closes. Known per server process."))
+EVENTS["PresenceSignal"] = obj({"state": enum("online", "away")}, description=(
+    "Client to server, ephemeral: this page is looked at (`online`) or hidden (`away`)."))
+PRESENCE_STATE = obj({"user_id": INT, "state": enum("online", "away", "offline")})
+EVENTS["PresenceEvent"] = obj({"states": array(PRESENCE_STATE)}, description=(
+    "Ephemeral (no `event_id`). People who share a conversation with someone receive their new state "
+    "(`offline` when their last socket closed), in batches sent at most every half second. Known per "
+    "server process."))
 EVENTS["FocusSignal"] = obj({"conversation_id": INT_OR_NULL}, description=(
     "Client to server only: the conversation this page shows (null: none). No notification is "
     "made for new messages in a conversation someone is looking at."))
@@ -256,7 +259,7 @@ SOCKETIO: dict[str, Any] = {
         "post": ref("PostEvent"), "comment": ref("CommentEvent"), "reaction": ref("ReactionEvent"),
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
-        "typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
+        "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
         "session_ended": ref("SessionEnded"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
