@@ -40,7 +40,7 @@ class Client:
     sio: Any = None
 
     def start(self) -> None:
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=3,
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
                                    randomization_factor=0.5, handle_sigint=False)
         self.sio.on("message", self._on_message)
         self.sio.on("connect", self._on_connect)
