@@ -252,20 +252,7 @@ def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_r
     settled = [c for c in clients if any(t > t_kill for t in c.caught_up)]
     lost = sum(len(expected.get(c.room, set()) - c.messages) for c in settled)
     if os.environ.get("BENCH_DEBUG"):
-        for c in settled:
-            for mid in sorted(expected.get(c.room, set()) - c.messages):
-                def rel(times: list[float]) -> list[float]:
-                    return [round(t - t_kill, 2) for t in times]
-
-                print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
-                      f"last {c.last} arrivals {len(ARRIVALS[mid])} "
-                      f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
-        with sqlite3.connect(db) as con:
-            print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
-                                        "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
-            print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
-                  .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
-                  flush=True)
+        _debug_lost(settled, expected, db, t_kill)
     extra = sum(len({m for m in c.messages if m > base} - expected.get(c.room, set())) for c in clients)
     back = [min(t for t in c.connects if t > t_kill) for c in clients
             if any(t > t_kill for t in c.connects)]
@@ -292,6 +279,24 @@ def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_r
 
 def _on_term(_sig: int, _frame: object) -> None:
     raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
+
+
+def _debug_lost(settled: list[Client], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
+    """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
+    for c in settled:
+        for mid in sorted(expected.get(c.room, set()) - c.messages):
+            def rel(times: list[float]) -> list[float]:
+                return [round(t - t_kill, 2) for t in times]
+
+            print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
+                  f"last {c.last} arrivals {len(ARRIVALS[mid])} "
+                  f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
+    with sqlite3.connect(db) as con:
+        print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
+                                    "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
+        print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
+              .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
+              flush=True)
 
 
 def main() -> None:
