@@ -12,6 +12,7 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import access, conversations, db, presence
 from ..actions.messaging import (
@@ -166,11 +167,16 @@ def add(conversation_id: int) -> Any:
 
 
 def _unread_messages() -> int:
-    """The nav's message badge (muted conversations left out); computed once per page."""
+    """The nav's message badge (muted conversations left out); computed once per page. The
+    frame must render even on an error page whose cause was the database: 0 then."""
     if not current_user.is_authenticated:
         return 0
     if "unread_messages" not in g:
-        g.unread_messages = conversations.unread_total(db.session, me())
+        try:
+            g.unread_messages = conversations.unread_total(db.session, me())
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.unread_messages = 0
     return g.unread_messages
 
 
