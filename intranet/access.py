@@ -15,7 +15,20 @@ from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from . import db
 from .errors import Forbidden, NotFound
-from .models import Comment, Event, Group, Membership, Notification, Post, Role, User, Visibility
+from .models import (
+    Comment,
+    Conversation,
+    Event,
+    Group,
+    Membership,
+    Message,
+    Notification,
+    Participant,
+    Post,
+    Role,
+    User,
+    Visibility,
+)
 
 MEMBERSHIPS = "intranet.memberships"
 GROUP_NAMES = "intranet.my_group_names"
@@ -193,13 +206,14 @@ EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built st
 
 
 def visible_events_clause(user: User) -> ColumnElement[bool]:
-    """Catch-up: my personal events, my groups' events, my inbox services' events, and
-    company-wide events."""
+    """Catch-up: my personal events, my groups', inbox services' and conversations' events,
+    and company-wide events."""
     from .access_inbox import inbox_services  # it builds on this module
 
     mine, services = list(memberships(user)), sorted(inbox_services(user))
     return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(),
-                           Event.service_id.in_(services) if services else false())
+                           Event.service_id.in_(services) if services else false(),
+                           Event.conversation_id.in_(my_conversation_ids(user.id)))
 
 
 def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
@@ -208,7 +222,8 @@ def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
     has_groups, has_services = shape
     groups = Event.group_id.in_(bindparam("groups", expanding=True)) if has_groups else false()
     services = Event.service_id.in_(bindparam("services", expanding=True)) if has_services else false()
-    return _visible_events(Event.user_id == bindparam("me"), groups, services)
+    conversations = Event.conversation_id.in_(my_conversation_ids(bindparam("me")))
+    return _visible_events(Event.user_id == bindparam("me"), groups, services, conversations)
 
 
 def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
@@ -225,9 +240,10 @@ def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
 
 
 def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool],
-                    services: ColumnElement[bool]) -> ColumnElement[bool]:
-    company = Event.user_id.is_(None) & Event.group_id.is_(None) & Event.service_id.is_(None)
-    return or_(personal, groups, services, company)
+                    services: ColumnElement[bool], conversations: ColumnElement[bool]) -> ColumnElement[bool]:
+    company = (Event.user_id.is_(None) & Event.group_id.is_(None) & Event.service_id.is_(None)
+               & Event.conversation_id.is_(None))
+    return or_(personal, groups, services, conversations, company)
 
 
 def may_read_post(user: User, post: Post) -> bool:
@@ -243,4 +259,41 @@ def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
         (Notification.user_id == viewer.id)
         & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
         & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups))
+        & or_(Notification.conversation_id.is_(None),
+              Notification.conversation_id.in_(my_conversation_ids(viewer.id)))
     )
+
+
+# ---- conversations: participants only, everywhere (admins and leads included) ------------------
+
+def my_conversation_ids(user_id: int | ColumnElement[int]) -> Select:
+    """The conversations someone currently takes part in (a subquery for ``IN``): the one rule
+    for lists, catch-up, notifications and socket fan-out."""
+    return select(Participant.conversation_id).where(Participant.user_id == user_id,
+                                                     Participant.left_at.is_(None))
+
+
+def participation(user: User, conversation_id: int) -> Participant | None:
+    """My current place in a conversation, or None (never joined, or left)."""
+    row = db.session.get(Participant, (conversation_id, user.id))
+    return row if row is not None and row.left_at is None else None
+
+
+def access_conversation(user: User, conversation_id: int) -> Conversation:
+    """Participants only: an admin or a department lead gets the same 404 as a stranger."""
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or participation(user, conversation_id) is None:
+        raise NotFound(_("This conversation does not exist or you are not in it."))
+    return conversation
+
+
+def access_message(user: User, message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None or participation(user, message.conversation_id) is None:
+        raise NotFound(_("This message does not exist or is not visible to you."))
+    return message
+
+
+def can_edit_message(user: User, message: Message) -> bool:
+    """Own messages only, and not once deleted; nobody moderates private conversations."""
+    return message.author_id == user.id and message.deleted_at is None

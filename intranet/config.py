@@ -29,6 +29,9 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
+    MAX_MESSAGE_LENGTH = 10_000
+    MAX_CONVERSATION_OTHERS = 50  # people besides the one starting a conversation
+    PRESENCE_BATCH_SECONDS = 0.5  # presence changes are sent in batches (0: one by one, at once)
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"

@@ -63,13 +63,23 @@ def engine() -> Engine:
     return current_app.extensions[ENGINE_KEY]
 
 
+_COMMIT_ORDER = threading.RLock()  # re-entrant: an after-commit callback may commit again
+
+
 @contextmanager
 def transaction() -> Iterator[AppSession]:
-    """Own one short write transaction: commit on success (which emits events), else roll back."""
+    """Own one short write transaction: commit on success (which emits events), else roll back.
+
+    Commit and the emits it triggers happen under one process-wide lock, so this process sends
+    events in commit order, which SQLite makes the order of their ids (one writer at a time): a
+    client whose cursor is the last ``event_id`` it saw can never have skipped a lower one that
+    another thread emitted late. Only the commit is serialized, not the work before it.
+    """
     s = session()
     try:
         yield s
-        s.commit()
+        with _COMMIT_ORDER:
+            s.commit()
     except BaseException:
         s.rollback()
         raise

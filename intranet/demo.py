@@ -23,6 +23,7 @@ from .actions.comments import do_add_comment, do_add_reaction
 from .actions.groups import do_create_group, do_join_group, do_set_member
 from .actions.posts import do_acknowledge, do_create_post, do_pin_post
 from .actions.users import do_create_department, do_create_user, do_update_profile
+from .demo_messages import load_conversations
 from .demo_people import (
     ADMIN,
     ADMIN_EMAIL,
@@ -85,6 +86,7 @@ def load_demo(seed: int = 7) -> str:
                 item.run(s, made)
     with db.transaction() as s:
         _backdate_notifications(s, now)
+    load_conversations(people, now)
     return _summary(db.session(), seed, people)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from .access_inbox import service_audience
 from .db import AppSession
 from .extensions import socketio
-from .models import Event, Membership
+from .models import Event, Membership, Participant
 
 log = logging.getLogger(__name__)
 _signals = Namespace()
@@ -37,6 +37,13 @@ def _group_rooms(session: Session, group_id: int) -> list[str]:
     return [user_room(uid) for uid in ids]
 
 
+def conversation_rooms(session: Session, conversation_id: int) -> list[str]:
+    """The user rooms of a conversation's current participants (never of people who left)."""
+    ids = session.scalars(select(Participant.user_id).where(
+        Participant.conversation_id == conversation_id, Participant.left_at.is_(None)))
+    return [user_room(uid) for uid in ids]
+
+
 def publish(
     session: Session,
     type_: str,
@@ -45,10 +52,12 @@ def publish(
     user_id: int | None = None,
     group_id: int | None = None,
     service_id: int | None = None,
+    conversation_id: int | None = None,
 ) -> Event:
     """Record an event for one audience (a user, a group's members, an inbox service's people,
-    else the company)."""
-    ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id, payload=payload)
+    a conversation's participants, else the company)."""
+    ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id,
+               conversation_id=conversation_id, payload=payload)
     session.add(ev)
     session.flush()
     if user_id is not None:
@@ -57,6 +66,8 @@ def publish(
         rooms = _group_rooms(session, group_id)
     elif service_id is not None:
         rooms = [user_room(uid) for uid in service_audience(session, service_id)]
+    elif conversation_id is not None:
+        rooms = conversation_rooms(session, conversation_id)
     else:
         rooms = [COMPANY_ROOM]
     session.info.setdefault(PENDING, []).append((ev, rooms))

@@ -1,20 +1,22 @@
 """Socket.IO handlers: authenticate at connect, join server-chosen rooms. No DB writes here.
 
 Clients never choose rooms; they receive events for ``user:<id>`` (everything addressed to them,
-including their groups' events) and ``company`` (company-wide posts). Durable writes go over HTTP.
+including their groups' and conversations' events) and ``company`` (company-wide posts). Durable
+writes go over HTTP; ``realtime_messaging`` adds the ephemeral presence/typing/focus signals.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import request, session
 from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
 from .auth import LOGIN_ID, user_for_token
 from .events import COMPANY_ROOM, login_room, user_room
 from .models import User
+from .presence import registry
 
 SOCKET_TOKEN = "intranet.socket_token"
 
@@ -54,6 +56,8 @@ def register_handlers(socketio: SocketIO) -> None:
         join_room(COMPANY_ROOM)
         if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
             join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
+        from .realtime_messaging import announce_presence  # it imports this module
+        announce_presence(user.id, registry().connected(request.sid, user.id))
         return True
 
     @socketio.on("ping_alive")
@@ -63,3 +67,7 @@ def register_handlers(socketio: SocketIO) -> None:
             disconnect()
             return {"ok": False}
         return {"ok": True}
+
+    from .realtime_messaging import register
+
+    register(socketio)

@@ -86,12 +86,15 @@ def _text_tokens(tokens: list[Token]) -> Iterator[Token]:
                 yield tok
 
 
-def _split(tok: Token, mentions: Resolver, topic_url: Callable[[str], str]) -> list[Token]:
+def _split(tok: Token, mentions: Resolver, topic_url: Callable[[str], str] | None) -> list[Token]:
     out: list[Token] = []
     pos = 0
     for m in TOKEN_RE.finditer(tok.content):
         sigil, name = m.group(1), m.group(2)
-        target = mentions(name.lower()) if sigil == "@" else (topic_url(name.lower()), "topic")
+        if sigil == "@":
+            target = mentions(name.lower())
+        else:
+            target = (topic_url(name.lower()), "topic") if topic_url is not None else None
         if target is None:
             continue
         if m.start() > pos:
@@ -115,8 +118,10 @@ def scan(text: str) -> Rendered:
     return found
 
 
-def render(text: str, mentions: Resolver, topic_url: Callable[[str], str]) -> Rendered:
-    """Render Markdown to safe HTML, turning known @handles and #topics into links."""
+def render(text: str, mentions: Resolver, topic_url: Callable[[str], str] | None) -> Rendered:
+    """Render Markdown to safe HTML, turning known @handles and #topics into links.
+
+    ``topic_url`` None: ``#words`` stay text (messages have no topic pages)."""
     found = scan(text)
     tokens = _md().parse(text)
     for block in tokens:

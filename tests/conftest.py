@@ -34,6 +34,7 @@ def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
+        "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change
     }
 
 

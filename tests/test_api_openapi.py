@@ -64,10 +64,12 @@ def test_security_errors_and_realtime_are_described():
                     {"$ref": "#/components/schemas/Error"}) == []
     assert problems({"error": {"code": "x"}}, {"$ref": "#/components/schemas/Error"}) != []
     socket = doc["x-socketio"]
-    assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "session_ended"}
+    assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "message",
+                                     "conversation", "read", "typing", "presence", "session_ended"}
+    assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive"}
     assert "token" in socket["auth"] and "cookie" in socket["auth"]
     for name, schema in socket["events"].items():
         event = resolve(schema["$ref"])
-        durable = name != "session_ended"
+        durable = name not in {"session_ended", "typing", "presence"}
         assert not durable or {"type", "event_id", "op"} <= set(event["required"]), name
         assert not durable or "id" in event["properties"], name

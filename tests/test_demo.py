@@ -160,3 +160,15 @@ def test_second_load_is_a_no_op(demo, s):
     message = load_demo(seed=7)
     assert "already loaded" in message
     assert (count(s, User), count(s, Post), count(s, Comment), count(s, Reaction)) == before
+
+
+def test_the_showcase_employee_has_conversations_with_unread_messages(s):
+    from intranet.conversations import conversation_list, unread_total
+
+    julien = user(s, "julien.roux")
+    items = conversation_list(s, julien)
+    assert {i.title for i in items} == {"Camille Dupont", "Lancement été"}
+    assert unread_total(s, julien) == 3 and all(i.unread >= 1 for i in items)  # what came after his last read
+    assert items[0].conversation.last_activity >= items[1].conversation.last_activity
+    mention = next(i for i in items if i.title == "Camille Dupont").last_message
+    assert 'class="mention"' in mention.body_html

@@ -40,6 +40,7 @@ from .inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from .messaging import Conversation, Message, Participant
 from .notifications import Notification, NotificationKind
 from .users import ApiToken, Department, Skill, User, user_skills
 
@@ -59,6 +60,7 @@ __all__ = [
     "Comment",
     "CommentMatch",
     "Connector",
+    "Conversation",
     "Department",
     "Event",
     "ExternalComment",
@@ -69,9 +71,11 @@ __all__ = [
     "JoinRequest",
     "Membership",
     "Mention",
+    "Message",
     "Network",
     "Notification",
     "NotificationKind",
+    "Participant",
     "Post",
     "Reaction",
     "Recommendation",

@@ -14,8 +14,9 @@ class Event(Base):
     """One published change. Exactly one audience applies:
 
     ``user_id`` (personal), else ``group_id`` (readers of the group), else ``service_id`` (the
-    inbox agents and leads of that department's service), else the whole company.
-    Catch-up filters by the reader's current memberships, so leaving a group stops its events.
+    inbox agents and leads of that department's service), else ``conversation_id`` (its current
+    participants), else the whole company. Catch-up filters by the reader's current memberships,
+    services and participations, so leaving a group or conversation stops its events.
     """
 
     __tablename__ = "events"
@@ -23,6 +24,7 @@ class Event(Base):
         Index("ix_events_user_id_id", "user_id", "id"),
         Index("ix_events_group_id_id", "group_id", "id"),
         Index("ix_events_service_id_id", "service_id", "id"),
+        Index("ix_events_conversation_id_id", "conversation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,5 +32,6 @@ class Event(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,8 @@ class NotificationKind(enum.StrEnum):
     ANNOUNCEMENT = "announcement"
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
+    MESSAGE = "message"  # new messages in a conversation: one unread notification per conversation
+    MESSAGE_MENTION = "message_mention"  # @me in a conversation (even muted)
 
 
 class Notification(Base):
@@ -33,6 +35,7 @@ class Notification(Base):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_cases.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

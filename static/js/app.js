@@ -1,9 +1,10 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
 import { startLive } from './live.js';
+import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
 import { startPosts } from './posts.js';
 
 startPosts();
 startNotifications();
-startLive();
+startMessages(startLive());

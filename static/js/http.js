@@ -46,6 +46,18 @@ export async function postForm(url, body, { keepalive = false } = {}) {
   return res.status === 204 ? {} : res.json();
 }
 
+/** Send JSON (POST, PATCH, DELETE) to the API with the page's CSRF token; the JSON answer or {}. */
+export async function sendJSON(method, url, data = undefined) {
+  const res = await reach(url, {
+    method,
+    body: data === undefined ? undefined : JSON.stringify(data),
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken() },
+  });
+  if (!res.ok) throw await failure(res);
+  return res.status === 204 ? {} : res.json();
+}
+
 export async function getJSON(url) {
   const res = await reach(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   if (!res.ok) throw await failure(res);

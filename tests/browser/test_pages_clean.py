@@ -41,7 +41,8 @@ def test_main_pages_have_no_console_errors_nor_csp_violations(open_browser, live
     post_path = alice.page.url.removeprefix(live_server.url)
 
     pages = ["/", "/groups", "/people", "/profile", "/profile/tokens", "/notifications",
-             f"/people/{people.bob.id}", f"/groups/{people.apollo.id}", post_path, "/groups/new"]
+             f"/people/{people.bob.id}", f"/groups/{people.apollo.id}", post_path, "/groups/new",
+             "/messages", f"/messages/new?to={people.lea.id}&q=b"]
     problems = {path: found for path in pages if (found := visit(alice, path))}
     assert problems == {}
 

@@ -35,6 +35,12 @@ PARAMETERS: dict[str, Any] = {
               "description": "The last `event_id` seen. Absent: no events, `last_event_id` is now."},
     "EventLimit": {"name": "limit", "in": "query",
                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    "MessageAfter": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                     "description": "Catch-up: messages with a larger id, oldest first."},
+    "MessageBefore": {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                      "description": "Without `after`: the page of messages older than this id."},
+    "MessageLimit": {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
     "Unread": {"name": "unread", "in": "query", "schema": {"type": "boolean", "default": False},
                "description": "Only unread notifications (`1`/`true`)."},
 }
@@ -163,6 +169,52 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         query=("After", "EventLimit"),
         description="Everything visible to me after `after`, oldest first, with the payloads the "
                     "socket sends (see `x-socketio`). Page with `last_event_id` while `more`.")},
+    "/conversations": {
+        "get": op("listConversations", "My conversations, most recent activity first", tag="messaging",
+                  answer="ConversationList"),
+        "post": _write(op(
+            "startConversation", "Start a conversation (or reopen the direct one)", tag="messaging",
+            answer="Conversation", status=201, body="ConversationCreate",
+            description="One other person and no `title`: the direct conversation between us, reused "
+                        "if it exists (answer 200, not 201). Otherwise a new group conversation. "
+                        "Unknown or deactivated people, more than 50 others, or nobody: 400.")),
+    },
+    "/conversations/unread": {"get": op(
+        "unreadMessages", "My unread message counts (the nav badge)", tag="messaging", answer="UnreadCounts",
+        description="`total` leaves muted conversations out; `conversations` lists only non-zero counts.")},
+    "/conversations/{conversation_id}": {
+        "get": op("getConversation", "One of my conversations", tag="messaging", answer="Conversation",
+                  errors=(404,), description="Participants only: admins and leads get 404 too."),
+        "patch": _write(op("updateConversation", "Rename (group conversations) or mute for me",
+                           tag="messaging", answer="Conversation", body="ConversationUpdate", errors=(404,))),
+    },
+    "/conversations/{conversation_id}/participants": {"post": _write(op(
+        "addParticipants", "Add people to a group conversation I am in", tag="messaging",
+        answer="Conversation", body="ParticipantsAdd", errors=(404,),
+        description="Direct conversations stay between two people (400); at most 51 people."))},
+    "/conversations/{conversation_id}/leave": {"post": _write(op(
+        "leaveConversation", "Leave a conversation", tag="messaging", status=204, errors=(404,),
+        description="No more messages or access. A new message in a direct conversation brings "
+                    "me back into it."))},
+    "/conversations/{conversation_id}/messages": {
+        "get": op("listMessages", "Messages of a conversation (catch-up with `after`)", tag="messaging",
+                  answer="MessagePage", query=("MessageAfter", "MessageBefore", "MessageLimit"),
+                  errors=(404,)),
+        "post": _write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
+                          body="BodyOnly", errors=(404,),
+                          description="Empty or longer than 10,000 characters: 400. Nobody able to "
+                                      "receive it (deactivated accounts): 400.")),
+    },
+    "/conversations/{conversation_id}/read": {"post": _write(op(
+        "markConversationRead", "Move my read position (never backwards)", tag="messaging",
+        answer="ReadResult", body="ReadBody", errors=(404,)))},
+    "/messages/{message_id}": {
+        "get": op("getMessage", "One message", tag="messaging", answer="Message", errors=(404,)),
+        "patch": _write(op("editMessage", "Edit my message", tag="messaging", answer="Message",
+                           body="BodyOnly", errors=(403, 404))),
+        "delete": _write(op("deleteMessage", "Delete my message (shows as deleted)", tag="messaging",
+                            status=204, errors=(403, 404))),
+    },
     "/openapi.json": {"get": op("openapi", "This document", tag="meta", public=True)},
 }
 

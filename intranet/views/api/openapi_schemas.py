@@ -93,10 +93,13 @@ RESOURCES: dict[str, Schema] = {
                                       description="`requested`: the group's leads decide.")}),
     "LeaveResult": obj({"status": enum("left")}),
     "Notification": obj({
-        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved"),
+        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
+                                "message", "message_mention"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
+        "conversation_id": {**INT_OR_NULL, "description": "For `message` and `message_mention`: "
+                            "at most one unread of each per conversation."},
     }, description="Never about a post or group the reader can no longer see: those are left out."),
     "NotificationPage": obj({"items": array(ref("Notification")), "unread": INT,
                              "next_before": INT_OR_NULL}),
@@ -113,6 +116,32 @@ RESOURCES: dict[str, Schema] = {
         "groups": array(obj({"id": INT, "name": STR, "role": enum("member", "lead")})),
         "unread_notifications": INT,
     }),
+    "Participant": obj({"user": ref("UserRef"), "last_read_message_id": {
+        **INT, "description": "Their read position: messages up to this id are \"read by\" them."}}),
+    "Conversation": obj({
+        "id": INT, "title": {**STR, "description": "Its name, else the other people's names."},
+        "named": {**BOOL, "description": "Whether someone gave it a title."}, "is_direct": BOOL,
+        "participants": array(ref("Participant")), "last_message_id": INT_OR_NULL,
+        "last_activity": TIME, "unread": {**INT, "description": "Others' messages after my position."},
+        "muted": BOOL, "url": STR,
+    }),
+    "ConversationList": obj({"items": array(ref("Conversation")), "unread_total": {
+        **INT, "description": "Unread messages in conversations I have not muted (the nav badge)."}}),
+    "Message": obj({
+        "id": INT, "conversation_id": INT, "author": ref("UserRef"),
+        "body": {**STR, "description": "Markdown as written (empty once deleted)."},
+        "html": {**STR, "description": "Sanitized HTML, safe to insert (empty once deleted)."},
+        "created_at": TIME, "edited_at": TIME_OR_NULL, "deleted": BOOL, "can_edit": BOOL,
+    }),
+    "MessagePage": obj({
+        "items": array(ref("Message")),
+        "more": {**BOOL, "description": "With `after`: more messages wait; ask again from the last id."},
+        "next_before": {**INT_OR_NULL, "description": "Without `after`: pass as `before` for older ones."},
+    }),
+    "UnreadCounts": obj({"total": INT, "conversations": {
+        "type": "object", "additionalProperties": INT, "description": "Conversation id -> unread count."}}),
+    "ReadResult": obj({"conversation_id": INT, "last_read_message_id": INT, "unread": INT,
+                       "unread_total": INT}),
     "EventPage": obj({
         "events": array(ref("Event")),
         "last_event_id": {**INT, "description": "Pass as `after` next time (equals `after` when empty)."},
@@ -144,6 +173,19 @@ EVENTS: dict[str, Schema] = {
                                 {"kind": STR, "unread": INT},
                                 "To the recipient only. `read` events carry no `id` or `kind`.",
                                 optional=("id", "kind")),
+    "MessageEvent": _event("message", ("add", "update", "remove"), {"conversation_id": INT, "author_id": INT},
+                           "To the conversation's participants; `id` is the message id. Fetch "
+                           "`/conversations/{conversation_id}/messages?after=<last id>` (add) or "
+                           "`/messages/{id}` (update, remove)."),
+    "ConversationEvent": _event("conversation", ("add", "update", "members", "leave", "mute"),
+                                {"user_ids": array(INT), "user_id": INT, "muted": BOOL},
+                                "`id` is the conversation id. `add`: I am in a (new) conversation; "
+                                "`members`: `user_ids` were added; `leave`: `user_id` left (also sent "
+                                "to the leaver); `mute`: to me only.",
+                                optional=("user_ids", "user_id", "muted")),
+    "ReadEvent": _event("read", ("read",), {"conversation_id": INT, "user_id": INT, "message_id": INT},
+                        "`user_id` has read `conversation_id` up to `message_id` (`id` is the "
+                        "conversation id)."),
     "GroupEvent": _event("group", ("update", "member_add", "member_role", "member_remove"),
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
@@ -151,6 +193,19 @@ EVENTS: dict[str, Schema] = {
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
     "mapping": {schema["properties"]["type"]["const"]: ref(name)["$ref"] for name, schema in EVENTS.items()}}}
+EVENTS["TypingSignal"] = obj({"conversation_id": INT, "user_id": INT, "typing": BOOL}, description=(
+    "Ephemeral (no `event_id`, never replayed). Sent by a client as `{conversation_id, typing}`; "
+    "the server checks I take part and relays it with `user_id` to the other participants."))
+EVENTS["PresenceSignal"] = obj({"state": enum("online", "away")}, description=(
+    "Client to server, ephemeral: this page is looked at (`online`) or hidden (`away`)."))
+PRESENCE_STATE = obj({"user_id": INT, "state": enum("online", "away", "offline")})
+EVENTS["PresenceEvent"] = obj({"states": array(PRESENCE_STATE)}, description=(
+    "Ephemeral (no `event_id`). People who share a conversation with someone receive their new state "
+    "(`offline` when their last socket closed), in batches sent at most every half second. Known per "
+    "server process."))
+EVENTS["FocusSignal"] = obj({"conversation_id": INT_OR_NULL}, description=(
+    "Client to server only: the conversation this page shows (null: none). No notification is "
+    "made for new messages in a conversation someone is looking at."))
 EVENTS["SessionEnded"] = obj({"user_id": INT}, description=(
     "Live only (not durable, no `event_id`): the account was deactivated; the server then closes "
     "the socket. Send the person to the login page."))
@@ -175,6 +230,12 @@ REQUESTS: dict[str, Schema] = {
     "BodyOnly": obj({"body": {**STR, "description": "Markdown."}}),
     "ReactionCreate": obj({"kind": enum(*REACTION_KINDS)}),
     "PinBody": obj({"pinned": {**BOOL, "default": True}}, optional=("pinned",)),
+    "ConversationCreate": obj({"user_ids": {**array(INT), "description": "The other people (1 to 50)."},
+                               "title": {**STR, "maxLength": 120}}, optional=("title",)),
+    "ConversationUpdate": obj({"title": {**STR, "maxLength": 120}, "muted": BOOL},
+                              optional=("title", "muted"), description="Absent fields stay."),
+    "ParticipantsAdd": obj({"user_ids": array(INT)}),
+    "ReadBody": obj({"message_id": {**INT, "description": "The newest message I have seen."}}),
     "MarkRead": obj({"ids": array(INT)}, optional=("ids",), description="No `ids`: mark all read."),
 }
 
@@ -187,8 +248,9 @@ SOCKETIO: dict[str, Any] = {
         "refused. The server chooses the rooms: your own events, your groups' events and "
         "company-wide events. Every durable event carries `type` and an increasing `event_id`: "
         "remember the last one and, after a reconnect, fetch `GET /api/v1/events?after=<id>` "
-        "(same payloads) and de-duplicate by `event_id`. Clients never write over the socket "
-        "except `ping_alive` (answers `{ok}`)."
+        "(same payloads) and de-duplicate by `event_id`; the events of conversations I am in "
+        "are included. Clients never write over the socket except `ping_alive` and the "
+        "ephemeral messaging signals `typing`, `presence` and `focus` (each answers `{ok}`)."
     ),
     "path": "/socket.io",
     "auth": {"cookie": "The session cookie of a logged-in page.",
@@ -196,6 +258,10 @@ SOCKETIO: dict[str, Any] = {
     "events": {
         "post": ref("PostEvent"), "comment": ref("CommentEvent"), "reaction": ref("ReactionEvent"),
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
+        "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
+        "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
         "session_ended": ref("SessionEnded"),
     },
+    "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
+                      "focus": ref("FocusSignal"), "ping_alive": {"type": "null"}},
 }

@@ -13,8 +13,9 @@ from typing import Any
 from flask import url_for
 
 from ... import access
+from ...conversations import ConversationView
 from ...feeds import FeedPage, PostView
-from ...models import ApiToken, Comment, Group, Membership, Notification, Role, User
+from ...models import ApiToken, Comment, Group, Membership, Message, Notification, Role, User
 from ...sanitize import plain_text
 
 EXCERPT = 140
@@ -90,6 +91,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
             "id": post.id, "excerpt": plain_text(post.html)[:EXCERPT],
             "url": url_for("posts.show", post_id=post.id)},
         "comment_id": note.comment_id, "group": group_ref(note.group),
+        "conversation_id": note.conversation_id,
     }
 
 
@@ -107,4 +109,27 @@ def me_json(user: User, groups: list[tuple[Group, Role]], unread: int) -> dict[s
         "skills": [s.name for s in user.skills],
         "groups": [{"id": g.id, "name": g.name, "role": role.value} for g, role in groups],
         "unread_notifications": unread,
+    }
+
+
+def conversation_json(view: ConversationView, viewer: User) -> dict[str, Any]:
+    conversation = view.conversation
+    people = [viewer, *view.others]
+    return {
+        "id": conversation.id, "title": view.title, "named": bool(conversation.title),
+        "is_direct": conversation.is_direct,
+        "participants": [{"user": user_ref(u), "last_read_message_id": view.read_positions.get(u.id, 0)}
+                         for u in people],
+        "last_message_id": conversation.last_message_id, "last_activity": iso(conversation.last_activity),
+        "unread": view.unread, "muted": view.muted,
+        "url": url_for("messages.show", conversation_id=conversation.id),
+    }
+
+
+def message_json(message: Message, viewer: User) -> dict[str, Any]:
+    return {
+        "id": message.id, "conversation_id": message.conversation_id, "author": user_ref(message.author),
+        "body": message.body_md, "html": message.body_html, "created_at": iso(message.created_at),
+        "edited_at": iso(message.edited_at), "deleted": message.deleted_at is not None,
+        "can_edit": access.can_edit_message(viewer, message),
     }

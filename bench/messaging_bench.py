@@ -1,0 +1,352 @@
+"""Messaging under 1,000 connected Socket.IO clients: send-to-last-recipient latency against a bare
+python-socketio broadcast of the same payload, then a reconnect storm (server restarted while
+messages keep flowing): lost, duplicated, and how fast clients come back.
+
+    .venv/bin/python bench/messaging_bench.py            # 1000 clients, conversations of 50
+    .venv/bin/python bench/messaging_bench.py --clients 200 --messages 40   # quick
+
+Both servers run as the app does in production (DESIGN.md §4): ``gunicorn -w 1 --threads N``
+(gthread, Socket.IO threading mode, one thread per websocket, so N > clients). Clients are
+python-socketio sync clients in this process (bench/socket_clients.py). Latency: from just
+before the HTTP send to the last of the conversation's 50 sockets receiving the event; messages
+go one at a time, round-robin over the conversations, after one unmeasured warm-up round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.socket_clients import ARRIVALS, Client, connect_all, stop_all  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+STARTED: list[subprocess.Popen] = []
+WAIT_S = 10
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(target: str, port: int, env: dict[str, str], threads: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", "1", "--threads", str(threads),
+           "--worker-connections", str(threads),
+           "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--no-control-socket",
+           "--log-level", "warning", target]
+    log = (DATA / f"{target.split(':')[0]}.log").open("ab")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log,
+                            start_new_session=True)
+    STARTED.append(proc)  # reaped at the end, whatever happens
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.05)
+    raise RuntimeError(f"{target} did not start")
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def kill(proc: subprocess.Popen, sig: int = signal.SIGINT) -> None:
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=30)
+
+
+# ---- data ----------------------------------------------------------------------------------------
+
+def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
+    """A fresh migrated database with ``clients`` people in conversations of ``per``, each with a
+    token. Returns (user id, conversation id, token) per person, the first of each group first."""
+    from intranet import create_app, db
+    from intranet.actions.messaging import do_start_conversation
+    from intranet.actions.users import do_create_token, do_create_user
+    from intranet.migrate import upgrade
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    out = []
+    with app.app_context():
+        upgrade()
+        with db.transaction() as s:
+            users = [do_create_user(s, f"m{i}@bench.example", f"Member {i}", "bench1234")
+                     for i in range(clients)]
+            for start in range(0, clients, per):
+                group = users[start:start + per]
+                conversation, _new = do_start_conversation(s, group[0], [u.id for u in group[1:]],
+                                                           f"Bench {start // per}")
+                for user in group:
+                    out.append((user.id, conversation.id, do_create_token(s, user, "bench")[1]))
+        db.engine().dispose()
+    return out
+
+
+# ---- latency ---------------------------------------------------------------------------------------
+
+def measure(send, rooms: list[int], recipients: dict[int, int], n: int) -> list[float]:
+    """``send(room) -> message id``; one at a time; ms until the room's last recipient has it."""
+    for room in rooms:  # warm-up round: first-message work (notifications) is not what we time
+        _wait(send(room)[0], recipients[room])
+    times = []
+    for i in range(n):
+        room = rooms[i % len(rooms)]
+        mid, t0 = send(room)
+        if _wait(mid, recipients[room]):
+            times.append((max(ARRIVALS[mid][: recipients[room]]) - t0) * 1000)
+    return times
+
+
+def _wait(mid: int, count: int) -> bool:
+    deadline = time.perf_counter() + WAIT_S
+    while len(ARRIVALS[mid]) < count and time.perf_counter() < deadline:
+        time.sleep(0.001)
+    return len(ARRIVALS[mid]) >= count
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report(name: str, times: list[float], sent: int) -> dict:
+    row = {"name": name, "sent": sent, "complete": len(times), "p50": pct(times, 50), "p99": pct(times, 99),
+           "mean": statistics.fmean(times)}
+    print(f"{name:<34} {len(times)}/{sent} complete  p50 {row['p50']:.1f} ms  p99 {row['p99']:.1f} ms  "
+          f"mean {row['mean']:.1f} ms", flush=True)
+    return row
+
+
+def bare_phase(people, port: int, n: int, threads: int) -> dict:
+    proc = start_server("bench.bare_socketio_server:app", port, {}, threads)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        clients = [Client(url, uid, cid, {"room": cid}) for uid, cid, _tok in people]
+        print(f"bare: {len(clients)} clients connected in {connect_all(clients):.1f} s", flush=True)
+        http = requests.Session()
+
+        def send(room: int) -> tuple[int, float]:
+            t0 = time.perf_counter()
+            return http.post(f"{url}/send", json={"room": room, "author_id": 0}, timeout=10).json()["id"], t0
+
+        rooms, counts = _rooms(people)
+        times = measure(send, rooms, counts, n)
+        stop_all(clients)
+        return report("bare python-socketio broadcast", times, n)
+    finally:
+        kill(proc)
+
+
+def _rooms(people) -> tuple[list[int], dict[int, int]]:
+    counts: dict[int, int] = {}
+    for _uid, cid, _tok in people:
+        counts[cid] = counts.get(cid, 0) + 1
+    return sorted(counts), counts
+
+
+# ---- the app: latency, then the reconnect storm ------------------------------------------------------
+
+def app_env(db: Path) -> dict[str, str]:
+    return {"INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_SECRET_KEY": "bench-messaging",
+            "INTRANET_ENV": "development"}
+
+
+def app_clients(people, url: str) -> list[Client]:
+    start = requests.get(f"{url}/api/v1/events", headers={"Authorization": f"Bearer {people[0][2]}"},
+                         timeout=10).json()["last_event_id"]
+    return [Client(url, uid, cid, {"token": tok}, token=tok, last=start) for uid, cid, tok in people]
+
+
+def app_sender(people, url: str):
+    first = {}
+    for _uid, cid, tok in people:
+        first.setdefault(cid, tok)
+    http = requests.Session()
+
+    def send(room: int) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        resp = http.post(f"{url}/api/v1/conversations/{room}/messages", json={"body": "Bench message"},
+                         headers={"Authorization": f"Bearer {first[room]}"}, timeout=10)
+        return resp.json()["id"], t0
+
+    return send
+
+
+def storm(clients: list[Client], people, db: Path, port: int, threads: int, proc: subprocess.Popen,
+          rate: float) -> tuple[dict, subprocess.Popen]:
+    """Keep sending at ``rate``/s; kill the server (SIGKILL: a crash, nothing flushed politely),
+    start a new one on the same port and database, keep sending 10 s; then count per client."""
+    send, stop = app_sender(people, f"http://127.0.0.1:{port}"), threading.Event()
+    rooms, _counts = _rooms(people)
+    base = _max_message_id(db)
+    attempts = {"ok": 0, "failed": 0}
+
+    def sender() -> None:
+        i = 0
+        while not stop.is_set():
+            try:
+                send(rooms[i % len(rooms)])
+                attempts["ok"] += 1
+            except (requests.RequestException, ValueError, KeyError):
+                attempts["failed"] += 1
+            i += 1
+            time.sleep(1 / rate)
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    time.sleep(3)
+    t_kill = time.time()
+    kill(proc, signal.SIGKILL)
+    proc = start_server("wsgi:app", port, app_env(db), threads)
+    t_ready = time.time()
+    time.sleep(10)
+    stop.set()
+    thread.join()
+    _settle(clients, t_kill)
+    return _storm_report(clients, db, base, t_kill, t_ready, attempts), proc
+
+
+def _settle(clients: list[Client], t_kill: float, limit_s: float = 60) -> None:
+    """Wait until every client reconnected and caught up after the kill (or the limit)."""
+    deadline = time.time() + limit_s
+    while time.time() < deadline:
+        if all(c.caught_up and c.caught_up[-1] > t_kill for c in clients):
+            break
+        time.sleep(0.2)
+    time.sleep(2)  # the last live events in flight
+
+
+def _max_message_id(db: Path) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+
+
+def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_ready: float,
+                  attempts: dict) -> dict:
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT conversation_id, id FROM messages WHERE id > ?", (base,)).fetchall()
+    expected: dict[int, set[int]] = {}
+    for cid, mid in rows:
+        expected.setdefault(cid, set()).add(mid)
+    settled = [c for c in clients if any(t > t_kill for t in c.caught_up)]
+    lost = sum(len(expected.get(c.room, set()) - c.messages) for c in settled)
+    if os.environ.get("BENCH_DEBUG"):
+        _debug_lost(settled, expected, db, t_kill)
+    extra = sum(len({m for m in c.messages if m > base} - expected.get(c.room, set())) for c in clients)
+    back = [min(t for t in c.connects if t > t_kill) for c in clients
+            if any(t > t_kill for t in c.connects)]
+    caught = [min(t for t in c.caught_up if t > t_kill) for c in clients
+              if any(t > t_kill for t in c.caught_up)]
+    n = len(clients)
+    row = {
+        "clients_caught_up": len(settled), "not_back_after_60s": len(clients) - len(settled),
+        "messages_committed": len(rows), "sends_ok": attempts["ok"], "sends_failed": attempts["failed"],
+        "deliveries_expected": sum(len(expected.get(c.room, set())) for c in settled),
+        "lost_after_catch_up": lost, "unexpected": extra, "duplicated": sum(c.doubled for c in clients),
+        "overlaps_absorbed": sum(c.absorbed for c in clients),
+        "restart_s": t_ready - t_kill, "clients": n,
+        "back_10s_from_ready": sum(t - t_ready <= 10 for t in back) / n * 100,
+        "back_10s_from_kill": sum(t - t_kill <= 10 for t in back) / n * 100,
+        "caught_up_10s_from_ready": sum(t - t_ready <= 10 for t in caught) / n * 100,
+        "back_p50_s": pct([t - t_ready for t in back], 50) if back else None,
+        "back_max_s": max(t - t_ready for t in back) if back else None,
+    }
+    shown = (f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
+    print("storm: " + ", ".join(shown), flush=True)
+    return row
+
+
+def _on_term(_sig: int, _frame: object) -> None:
+    raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
+
+
+def _debug_lost(settled: list[Client], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
+    """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
+    for c in settled:
+        for mid in sorted(expected.get(c.room, set()) - c.messages):
+            def rel(times: list[float]) -> list[float]:
+                return [round(t - t_kill, 2) for t in times]
+
+            print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
+                  f"last {c.last} arrivals {len(ARRIVALS[mid])} "
+                  f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
+    with sqlite3.connect(db) as con:
+        print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
+                                    "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
+        print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
+              .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
+              flush=True)
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _on_term)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--per-conversation", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=100, help="measured messages per server")
+    parser.add_argument("--rate", type=float, default=5, help="messages/s during the storm")
+    parser.add_argument("--no-storm", action="store_true")
+    args = parser.parse_args()
+    threading.stack_size(512 * 1024)  # thousands of client threads
+    DATA.mkdir(exist_ok=True)
+    threads = 2 * args.clients + 200  # a websocket holds a thread; catch-up requests need as many again
+    print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients, conversations of "
+          f"{args.per_conversation}, gunicorn -w 1 --threads {threads}", flush=True)
+    db = DATA / "messaging.db"
+    people = build_db(db, args.clients, args.per_conversation)
+    port = free_port()
+    ARRIVALS.clear()
+    bare = bare_phase(people, port, args.messages, threads)
+    ARRIVALS.clear()
+    proc = start_server("wsgi:app", port, app_env(db), threads)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        clients = app_clients(people, url)
+        print(f"app: {len(clients)} clients connected in {connect_all(clients):.1f} s", flush=True)
+        times = measure(app_sender(people, url), *_rooms(people), args.messages)
+        ours = report("intranet: HTTP send -> last recipient", times, args.messages)
+        print(f"p99 ratio app / bare: {ours['p99'] / bare['p99']:.2f} (aim <= 1.5); "
+              f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
+        if not args.no_storm:
+            _row, proc = storm(clients, people, db, port, threads, proc, args.rate)
+        stop_all(clients)
+    finally:
+        kill(proc)
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    finally:
+        for started in STARTED:
+            _reap(started)
+        sys.stdout.flush()
+        os._exit(status)  # reconnecting client threads must not keep the process alive

@@ -1,0 +1,138 @@
+"""Many python-socketio clients in one process, each behaving like live.js: remember the last
+``event_id``, catch up over HTTP after every reconnect, de-duplicate by ``event_id``.
+
+Used by bench/messaging_bench.py; threads, not asyncio (python-socketio's sync client on
+websocket-client), so no package beyond requirements-dev.txt is needed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+import socketio
+
+ARRIVALS: dict[int, list[float]] = defaultdict(list)  # message id -> arrival times (perf_counter)
+
+
+@dataclass
+class Client:
+    url: str
+    user_id: int
+    room: int  # the conversation id (the bare server's room)
+    auth: dict[str, Any]
+    token: str | None = None  # the app's API token, for catch-up; None against the bare server
+    last: int = 0
+    seen: set[int] = field(default_factory=set)  # event ids applied
+    messages: set[int] = field(default_factory=set)  # message ids received (live or catch-up)
+    absorbed: int = 0  # events received twice (live and catch-up overlap), ignored by de-dup
+    doubled: int = 0  # the same message under two event ids: a real duplicate
+    connects: list[float] = field(default_factory=list)  # time.time() of each connect
+    caught_up: list[float] = field(default_factory=list)
+    disconnects: list[tuple[float, str]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    catching_up: bool = False
+    queued: list[dict] = field(default_factory=list)  # live events held while catching up
+    sio: Any = None
+
+    def start(self) -> None:
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
+                                   randomization_factor=0.5, handle_sigint=False)
+        self.sio.on("message", self._on_message)
+        self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
+        self.sio.connect(self.url, transports=["websocket"], auth=self.auth, wait_timeout=30)
+
+    def stop(self) -> None:
+        if self.sio is not None:
+            self.sio.disconnect()
+
+    def _on_message(self, data: dict) -> None:
+        ARRIVALS[data["id"]].append(time.perf_counter())
+        with self.lock:
+            if self.catching_up:  # as live.js: newer live events must not move the cursor yet
+                self.queued.append({**data, "type": "message"})
+                return
+        self.apply(data)
+
+    def apply(self, ev: dict) -> None:
+        with self.lock:
+            if ev["event_id"] in self.seen:
+                self.absorbed += 1
+                return
+            self.seen.add(ev["event_id"])
+            self.last = max(self.last, ev["event_id"])
+            if ev.get("type") == "message" and ev.get("op") == "add":
+                if ev["id"] in self.messages:
+                    self.doubled += 1
+                self.messages.add(ev["id"])
+
+    def _on_disconnect(self, reason: Any = None) -> None:
+        self.disconnects.append((time.time(), str(reason)))
+
+    def _on_connect(self) -> None:
+        self.connects.append(time.time())
+        if self.token is not None and len(self.connects) > 1:
+            with self.lock:
+                self.catching_up = True
+            threading.Thread(target=self.catch_up, daemon=True).start()
+
+    def catch_up(self) -> None:
+        """``GET /api/v1/events?after=<last>`` until nothing more (retrying while the server
+        settles), as live.js does on every reconnect."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        try:
+            for _attempt in range(20):
+                try:
+                    while True:
+                        page = requests.get(f"{self.url}/api/v1/events", headers=headers, timeout=10,
+                                            params={"after": self.last, "limit": 500}).json()
+                        for ev in page["events"]:
+                            self.apply(ev)
+                        if not page["more"]:
+                            self.caught_up.append(time.time())
+                            return
+                except (requests.RequestException, ValueError, KeyError):
+                    time.sleep(0.5)
+        finally:
+            with self.lock:
+                self.catching_up, queued, self.queued = False, self.queued, []
+            for ev in sorted(queued, key=lambda e: e["event_id"]):
+                self.apply(ev)
+
+
+def connect_all(clients: list[Client], parallel: int = 16) -> float:
+    """Connect every client, ``parallel`` at a time; returns the seconds it took."""
+    start, queue, errors = time.time(), list(clients), []
+
+    def work() -> None:
+        while queue:
+            try:
+                client = queue.pop()
+            except IndexError:
+                return
+            try:
+                client.start()
+            except Exception as exc:  # reported below, all together
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(parallel)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed to connect: {errors[0]!r}")
+    return time.time() - start
+
+
+def stop_all(clients: list[Client]) -> None:
+    threads = [threading.Thread(target=c.stop) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)

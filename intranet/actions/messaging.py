@@ -1,0 +1,299 @@
+"""Conversations and messages: start, add people, leave, rename, mute, send, edit, delete, read.
+
+Every change publishes events to the conversation's current participants after commit (the
+``Event`` rows are the durable log behind catch-up) and message changes enqueue search work.
+Permissions are re-checked here even though views fetch through ``access``: actions are also
+called from the CLI, the demo and tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import access, presence
+from ..errors import Forbidden, Invalid, NotFound
+from ..events import publish
+from ..models import Conversation, Message, Notification, NotificationKind, Participant, User, utcnow
+from ..sanitize import Rendered, render, scan
+from .common import clean_text, enqueue_index
+from .notifications import notify, unread_count
+
+TITLE_MAX = 120
+
+
+def _max_others() -> int:
+    return current_app.config["MAX_CONVERSATION_OTHERS"]
+
+
+def _member(user: User, conversation: Conversation) -> Participant:
+    """The actor's participation: outsiders get the same 404 as for a missing conversation."""
+    row = access.participation(user, conversation.id)
+    if row is None or not user.is_active_account:
+        raise NotFound(_("This conversation does not exist or you are not in it."))
+    return row
+
+
+def _people(session: Session, actor: User, user_ids: object) -> list[User]:
+    """The other people named, all existing active accounts, without the actor or repeats."""
+    if not isinstance(user_ids, list | tuple) or any(
+            isinstance(i, bool) or not isinstance(i, int) for i in user_ids):
+        raise Invalid(_("Choose people by their ids."), field="user_ids")
+    ids = [i for i in dict.fromkeys(user_ids) if i != actor.id]
+    if not ids:
+        raise Invalid(_("Choose at least one other person."), field="user_ids")
+    if len(ids) > _max_others():
+        raise Invalid(_("A conversation can include at most %(n)d other people.", n=_max_others()),
+                      field="user_ids")
+    found = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    if len(found) < len(ids):
+        raise Invalid(_("Some of these people do not exist."), field="user_ids")
+    gone = [u.name for u in found.values() if not u.is_active_account]
+    if gone:
+        raise Invalid(ngettext("%(names)s can no longer receive messages (account deactivated).",
+                               "%(names)s can no longer receive messages (accounts deactivated).",
+                               len(gone), names=", ".join(sorted(gone))), field="user_ids")
+    return [found[i] for i in ids]
+
+
+def _title(value: object) -> str:
+    return clean_text(value, field="title", label=_("Title"), max_len=TITLE_MAX, required=False)
+
+
+def _join(session: Session, conversation: Conversation, user_id: int) -> bool:
+    """Add or re-activate a participation; True if the person was not in already."""
+    row = session.get(Participant, (conversation.id, user_id))
+    if row is None:
+        session.add(Participant(conversation_id=conversation.id, user_id=user_id,
+                                last_read_message_id=conversation.last_message_id or 0))
+        return True
+    if row.left_at is not None:
+        row.left_at, row.joined_at = None, utcnow()
+        return True
+    return False
+
+
+def do_start_conversation(session: Session, creator: User, user_ids: object,
+                          title: object = None) -> tuple[Conversation, bool]:
+    """Start a conversation; returns it and whether it is new.
+
+    One other person and no title: the direct conversation between the two, reused if it
+    exists (the creator re-joins it if they had left). Otherwise a new group conversation.
+    """
+    others = _people(session, creator, user_ids)
+    name = _title(title)
+    if len(others) == 1 and not name:
+        low, high = sorted((creator.id, others[0].id))
+        key = f"{low}:{high}"
+        existing = session.scalar(select(Conversation).where(Conversation.direct_key == key))
+        if existing is not None:
+            if _join(session, existing, creator.id):
+                session.flush()
+                publish(session, "conversation", {"op": "add", "id": existing.id}, user_id=creator.id)
+            return existing, False
+    else:
+        key = None
+    conversation = Conversation(title=name, direct_key=key, created_by_id=creator.id)
+    session.add(conversation)
+    session.flush()
+    for person in (creator, *others):
+        _join(session, conversation, person.id)
+    session.flush()
+    publish(session, "conversation", {"op": "add", "id": conversation.id}, conversation_id=conversation.id)
+    return conversation, True
+
+
+def do_add_participants(session: Session, user: User, conversation: Conversation,
+                        user_ids: object) -> list[int]:
+    """A participant adds people to a group conversation; returns the ids actually added."""
+    _member(user, conversation)
+    if conversation.is_direct:
+        raise Invalid(_("A direct conversation stays between two people: start a new conversation "
+                        "to include more."), field="user_ids")
+    people = _people(session, user, user_ids)
+    current = set(session.scalars(select(Participant.user_id).where(
+        Participant.conversation_id == conversation.id, Participant.left_at.is_(None))))
+    new = [p.id for p in people if p.id not in current]
+    if len(current) + len(new) > _max_others() + 1:
+        raise Invalid(_("A conversation can include at most %(n)d people.", n=_max_others() + 1),
+                      field="user_ids")
+    for uid in new:
+        _join(session, conversation, uid)
+    session.flush()
+    if new:
+        publish(session, "conversation", {"op": "members", "id": conversation.id, "user_ids": new},
+                conversation_id=conversation.id)
+    return new
+
+
+def do_leave(session: Session, user: User, conversation: Conversation) -> None:
+    """Leave: no more messages, notifications or access. The others see who left; my other pages
+    hear it on my own room (I am no longer in the conversation's audience)."""
+    row = _member(user, conversation)
+    row.left_at = utcnow()
+    session.flush()
+    session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.conversation_id == conversation.id,
+        Notification.read_at.is_(None)).values(read_at=utcnow()))
+    payload = {"op": "leave", "id": conversation.id, "user_id": user.id}
+    publish(session, "conversation", payload, conversation_id=conversation.id)
+    publish(session, "conversation", payload, user_id=user.id)
+
+
+def do_rename(session: Session, user: User, conversation: Conversation, title: object) -> None:
+    _member(user, conversation)
+    if conversation.is_direct:
+        raise Invalid(_("A direct conversation is named after the other person."), field="title")
+    conversation.title = _title(title)
+    publish(session, "conversation", {"op": "update", "id": conversation.id},
+            conversation_id=conversation.id)
+
+
+def do_set_muted(session: Session, user: User, conversation: Conversation, muted: bool) -> None:
+    """Muted: no notifications for new messages (mentions still notify), not in the nav total."""
+    row = _member(user, conversation)
+    row.muted = bool(muted)
+    publish(session, "conversation", {"op": "mute", "id": conversation.id, "muted": row.muted},
+            user_id=user.id)
+
+
+def _body(value: object) -> str:
+    return clean_text(value, field="body", label=_("Message"),
+                      max_len=current_app.config["MAX_MESSAGE_LENGTH"])
+
+
+def _render(session: Session, conversation: Conversation, text: str) -> tuple[Rendered, set[int]]:
+    """Markdown -> safe HTML; @handles of colleagues link to their profile, and the ids of the
+    participants among them (the only ones a mention notifies) come back."""
+    handles = scan(text).mentions
+    users = {u.username: u for u in session.scalars(
+        select(User).where(User.username.in_(handles), User.is_active_account))} if handles else {}
+    rendered = render(text, lambda h: (f"/people/{users[h].id}", "mention") if h in users else None, None)
+    inside = set(session.scalars(select(Participant.user_id).where(
+        Participant.conversation_id == conversation.id, Participant.left_at.is_(None)))) if users else set()
+    return rendered, {u.id for u in users.values()} & inside
+
+
+def _recipients(session: Session, author: User, conversation: Conversation) -> list[tuple[int, bool]]:
+    """Who receives a new message, as (user id, muted) rows read without loading entities (this
+    runs on every send). A direct conversation brings back someone who left it; a deactivated
+    colleague cannot receive anything, so writing only to them is refused."""
+    if conversation.is_direct:
+        other_id = next(int(i) for i in conversation.direct_key.split(":") if int(i) != author.id)
+        other = session.get(User, other_id)
+        if other is None or not other.is_active_account:
+            raise Invalid(_("%(name)s can no longer receive messages (account deactivated).",
+                            name=other.name if other else "?"), field="body")
+        if _join(session, conversation, other_id):
+            session.flush()
+            publish(session, "conversation", {"op": "add", "id": conversation.id}, user_id=other_id)
+    rows = [(uid, muted) for uid, muted in session.execute(
+        select(Participant.user_id, Participant.muted).join(User, User.id == Participant.user_id)
+        .where(Participant.conversation_id == conversation.id, Participant.left_at.is_(None),
+               Participant.user_id != author.id, User.is_active_account))]
+    if not rows:
+        raise Invalid(_("Nobody else in this conversation can receive messages."), field="body")
+    return rows
+
+
+def do_send_message(session: Session, author: User, conversation: Conversation, body: object) -> Message:
+    """Send a message: every participant gets it live and in catch-up; notifications only for
+    people not looking at the conversation (see ``_notify``)."""
+    mine = _member(author, conversation)
+    text = _body(body)
+    recipients = _recipients(session, author, conversation)
+    rendered, mentioned = _render(session, conversation, text)
+    message = Message(conversation_id=conversation.id, author_id=author.id, body_md=text,
+                      body_html=rendered.html)
+    session.add(message)
+    session.flush()
+    conversation.last_message_id, conversation.last_activity = message.id, message.created_at
+    mine.last_read_message_id = message.id
+    publish(session, "message", {"op": "add", "id": message.id, "conversation_id": conversation.id,
+                                 "author_id": author.id}, conversation_id=conversation.id)
+    _notify(session, author, conversation, recipients, mentioned)
+    enqueue_index(session, "message", message.id)
+    return message
+
+
+def _notify(session: Session, author: User, conversation: Conversation,
+            recipients: Iterable[tuple[int, bool]], mentioned: set[int]) -> None:
+    """At most one unread notification per conversation and kind for each person: a burst of
+    messages is one "new messages" line, not fifty. Nobody reading the conversation right now
+    is notified; mute silences messages but not mentions of me."""
+    looking = presence.registry().focused_on(conversation.id)
+    candidates = [(uid, muted) for uid, muted in recipients
+                  if uid not in looking and (uid in mentioned or not muted)]
+    if not candidates:
+        return
+    pending = {(uid, kind) for uid, kind in session.execute(
+        select(Notification.user_id, Notification.kind)
+        .where(Notification.conversation_id == conversation.id, Notification.read_at.is_(None)))}
+    plain, mentions = [], []
+    for uid, _muted in candidates:
+        if uid in mentioned:
+            if (uid, NotificationKind.MESSAGE_MENTION) not in pending:
+                mentions.append(uid)
+        elif (uid, NotificationKind.MESSAGE) not in pending:
+            plain.append(uid)
+    notify(session, mentions, NotificationKind.MESSAGE_MENTION, actor=author, conversation_id=conversation.id)
+    notify(session, plain, NotificationKind.MESSAGE, actor=author, conversation_id=conversation.id)
+
+
+def _own(user: User, message: Message) -> None:
+    _member(user, message.conversation)
+    if not access.can_edit_message(user, message):
+        raise Forbidden(_("You can only change your own messages."))
+
+
+def do_edit_message(session: Session, user: User, message: Message, body: object) -> None:
+    """The author rewrites a message (no new notifications: people were told already)."""
+    _own(user, message)
+    text = _body(body)
+    rendered, _mentioned = _render(session, message.conversation, text)
+    message.body_md, message.body_html, message.edited_at = text, rendered.html, utcnow()
+    publish(session, "message", {"op": "update", "id": message.id, "conversation_id": message.conversation_id,
+                                 "author_id": user.id}, conversation_id=message.conversation_id)
+    enqueue_index(session, "message", message.id)
+
+
+def do_delete_message(session: Session, user: User, message: Message) -> None:
+    """Soft delete: the text is erased for good, the place shows "message deleted"."""
+    _own(user, message)
+    message.deleted_at, message.body_md, message.body_html = utcnow(), "", ""
+    publish(session, "message", {"op": "remove", "id": message.id, "conversation_id": message.conversation_id,
+                                 "author_id": user.id}, conversation_id=message.conversation_id)
+    enqueue_index(session, "message", message.id, op="delete")
+
+
+def do_mark_read(session: Session, user: User, conversation: Conversation, message_id: object) -> int:
+    """Move my read position forward (never back); the others see it as "read by". Reading up to
+    the last message also clears my notifications about this conversation. Returns the position."""
+    row = _member(user, conversation)
+    if isinstance(message_id, bool) or not isinstance(message_id, int):
+        raise Invalid(_("%(name)s must be an integer.", name="message_id"), field="message_id")
+    message = session.get(Message, message_id)
+    if message is None or message.conversation_id != conversation.id:
+        raise NotFound(_("This message does not exist or is not visible to you."))
+    if message_id <= row.last_read_message_id:
+        return row.last_read_message_id
+    row.last_read_message_id = message_id
+    publish(session, "read", {"op": "read", "id": conversation.id, "conversation_id": conversation.id,
+                              "user_id": user.id, "message_id": message_id}, conversation_id=conversation.id)
+    if message_id >= (conversation.last_message_id or 0):
+        _clear_notifications(session, user, conversation)
+    return message_id
+
+
+def _clear_notifications(session: Session, user: User, conversation: Conversation) -> None:
+    changed = session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.conversation_id == conversation.id,
+        Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    if changed:
+        publish(session, "notification", {"op": "read", "unread": unread_count(session, user.id)},
+                user_id=user.id)

@@ -1,0 +1,101 @@
+"""Who is connected, away, or looking at which conversation: ephemeral, in this process's memory.
+
+Sockets report ``presence`` (online/away) and ``focus`` (the conversation on screen); the
+server uses focus to skip notifying someone who is reading the conversation already. Nothing
+here is durable or written to the database: a restart forgets it, and clients re-send their
+state when they reconnect.
+
+Limitation: each process knows only its own sockets. The default deployment runs one process
+(gunicorn ``-w 1 --threads N``); with several workers behind a Redis message queue a person
+connected to another worker looks offline here, and may get a notification while looking at
+the conversation. Sharing this registry (e.g. in Redis) is the step that scale-out needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+
+EXTENSION = "intranet.presence"
+ONLINE, AWAY, OFFLINE = "online", "away", "offline"
+
+
+@dataclass
+class _Socket:
+    user_id: int
+    state: str = ONLINE
+    focus: int | None = None
+
+
+@dataclass
+class Registry:
+    """Per-socket state; a person is online if any socket is, away if all are, else offline."""
+
+    sockets: dict[str, _Socket] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: set[int] = field(default_factory=set)  # people whose state changed since the last flush
+
+    def mark_changed(self, user_id: int) -> bool:
+        """Remember a change to announce; True when it is the first since the last flush."""
+        with self.lock:
+            first = not self.changed
+            self.changed.add(user_id)
+            return first
+
+    def take_changed(self) -> dict[int, str]:
+        """The people changed since the last flush, with their state now; starts a new batch."""
+        with self.lock:
+            changed, self.changed = self.changed, set()
+            return {uid: self._state(uid) for uid in changed}
+
+    def state_of(self, user_id: int) -> str:
+        with self.lock:
+            return self._state(user_id)
+
+    def _state(self, user_id: int) -> str:
+        states = {s.state for s in self.sockets.values() if s.user_id == user_id}
+        return ONLINE if ONLINE in states else AWAY if states else OFFLINE
+
+    def _change(self, user_id: int, apply) -> str | None:
+        """Run ``apply`` under the lock; the person's new state if it changed, else None."""
+        with self.lock:
+            before = self._state(user_id)
+            apply()
+            after = self._state(user_id)
+        return after if after != before else None
+
+    def connected(self, sid: str, user_id: int) -> str | None:
+        return self._change(user_id, lambda: self.sockets.__setitem__(sid, _Socket(user_id)))
+
+    def disconnected(self, sid: str) -> tuple[int | None, str | None]:
+        sock = self.sockets.get(sid)
+        if sock is None:
+            return None, None
+        return sock.user_id, self._change(sock.user_id, lambda: self.sockets.pop(sid, None))
+
+    def set_state(self, sid: str, state: str) -> tuple[int | None, str | None]:
+        sock = self.sockets.get(sid)
+        if sock is None:
+            return None, None
+        return sock.user_id, self._change(sock.user_id, lambda: setattr(sock, "state", state))
+
+    def set_focus(self, sid: str, conversation_id: int | None) -> None:
+        sock = self.sockets.get(sid)
+        if sock is not None:
+            sock.focus = conversation_id
+
+    def focused_on(self, conversation_id: int) -> set[int]:
+        """People with a visible page on this conversation (the page blurs focus when hidden)."""
+        with self.lock:
+            return {s.user_id for s in self.sockets.values()
+                    if s.focus == conversation_id and s.state == ONLINE}
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Registry()
+
+
+def registry() -> Registry:
+    return current_app.extensions[EXTENSION]
