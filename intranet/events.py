@@ -36,6 +36,18 @@ def _group_rooms(session: Session, group_id: int) -> list[str]:
     return [user_room(uid) for uid in ids]
 
 
+def _service_rooms(session: Session, service_id: int) -> list[str]:
+    """The agents and leads of a service (a department), and the admins."""
+    from .models import Department, InboxAgent, Role, User
+
+    agents = select(InboxAgent.user_id).where(InboxAgent.department_id == service_id)
+    leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
+             .where(Department.id == service_id, Membership.role == Role.LEAD))
+    admins = select(User.id).where(User.is_admin, User.is_active_account)
+    ids = set(session.scalars(agents)) | set(session.scalars(leads)) | set(session.scalars(admins))
+    return [user_room(uid) for uid in sorted(ids)]
+
+
 def publish(
     session: Session,
     type_: str,
@@ -43,15 +55,18 @@ def publish(
     *,
     user_id: int | None = None,
     group_id: int | None = None,
+    service_id: int | None = None,
 ) -> Event:
-    """Record an event for one audience (a user, a group's members, else the company)."""
-    ev = Event(type=type_, user_id=user_id, group_id=group_id, payload=payload)
+    """Record an event for one audience (a user, a group's members, a service, else the company)."""
+    ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id, payload=payload)
     session.add(ev)
     session.flush()
     if user_id is not None:
         rooms = [user_room(user_id)]
     elif group_id is not None:
         rooms = _group_rooms(session, group_id)
+    elif service_id is not None:
+        rooms = _service_rooms(session, service_id)
     else:
         rooms = [COMPANY_ROOM]
     session.info.setdefault(PENDING, []).append((ev, rooms))

@@ -17,6 +17,8 @@ class NotificationKind(enum.StrEnum):
     ANNOUNCEMENT = "announcement"
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
+    CASE_MENTION = "case_mention"  # an inbox note names me (``case_id``)
+    CASE_ASSIGNED = "case_assigned"  # a case was given to me
 
 
 class Notification(Base):

@@ -1,9 +1,11 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
+import { startInbox } from './inbox.js';
 import { startLive } from './live.js';
 import { startNotifications } from './notifications.js';
 import { startPosts } from './posts.js';
 
 startPosts();
 startNotifications();
+startInbox();
 startLive();

@@ -7,7 +7,7 @@
 
 import { getJSON, HttpError } from './http.js';
 
-const TYPES = ['post', 'comment', 'reaction', 'notification', 'group'];
+const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'case'];
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
 
