@@ -110,7 +110,8 @@ def test_triage_override_is_kept_and_audited(app, cast, web):
     resp = web.post(f"/inbox/cases/{ic.case.id}/triage", headers={"Accept": "application/json"},
                     json={"sentiment": "neutral", "urgency": "high", "needs_response": "false"})
     assert resp.status_code == 200
-    assert resp.get_json()["changes"] == {"sentiment": ["negative", "neutral"], "needs_response": [True, False]}
+    changes = resp.get_json()["changes"]
+    assert changes == {"sentiment": ["negative", "neutral"], "needs_response": [True, False]}
     with app.app_context():
         case = db.session().get(Case, ic.case.id)
         assert case.overridden and case.triage["sentiment"] == "negative"
