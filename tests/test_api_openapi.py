@@ -64,7 +64,8 @@ def test_security_errors_and_realtime_are_described():
                     {"$ref": "#/components/schemas/Error"}) == []
     assert problems({"error": {"code": "x"}}, {"$ref": "#/components/schemas/Error"}) != []
     socket = doc["x-socketio"]
-    assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "session_ended"}
+    assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "case",
+                                      "session_ended"}
     assert "token" in socket["auth"] and "cookie" in socket["auth"]
     for name, schema in socket["events"].items():
         event = resolve(schema["$ref"])

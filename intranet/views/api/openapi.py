@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from . import bp
+from . import bp, openapi_inbox
 from .openapi_schemas import SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
@@ -165,6 +165,8 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                     "socket sends (see `x-socketio`). Page with `last_event_id` while `more`.")},
     "/openapi.json": {"get": op("openapi", "This document", tag="meta", public=True)},
 }
+PATHS |= openapi_inbox.paths(op, _write)
+PARAMETERS |= openapi_inbox.PARAMETERS
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
@@ -194,7 +196,7 @@ def document() -> dict[str, Any]:
         "tags": [{"name": "realtime", "description": SOCKETIO["description"]}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS, "parameters": PARAMETERS, "responses": _responses(),
+            "schemas": SCHEMAS | openapi_inbox.SCHEMAS, "parameters": PARAMETERS, "responses": _responses(),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A token from POST /auth/token or the profile page. No CSRF."},

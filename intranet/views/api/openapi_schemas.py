@@ -93,7 +93,8 @@ RESOURCES: dict[str, Schema] = {
                                       description="`requested`: the group's leads decide.")}),
     "LeaveResult": obj({"status": enum("left")}),
     "Notification": obj({
-        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved"),
+        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
+                                "case_mention", "case_assigned"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
@@ -147,6 +148,11 @@ EVENTS: dict[str, Schema] = {
     "GroupEvent": _event("group", ("update", "member_add", "member_role", "member_remove"),
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
+    "CaseEvent": _event("case", ("add", "assign", "status", "note", "reply", "update", "escalate"),
+                        {"service_id": INT, "assignee_id": INT_OR_NULL,
+                         "status": enum("new", "assigned", "waiting", "resolved", "ignored")},
+                        "An inbox case changed: to the agents and leads of its service (and admins). "
+                        "No customer data: fetch `/inbox/cases/{id}`."),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
@@ -196,6 +202,6 @@ SOCKETIO: dict[str, Any] = {
     "events": {
         "post": ref("PostEvent"), "comment": ref("CommentEvent"), "reaction": ref("ReactionEvent"),
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
-        "session_ended": ref("SessionEnded"),
+        "case": ref("CaseEvent"), "session_ended": ref("SessionEnded"),
     },
 }
