@@ -104,7 +104,8 @@ def share_of_voice(session: Session, since: datetime) -> dict[str, int]:
 
 def _per_service(session: Session, services: set[int], rows: list[Any], at: datetime,
                  scope: Any) -> list[ServiceRow]:
-    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(services))))
+    names = dict(session.execute(select(Department.id, Department.name)
+                                 .where(Department.id.in_(services))).all())
     breached = or_(Case.breaches != [], breached_clause(at))
     late = dict(session.execute(select(Case.department_id, func.count()).where(scope, breached)
                                 .group_by(Case.department_id)).all())

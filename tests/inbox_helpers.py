@@ -34,9 +34,9 @@ _ids = itertools.count(1)
 
 
 def make_source(app: Flask, *, slug: str = "x-brand", reply_url: str = "", secret: str = "s3cret",
-                network: Network = Network.X) -> Source:
+                network: Network = Network.X, name: str = "") -> Source:
     with app.app_context(), db.transaction() as s:
-        source = Source(slug=slug, name=f"{network.value} @brand", network=network,
+        source = Source(slug=slug, name=name or f"{network.value} @brand", network=network,
                         connector=Connector.WEBHOOK, secret=secret, reply_url=reply_url)
         s.add(source)
     return source
