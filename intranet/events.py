@@ -15,6 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .access_inbox import service_audience
 from .db import AppSession
 from .extensions import socketio
 from .models import Event, Membership
@@ -36,18 +37,6 @@ def _group_rooms(session: Session, group_id: int) -> list[str]:
     return [user_room(uid) for uid in ids]
 
 
-def _service_rooms(session: Session, service_id: int) -> list[str]:
-    """The agents and leads of a service (a department), and the admins."""
-    from .models import Department, InboxAgent, Role, User
-
-    agents = select(InboxAgent.user_id).where(InboxAgent.department_id == service_id)
-    leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
-             .where(Department.id == service_id, Membership.role == Role.LEAD))
-    admins = select(User.id).where(User.is_admin, User.is_active_account)
-    ids = set(session.scalars(agents)) | set(session.scalars(leads)) | set(session.scalars(admins))
-    return [user_room(uid) for uid in sorted(ids)]
-
-
 def publish(
     session: Session,
     type_: str,
@@ -57,7 +46,8 @@ def publish(
     group_id: int | None = None,
     service_id: int | None = None,
 ) -> Event:
-    """Record an event for one audience (a user, a group's members, a service, else the company)."""
+    """Record an event for one audience (a user, a group's members, an inbox service's people,
+    else the company)."""
     ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id, payload=payload)
     session.add(ev)
     session.flush()
@@ -66,7 +56,7 @@ def publish(
     elif group_id is not None:
         rooms = _group_rooms(session, group_id)
     elif service_id is not None:
-        rooms = _service_rooms(session, service_id)
+        rooms = [user_room(uid) for uid in service_audience(session, service_id)]
     else:
         rooms = [COMPANY_ROOM]
     session.info.setdefault(PENDING, []).append((ev, rooms))
@@ -109,20 +99,33 @@ def _drop_pending(session: Session, *_args: Any) -> None:
     session.info.pop(CALLBACKS, None)
 
 
+sa_event.listen(AppSession, "after_commit", _emit_pending)
+sa_event.listen(AppSession, "after_rollback", _drop_pending)
+
+
 def end_user_sockets(user_id: int) -> None:
     """Tell a user's open pages their session ended, then drop their sockets on this process.
 
     With several workers each process drops its own sockets when it next sees the user
     (``realtime`` re-checks the account on every client message).
     """
-    room = user_room(user_id)
-    socketio.emit("session_ended", {"user_id": user_id}, to=room)
+    _end_room(user_room(user_id), {"user_id": user_id})
+
+
+def login_room(login_id: str) -> str:
+    """The sockets opened by one browser login (see ``auth.start_session``)."""
+    return f"login:{login_id}"
+
+
+def end_login_sockets(login_id: str) -> None:
+    """Logging out ends that browser's live sockets too, not the user's other sessions."""
+    _end_room(login_room(login_id), {})
+
+
+def _end_room(room: str, payload: dict[str, Any]) -> None:
+    socketio.emit("session_ended", payload, to=room)
     server = socketio.server
     if server is None:
         return
     for sid, _eio_sid in list(server.manager.get_participants("/", room)):
         server.disconnect(sid, namespace="/")
-
-
-sa_event.listen(AppSession, "after_commit", _emit_pending)
-sa_event.listen(AppSession, "after_rollback", _drop_pending)

@@ -49,7 +49,8 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
             "canned": inbox_queries.canned_replies(session, case),
             "groups": inbox_queries.escalation_groups(session, viewer),
             "held": needs_approval(session, viewer, case),
-            "leads": access_inbox.can_lead_service(viewer, case.department_id),
+            "leads": case.department_id is not None
+            and access_inbox.can_lead_service(viewer, case.department_id),
             "colleagues": inbox_suggest.colleagues(session, case),
             "knowledge": inbox_suggest.knowledge(session, viewer, case),
             "choices": {"sentiment": list(Sentiment), "urgency": list(Urgency),

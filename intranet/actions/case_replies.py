@@ -55,7 +55,7 @@ def access_reply(session: Session, case: Case, reply_id: int) -> CaseReply:
 
 def do_decide_reply(session: Session, actor: User, case: Case, reply: CaseReply, approve: bool) -> None:
     """A lead of the service lets a held reply leave, or sends it back."""
-    if not access_inbox.can_lead_service(actor, case.department_id):
+    if case.department_id is None or not access_inbox.can_lead_service(actor, case.department_id):
         raise Forbidden(_("Only a lead of this service can approve replies."))
     if reply.state != ReplyState.PENDING_APPROVAL:
         raise Conflict(_("This reply is not waiting for approval."))
