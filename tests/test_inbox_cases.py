@@ -121,3 +121,39 @@ def test_triage_override_is_kept_and_audited(app, cast, web):
     bad = web.post(f"/inbox/cases/{ic.case.id}/triage", headers={"Accept": "application/json"},
                    json={"urgency": "apocalyptic"})
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "urgency"
+
+
+def test_assignment_notifies_and_the_notification_goes_with_access(app, cast, make_web):
+    from intranet.models import InboxAgent
+
+    ic = inbox_cast(app, cast)
+    admin = make_web().login(cast.admin)
+    admin.post(f"/inbox/cases/{ic.case.id}/assign", json={"user_id": ic.sam.id},
+               headers={"Accept": "application/json"})
+    sam = make_web().login(ic.sam)
+    page = sam.get("/notifications").get_data(as_text=True)
+    assert f"assigned case #{ic.case.id} to you" in page and f'href="/inbox/cases/{ic.case.id}"' in page
+    with app.app_context(), db.transaction() as s:
+        s.query(InboxAgent).filter_by(user_id=ic.sam.id).delete()
+    page = sam.get("/notifications").get_data(as_text=True)
+    assert f"case #{ic.case.id}" not in page
+    assert sam.get(f"/inbox/cases/{ic.case.id}").status_code == 404
+
+
+def test_case_changes_reach_the_service_live_and_nobody_else(app, cast, make_web, socket_for):
+    ic = inbox_cast(app, cast)
+    sam, mia, bob = (make_web().login(u) for u in (ic.sam, ic.mia, cast.bob))
+    sockets = {name: socket_for(client) for name, client in (("sam", sam), ("mia", mia), ("bob", bob))}
+    for sc in sockets.values():
+        sc.get_received()
+    admin = make_web().login(cast.admin)
+    admin.post(f"/inbox/cases/{ic.case.id}/assign", json={"user_id": ic.sam.id},
+               headers={"Accept": "application/json"})
+    got = {name: [m for m in sc.get_received() if m["name"] == "case"] for name, sc in sockets.items()}
+    assert len(got["sam"]) == 1 and got["mia"] == [] and got["bob"] == []
+    payload = got["sam"][0]["args"][0]
+    assert payload["op"] == "assign" and payload["id"] == ic.case.id and payload["assignee_id"] == ic.sam.id
+    assert "text" not in payload and "author" not in payload  # no customer data on the wire
+    caught = sam.get("/api/v1/events?after=0").get_json()["events"]
+    assert any(e["type"] == "case" and e["id"] == ic.case.id for e in caught)
+    assert not any(e["type"] == "case" for e in mia.get("/api/v1/events?after=0").get_json()["events"])
