@@ -189,28 +189,45 @@ def readable_posts_clause(user: User) -> ColumnElement[bool]:
     return or_(Post.group_id.is_(None), Post.group_id.in_(readable))
 
 
+EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built statement each
+
+
 def visible_events_clause(user: User) -> ColumnElement[bool]:
-    """Catch-up: my personal events, my groups' events, and company-wide events."""
-    mine = list(memberships(user))
-    return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false())
+    """Catch-up: my personal events, my groups' events, my inbox services' events, and
+    company-wide events."""
+    from .access_inbox import inbox_services  # it builds on this module
+
+    mine, services = list(memberships(user)), sorted(inbox_services(user))
+    return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(),
+                           Event.service_id.in_(services) if services else false())
 
 
-def visible_events_template(has_groups: bool) -> ColumnElement[bool]:
-    """``visible_events_clause`` for statements built once: bind ``me`` (my id) and, when
-    ``has_groups``, ``groups`` (my group ids) with ``visible_events_params``."""
+def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
+    """``visible_events_clause`` for statements built once: bind ``me`` (my id), ``groups``
+    and ``services`` (when the shape has them) with ``visible_events_params``."""
+    has_groups, has_services = shape
     groups = Event.group_id.in_(bindparam("groups", expanding=True)) if has_groups else false()
-    return _visible_events(Event.user_id == bindparam("me"), groups)
+    services = Event.service_id.in_(bindparam("services", expanding=True)) if has_services else false()
+    return _visible_events(Event.user_id == bindparam("me"), groups, services)
 
 
-def visible_events_params(user: User) -> tuple[bool, dict[str, object]]:
-    """The shape (``has_groups``) and parameters of ``visible_events_template`` for this user."""
-    mine = sorted(memberships(user))
-    return bool(mine), {"me": user.id, **({"groups": mine} if mine else {})}
+def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
+    """The shape and parameters of ``visible_events_template`` for this user."""
+    from .access_inbox import inbox_services
+
+    mine, services = sorted(memberships(user)), sorted(inbox_services(user))
+    params: dict[str, object] = {"me": user.id}
+    if mine:
+        params["groups"] = mine
+    if services:
+        params["services"] = services
+    return (bool(mine), bool(services)), params
 
 
-def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool]) -> ColumnElement[bool]:
-    company = Event.user_id.is_(None) & Event.group_id.is_(None)
-    return or_(personal, groups, company)
+def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool],
+                    services: ColumnElement[bool]) -> ColumnElement[bool]:
+    company = Event.user_id.is_(None) & Event.group_id.is_(None) & Event.service_id.is_(None)
+    return or_(personal, groups, services, company)
 
 
 def may_read_post(user: User, post: Post) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .access_inbox import service_audience
 from .db import AppSession
 from .extensions import socketio
 from .models import Event, Membership
@@ -43,15 +44,19 @@ def publish(
     *,
     user_id: int | None = None,
     group_id: int | None = None,
+    service_id: int | None = None,
 ) -> Event:
-    """Record an event for one audience (a user, a group's members, else the company)."""
-    ev = Event(type=type_, user_id=user_id, group_id=group_id, payload=payload)
+    """Record an event for one audience (a user, a group's members, an inbox service's people,
+    else the company)."""
+    ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id, payload=payload)
     session.add(ev)
     session.flush()
     if user_id is not None:
         rooms = [user_room(user_id)]
     elif group_id is not None:
         rooms = _group_rooms(session, group_id)
+    elif service_id is not None:
+        rooms = [user_room(uid) for uid in service_audience(session, service_id)]
     else:
         rooms = [COMPANY_ROOM]
     session.info.setdefault(PENDING, []).append((ev, rooms))

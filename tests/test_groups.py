@@ -237,6 +237,15 @@ def test_member_leaves_and_stops_receiving_group_events(app, cast, captured_even
         assert member_count(db.session(), cast.apollo.id) == 1
 
 
+def test_people_stay_in_their_own_department_group(app, cast, captured_events):
+    with pytest.raises(Invalid, match="department"), act(app, captured_events) as (s, _ch):
+        do_remove_member(s, fresh(s, cast.alice), fresh(s, cast.marketing_group), fresh(s, cast.alice))
+    assert captured_events == [] and role(app, cast.marketing_group, cast.alice) == Role.MEMBER
+    with act(app, captured_events) as (s, _ch):  # a lead may still remove someone
+        do_remove_member(s, fresh(s, cast.lea), fresh(s, cast.marketing_group), fresh(s, cast.alice))
+    assert role(app, cast.marketing_group, cast.alice) is None
+
+
 def test_removing_others_is_for_leads(app, cast):
     with app.app_context(), db.transaction() as s:
         do_join_group(s, fresh(s, cast.alice), fresh(s, cast.coffee))

@@ -9,7 +9,7 @@ from intranet import db
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_decide_join_request, do_join_group
 from intranet.actions.notifications import do_mark_read, notify, unread_count
-from intranet.actions.posts import do_create_post
+from intranet.actions.posts import do_create_post, do_delete_post
 from intranet.models import JoinRequest, Notification, NotificationKind, Post
 
 
@@ -112,3 +112,14 @@ def test_notify_skips_the_actor_and_duplicates(app, cast, captured_events):
                       actor=fresh(s, cast.alice))
     assert [r.user_id for r in rows] == [cast.bob.id]
     assert [e["rooms"] for e in ch.events] == [[f"user:{cast.bob.id}"]]
+
+
+def test_removing_a_post_tells_the_notified_their_new_unread_count(app, cast, captured_events):
+    post_by(app, cast.lea, body="Unrelated, thanks @bob")
+    pid = post_by(app, cast.lea, body="Hello @alice and @bob")
+    assert (unread(app, cast.alice), unread(app, cast.bob)) == (1, 2)
+    with act(app, captured_events) as (s, ch):
+        do_delete_post(s, fresh(s, cast.lea), s.get(Post, pid))
+    counts = {e["rooms"][0]: e["data"]["unread"] for e in ch.of("notification")}
+    assert counts == {f"user:{cast.alice.id}": 0, f"user:{cast.bob.id}": 1}
+    assert (unread(app, cast.alice), unread(app, cast.bob)) == (0, 1)

@@ -184,9 +184,15 @@ def _keep_a_lead(session: Session, group: Group) -> None:
 
 
 def do_remove_member(session: Session, acting: User, group: Group, user: User) -> None:
-    """A lead removes someone, or a member leaves (``acting is user``)."""
+    """A lead removes someone, or a member leaves (``acting is user``).
+
+    People do not leave their own department's group: it is how their department's
+    announcements reach them, and it follows their department (an admin changes that)."""
     if acting.id != user.id:
         _require_manager(acting, group)
+    elif group.kind == GroupKind.DEPARTMENT and group.department_id == user.department_id:
+        raise Invalid(_("You belong to this department: its group follows your department, ask an "
+                        "administrator to change your department."))
     membership = session.get(Membership, (group.id, user.id))
     if membership is None:
         raise NotFound(_("This person is not a member of the group."))

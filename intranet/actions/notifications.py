@@ -55,3 +55,16 @@ def do_mark_read(session: Session, user: User, ids: list[int] | None = None) -> 
         publish(session, "notification", {"op": "read", "unread": unread_count(session, user.id)},
                 user_id=user.id)
     return changed
+
+
+def publish_unread_counts(session: Session, user_ids: Iterable[int]) -> None:
+    """After notifications disappeared with what they were about (a removed post), tell each
+    person's open pages the new unread count, so the badge does not promise what is gone."""
+    for uid in dict.fromkeys(user_ids):
+        publish(session, "notification", {"op": "read", "unread": unread_count(session, uid)}, user_id=uid)
+
+
+def unread_about_post(session: Session, post_id: int) -> list[int]:
+    """Who has unread notifications about this post."""
+    return list(session.scalars(select(Notification.user_id).distinct().where(
+        Notification.post_id == post_id, Notification.read_at.is_(None))))

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..sanitize import Rendered, render, scan
 from .common import audit, clean_text, enqueue_index
-from .notifications import notify
+from .notifications import notify, publish_unread_counts, unread_about_post
 
 
 def audience(post: Post) -> dict[str, int | None]:
@@ -194,7 +194,10 @@ def do_delete_post(session: Session, user: User, post: Post) -> None:
         enqueue_index(session, "comment", cid, op="delete")
     enqueue_index(session, "post", post.id, op="delete")
     publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id}, **audience(post))
+    notified = unread_about_post(session, post.id)
     session.delete(post)
+    session.flush()  # the notifications about it go with it (ON DELETE CASCADE)
+    publish_unread_counts(session, notified)
 
 
 def do_pin_post(session: Session, user: User, post: Post, pinned: bool) -> None:

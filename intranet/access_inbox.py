@@ -1,0 +1,108 @@
+"""Who may see and work inbox cases: the inbox's half of ``access``.
+
+A service is a department. Its inbox is worked by its agents (``InboxAgent``) and its leads (the
+leads of the department's group); admins see every service. Customer comments carry personal
+data, so anyone else gets 404, except members of the group a case was escalated to, who may
+read that one case.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from . import db
+from .access import memberships
+from .errors import NotFound
+from .models import Case, Department, InboxAgent, Membership, Role, User
+
+SERVICES = "intranet.inbox_services"
+
+
+def inbox_services(user: User) -> frozenset[int]:
+    """Departments whose inbox the user works, cached for the unit of work like memberships."""
+    cache = db.session.info.setdefault(SERVICES, {})
+    if user.id not in cache:
+        cache[user.id] = frozenset(_load_services(user))
+    return cache[user.id]
+
+
+def _load_services(user: User) -> list[int]:
+    if user.is_admin:
+        return list(db.session.scalars(select(Department.id)))
+    led = [gid for gid, role in memberships(user).items() if role == Role.LEAD]
+    agent = select(InboxAgent.department_id).where(InboxAgent.user_id == user.id)
+    lead = select(Department.id).where(Department.group_id.in_(led)) if led else None
+    statement = agent.union(lead) if lead is not None else agent
+    return list(db.session.scalars(statement))
+
+
+def forget_services() -> None:
+    """Actions that give or take the inbox role call this so later checks see it."""
+    db.session.info.pop(SERVICES, None)
+
+
+def _end_of_unit(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(SERVICES, None)
+
+
+sa_event.listen(db.AppSession, "after_transaction_end", _end_of_unit)
+
+
+def is_inbox_user(user: User) -> bool:
+    return user.is_admin or bool(inbox_services(user))
+
+
+def require_inbox(user: User) -> None:
+    if not is_inbox_user(user):
+        raise NotFound(_("This page does not exist."))
+
+
+def can_lead_service(user: User, department_id: int) -> bool:
+    """Leads own their service's routing rules, SLA targets, canned replies and agents."""
+    if user.is_admin:
+        return True
+    department = db.session.get(Department, department_id)
+    return (department is not None and department.group_id is not None
+            and memberships(user).get(department.group_id) == Role.LEAD)
+
+
+def require_service_lead(user: User, department_id: int) -> None:
+    if not can_lead_service(user, department_id):
+        raise NotFound(_("This page does not exist."))
+
+
+def can_work_case(user: User, case: Case) -> bool:
+    """Assign, answer, change status: the case's service (any inbox user while unrouted)."""
+    if case.department_id is None:
+        return is_inbox_user(user)
+    return case.department_id in inbox_services(user)
+
+
+def access_case(user: User, case_id: int) -> Case:
+    """The case for its service's people, or read-only for the group it was escalated to."""
+    case = db.session.get(Case, case_id)
+    if case is None or not (can_work_case(user, case)
+                            or (case.group_id is not None and case.group_id in memberships(user))):
+        raise NotFound(_("This case does not exist or is not visible to you."))
+    return case
+
+
+def visible_cases_clause(user: User) -> ColumnElement[bool]:
+    """Inbox lists: the cases of my services, and unrouted ones when I work an inbox."""
+    services = inbox_services(user)
+    if not services and not user.is_admin:
+        return false()
+    return or_(Case.department_id.in_(services) if services else false(), Case.department_id.is_(None))
+
+
+def service_audience(session: Session, department_id: int) -> list[int]:
+    """User ids reached by a service's events: its agents, its leads, the admins (the same
+    people ``inbox_services`` lets see the service)."""
+    agents = select(InboxAgent.user_id).where(InboxAgent.department_id == department_id)
+    group = select(Department.group_id).where(Department.id == department_id).scalar_subquery()
+    leads = select(Membership.user_id).where(Membership.group_id == group, Membership.role == Role.LEAD)
+    admins = select(User.id).where(User.is_admin.is_(True))
+    return list(session.scalars(agents.union(leads, admins)))
