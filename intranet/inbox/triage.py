@@ -51,7 +51,8 @@ COMPLAINT = _words(
     "sans réponse", "inadmissible", "inacceptable", "scandale*", "arnaque", "remboursement",
     "rembourser", "rembourse", "débité*", "prélevé*", "bloqué*", "en attente", "j'attends",
     "depuis * jours", "still waiting", "no answer", "no response", "nobody", "unacceptable",
-    "refund*", "charged twice", "charged me twice", "débité deux fois", "overcharged", "blocked", "ignored", "scam", "days now", "complain*")
+    "refund*", "charged twice", "charged me twice", "débité deux fois",
+    "overcharged", "blocked", "ignored", "scam", "days now", "complain*")
 QUESTION_START = _words(
     "comment", "pourquoi", "quand", "où", "est-ce que", "est ce que", "pouvez-vous",
     "pouvez vous", "quel", "quelle", "quels", "quelles", "combien", "qui peut",

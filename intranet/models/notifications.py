@@ -17,6 +17,7 @@ class NotificationKind(enum.StrEnum):
     ANNOUNCEMENT = "announcement"
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
+    SLA_BREACH = "sla_breach"  # a case of a service I lead missed a target (case_id)
 
 
 class Notification(Base):
