@@ -6,7 +6,20 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, api, auth, feed, groups, health, people, posts
+    from . import (
+        admin,
+        api,
+        auth,
+        feed,
+        groups,
+        health,
+        inbox_admin,
+        inbox_service,
+        inbox_watch,
+        people,
+        posts,
+    )
 
-    for module in (auth, feed, groups, posts, people, admin, health, api):
+    for module in (auth, feed, groups, posts, people, admin, health, inbox_admin, inbox_service, inbox_watch,
+                   api):
         app.register_blueprint(module.bp)
