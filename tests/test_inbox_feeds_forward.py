@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from intranet.inbox.scheduler import poll_all
 from intranet.models import Case, ExternalComment, Source
+from tests.api_helpers import conforms
 from tests.inbox_helpers import make_rule, make_source
 
 DATA = Path(__file__).parent / "data"
@@ -71,6 +72,7 @@ def test_forwarding_twice_is_one_comment_and_opens_a_case(app, cast, web, sessio
             "author": "@someone"}
     first = web.post("/api/v1/inbox/forward", json=body)
     assert first.status_code == 201 and first.get_json()["outcome"] == "case"
+    assert conforms(first.get_json(), "ForwardResult")
     again = web.post("/api/v1/inbox/forward", json={**body, "url": "HTTPS://social.example/p/42/"})
     assert again.status_code == 200 and again.get_json()["outcome"] == "duplicate"
     stored = session.scalars(select(ExternalComment)).all()

@@ -10,6 +10,7 @@ import time
 from sqlalchemy import func, select
 
 from intranet.models import Case, ExternalComment, WebhookDelivery
+from tests.api_helpers import conforms, error_of
 from tests.inbox_helpers import WEBHOOK, comment, deliver, make_rule, make_source
 
 
@@ -27,6 +28,7 @@ def test_good_signature_stores_and_opens_cases_for_brand_matches(app, cast, sess
         comment("3", "Nice weather today")])
     assert answer.status_code == 202
     assert answer.get_json() == {"accepted": 3, "duplicate": 0, "rejected": []}
+    assert conforms(answer.get_json(), "WebhookResult")
     assert _count(session, ExternalComment) == 3
     case = session.scalar(select(Case))
     assert case.comment.external_id == "1" and case.needs_response and case.status.value == "new"
@@ -37,7 +39,7 @@ def test_wrong_secret_missing_headers_and_stale_timestamp_are_401(app, cast, ses
     source = make_source(app, cast.admin)
     client = app.test_client()
     wrong = deliver(client, source, [comment("1", "hi")], secret="not-the-secret")
-    assert wrong.status_code == 401 and wrong.get_json()["error"]["code"] == "bad_signature"
+    assert wrong.status_code == 401 and error_of(wrong)["code"] == "bad_signature"
     stale = deliver(client, source, [comment("1", "hi")], timestamp=int(time.time()) - 301)
     assert stale.status_code == 401 and "5 minutes" in stale.get_json()["error"]["message"]
     future = deliver(client, source, [comment("1", "hi")], timestamp=int(time.time()) + 400)
@@ -88,7 +90,7 @@ def test_bad_items_are_rejected_alone_with_their_index(app, cast, session, caplo
         comment("5", "bad count", followers=-3), comment("6", "also fine", posted_at="2026-11-01T10:00:00Z")])
     body = answer.get_json()
     assert answer.status_code == 202 and body["accepted"] == 2 and body["duplicate"] == 0
-    assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4]
+    assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4] and conforms(body, "WebhookResult")
     assert "external_id is required" in body["rejected"][0]["message"]
     assert "text is required" in body["rejected"][1]["message"]
     assert "followers" in body["rejected"][3]["message"]

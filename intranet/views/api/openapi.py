@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from . import bp
+from . import bp, openapi_inbox_collect
 from .openapi_schemas import SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
@@ -165,6 +165,11 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                     "socket sends (see `x-socketio`). Page with `last_event_id` while `more`.")},
     "/openapi.json": {"get": op("openapi", "This document", tag="meta", public=True)},
 }
+
+
+PATHS.update(openapi_inbox_collect.paths(op, _write))
+PARAMETERS.update(openapi_inbox_collect.PARAMETERS)
+SCHEMAS.update(openapi_inbox_collect.SCHEMAS)
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:

@@ -93,7 +93,8 @@ RESOURCES: dict[str, Schema] = {
                                       description="`requested`: the group's leads decide.")}),
     "LeaveResult": obj({"status": enum("left")}),
     "Notification": obj({
-        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved"),
+        "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
+                                "sla_breach"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
