@@ -33,7 +33,7 @@ def test_due_dates_come_from_the_service_settings(app, cast, session):
     assert case.resolution_due - case.created_at == timedelta(minutes=120)
 
 
-def test_breaches_are_recorded_once_and_notify_the_lead(app, cast, session, captured_events):
+def test_breaches_are_recorded_once_and_notify_the_lead(app, cast, session, captured_events, web):
     _setup(app, cast)
     opened = session.scalar(select(Case.created_at))
     assert _breaches(app, opened + timedelta(minutes=29)) == []
@@ -53,6 +53,8 @@ def test_breaches_are_recorded_once_and_notify_the_lead(app, cast, session, capt
     assert session.scalar(select(AuditLog).where(AuditLog.action == "case.sla_breach")) is not None
     breach_events = [e for e in captured_events if e["type"] == "case" and e["data"]["op"] == "breach"]
     assert len(breach_events) == 2 and f"user:{cast.lea.id}" in breach_events[0]["rooms"]
+    page = web.login(cast.lea).get("/notifications").get_data(as_text=True)
+    assert f"Case #{case.id} missed its response target." in page and f"/inbox/cases/{case.id}" in page
 
 
 def test_answered_or_resolved_cases_do_not_breach(app, cast, session):
