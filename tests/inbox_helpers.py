@@ -1,101 +1,68 @@
-"""A small factory for inbox tests: sources, comments and routed cases inserted through a session.
-
-It stands in for the ingest pipeline (branch inbox-in): the rows are the ones ``do_open_case``
-writes, with SLA dues relative to ``now`` so tests read "time left" with a controlled clock.
-"""
+"""Arrange inbox data through the real actions: sources, watch rules, routing, services, agents."""
 
 from __future__ import annotations
 
-import itertools
-from datetime import datetime, timedelta
-from types import SimpleNamespace
+import json
+import time
 from typing import Any
 
 from flask import Flask
 
 from intranet import db
-from intranet.models import (
-    Case,
-    CaseStatus,
-    Connector,
-    ExternalComment,
-    InboxAgent,
-    Network,
-    Recommendation,
-    Sentiment,
-    ServiceSettings,
-    Source,
-    Urgency,
-    utcnow,
+from intranet.actions.inbox_admin import (
+    do_add_agent,
+    do_save_routing_rule,
+    do_save_service_settings,
+    do_save_source,
+    do_save_watch_rule,
 )
-from tests.domain_helpers import make_user
+from intranet.inbox.webhook import sign
+from intranet.models import Department, Source, User
 
-_ids = itertools.count(1)
+WEBHOOK = "/api/v1/inbox/sources/{slug}/webhook"
 
 
-def make_source(app: Flask, *, slug: str = "x-brand", reply_url: str = "", secret: str = "s3cret",
-                network: Network = Network.X, name: str = "") -> Source:
+def make_source(app: Flask, admin: Any, name: str = "X mentions", connector: str = "webhook",
+                **kw: Any) -> Source:
     with app.app_context(), db.transaction() as s:
-        source = Source(slug=slug, name=name or f"{network.value} @brand", network=network,
-                        connector=Connector.WEBHOOK, secret=secret, reply_url=reply_url)
-        s.add(source)
-    return source
+        return do_save_source(s, s.get(User, admin.id), None, name=name, network=kw.pop("network", "x"),
+                              connector=connector, **kw)
 
 
-def make_case(app: Flask, source: Source, department: Any, *, text: str = "My card was charged twice!",
-              author: str = "jdoe", status: CaseStatus = CaseStatus.NEW, assignee: Any = None,
-              sentiment: Sentiment = Sentiment.NEGATIVE, urgency: Urgency = Urgency.HIGH,
-              first_due_in: timedelta | None = timedelta(hours=1),
-              resolution_due_in: timedelta | None = timedelta(days=1),
-              now: datetime | None = None, created: datetime | None = None) -> Case:
-    """One comment and its case, routed to ``department`` (None: unrouted)."""
-    now = now or utcnow()
-    n = next(_ids)
+def make_rule(app: Flask, admin: Any, query: str, kind: str = "brand", name: str | None = None) -> Any:
     with app.app_context(), db.transaction() as s:
-        comment = ExternalComment(source_id=source.id, external_id=f"ext-{n}", author=author,
-                                  author_url=f"https://x.example/{author}", followers=1200, text=text,
-                                  url=f"https://x.example/{author}/status/{n}", lang="en",
-                                  posted_at=created or now, received_at=created or now)
-        s.add(comment)
-        s.flush()
-        case = Case(comment_id=comment.id, department_id=department.id if department else None,
-                    status=status, assignee_id=assignee.id if assignee else None, sentiment=sentiment,
-                    needs_response=True, urgency=urgency, recommendation=Recommendation.ANSWER,
-                    triage={"sentiment": sentiment.value, "needs_response": True, "urgency": urgency.value,
-                            "recommendation": "answer",
-                            "reasons": ["negative words: charged twice", "a direct complaint"]},
-                    created_at=created or now, updated_at=created or now,
-                    first_response_due=(now + first_due_in) if first_due_in is not None else None,
-                    resolution_due=(now + resolution_due_in) if resolution_due_in is not None else None)
-        s.add(case)
-    return case
+        return do_save_watch_rule(s, s.get(User, admin.id), None, name=name or query, query=query,
+                                  kind=kind)
 
 
-def make_agent(app: Flask, email: str, name: str, department: Any) -> Any:
-    user = make_user(app, email, name, department=department)
+def make_route(app: Flask, lead: Any, department: Any, name: str, *, query: str = "",
+               position: int = 10, **conditions: Any) -> Any:
     with app.app_context(), db.transaction() as s:
-        s.add(InboxAgent(user_id=user.id, department_id=department.id))
-    return user
+        return do_save_routing_rule(s, s.get(User, lead.id), s.get(Department, department.id), None,
+                                    name=name, query=query, conditions=conditions, position=position)
 
 
-def add_agent(app: Flask, user: Any, department: Any) -> None:
+def set_sla(app: Flask, lead: Any, department: Any, first: int, resolution: int) -> None:
     with app.app_context(), db.transaction() as s:
-        s.add(InboxAgent(user_id=user.id, department_id=department.id))
+        do_save_service_settings(s, s.get(User, lead.id), s.get(Department, department.id),
+                                 first_response_minutes=first, resolution_minutes=resolution,
+                                 require_approval=False)
 
 
-def set_service(app: Flask, department: Any, **settings: Any) -> None:
+def make_agent(app: Flask, lead: Any, department: Any, user: Any) -> None:
     with app.app_context(), db.transaction() as s:
-        row = s.get(ServiceSettings, department.id) or ServiceSettings(department_id=department.id)
-        for key, value in settings.items():
-            setattr(row, key, value)
-        s.add(row)
+        do_add_agent(s, s.get(User, lead.id), s.get(Department, department.id), s.get(User, user.id))
 
 
-def inbox_cast(app: Flask, cast: Any, *, reply_url: str = "") -> SimpleNamespace:
-    """The cast plus: sam (agent of Service client), mia (agent of Marketing), a source, a case
-    of Service client. Lea leads Marketing; bob is a plain Service client employee."""
-    sam = make_agent(app, "sam@example.com", "Sam Agent", cast.service)
-    mia = make_agent(app, "mia@example.com", "Mia Agent", cast.marketing)
-    source = make_source(app, reply_url=reply_url)
-    case = make_case(app, source, cast.service)
-    return SimpleNamespace(sam=sam, mia=mia, source=source, case=case)
+def comment(external_id: str, text: str, **kw: Any) -> dict[str, Any]:
+    return {"external_id": external_id, "text": text, "author": kw.pop("author", "Jane Doe"), **kw}
+
+
+def deliver(client: Any, source: Source, comments: list[dict] | None = None, *, body: bytes | None = None,
+            secret: str | None = None, timestamp: int | None = None, headers: dict | None = None) -> Any:
+    """POST a signed delivery like a connector would (``body`` raw bytes override ``comments``)."""
+    raw = body if body is not None else json.dumps({"comments": comments or []}).encode()
+    signed = sign(secret if secret is not None else source.secret, raw,
+                  timestamp if timestamp is not None else int(time.time()))
+    return client.post(WEBHOOK.format(slug=source.slug), data=raw,
+                       headers={**signed, "Content-Type": "application/json", **(headers or {})})

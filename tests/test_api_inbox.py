@@ -7,7 +7,7 @@ from __future__ import annotations
 from intranet import outbound
 from intranet.events import user_room
 from tests.api_helpers import Api, conforms, error_of
-from tests.inbox_helpers import inbox_cast, make_case
+from tests.case_helpers import inbox_cast, make_case
 
 
 def test_list_read_and_work_a_case(app, cast, captured_events):

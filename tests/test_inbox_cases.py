@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from intranet import db
 from intranet.models import AuditLog, Case, CaseActivity, CaseStatus, Notification
+from tests.case_helpers import inbox_cast, make_case
 from tests.domain_helpers import make_user
-from tests.inbox_helpers import inbox_cast, make_case
 
 
 def test_agent_assigns_and_moves_the_case_through_its_statuses(app, cast, web):

@@ -10,7 +10,7 @@ from html import unescape
 
 from intranet import db
 from intranet.models import Case, CommentMatch, RuleKind, Sentiment, WatchRule, utcnow
-from tests.inbox_helpers import inbox_cast, make_case, make_source
+from tests.case_helpers import inbox_cast, make_case, make_source
 
 
 def _stamp(app, case, **values) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from intranet import db
 from intranet.models import Case, Comment, Mention, Notification, Post
-from tests.inbox_helpers import inbox_cast, make_case
+from tests.case_helpers import inbox_cast, make_case
 
 JSON = {"Accept": "application/json"}
 

@@ -15,7 +15,7 @@ import pytest
 
 from intranet import db, outbound
 from intranet.models import Case, CaseReply, ReplyState
-from tests.inbox_helpers import inbox_cast, set_service
+from tests.case_helpers import inbox_cast, set_service
 
 JSON = {"Accept": "application/json"}
 

@@ -6,7 +6,21 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, api, auth, feed, groups, health, inbox, people, posts
+    from . import (
+        admin,
+        api,
+        auth,
+        feed,
+        groups,
+        health,
+        inbox,
+        inbox_admin,
+        inbox_service,
+        inbox_watch,
+        people,
+        posts,
+    )
 
-    for module in (auth, feed, groups, posts, people, admin, health, inbox, api):
+    for module in (auth, feed, groups, posts, people, admin, health, inbox, inbox_admin, inbox_service,
+                   inbox_watch, api):
         app.register_blueprint(module.bp)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from . import bp, openapi_inbox
+from . import bp, openapi_inbox, openapi_inbox_collect
 from .openapi_schemas import SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
@@ -167,6 +167,11 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
 }
 PATHS |= openapi_inbox.paths(op, _write)
 PARAMETERS |= openapi_inbox.PARAMETERS
+
+
+PATHS.update(openapi_inbox_collect.paths(op, _write))
+PARAMETERS.update(openapi_inbox_collect.PARAMETERS)
+SCHEMAS.update(openapi_inbox_collect.SCHEMAS)
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:

@@ -1,0 +1,312 @@
+"""From the outside world to a routed, triaged case: ingest, forward, replayed deliveries, SLA.
+
+``do_ingest`` is the one path every connector takes. It writes comments with INSERT ... ON
+CONFLICT DO NOTHING on (source, external id), so retries, replays and concurrent deliveries
+store each comment once and the database (not a read-then-write race) decides what is new.
+Only the new comments go on: watch rules (compiled once per run), then for brand matches the
+triage, the route, the SLA due dates and the case, all written with bulk INSERTs so an import
+of 200,000 comments stays well above 10,000 rows a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Invalid, NotFound
+from ..events import publish
+from ..inbox import sla
+from ..inbox.items import MAX_TEXT, Item
+from ..inbox.routing import Router
+from ..inbox.rules import Hit, RuleSet
+from ..inbox.triage import TriageResult, triage
+from ..models import (
+    AuditLog,
+    Case,
+    CaseActivity,
+    CaseStatus,
+    CommentMatch,
+    Connector,
+    ExternalComment,
+    Network,
+    NotificationKind,
+    Recommendation,
+    RuleKind,
+    Sentiment,
+    ServiceSettings,
+    Source,
+    Urgency,
+    User,
+    WebhookDelivery,
+    utcnow,
+)
+from ..search.match import analyze
+from .common import audit, clean_text
+from .notifications import notify
+
+log = logging.getLogger(__name__)
+LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
+REPLAY_WINDOW = timedelta(minutes=10)
+FORWARD_SLUG = "forwarded"
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT that can say ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+
+
+@dataclass
+class Pipeline:
+    """What a run needs, loaded once: compiled watch rules, routing rules, service settings."""
+
+    rules: RuleSet
+    router: Router
+    settings: dict[int, ServiceSettings]
+    handles: frozenset[str]
+
+    @classmethod
+    def load(cls, session: Session) -> Pipeline:
+        rules = RuleSet.load(session)
+        settings = {s.department_id: s for s in session.scalars(select(ServiceSettings))}
+        return cls(rules, Router.load(session), settings, rules.brand_handles())
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicate: int = 0
+    case_ids: list[int] = field(default_factory=list)
+    competitor: int = 0
+
+
+def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
+                     forwarded_by: int | None) -> dict[str, int]:
+    """external id -> new comment id, for the items not stored before (duplicates drop out)."""
+    rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
+    stmt = (upsert_insert(session, ExternalComment.__table__)
+            .on_conflict_do_nothing(index_elements=["source_id", "external_id"])
+            .returning(ExternalComment.__table__.c.id, ExternalComment.__table__.c.external_id))
+    return {ext: cid for cid, ext in session.execute(stmt, rows)}
+
+
+def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
+              actor: User | None = None, live: bool = True, always_case: bool = False,
+              now: datetime | None = None) -> IngestResult:
+    """Store new comments once, match watch rules, open cases for brand matches.
+
+    ``always_case``: a person forwarded it, so it becomes a case unless only competitor rules
+    match. ``live``: publish an event per case (webhooks, feeds); bulk imports pass False and
+    get one summary event per audience.
+    """
+    if not items:
+        return IngestResult()
+    now = now or utcnow()
+    pipeline = pipeline or Pipeline.load(session)
+    new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
+    result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
+    matches: list[dict[str, Any]] = []
+    openings: list[tuple[int, Item, list[Hit]]] = []
+    for item in items:
+        comment_id = new_ids.pop(item.external_id, None)  # pop: a repeated id in a batch is new once
+        if comment_id is None:
+            continue
+        analyzed = analyze(item.text)
+        hits = pipeline.rules.match(analyzed)
+        matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
+        brand = [h for h in hits if h.kind == RuleKind.BRAND]
+        if brand or (always_case and not hits):
+            openings.append((comment_id, item, brand))
+        elif hits:
+            result.competitor += 1
+    if matches:
+        session.execute(insert(CommentMatch.__table__), matches)
+    if openings:
+        result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
+    return result
+
+
+def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
+              actor: User | None, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The case row and its opening activity data for one comment."""
+    result: TriageResult = triage(item.text, lang=item.lang, followers=item.followers,
+                                  handles=pipeline.handles)
+    result.reasons += [{"code": "watch_rule", "params": {"name": h.name, "terms": h.terms}}
+                       for h in brand]
+    if actor is not None:
+        result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
+    route = pipeline.router.route(analyze(item.text), result)
+    department_id = route.department_id if route else None
+    first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
+    row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
+           "sentiment": Sentiment(result.sentiment), "needs_response": result.needs_response,
+           "urgency": Urgency(result.urgency), "recommendation": Recommendation(result.recommendation),
+           "triage": result.as_json(), "overridden": False,
+           "routing_rule_id": route.rule_id if route else None, "created_at": now, "updated_at": now,
+           "first_response_due": first_due, "resolution_due": resolution_due, "breaches": []}
+    data = {"rules": [h.name for h in brand], "route": route.name if route else None,
+            "recommendation": result.recommendation, "urgency": result.urgency}
+    return row, data
+
+
+def _open_cases(session: Session, pipeline: Pipeline, source: Source,
+                openings: list[tuple[int, Item, list[Hit]]], actor: User | None, live: bool,
+                now: datetime) -> list[int]:
+    """Bulk-insert the cases, their opening activity and audit rows, then tell their people."""
+    built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
+    stmt = insert(Case.__table__).returning(Case.__table__.c.id, Case.__table__.c.comment_id)
+    ids = {comment_id: case_id for case_id, comment_id in session.execute(stmt, [r for r, _d in built])}
+    actor_id = actor.id if actor else None
+    activity, audits, by_service = [], [], {}
+    for row, data in built:
+        case_id = ids[row["comment_id"]]
+        data = {**data, "source": source.slug}
+        activity.append({"case_id": case_id, "actor_id": actor_id, "kind": "open", "data": data,
+                         "body_html": "", "created_at": now})
+        audits.append({"actor_id": actor_id, "action": "case.open", "target_type": "case",
+                       "target_id": case_id, "data": data, "created_at": now})
+        by_service.setdefault(row["department_id"], []).append(case_id)
+    session.execute(insert(CaseActivity.__table__), activity)
+    session.execute(insert(AuditLog.__table__), audits)
+    for department_id, case_ids in by_service.items():
+        _announce(session, department_id, case_ids, live)
+    return list(ids.values())
+
+
+def inbox_people(session: Session) -> list[int]:
+    """Everyone who works some inbox (agents, department leads, admins): unrouted cases are theirs."""
+    from ..models import Department, InboxAgent, Membership, Role
+
+    agents = select(InboxAgent.user_id)
+    leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
+             .where(Membership.role == Role.LEAD))
+    admins = select(User.id).where(User.is_admin.is_(True))
+    return list(session.scalars(agents.union(leads, admins)))
+
+
+def new_cases(session: Session, department_id: int | None) -> int:
+    where = Case.department_id.is_(None) if department_id is None else Case.department_id == department_id
+    return session.scalar(select(func.count()).select_from(Case)
+                          .where(where, Case.status == CaseStatus.NEW)) or 0
+
+
+def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool) -> None:
+    """``case`` events: one per case when few (the inbox inserts rows live), else one summary.
+
+    Unrouted cases go to each inbox person's own room (no service audience fits them).
+    """
+    count = new_cases(session, department_id)
+    payloads = ([{"op": "add", "id": cid, "service_id": department_id, "status": "new", "new": count}
+                 for cid in case_ids] if live and len(case_ids) <= LIVE_LIMIT else
+                [{"op": "batch", "ids": case_ids[:LIVE_LIMIT], "count": len(case_ids),
+                  "service_id": department_id, "new": count}])
+    for payload in payloads:
+        if department_id is not None:
+            publish(session, "case", payload, service_id=department_id)
+        else:
+            for user_id in inbox_people(session):
+                publish(session, "case", payload, user_id=user_id)
+
+
+def do_accept_delivery(session: Session, source: Source, signature: str, now: datetime) -> None:
+    """Remember a signature for the freshness window; the same one again is a replay (409).
+
+    The unique constraint decides, so two copies racing in parallel cannot both pass.
+    """
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.source_id == source.id,
+                                                  WebhookDelivery.received_at < now - REPLAY_WINDOW))
+    stmt = (upsert_insert(session, WebhookDelivery.__table__)
+            .on_conflict_do_nothing(index_elements=["source_id", "signature"])
+            .values(source_id=source.id, signature=signature, received_at=now))
+    if session.execute(stmt).rowcount != 1:
+        raise Conflict(_("This delivery was already received (replayed signature)."))
+
+
+def forward_source(session: Session) -> Source:
+    """The built-in source of comments forwarded by employees (created on first use)."""
+    source = session.scalar(select(Source).where(Source.slug == FORWARD_SLUG))
+    if source is None:
+        source = Source(slug=FORWARD_SLUG, name="Forwarded by colleagues", network=Network.OTHER,
+                        connector=Connector.FORWARD)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def forward_external_id(url: str) -> str:
+    """The same public comment forwarded twice is one comment: its id comes from its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") or "/",
+                         parts.query, ""))
+    return "url:" + hashlib.sha256(normal.encode()).hexdigest()[:40]
+
+
+FORWARD_OUTCOMES = ("case", "competitor", "stored", "duplicate")
+
+
+def do_forward(session: Session, user: User, url: Any, text: Any, author: Any) -> str:
+    """An employee forwards a public comment they came across; returns what became of it
+    (one of ``FORWARD_OUTCOMES``). Forwarding the same URL again changes nothing."""
+    url = clean_text(url, field="url", label=_("Address"), max_len=500)
+    if not url.lower().startswith(("http://", "https://")):
+        raise Invalid(_("The address must start with http:// or https://."), field="url")
+    item = Item(external_id=forward_external_id(url), url=url,
+                text=clean_text(text, field="text", label=_("Text"), max_len=MAX_TEXT),
+                author=clean_text(author, field="author", label=_("Author"), max_len=200,
+                                  required=False))
+    result = do_ingest(session, forward_source(session), [item], actor=user, always_case=True)
+    audit(session, user, "inbox.forward", "source", None, url=url, duplicate=bool(result.duplicate))
+    if result.duplicate:
+        return "duplicate"
+    return "case" if result.case_ids else ("competitor" if result.competitor else "stored")
+
+
+def comment_case(session: Session, source: Source, external_id: str) -> tuple[int | None, int | None]:
+    """(comment id, case id) of a stored comment, to tell a forwarder where it went."""
+    row = session.execute(select(ExternalComment.id, Case.id).outerjoin(Case, Case.comment_id ==
+                          ExternalComment.id).where(ExternalComment.source_id == source.id,
+                                                    ExternalComment.external_id == external_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]:
+    """Record every SLA breach due by ``now`` once: the case's list, a timeline entry, an audit
+    row, a notification to the service's leads (admins for unrouted cases) and a ``case`` event."""
+    recorded = []
+    for case, kind in sla.due_breaches(session, now):
+        case.breaches = [*(case.breaches or []), kind]
+        session.add(CaseActivity(case_id=case.id, kind="sla_breach", data={"breach": kind},
+                                 created_at=now))
+        session.add(AuditLog(action="case.sla_breach", target_type="case", target_id=case.id,
+                             data={"breach": kind}))
+        notify(session, _leads(session, case.department_id), NotificationKind.SLA_BREACH,
+               actor=None, case_id=case.id)
+        payload = {"op": "breach", "id": case.id, "breach": kind, "service_id": case.department_id}
+        if case.department_id is not None:
+            publish(session, "case", payload, service_id=case.department_id)
+        recorded.append((case.id, kind))
+    session.flush()
+    return recorded
+
+
+def _leads(session: Session, department_id: int | None) -> list[int]:
+    from ..models import Department, Membership, Role
+
+    if department_id is None:
+        return list(session.scalars(select(User.id).where(User.is_admin.is_(True), User.is_active_account)))
+    group_id = session.scalar(select(Department.group_id).where(Department.id == department_id))
+    if group_id is None:
+        raise NotFound(_("This service does not exist."))
+    return list(session.scalars(select(Membership.user_id).where(Membership.group_id == group_id,
+                                                                 Membership.role == Role.LEAD)))
+
