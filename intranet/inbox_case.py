@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from . import access_inbox, inbox_queries, inbox_suggest
 from .actions.case_replies import needs_approval
 from .actions.cases import TRANSITIONS
+from .inbox.triage import describe
 from .models import Case, CaseStatus, Department, Group, Recommendation, Sentiment, Urgency, User
 
 
@@ -21,10 +22,9 @@ def reasons(case: Case) -> list[str]:
     """The machine's reasons as words, whatever shape triage stored them in."""
     out = []
     for reason in (case.triage or {}).get("reasons", []):
-        if isinstance(reason, dict):
-            reason = reason.get("text") or reason.get("message") or reason.get("label") or ""
-        if reason:
-            out.append(str(reason))
+        text = describe(reason) if isinstance(reason, dict) else str(reason)
+        if text:
+            out.append(text)
     return out
 
 

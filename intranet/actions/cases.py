@@ -32,6 +32,7 @@ from ..models import (
 )
 from .comments import do_add_comment
 from .common import audit, clean_text
+from .inbox_ingest import inbox_people
 from .notifications import notify
 from .posts import do_create_post, render_for
 
@@ -72,11 +73,13 @@ def record(session: Session, case: Case, actor: User | None, kind: str, *, body_
 
 def publish_case(session: Session, case: Case, op: str) -> None:
     """To the service's agents and leads only (no customer data in the payload)."""
-    if case.department_id is None:
-        return  # unrouted: nobody's live list shows it yet
-    publish(session, "case", {"op": op, "id": case.id, "service_id": case.department_id,
-                              "status": case.status.value, "assignee_id": case.assignee_id},
-            service_id=case.department_id)
+    payload = {"op": op, "id": case.id, "service_id": case.department_id,
+               "status": case.status.value, "assignee_id": case.assignee_id}
+    if case.department_id is not None:
+        publish(session, "case", payload, service_id=case.department_id)
+        return
+    for user_id in inbox_people(session):  # unrouted: every inbox person, each in their room
+        publish(session, "case", payload, user_id=user_id)
 
 
 def do_assign(session: Session, actor: User, case: Case, user_id: Any) -> None:

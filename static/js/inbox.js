@@ -18,12 +18,12 @@ async function refreshBadge() {
   }
 }
 
-async function updateRow(list, detail) {
-  const existing = list.querySelector(`[data-case-id="${detail.id}"]`);
-  if (!existing && list.dataset.liveInsert !== 'true') return;
+async function updateRow(list, id, isNew) {
+  const existing = list.querySelector(`[data-case-id="${id}"]`);
+  if (!existing && !(isNew && list.dataset.liveInsert === 'true')) return;
   let row;
   try {
-    row = await getFragment(`/inbox/cases/${encodeURIComponent(detail.id)}/row`);
+    row = await getFragment(`/inbox/cases/${encodeURIComponent(id)}/row`);
   } catch {
     return; // not mine (any more), or gone
   }
@@ -63,7 +63,10 @@ export function startInbox() {
   document.addEventListener('live:case', (event) => {
     refreshBadge();
     const list = document.querySelector('[data-inbox-list]');
-    if (list) updateRow(list, event.detail);
+    const { detail } = event;
+    const isNew = detail.op === 'add' || detail.op === 'batch';
+    const ids = detail.op === 'batch' ? [...(detail.ids ?? [])].sort((a, b) => a - b) : [detail.id];
+    if (list) ids.forEach((id) => updateRow(list, id, isNew));
     const page = document.querySelector('[data-case-page]');
     if (page && String(event.detail.id) === page.dataset.caseId) refreshCase(page);
   });

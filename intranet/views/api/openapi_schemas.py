@@ -148,11 +148,16 @@ EVENTS: dict[str, Schema] = {
     "GroupEvent": _event("group", ("update", "member_add", "member_role", "member_remove"),
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
-    "CaseEvent": _event("case", ("add", "assign", "status", "note", "reply", "update", "escalate"),
-                        {"service_id": INT, "assignee_id": INT_OR_NULL,
-                         "status": enum("new", "assigned", "waiting", "resolved", "ignored")},
-                        "An inbox case changed: to the agents and leads of its service (and admins). "
-                        "No customer data: fetch `/inbox/cases/{id}`."),
+    "CaseEvent": _event("case", ("add", "batch", "breach", "assign", "status", "note", "reply", "update",
+                                 "escalate"),
+                        {"service_id": INT_OR_NULL, "assignee_id": INT_OR_NULL,
+                         "status": enum("new", "assigned", "waiting", "resolved", "ignored"),
+                         "new": {**INT, "description": "New cases of the service now (add, batch)."},
+                         "ids": array(INT), "count": INT, "breach": enum("first_response", "resolution")},
+                        "An inbox case appeared (`add`, or `batch` for many: `ids`, `count`), missed a "
+                        "target (`breach`) or changed: to the agents and leads of its service and admins "
+                        "(unrouted: to each inbox person). No customer data: fetch `/inbox/cases/{id}`.",
+                        optional=("id", "status", "assignee_id", "new", "ids", "count", "breach")),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
