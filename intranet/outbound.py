@@ -12,8 +12,6 @@ error, and an agent may retry it from the case page (never lost).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import queue
@@ -28,15 +26,11 @@ from sqlalchemy.orm import Session
 
 from . import db
 from .events import after_commit
+from .inbox.webhook import sign
 from .models import Case, CaseReply, ReplyState
 
 log = logging.getLogger(__name__)
 KEY = "intranet.outbound"
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
 
 
 class Sender:
@@ -110,10 +104,9 @@ def _payload(reply: CaseReply, case: Case) -> bytes:
 
 def _post(url: str, secret: str, body: bytes, reply_id: int) -> None:
     """One attempt; raises with a short reason on any failure (network, timeout, non-2xx)."""
-    timestamp = str(int(time.time()))
     request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "X-Intranet-Timestamp": timestamp,
-        "X-Intranet-Signature": sign(secret, timestamp, body), "X-Intranet-Reply-Id": str(reply_id)})
+        "Content-Type": "application/json", **sign(secret, body, int(time.time())),
+        "X-Intranet-Reply-Id": str(reply_id)})
     timeout = current_app.config.get("INBOX_REPLY_TIMEOUT", 5)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         if not 200 <= response.status < 300:
