@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
-from ..events import publish
+from ..events import after_commit, publish
 from ..inbox import sla
 from ..inbox.items import MAX_TEXT, Item
 from ..inbox.routing import Router
@@ -55,6 +57,7 @@ from .notifications import notify
 log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
 REPLAY_WINDOW = timedelta(minutes=10)
+PURGE_CHANCE = 0.02
 FORWARD_SLUG = "forwarded"
 
 
@@ -66,18 +69,44 @@ def upsert_insert(session: Session, table: Any) -> Any:
 
 @dataclass
 class Pipeline:
-    """What a run needs, loaded once: compiled watch rules, routing rules, service settings."""
+    """What a run needs, loaded once: compiled watch rules, routing rules, SLA targets.
+
+    ``current`` keeps one per database for ``PIPELINE_TTL`` seconds: a webhook request then
+    costs no rule queries. Changes made here (``pipeline_changed``, called by the settings
+    actions) apply at once in this process, and within the TTL in other processes.
+    """
 
     rules: RuleSet
     router: Router
-    settings: dict[int, ServiceSettings]
+    settings: dict[int, tuple[int, int]]
     handles: frozenset[str]
 
     @classmethod
     def load(cls, session: Session) -> Pipeline:
         rules = RuleSet.load(session)
-        settings = {s.department_id: s for s in session.scalars(select(ServiceSettings))}
+        settings = {d: (first, resolution) for d, first, resolution in session.execute(
+            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
+                   ServiceSettings.resolution_minutes))}
         return cls(rules, Router.load(session), settings, rules.brand_handles())
+
+    @classmethod
+    def current(cls, session: Session) -> Pipeline:
+        key = str(session.get_bind().url)
+        cached = _PIPELINES.get(key)
+        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
+            cached = (time.monotonic(), cls.load(session))
+            _PIPELINES[key] = cached
+        return cached[1]
+
+
+PIPELINE_TTL = 5.0
+_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
+
+
+def pipeline_changed(session: Session) -> None:
+    """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
+    key = str(session.get_bind().url)
+    after_commit(session, lambda: _PIPELINES.pop(key, None))
 
 
 @dataclass
@@ -110,7 +139,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     if not items:
         return IngestResult()
     now = now or utcnow()
-    pipeline = pipeline or Pipeline.load(session)
+    pipeline = pipeline or Pipeline.current(session)
     new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
     result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
     matches: list[dict[str, Any]] = []
@@ -121,6 +150,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
             continue
         analyzed = analyze(item.text)
         hits = pipeline.rules.match(analyzed)
+        item.analyzed = analyzed
         matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
         brand = [h for h in hits if h.kind == RuleKind.BRAND]
         if brand or (always_case and not hits):
@@ -143,7 +173,7 @@ def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
                        for h in brand]
     if actor is not None:
         result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
-    route = pipeline.router.route(analyze(item.text), result)
+    route = pipeline.router.route(item.analyzed or analyze(item.text), result)
     department_id = route.department_id if route else None
     first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
     row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
@@ -221,13 +251,18 @@ def do_accept_delivery(session: Session, source: Source, signature: str, now: da
 
     The unique constraint decides, so two copies racing in parallel cannot both pass.
     """
-    session.execute(delete(WebhookDelivery).where(WebhookDelivery.source_id == source.id,
-                                                  WebhookDelivery.received_at < now - REPLAY_WINDOW))
+    if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
+        purge_deliveries(session, now)
     stmt = (upsert_insert(session, WebhookDelivery.__table__)
             .on_conflict_do_nothing(index_elements=["source_id", "signature"])
             .values(source_id=source.id, signature=signature, received_at=now))
     if session.execute(stmt).rowcount != 1:
         raise Conflict(_("This delivery was already received (replayed signature)."))
+
+
+def purge_deliveries(session: Session, now: datetime) -> None:
+    """Signatures older than the freshness window can never be replayed: forget them."""
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.received_at < now - REPLAY_WINDOW))
 
 
 def forward_source(session: Session) -> Source:
