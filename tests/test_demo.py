@@ -160,3 +160,19 @@ def test_second_load_is_a_no_op(demo, s):
     message = load_demo(seed=7)
     assert "already loaded" in message
     assert (count(s, User), count(s, Post), count(s, Comment), count(s, Reaction)) == before
+
+
+def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:
+    from intranet.models import Case, CommentMatch, ExternalComment, InboxAgent, RuleKind, WatchRule
+
+    assert "Inbox: 60 public comments" in demo[1]
+    sarah = s.scalar(select(User).where(User.email == "sarah.lambert@acme.example"))
+    service = s.scalar(select(Department).where(Department.name == "Service client"))
+    assert s.get(InboxAgent, (sarah.id, service.id)) is not None
+    assert s.scalar(select(func.count()).select_from(ExternalComment)) == 60
+    by_service = dict(s.execute(select(Case.department_id, func.count()).group_by(Case.department_id)).all())
+    assert by_service[service.id] >= 10 and by_service.get(None, 0) >= 1
+    competitor = s.scalar(select(func.count()).select_from(CommentMatch).join(
+        WatchRule, WatchRule.id == CommentMatch.rule_id).where(WatchRule.kind == RuleKind.COMPETITOR))
+    assert competitor >= 8
+    assert {c.triage["lang"] for c in s.scalars(select(Case))} == {"fr", "en"}

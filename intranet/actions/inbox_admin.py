@@ -33,6 +33,7 @@ from ..models import (
 from ..search.analysis import fold
 from ..search.querylang import QuerySyntaxError
 from .common import audit, clean_text
+from .inbox_ingest import pipeline_changed
 
 MAX_MINUTES = 60 * 24 * 90
 
@@ -136,12 +137,14 @@ def do_save_watch_rule(session: Session, actor: User, rule: Any, *, name: Any, q
     else:
         for key, value in values.items():
             setattr(rule, key, value)
+    pipeline_changed(session)
     audit(session, actor, "inbox.watch_rule_save", "watch_rule", rule.id, name=values["name"],
           query=values["query"], kind=values["kind"].value, active=values["active"])
     return rule
 
 
 def do_delete_watch_rule(session: Session, actor: User, rule: Any) -> None:
+    pipeline_changed(session)
     audit(session, actor, "inbox.watch_rule_delete", "watch_rule", rule.id, name=rule.name)
     session.delete(rule)
 
@@ -163,12 +166,14 @@ def do_save_routing_rule(session: Session, actor: User, department: Department,
     else:
         for key, value in values.items():
             setattr(rule, key, value)
+    pipeline_changed(session)
     audit(session, actor, "inbox.routing_rule_save", "routing_rule", rule.id,
           department_id=department.id, **{k: v for k, v in values.items() if k != "active"})
     return rule
 
 
 def do_delete_routing_rule(session: Session, actor: User, rule: RoutingRule) -> None:
+    pipeline_changed(session)
     audit(session, actor, "inbox.routing_rule_delete", "routing_rule", rule.id, name=rule.name)
     session.delete(rule)
 
@@ -192,6 +197,7 @@ def do_save_service_settings(session: Session, actor: User, department: Departme
     settings.first_response_minutes, settings.resolution_minutes = first, resolution
     settings.require_approval = bool(require_approval)
     session.add(settings)
+    pipeline_changed(session)
     audit(session, actor, "inbox.service_settings", "department", department.id,
           first_response_minutes=first, resolution_minutes=resolution,
           require_approval=settings.require_approval)

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
-from ..events import publish
+from ..events import after_commit, publish
 from ..inbox import sla
 from ..inbox.items import MAX_TEXT, Item
 from ..inbox.routing import Router
@@ -55,6 +58,7 @@ from .notifications import notify
 log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
 REPLAY_WINDOW = timedelta(minutes=10)
+PURGE_CHANCE = 0.02
 FORWARD_SLUG = "forwarded"
 
 
@@ -64,20 +68,73 @@ def upsert_insert(session: Session, table: Any) -> Any:
     return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
 
 
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> dict[str, Any]:
+    """The webhook's statements, built once per dialect: building and keying them cost more than
+    running them (bound parameters carry the values)."""
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    comments, deliveries = ExternalComment.__table__, WebhookDelivery.__table__
+    return {
+        "comments": insert_(comments).on_conflict_do_nothing(index_elements=["source_id", "external_id"])
+        .returning(comments.c.id, comments.c.external_id),
+        "delivery": insert_(deliveries).on_conflict_do_nothing(index_elements=["source_id", "signature"])
+        .values(source_id=bindparam("source_id"), signature=bindparam("signature"),
+                received_at=bindparam("received_at", type_=deliveries.c.received_at.type)),
+        "new_in": select(func.count()).select_from(Case).where(
+            Case.department_id == bindparam("department_id"), Case.status == CaseStatus.NEW),
+        "new_unrouted": select(func.count()).select_from(Case).where(
+            Case.department_id.is_(None), Case.status == CaseStatus.NEW),
+        "cases": insert(Case.__table__).returning(Case.__table__.c.id, Case.__table__.c.comment_id),
+        "activity": insert(CaseActivity.__table__),
+        "audit": insert(AuditLog.__table__),
+        "matches": insert(CommentMatch.__table__),
+    }
+
+
+def statement(session: Session, name: str) -> Any:
+    return _statements(session.get_bind().dialect.name)[name]
+
+
 @dataclass
 class Pipeline:
-    """What a run needs, loaded once: compiled watch rules, routing rules, service settings."""
+    """What a run needs, loaded once: compiled watch rules, routing rules, SLA targets.
+
+    ``current`` keeps one per database for ``PIPELINE_TTL`` seconds: a webhook request then
+    costs no rule queries. Changes made here (``pipeline_changed``, called by the settings
+    actions) apply at once in this process, and within the TTL in other processes.
+    """
 
     rules: RuleSet
     router: Router
-    settings: dict[int, ServiceSettings]
+    settings: dict[int, tuple[int, int]]
     handles: frozenset[str]
 
     @classmethod
     def load(cls, session: Session) -> Pipeline:
         rules = RuleSet.load(session)
-        settings = {s.department_id: s for s in session.scalars(select(ServiceSettings))}
+        settings = {d: (first, resolution) for d, first, resolution in session.execute(
+            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
+                   ServiceSettings.resolution_minutes))}
         return cls(rules, Router.load(session), settings, rules.brand_handles())
+
+    @classmethod
+    def current(cls, session: Session) -> Pipeline:
+        key = str(session.get_bind().url)
+        cached = _PIPELINES.get(key)
+        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
+            cached = (time.monotonic(), cls.load(session))
+            _PIPELINES[key] = cached
+        return cached[1]
+
+
+PIPELINE_TTL = 5.0
+_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
+
+
+def pipeline_changed(session: Session) -> None:
+    """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
+    key = str(session.get_bind().url)
+    after_commit(session, lambda: _PIPELINES.pop(key, None))
 
 
 @dataclass
@@ -92,10 +149,7 @@ def _insert_comments(session: Session, source: Source, items: list[Item], now: d
                      forwarded_by: int | None) -> dict[str, int]:
     """external id -> new comment id, for the items not stored before (duplicates drop out)."""
     rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
-    stmt = (upsert_insert(session, ExternalComment.__table__)
-            .on_conflict_do_nothing(index_elements=["source_id", "external_id"])
-            .returning(ExternalComment.__table__.c.id, ExternalComment.__table__.c.external_id))
-    return {ext: cid for cid, ext in session.execute(stmt, rows)}
+    return {ext: cid for cid, ext in session.execute(statement(session, "comments"), rows)}
 
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
@@ -110,7 +164,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     if not items:
         return IngestResult()
     now = now or utcnow()
-    pipeline = pipeline or Pipeline.load(session)
+    pipeline = pipeline or Pipeline.current(session)
     new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
     result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
     matches: list[dict[str, Any]] = []
@@ -121,6 +175,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
             continue
         analyzed = analyze(item.text)
         hits = pipeline.rules.match(analyzed)
+        item.analyzed = analyzed
         matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
         brand = [h for h in hits if h.kind == RuleKind.BRAND]
         if brand or (always_case and not hits):
@@ -128,7 +183,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
         elif hits:
             result.competitor += 1
     if matches:
-        session.execute(insert(CommentMatch.__table__), matches)
+        session.execute(statement(session, "matches"), matches)
     if openings:
         result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
     return result
@@ -143,7 +198,7 @@ def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
                        for h in brand]
     if actor is not None:
         result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
-    route = pipeline.router.route(analyze(item.text), result)
+    route = pipeline.router.route(item.analyzed or analyze(item.text), result)
     department_id = route.department_id if route else None
     first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
     row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
@@ -162,8 +217,8 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
                 now: datetime) -> list[int]:
     """Bulk-insert the cases, their opening activity and audit rows, then tell their people."""
     built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
-    stmt = insert(Case.__table__).returning(Case.__table__.c.id, Case.__table__.c.comment_id)
-    ids = {comment_id: case_id for case_id, comment_id in session.execute(stmt, [r for r, _d in built])}
+    ids = {comment_id: case_id for case_id, comment_id
+           in session.execute(statement(session, "cases"), [r for r, _d in built])}
     actor_id = actor.id if actor else None
     activity, audits, by_service = [], [], {}
     for row, data in built:
@@ -174,8 +229,8 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
         audits.append({"actor_id": actor_id, "action": "case.open", "target_type": "case",
                        "target_id": case_id, "data": data, "created_at": now})
         by_service.setdefault(row["department_id"], []).append(case_id)
-    session.execute(insert(CaseActivity.__table__), activity)
-    session.execute(insert(AuditLog.__table__), audits)
+    session.execute(statement(session, "activity"), activity)
+    session.execute(statement(session, "audit"), audits)
     for department_id, case_ids in by_service.items():
         _announce(session, department_id, case_ids, live)
     return list(ids.values())
@@ -193,9 +248,10 @@ def inbox_people(session: Session) -> list[int]:
 
 
 def new_cases(session: Session, department_id: int | None) -> int:
-    where = Case.department_id.is_(None) if department_id is None else Case.department_id == department_id
-    return session.scalar(select(func.count()).select_from(Case)
-                          .where(where, Case.status == CaseStatus.NEW)) or 0
+    """New (unassigned) cases of a service, or unrouted ones: the count the inbox badge shows."""
+    if department_id is None:
+        return session.scalar(statement(session, "new_unrouted")) or 0
+    return session.scalar(statement(session, "new_in"), {"department_id": department_id}) or 0
 
 
 def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool) -> None:
@@ -208,12 +264,12 @@ def _announce(session: Session, department_id: int | None, case_ids: list[int], 
                  for cid in case_ids] if live and len(case_ids) <= LIVE_LIMIT else
                 [{"op": "batch", "ids": case_ids[:LIVE_LIMIT], "count": len(case_ids),
                   "service_id": department_id, "new": count}])
+    people = inbox_people(session) if department_id is None else []
     for payload in payloads:
         if department_id is not None:
             publish(session, "case", payload, service_id=department_id)
-        else:
-            for user_id in inbox_people(session):
-                publish(session, "case", payload, user_id=user_id)
+        for user_id in people:
+            publish(session, "case", payload, user_id=user_id)
 
 
 def do_accept_delivery(session: Session, source: Source, signature: str, now: datetime) -> None:
@@ -221,13 +277,16 @@ def do_accept_delivery(session: Session, source: Source, signature: str, now: da
 
     The unique constraint decides, so two copies racing in parallel cannot both pass.
     """
-    session.execute(delete(WebhookDelivery).where(WebhookDelivery.source_id == source.id,
-                                                  WebhookDelivery.received_at < now - REPLAY_WINDOW))
-    stmt = (upsert_insert(session, WebhookDelivery.__table__)
-            .on_conflict_do_nothing(index_elements=["source_id", "signature"])
-            .values(source_id=source.id, signature=signature, received_at=now))
-    if session.execute(stmt).rowcount != 1:
+    if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
+        purge_deliveries(session, now)
+    values = {"source_id": source.id, "signature": signature, "received_at": now}
+    if session.execute(statement(session, "delivery"), values).rowcount != 1:
         raise Conflict(_("This delivery was already received (replayed signature)."))
+
+
+def purge_deliveries(session: Session, now: datetime) -> None:
+    """Signatures older than the freshness window can never be replayed: forget them."""
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.received_at < now - REPLAY_WINDOW))
 
 
 def forward_source(session: Session) -> Source:

@@ -72,10 +72,13 @@ def poll_all(now: datetime | None = None, *, force: bool = False) -> list[PollOu
 
 
 def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
-    from ..actions.inbox_ingest import do_record_breaches
+    """Record due SLA breaches (and forget webhook signatures too old to be replayed)."""
+    from ..actions.inbox_ingest import do_record_breaches, purge_deliveries
 
+    now = now or utcnow()
     with db.transaction() as s:
-        return do_record_breaches(s, now or utcnow())
+        purge_deliveries(s, now)
+        return do_record_breaches(s, now)
 
 
 def run_once(app: Flask) -> None:

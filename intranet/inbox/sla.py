@@ -13,22 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from ..models import Case, CaseStatus, ServiceSettings
+from ..models import Case, CaseStatus
 
 DEFAULT_FIRST_RESPONSE = 60
 DEFAULT_RESOLUTION = 24 * 60
 OPEN = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.WAITING)
 
 
-def targets(settings: ServiceSettings | None) -> tuple[int, int]:
-    """(first response, resolution) minutes of a service; defaults for unrouted cases."""
-    if settings is None:
-        return DEFAULT_FIRST_RESPONSE, DEFAULT_RESOLUTION
-    return settings.first_response_minutes, settings.resolution_minutes
-
-
-def due_dates(settings: ServiceSettings | None, opened_at: datetime) -> tuple[datetime, datetime]:
-    first, resolution = targets(settings)
+def due_dates(targets: tuple[int, int] | None, opened_at: datetime) -> tuple[datetime, datetime]:
+    """Due times from a service's (first response, resolution) minutes; defaults when unrouted
+    or when the service's lead has not set targets."""
+    first, resolution = targets or (DEFAULT_FIRST_RESPONSE, DEFAULT_RESOLUTION)
     return opened_at + timedelta(minutes=first), opened_at + timedelta(minutes=resolution)
 
 

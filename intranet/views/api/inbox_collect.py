@@ -9,11 +9,12 @@ and never costs the rest of the batch.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import db
@@ -34,9 +35,15 @@ def _webhook_rate() -> str:
     return current_app.config["INBOX_WEBHOOK_RATE_LIMIT"]
 
 
+@lru_cache(maxsize=1)
+def _source_statement() -> Select:
+    """Built once (every delivery runs it)."""
+    return select(Source).where(Source.slug == bindparam("slug"), Source.active,
+                                Source.connector == Connector.WEBHOOK)
+
+
 def _webhook_source(slug: str) -> Source:
-    source = db.session.scalar(select(Source).where(Source.slug == slug, Source.active,
-                                                    Source.connector == Connector.WEBHOOK))
+    source = db.session.scalar(_source_statement(), {"slug": slug})
     if source is None:
         raise NotFound(_("There is no active webhook source with this name."))
     return source
