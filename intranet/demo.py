@@ -23,6 +23,7 @@ from .actions.comments import do_add_comment, do_add_reaction
 from .actions.groups import do_create_group, do_join_group, do_set_member
 from .actions.posts import do_acknowledge, do_create_post, do_pin_post
 from .actions.users import do_create_department, do_create_user, do_update_profile
+from .demo_cases import work_cases
 from .demo_inbox import demo_departments, load_inbox
 from .demo_people import (
     ADMIN,
@@ -88,6 +89,8 @@ def load_demo(seed: int = 7) -> str:
         _backdate_notifications(s, now)
     with db.transaction() as s:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
+    with db.transaction() as s:
+        inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
     return _summary(db.session(), seed, people) + "\n" + inbox
 
 

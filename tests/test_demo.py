@@ -176,3 +176,17 @@ def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Fl
         WatchRule, WatchRule.id == CommentMatch.rule_id).where(WatchRule.kind == RuleKind.COMPETITOR))
     assert competitor >= 8
     assert {c.triage["lang"] for c in s.scalars(select(Case))} == {"fr", "en"}
+
+
+def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
+    """Agents took, answered, escalated and resolved cases: the case page and dashboard show it."""
+    from intranet.models import Case, CaseActivity, CaseStatus, Post
+
+    assert "Inbox work: 14 cases taken, 10 answered, 6 resolved." in demo[1]
+    resolved = list(s.scalars(select(Case).where(Case.status == CaseStatus.RESOLVED)))
+    assert len(resolved) == 6
+    assert all(c.created_at < c.first_response_at <= c.resolved_at for c in resolved)
+    escalated = s.scalar(select(Case).where(Case.post_id.is_not(None)))
+    assert "Customer case" in s.get(Post, escalated.post_id).body
+    kinds = set(s.scalars(select(CaseActivity.kind)))
+    assert {"assign", "note", "reply", "reply_sent", "status", "escalate", "triage"} <= kinds
