@@ -1,12 +1,15 @@
 """Who and what may help answer a case: colleagues whose skills or job title match the comment's
-words, and posts the agent may read that mention them.
+words, and posts or files the agent may read that mention them.
 
-Search's index is not available to this branch yet, so knowledge comes from a LIKE query over
-posts limited by ``access.readable_posts_clause``: never a post the agent may not open.
+Knowledge comes from search (``intranet.search.query.search``, which checks the reader's access
+per hit and again when hydrating) when that module is installed; otherwise, or if search fails,
+from a LIKE query over posts limited by ``access.readable_posts_clause``. Either way, never
+something the agent may not open.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ STOP = {
     "les", "des", "une", "pour", "avec", "dans", "pas", "sur", "est", "que", "qui", "mon", "mes",
     "vous", "nous", "votre", "vos", "cette", "mais", "plus", "tout", "tous", "sont", "fait", "depuis",
 }
+log = logging.getLogger(__name__)
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 MAX_WORDS = 6
 LIMIT = 5
@@ -73,16 +77,42 @@ def colleagues(session: Session, case: Case) -> list[Colleague]:
 
 @dataclass
 class Knowledge:
-    post: Post
+    title: str
+    url: str
     excerpt: str
-    score: int
+    score: int = 0
+
+
+KNOWLEDGE_KINDS = ("post", "comment", "file")
 
 
 def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
-    """Readable posts (never the escalation thread itself) holding the comment's words."""
+    """Readable posts and files (never the escalation thread itself) holding the comment's words."""
     words = keywords(case.comment.text)
     if not words:
         return []
+    found = _searched(viewer, case, words)
+    return found if found is not None else _posts_like(session, viewer, case, words)
+
+
+def _searched(viewer: User, case: Case, words: list[str]) -> list[Knowledge] | None:
+    """Through the search index, or None when search is not installed or cannot answer."""
+    try:
+        from .search.query import search
+    except ImportError:
+        return None
+    thread = f"/posts/{case.post_id}" if case.post_id else None
+    try:
+        result = search(viewer, " OR ".join(words), limit=LIMIT * 3)
+    except Exception:  # suggestions are a help: a search failure falls back, never breaks the page
+        log.warning("search for case %s suggestions failed", case.id, exc_info=True)
+        return None
+    items = [i for i in result.items
+             if i.kind in KNOWLEDGE_KINDS and not (thread and i.url.startswith(thread))]
+    return [Knowledge(item.title or item.text[:90], item.url, item.text[:160]) for item in items[:LIMIT]]
+
+
+def _posts_like(session: Session, viewer: User, case: Case, words: list[str]) -> list[Knowledge]:
     stmt = (select(Post).options(joinedload(Post.group), joinedload(Post.author))
             .where(access.readable_posts_clause(viewer),
                    or_(*(func.lower(Post.body).like(like_pattern(w), escape="\\") for w in words)))
@@ -91,7 +121,7 @@ def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
         stmt = stmt.where(Post.id != case.post_id)
     out = []
     for post in session.scalars(stmt).unique():
-        body = fold(post.body)
-        out.append(Knowledge(post, plain_text(post.html)[:160], sum(w in body for w in words)))
-    out.sort(key=lambda k: (-k.score, -k.post.id))
+        body, text = fold(post.body), plain_text(post.html)
+        out.append(Knowledge(text[:90], f"/posts/{post.id}", text[:160], sum(w in body for w in words)))
+    out.sort(key=lambda k: -k.score)  # stable: newest first among equals
     return out[:LIMIT]
