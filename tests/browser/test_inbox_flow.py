@@ -58,6 +58,7 @@ def _arrange(live_server: SimpleNamespace, token: str, reply_url: str) -> Simple
     from intranet import create_app, db
     from intranet.actions.inbox_admin import (
         do_add_agent,
+        do_save_canned_reply,
         do_save_routing_rule,
         do_save_source,
         do_save_watch_rule,
@@ -77,6 +78,8 @@ def _arrange(live_server: SimpleNamespace, token: str, reply_url: str) -> Simple
                                  conditions={}, position=1)
             if s.get(InboxAgent, (live_server.people.bob.id, service.id)) is None:
                 do_add_agent(s, admin, service, s.get(User, live_server.people.bob.id))
+            do_save_canned_reply(s, admin, service, None, title=f"Refund {token}", lang="en",
+                                 body=f"We refund you today ({token}).")
             dan = do_create_user(s, f"dan-{token}@example.com", f"Dan {token}", PASSWORD, department=service)
             arranged = SimpleNamespace(slug=source.slug, secret=source.secret, group=service.group.name,
                                        dan_email=dan.email)
@@ -141,7 +144,11 @@ def test_webhook_comment_live_escalate_thread_reply_resolve(open_browser, live_s
     expect(timeline).to_contain_text("in the thread:")
     assert still_same_page(bob.page)
 
-    bob.page.get_by_label("Your reply", exact=False).fill(f"Sorry! Your refund leaves tonight ({token}).")
+    bob.page.get_by_label("Canned reply").select_option(label=f"Refund {token} (en)")
+    bob.page.get_by_role("button", name="Insert").click()
+    composer = bob.page.get_by_label("Your reply", exact=False)
+    expect(composer).to_have_value(f"We refund you today ({token}).")
+    composer.fill(f"Sorry! Your refund leaves tonight ({token}).")
     bob.page.get_by_role("button", name="Send the reply").click()
     expect(bob.page.locator("[data-reply-list]")).to_contain_text("Sent", timeout=15_000)
     bob.page.get_by_role("button", name="Take it").click()
@@ -153,5 +160,8 @@ def test_webhook_comment_live_escalate_thread_reply_resolve(open_browser, live_s
 
     dan.page.goto(thread_url)
     expect(dan.page.locator(".comment", has_text="Case resolved.")).to_be_visible()
+    bob.page.goto("/inbox/dashboard")
+    expect(bob.page.locator('[data-dashboard][data-drawn="true"]')).to_be_attached()
+    expect(bob.page.locator('[data-table="services"]')).to_contain_text("Service client")
     assert bob.csp_violations() == [] and dan.csp_violations() == []
     assert bob.errors == [] and dan.errors == []
