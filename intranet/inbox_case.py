@@ -28,6 +28,12 @@ def reasons(case: Case) -> list[str]:
     return out
 
 
+def status_buttons(case: Case) -> list[CaseStatus]:
+    """The status moves the page offers; a new case becomes assigned by choosing a person."""
+    moves = [s for s in CaseStatus if s in TRANSITIONS[case.status]]
+    return [s for s in moves if not (case.status == CaseStatus.NEW and s == CaseStatus.ASSIGNED)]
+
+
 def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
     works = access_inbox.can_work_case(viewer, case)
     at = inbox_queries.now()
@@ -44,7 +50,7 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
     }
     if works:
         context |= {
-            "transitions": sorted(TRANSITIONS[case.status], key=list(CaseStatus).index),
+            "transitions": status_buttons(case),
             "agents": inbox_queries.service_people(session, case.department_id),
             "canned": inbox_queries.canned_replies(session, case),
             "groups": inbox_queries.escalation_groups(session, viewer),

@@ -6,7 +6,7 @@ const SENTIMENT_COLORS = { positive: '#1f7a4d', neutral: '#8792a2', negative: '#
 
 function draw(canvas, config) {
   // eslint-disable-next-line no-new
-  new window.Chart(canvas, { ...config, options: { responsive: true, animation: false, ...config.options } });
+  new window.Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
 }
 
 function start() {
