@@ -96,3 +96,11 @@ def test_reply_over_the_api(app, cast):
     assert outbound.sender(app).wait_idle()
     status, case = sam("GET", f"/inbox/cases/{ic.case.id}")
     assert case["replies"][0]["state"] == "failed" and case["replies"][0]["error"]
+
+
+def test_case_notifications_over_the_api_name_the_case(app, cast):
+    ic = inbox_cast(app, cast)
+    Api(app.test_client(), cast.admin)("POST", f"/inbox/cases/{ic.case.id}/assign", {"user_id": ic.sam.id})
+    status, page = Api(app.test_client(), ic.sam)("GET", "/notifications")
+    assert status == 200 and conforms(page, "NotificationPage")
+    assert [(n["kind"], n["case_id"]) for n in page["items"]] == [("case_assigned", ic.case.id)]

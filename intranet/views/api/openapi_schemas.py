@@ -98,6 +98,8 @@ RESOURCES: dict[str, Schema] = {
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
+        "case_id": {**INT_OR_NULL, "description": "An inbox case (`/inbox/cases/{id}`), for case "
+                                                  "notifications; never one the reader can no longer open."},
     }, description="Never about a post or group the reader can no longer see: those are left out."),
     "NotificationPage": obj({"items": array(ref("Notification")), "unread": INT,
                              "next_before": INT_OR_NULL}),

@@ -90,6 +90,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
             "id": post.id, "excerpt": plain_text(post.html)[:EXCERPT],
             "url": url_for("posts.show", post_id=post.id)},
         "comment_id": note.comment_id, "group": group_ref(note.group),
+        "case_id": note.case_id,
     }
 
 
