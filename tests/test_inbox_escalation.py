@@ -28,6 +28,7 @@ def test_escalation_quotes_the_comment_read_only_and_opens_the_case_to_the_group
         post = s.get(Post, post_id)
         assert post.group_id == cast.service_group.id
         assert f'href="/inbox/cases/{case.id}"' in post.html
+        assert "jdoe" not in post.body and "x.example" not in post.body  # who wrote it stays in the case
         assert "<strong>Bold</strong>" not in post.html and "<b>" not in post.html
         assert 'href="javascript' not in post.html
         assert s.query(Mention).filter_by(post_id=post_id).count() == 0  # the customer pings no one

@@ -248,6 +248,9 @@ def inert(text: str) -> str:
 
 
 def escalation_markdown(case: Case) -> str:
+    """The thread's opening post. Department groups are public: the post quotes what the
+    customer wrote publicly, but who they are (handle, profile, audience, history) stays behind
+    the case link, which only the group's members and the inbox may open."""
     comment = case.comment
     quote = comment.text if len(comment.text) <= QUOTE_CHARS else comment.text[:QUOTE_CHARS] + "…"
     quoted = "\n".join("> " + inert(line) if line.strip() else ">" for line in quote.splitlines())
@@ -256,8 +259,7 @@ def escalation_markdown(case: Case) -> str:
     lines = [
         _("**Customer case #%(id)s** escalated from the inbox: [open the case](%(url)s)",
           id=case.id, url=link), "",
-        _("%(author)s on %(source)s wrote:", author=inert(comment.author or _("Someone")),
-          source=inert(comment.source.name)), "", quoted, "",
+        _("A customer wrote on %(source)s:", source=inert(comment.source.name)), "", quoted, "",
         _("Triage: %(sentiment)s, urgency %(urgency)s, recommended: %(action)s.",
           sentiment=case.sentiment.value, urgency=case.urgency.value, action=case.recommendation.value),
     ]
