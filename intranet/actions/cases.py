@@ -11,11 +11,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from .. import access, access_inbox
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import publish
+from ..inbox.triage import SENTIMENT_WORDS
 from ..models import (
     Case,
     CaseActivity,
@@ -235,6 +237,10 @@ def do_escalate(session: Session, actor: User, case: Case, group: Group) -> Post
     return post
 
 
+URGENCY_WORDS = {Urgency.LOW: _l("low"), Urgency.NORMAL: _l("normal"), Urgency.HIGH: _l("high"),
+                 Urgency.CRITICAL: _l("critical")}
+ACTION_WORDS = {Recommendation.IGNORE: _l("ignore"), Recommendation.OBSERVE: _l("observe"),
+                Recommendation.ANSWER: _l("answer"), Recommendation.ESCALATE: _l("escalate")}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 SIGILS = re.compile(r"([@#])")
 
@@ -261,7 +267,8 @@ def escalation_markdown(case: Case) -> str:
           id=case.id, url=link), "",
         _("A customer wrote on %(source)s:", source=inert(comment.source.name)), "", quoted, "",
         _("Triage: %(sentiment)s, urgency %(urgency)s, recommended: %(action)s.",
-          sentiment=case.sentiment.value, urgency=case.urgency.value, action=case.recommendation.value),
+          sentiment=SENTIMENT_WORDS[case.sentiment.value], urgency=URGENCY_WORDS[case.urgency],
+          action=ACTION_WORDS[case.recommendation]),
     ]
     if due is not None:
         lines.append(_("Due: %(when)s (UTC).", when=due.strftime("%Y-%m-%d %H:%M")))
