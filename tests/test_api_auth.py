@@ -11,7 +11,7 @@ from tests.api_helpers import bearer, conforms, error_of, issue_token
 from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
-PUBLIC = {"api.token_create", "api.openapi"}
+PUBLIC = {"api.token_create", "api.openapi", "api.inbox_webhook"}  # the webhook: signed per source
 
 
 def test_token_is_issued_once_and_opens_the_api(app, web, cast, session):
