@@ -64,7 +64,9 @@ export function startInbox() {
     refreshBadge();
     const list = document.querySelector('[data-inbox-list]');
     const { detail } = event;
-    const isNew = detail.op === 'add' || detail.op === 'batch';
+    const wanted = list?.dataset.serviceFilter;
+    const isNew = (detail.op === 'add' || detail.op === 'batch')
+      && (!wanted || String(detail.service_id) === wanted);
     const ids = detail.op === 'batch' ? [...(detail.ids ?? [])].sort((a, b) => a - b) : [detail.id];
     if (list) ids.forEach((id) => updateRow(list, id, isNew));
     const page = document.querySelector('[data-case-page]');
