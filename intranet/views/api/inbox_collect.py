@@ -23,6 +23,7 @@ from ...errors import Invalid, NotFound
 from ...extensions import csrf, limiter
 from ...inbox import webhook
 from ...inbox.items import parse_item
+from ...inbox.writes import ingest_transaction
 from ...models import Connector, Source, utcnow
 from ...web import json_body
 from . import bp
@@ -73,7 +74,7 @@ def inbox_webhook(slug: str) -> tuple[Response, int]:
         except Invalid as exc:
             rejected.append({"index": index, "message": exc.message})
             log.warning("webhook %s item %d rejected: %s", slug, index, exc.message)
-    with db.transaction() as s:
+    with ingest_transaction() as s:
         do_accept_delivery(s, source, signature, now)
         result = do_ingest(s, source, items, now=now)
     return jsonify(accepted=result.accepted, duplicate=result.duplicate, rejected=rejected), 202
