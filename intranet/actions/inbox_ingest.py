@@ -11,11 +11,13 @@ of 200,000 comments stays well above 10,000 rows a second.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -148,8 +150,38 @@ class IngestResult:
 def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
                      forwarded_by: int | None) -> dict[str, int]:
     """external id -> new comment id, for the items not stored before (duplicates drop out)."""
+    if session.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
+        return _insert_comments_sqlite(session, source, items, now, forwarded_by)
     rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
     return {ext: cid for cid, ext in session.execute(statement(session, "comments"), rows)}
+
+
+_SQLITE_INSERT = (
+    "INSERT INTO inbox_comments (source_id, received_at, forwarded_by_id, external_id, author, "
+    "author_url, followers, text, url, posted_at, lang, in_reply_to) "
+    "SELECT ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
+    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
+    "json_extract(value, '$[8]') FROM json_each(?) WHERE true "
+    "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id, external_id")
+
+
+def _sqlite_time(value: datetime) -> str:
+    """How SQLAlchemy stores our UTC datetimes in SQLite (naive UTC, microseconds)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _insert_comments_sqlite(session: Session, source: Source, items: list[Item], now: datetime,
+                            forwarded_by: int | None) -> dict[str, int]:
+    """The same INSERT ... ON CONFLICT DO NOTHING RETURNING, with the rows passed as one JSON
+    array read by SQLite's ``json_each``: ~15 µs a row instead of ~60 through SQLAlchemy's
+    per-row parameter processing (it dominated bulk imports)."""
+    received = _sqlite_time(now)
+    rows = json.dumps([[i.external_id, i.author, i.author_url, i.followers, i.text, i.url,
+                        _sqlite_time(i.posted_at) if i.posted_at else received, i.lang, i.in_reply_to]
+                       for i in items])
+    result = session.connection().exec_driver_sql(_SQLITE_INSERT, (source.id, received, forwarded_by, rows))
+    return {ext: cid for cid, ext in result}
 
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
