@@ -7,8 +7,9 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import Flask, Response, current_app, g, redirect, request, url_for
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import Select, bindparam, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +18,7 @@ from .extensions import login_manager
 from .models import ApiToken, User, utcnow
 
 TOKEN_PREFIX = "itk_"
+LOGIN_ID = "login_id"  # names one browser login, so logging out can end its sockets
 
 
 def hash_password(password: str) -> str:
@@ -45,6 +47,28 @@ def authenticate(email: str, password: str) -> User | None:
     if not check_password(user, password):
         return None
     return user
+
+
+def start_session(user: User, *, remember: bool = False) -> None:
+    """Log in and name this browser login: its sockets join a room of that name."""
+    login_user(user, remember=remember)
+    session[LOGIN_ID] = secrets.token_urlsafe(12)
+
+
+def end_session() -> None:
+    """Log out, and close the live sockets this browser opened with the session it ends
+    (a socket authenticated by a cookie would otherwise keep receiving events)."""
+    from .events import end_login_sockets  # events imports models and access; keep auth light
+
+    login_id = session.pop(LOGIN_ID, None)
+    logout_user()
+    if isinstance(login_id, str):
+        end_login_sockets(login_id)
+
+
+def _name_remembered_login(_app: Flask, user: User) -> None:
+    """A session restored from the remember-me cookie is a login too."""
+    session[LOGIN_ID] = secrets.token_urlsafe(12)
 
 
 def new_token() -> tuple[str, str]:
@@ -117,4 +141,5 @@ def _unauthorized() -> Response:
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
+    user_loaded_from_cookie.connect(_name_remembered_login, app)
     app.before_request(_authenticate_bearer)

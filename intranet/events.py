@@ -99,20 +99,33 @@ def _drop_pending(session: Session, *_args: Any) -> None:
     session.info.pop(CALLBACKS, None)
 
 
+sa_event.listen(AppSession, "after_commit", _emit_pending)
+sa_event.listen(AppSession, "after_rollback", _drop_pending)
+
+
 def end_user_sockets(user_id: int) -> None:
     """Tell a user's open pages their session ended, then drop their sockets on this process.
 
     With several workers each process drops its own sockets when it next sees the user
     (``realtime`` re-checks the account on every client message).
     """
-    room = user_room(user_id)
-    socketio.emit("session_ended", {"user_id": user_id}, to=room)
+    _end_room(user_room(user_id), {"user_id": user_id})
+
+
+def login_room(login_id: str) -> str:
+    """The sockets opened by one browser login (see ``auth.start_session``)."""
+    return f"login:{login_id}"
+
+
+def end_login_sockets(login_id: str) -> None:
+    """Logging out ends that browser's live sockets too, not the user's other sessions."""
+    _end_room(login_room(login_id), {})
+
+
+def _end_room(room: str, payload: dict[str, Any]) -> None:
+    socketio.emit("session_ended", payload, to=room)
     server = socketio.server
     if server is None:
         return
     for sid, _eio_sid in list(server.manager.get_participants("/", room)):
         server.disconnect(sid, namespace="/")
-
-
-sa_event.listen(AppSession, "after_commit", _emit_pending)
-sa_event.listen(AppSession, "after_rollback", _drop_pending)

@@ -12,8 +12,8 @@ from flask import session
 from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
-from .auth import user_for_token
-from .events import COMPANY_ROOM, user_room
+from .auth import LOGIN_ID, user_for_token
+from .events import COMPANY_ROOM, login_room, user_room
 from .models import User
 
 SOCKET_TOKEN = "intranet.socket_token"
@@ -52,6 +52,8 @@ def register_handlers(socketio: SocketIO) -> None:
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(user.id))
         join_room(COMPANY_ROOM)
+        if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
+            join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
         return True
 
     @socketio.on("ping_alive")

@@ -294,7 +294,12 @@ def test_set_department_moves_membership(app, cast, captured_events):
     assert role(app, cast.marketing_group, cast.alice) is None
     assert role(app, cast.service_group, cast.alice) == Role.MEMBER
     assert ch.audits == [("user.department", "user", cast.alice.id, {"department_id": cast.service.id})]
-    assert ch.outbox == [("person", cast.alice.id, "upsert")]
+    assert sorted(ch.outbox) == [("group", cast.marketing_group.id, "upsert"),
+                                 ("group", cast.service_group.id, "upsert"),
+                                 ("person", cast.alice.id, "upsert")]
+    ops = {(e["data"]["op"], e["data"]["id"]) for e in ch.reaching(cast.alice)}
+    assert ops == {("member_remove", cast.marketing_group.id), ("member_add", cast.service_group.id)}
+    assert [e["data"]["op"] for e in ch.reaching(cast.lea)] == ["member_remove"]  # her group's lead
     with app.app_context():
         assert db.session.get(User, cast.alice.id).department_id == cast.service.id
 

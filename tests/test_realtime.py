@@ -12,6 +12,7 @@ from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_token, do_deactivate_user, do_revoke_token
 from intranet.events import after_commit
 from intranet.models import Event, Post, User
+from tests.conftest import PASSWORD
 
 
 def received(sc, name: str | None = None) -> list[dict]:
@@ -245,3 +246,23 @@ def test_rollback_drops_pending_events_and_callbacks(app, cast, captured_events)
             pid = do_create_post(s, fresh(s, cast.bob), None, "this one").id
     assert ran == []
     assert [(e["type"], e["data"]["id"]) for e in captured_events] == [("post", pid)]
+
+
+def _logged_in_by_form(make_web, user):
+    browser = make_web()
+    assert browser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return browser
+
+
+def test_logging_out_ends_that_browsers_sockets_only(app, cast, make_web, socket_for):
+    laptop, phone = _logged_in_by_form(make_web, cast.alice), _logged_in_by_form(make_web, cast.alice)
+    on_laptop, on_phone = socket_for(laptop), socket_for(phone)
+    _tid, clear = token_for(app, cast.alice)
+    script = socket_for(auth={"token": clear})
+    for sc in (on_laptop, on_phone, script):
+        received(sc)
+    assert laptop.post("/logout").status_code == 302
+    assert not on_laptop.is_connected()  # told "session_ended", then dropped by the server
+    pid = post(app, cast.bob, None, "Still live elsewhere")
+    assert [d["id"] for d in received(on_phone, "post")] == [pid]  # the other browser stays logged in
+    assert [d["id"] for d in received(script, "post")] == [pid]  # and so do API-token sockets

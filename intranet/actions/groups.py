@@ -87,7 +87,8 @@ def _require_manager(acting: User, group: Group) -> None:
         raise Forbidden(_("Only the group's leads can do this."))
 
 
-def _member_event(session: Session, group: Group, user_id: int, op: str) -> None:
+def member_event(session: Session, group: Group, user_id: int, op: str) -> None:
+    """Members' pages and the person concerned hear of a membership change."""
     payload = {"op": op, "id": group.id, "user_id": user_id}
     publish(session, "group", payload, group_id=group.id)
     publish(session, "group", payload, user_id=user_id)  # also reaches someone who just left
@@ -117,7 +118,7 @@ def do_join_group(session: Session, user: User, group: Group, message: str = "")
     if group.visibility == Visibility.PUBLIC and group.kind != GroupKind.DEPARTMENT:
         session.add(Membership(group_id=group.id, user_id=user.id, role=Role.MEMBER))
         access.forget_memberships()
-        _member_event(session, group, user.id, "member_add")
+        member_event(session, group, user.id, "member_add")
         return "joined"
     if group.visibility == Visibility.SECRET:
         raise NotFound(_("This group does not exist or is not visible to you."))
@@ -146,7 +147,7 @@ def do_decide_join_request(session: Session, acting: User, request: JoinRequest,
     if approve and not session.get(Membership, (group.id, request.user_id)):
         session.add(Membership(group_id=group.id, user_id=request.user_id, role=Role.MEMBER))
         access.forget_memberships()
-        _member_event(session, group, request.user_id, "member_add")
+        member_event(session, group, request.user_id, "member_add")
         notify(session, [request.user_id], NotificationKind.JOIN_APPROVED, actor=acting,
                group_id=group.id)
     audit(session, acting, "group.join_request", "group", group.id,
@@ -173,7 +174,7 @@ def do_set_member(session: Session, acting: User, group: Group, user: User, role
         membership.role, op = new_role, "member_role"
     session.flush()
     access.forget_memberships()
-    _member_event(session, group, user.id, op)
+    member_event(session, group, user.id, op)
     audit(session, acting, f"group.{op}", "group", group.id, user_id=user.id, role=new_role.value)
     return membership
 
@@ -201,7 +202,7 @@ def do_remove_member(session: Session, acting: User, group: Group, user: User) -
     session.delete(membership)
     session.flush()
     access.forget_memberships()
-    _member_event(session, group, user.id, "member_remove")
+    member_event(session, group, user.id, "member_remove")
     audit(session, acting, "group.member_remove", "group", group.id, user_id=user.id)
 
 

@@ -30,6 +30,7 @@ from ..models import (
     utcnow,
 )
 from .common import audit, clean_text, enqueue_index
+from .groups import member_event
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -95,6 +96,8 @@ def _join_department(session: Session, user: User, department: Department) -> No
     user.department = department
     if department.group_id and not session.get(Membership, (department.group_id, user.id)):
         session.add(Membership(group_id=department.group_id, user_id=user.id, role=Role.MEMBER))
+        session.flush()
+        member_event(session, department.group, user.id, "member_add")
     forget_memberships()
 
 
@@ -111,6 +114,7 @@ def do_set_department(session: Session, user: User, department: Department | Non
         if old is not None and old.role == Role.MEMBER:
             session.delete(old)
             session.flush()
+            member_event(session, old_dept.group, user.id, "member_remove")
     user.department = None
     if department is not None:
         _join_department(session, user, department)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
 from .. import db
 from ..actions.users import check_self_registration, do_create_user
-from ..auth import authenticate
+from ..auth import authenticate, end_session, start_session
 from ..errors import DomainError, Forbidden, Invalid
 from ..extensions import limiter
 from ..forms import LoginForm, RegisterForm
@@ -35,7 +35,7 @@ def login() -> Response:
     user = authenticate(form.email.data, form.password.data)
     if user is None or not user.is_active_account:
         return form_failed("auth/login.html", form, _refusal(user))
-    login_user(user, remember=form.remember.data)
+    start_session(user, remember=form.remember.data)
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
     return redirect(target)
@@ -51,7 +51,7 @@ def _refusal(user: User | None) -> DomainError:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """POST only (with CSRF): a link or an image on another site cannot log anyone out."""
-    logout_user()
+    end_session()
     if wants_json():
         return jsonify(ok=True)
     flash(_("You are logged out."), "info")
@@ -71,7 +71,7 @@ def register() -> Response:
             user = do_create_user(s, form.email.data, form.name.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/register.html", form, exc, domains=domains)
-    login_user(user)
+    start_session(user)
     return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
                 url_for("people.profile"), status=201, user={"id": user.id, "name": user.name})
 
