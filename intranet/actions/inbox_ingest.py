@@ -11,13 +11,11 @@ of 200,000 comments stays well above 10,000 rows a second.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
 from ..events import after_commit, publish
-from ..inbox import sla
+from ..inbox import bulk, sla
 from ..inbox.items import MAX_TEXT, Item
 from ..inbox.routing import Router
 from ..inbox.rules import Hit, RuleSet
@@ -150,38 +148,22 @@ class IngestResult:
 def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
                      forwarded_by: int | None) -> dict[str, int]:
     """external id -> new comment id, for the items not stored before (duplicates drop out)."""
-    if session.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
-        return _insert_comments_sqlite(session, source, items, now, forwarded_by)
     rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
-    return {ext: cid for cid, ext in session.execute(statement(session, "comments"), rows)}
+    if bulk.supported(session):
+        found = bulk.insert_rows(session, ExternalComment.__table__, rows, returning=("id", "external_id"),
+                                 on_conflict=("source_id", "external_id"))
+    else:
+        found = session.execute(statement(session, "comments"), rows)
+    return {ext: cid for cid, ext in found}
 
 
-_SQLITE_INSERT = (
-    "INSERT INTO inbox_comments (source_id, received_at, forwarded_by_id, external_id, author, "
-    "author_url, followers, text, url, posted_at, lang, in_reply_to) "
-    "SELECT ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
-    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
-    "json_extract(value, '$[8]') FROM json_each(?) WHERE true "
-    "ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id, external_id")
-
-
-def _sqlite_time(value: datetime) -> str:
-    """How SQLAlchemy stores our UTC datetimes in SQLite (naive UTC, microseconds)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _insert_comments_sqlite(session: Session, source: Source, items: list[Item], now: datetime,
-                            forwarded_by: int | None) -> dict[str, int]:
-    """The same INSERT ... ON CONFLICT DO NOTHING RETURNING, with the rows passed as one JSON
-    array read by SQLite's ``json_each``: ~15 µs a row instead of ~60 through SQLAlchemy's
-    per-row parameter processing (it dominated bulk imports)."""
-    received = _sqlite_time(now)
-    rows = json.dumps([[i.external_id, i.author, i.author_url, i.followers, i.text, i.url,
-                        _sqlite_time(i.posted_at) if i.posted_at else received, i.lang, i.in_reply_to]
-                       for i in items])
-    result = session.connection().exec_driver_sql(_SQLITE_INSERT, (source.id, received, forwarded_by, rows))
-    return {ext: cid for cid, ext in result}
+def _insert(session: Session, name: str, table: Any, rows: list[dict[str, Any]],
+            returning: tuple[str, ...] = ()) -> list[tuple]:
+    """Bulk rows through ``inbox.bulk`` on SQLite, else the statement built for the dialect."""
+    if bulk.supported(session):
+        return bulk.insert_rows(session, table, rows, returning=returning)
+    result = session.execute(statement(session, name), rows)
+    return list(result) if returning else []
 
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
@@ -215,7 +197,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
         elif hits:
             result.competitor += 1
     if matches:
-        session.execute(statement(session, "matches"), matches)
+        _insert(session, "matches", CommentMatch.__table__, matches)
     if openings:
         result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
     return result
@@ -254,8 +236,8 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
     readable after an import of 200,000 comments.
     """
     built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
-    ids = {comment_id: case_id for case_id, comment_id
-           in session.execute(statement(session, "cases"), [r for r, _d in built])}
+    ids = {comment_id: case_id for case_id, comment_id in _insert(
+        session, "cases", Case.__table__, [r for r, _d in built], returning=("id", "comment_id"))}
     actor_id = actor.id if actor else None
     activity, audits, by_service = [], [], {}
     for row, data in built:
@@ -271,8 +253,8 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
         audits.append({"actor_id": actor_id, "action": "case.open_batch", "target_type": "source",
                        "target_id": source.id, "created_at": now,
                        "data": {"source": source.slug, "cases": sorted(ids.values())}})
-    session.execute(statement(session, "activity"), activity)
-    session.execute(statement(session, "audit"), audits)
+    _insert(session, "activity", CaseActivity.__table__, activity)
+    _insert(session, "audit", AuditLog.__table__, audits)
     for department_id, case_ids in by_service.items():
         _announce(session, department_id, case_ids, live)
     return list(ids.values())
