@@ -93,3 +93,15 @@ def test_forward_validates_and_competitor_only_goes_to_the_watch(app, cast, web)
     anonymous = app.test_client().post("/api/v1/inbox/forward",
                                        json={"url": "https://a.example/3", "text": "x"})
     assert anonymous.status_code in (400, 401)
+
+
+def test_cli_poll_reports_each_feed(app, cast, feed_server):
+    make_source(app, cast.admin, "Reviews", connector="feed", network="trustpilot",
+                feed_url=f"{feed_server}/review_feed.xml")
+    make_source(app, cast.admin, "Broken", connector="feed", network="forum",
+                feed_url=f"{feed_server}/not_a_feed.html")
+    result = app.test_cli_runner().invoke(args=["inbox", "poll"])
+    assert result.exit_code == 0
+    assert "reviews: 2 new, 0 already known" in result.output and "broken: error:" in result.output
+    again = app.test_cli_runner().invoke(args=["inbox", "poll", "--all"])
+    assert "reviews: 0 new, 2 already known" in again.output

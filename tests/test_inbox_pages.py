@@ -154,3 +154,28 @@ def test_any_employee_forwards_from_the_page(app, cast, make_web, session, who):
     assert "already forwarded" in web.get(again.headers["Location"]).get_data(as_text=True)
     invalid = web.post("/inbox/forward", data={"url": "ftp://x", "text": "t"})
     assert invalid.status_code == 400 and "http://" in invalid.get_data(as_text=True)
+
+
+def test_lead_edits_a_routing_rule_and_a_canned_reply(app, cast, web, session):
+    from tests.inbox_helpers import make_route
+
+    rule = make_route(app, cast.lea, cast.marketing, "Old", query="pub", sentiment=["negative"])
+    web.login(cast.lea)
+    base = f"/inbox/services/{cast.marketing.id}"
+    page = web.get(f"{base}/routing/{rule.id}").get_data(as_text=True)
+    assert 'value="Old"' in page and '<option selected value="negative">' in page
+    web.post(f"{base}/routing/{rule.id}", data={"name": "New", "query": "campaign", "position": "3",
+                                                "needs_response": "no"})
+    session.expire_all()
+    saved = session.get(RoutingRule, rule.id)
+    assert (saved.name, saved.query, saved.position, saved.conditions) == ("New", "campaign", 3,
+                                                                          {"needs_response": False})
+    web.post(f"{base}/canned", data={"title": "Hi", "body": "Hello!", "lang": ""})
+    reply = session.scalar(select(CannedReply))
+    bad = web.post(f"{base}/canned/{reply.id}", data={"title": "", "body": "x"})
+    assert bad.status_code == 400
+    web.post(f"{base}/canned/{reply.id}", data={"title": "Hello", "body": "Hello there!", "lang": "en"})
+    session.expire_all()
+    edited = session.get(CannedReply, reply.id)
+    assert (edited.title, edited.lang) == ("Hello", "en")
+    assert web.login(cast.alice).get(f"{base}/canned/{reply.id}").status_code == 404

@@ -35,7 +35,7 @@ def test_good_signature_stores_and_opens_cases_for_brand_matches(app, cast, sess
     assert {r["code"] for r in case.triage["reasons"]} >= {"question", "watch_rule"}
 
 
-def test_wrong_secret_missing_headers_and_stale_timestamp_are_401(app, cast, session):
+def test_wrong_secret_missing_headers_and_stale_timestamp_are_401(app, cast, session, caplog):
     source = make_source(app, cast.admin)
     client = app.test_client()
     wrong = deliver(client, source, [comment("1", "hi")], secret="not-the-secret")
@@ -52,6 +52,7 @@ def test_wrong_secret_missing_headers_and_stale_timestamp_are_401(app, cast, ses
                        headers={"X-Intranet-Timestamp": str(int(time.time()) + 1)})
     assert tampered.status_code == 401
     assert _count(session, ExternalComment) == 0
+    assert sum("refused" in r.message for r in caplog.records) == 5
 
 
 def test_replayed_delivery_is_refused_but_a_new_retry_is_deduplicated(app, cast, session):

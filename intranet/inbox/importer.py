@@ -27,6 +27,7 @@ from .. import db
 from ..errors import Invalid
 from ..models import ImportJob, Source, User, utcnow
 from .items import parse_item
+from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -165,7 +166,7 @@ def _commit_batch(job: ImportJob, source: Source, pending: list[Record], pipelin
         except Invalid as exc:
             errors.append({"line": number, "message": exc.message})
             log.warning("import %s line %d: %s", job.filename, number, exc.message)
-    with db.transaction() as s:
+    with ingest_transaction() as s:
         result = do_ingest(s, source, items, pipeline=pipeline, actor=actor, live=False)
         row = s.get(ImportJob, job.id)
         row.position += len(pending)

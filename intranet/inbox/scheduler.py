@@ -22,6 +22,7 @@ from ..errors import Invalid
 from ..models import Connector, Source, utcnow
 from .feeds import FeedError, entries_to_items, fetch, parse
 from .items import parse_item
+from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
@@ -57,7 +58,7 @@ def poll_source(source: Source, now: datetime) -> PollOutcome:
             items.append(parse_item(raw))
         except Invalid as exc:
             log.warning("feed %s entry %s skipped: %s", source.slug, raw.get("external_id"), exc.message)
-    with db.transaction() as s:
+    with ingest_transaction() as s:
         row = s.get(Source, source.id)
         row.last_polled_at, row.last_error = now, outcome.error[:2000]
         if items:

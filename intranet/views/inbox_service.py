@@ -25,7 +25,7 @@ from ..actions.inbox_admin import (
 from ..errors import DomainError, Invalid, NotFound
 from ..inbox_forms import SENTIMENT_NAMES, URGENCY_NAMES, AgentForm, CannedReplyForm, RoutingRuleForm, SlaForm
 from ..models import CannedReply, Department, InboxAgent, RoutingRule, User
-from .common import done, me, refused
+from .common import done, form_failed, form_page, me, refused
 
 bp = Blueprint("inbox_service", __name__, url_prefix="/inbox/services")
 
@@ -161,3 +161,38 @@ def agent_remove(department_id: int, user_id: int) -> Response:
     with db.transaction() as s:
         do_remove_agent(s, me(), department, user)
     return done(_("%(name)s no longer works this inbox.", name=user.name), _page(department))
+
+
+@bp.route("/<int:department_id>/canned/<int:reply_id>", methods=["GET", "POST"])
+def canned_edit(department_id: int, reply_id: int) -> Response:
+    department = access_led_service(me(), department_id)
+    reply = _owned(CannedReply, department, reply_id)
+    form = CannedReplyForm(obj=reply)
+    if not form.validate_on_submit():
+        return form_page("inbox_service/edit.html", form, department=department, title=reply.title)
+    try:
+        with db.transaction() as s:
+            do_save_canned_reply(s, me(), department, reply, title=form.title.data, body=form.body.data,
+                                 lang=form.lang.data)
+    except DomainError as exc:
+        return form_failed("inbox_service/edit.html", form, exc, department=department, title=reply.title)
+    return done(_("The canned reply is saved."), _page(department))
+
+
+@bp.route("/<int:department_id>/routing/<int:rule_id>", methods=["GET", "POST"])
+def routing_edit(department_id: int, rule_id: int) -> Response:
+    department = access_led_service(me(), department_id)
+    rule = _owned(RoutingRule, department, rule_id)
+    conditions = rule.conditions or {}
+    needs = {True: "yes", False: "no"}.get(conditions.get("needs_response"), "")
+    form = RoutingRuleForm(obj=rule, sentiment=conditions.get("sentiment", []), needs_response=needs,
+                           min_urgency=conditions.get("min_urgency", ""))
+    if not form.validate_on_submit():
+        return form_page("inbox_service/edit.html", form, department=department, title=rule.name)
+    try:
+        with db.transaction() as s:
+            do_save_routing_rule(s, me(), department, rule, name=form.name.data, query=form.query.data or "",
+                                 conditions=form.conditions(), position=form.position.data or 0)
+    except DomainError as exc:
+        return form_failed("inbox_service/edit.html", form, exc, department=department, title=rule.name)
+    return done(_("The routing rule is saved."), _page(department))

@@ -19,10 +19,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import db
 from ...actions.inbox_ingest import do_accept_delivery, do_forward, do_ingest
-from ...errors import Invalid, NotFound
+from ...errors import DomainError, Invalid, NotFound
 from ...extensions import csrf, limiter
 from ...inbox import webhook
 from ...inbox.items import parse_item
+from ...inbox.writes import ingest_transaction
 from ...models import Connector, Source, utcnow
 from ...web import json_body
 from . import bp
@@ -63,20 +64,30 @@ def _raw_body() -> bytes:
 @csrf.exempt  # no cookie authority: the HMAC signature over the raw body is the proof
 @limiter.limit(_webhook_rate, key_func=lambda: request.view_args.get("slug", ""))
 def inbox_webhook(slug: str) -> tuple[Response, int]:
-    body, source, now = _raw_body(), _webhook_source(slug), utcnow()
-    signature = webhook.verify(source.secret, request.headers.get(webhook.TIMESTAMP_HEADER),
-                               request.headers.get(webhook.SIGNATURE_HEADER), body, now)
+    try:
+        body, source, now = _raw_body(), _webhook_source(slug), utcnow()
+        signature = webhook.verify(source.secret, request.headers.get(webhook.TIMESTAMP_HEADER),
+                                   request.headers.get(webhook.SIGNATURE_HEADER), body, now)
+        items, rejected = _items(slug, webhook.comments_of(body))
+        with ingest_transaction() as s:
+            do_accept_delivery(s, source, signature, now)
+            result = do_ingest(s, source, items, now=now)
+    except (DomainError, RequestEntityTooLarge) as exc:  # refused deliveries are logged, then answered
+        log.warning("webhook %s refused from %s: %s", slug, request.remote_addr, getattr(exc, "message", exc))
+        raise
+    return jsonify(accepted=result.accepted, duplicate=result.duplicate, rejected=rejected), 202
+
+
+def _items(slug: str, raw_items: list) -> tuple[list, list[dict]]:
+    """Valid items, and the others as ``{"index", "message"}`` (each logged)."""
     items, rejected = [], []
-    for index, raw in enumerate(webhook.comments_of(body)):
+    for index, raw in enumerate(raw_items):
         try:
             items.append(parse_item(raw))
         except Invalid as exc:
             rejected.append({"index": index, "message": exc.message})
             log.warning("webhook %s item %d rejected: %s", slug, index, exc.message)
-    with db.transaction() as s:
-        do_accept_delivery(s, source, signature, now)
-        result = do_ingest(s, source, items, now=now)
-    return jsonify(accepted=result.accepted, duplicate=result.duplicate, rejected=rejected), 202
+    return items, rejected
 
 
 @bp.post("/inbox/forward")
