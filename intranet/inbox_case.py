@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from . import access_inbox, inbox_queries, inbox_suggest
-from .actions.case_replies import needs_approval
+from .actions.case_replies import needs_approval, retryable
 from .actions.cases import TRANSITIONS
 from .inbox.triage import describe
 from .models import Case, CaseStatus, Department, Group, Recommendation, Sentiment, Urgency, User
@@ -55,6 +55,7 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
             "canned": inbox_queries.canned_replies(session, case),
             "groups": inbox_queries.escalation_groups(session, viewer),
             "held": needs_approval(session, viewer, case),
+            "retryable": {r.id for r in context["replies"] if retryable(r, at)},
             "leads": case.department_id is not None
             and access_inbox.can_lead_service(viewer, case.department_id),
             "colleagues": inbox_suggest.colleagues(session, case),

@@ -7,7 +7,8 @@ Signed like the inbound webhook: ``X-Intranet-Timestamp`` (Unix seconds) and
 Sending happens after the commit that queued the reply, on one worker thread per app with a
 few retries. A reply is claimed (queued -> sending) by one conditional UPDATE before the POST,
 so two workers never send it twice; a send that still fails is recorded as FAILED with its
-error, and an agent may retry it from the case page (never lost).
+error, and an agent may retry it from the case page; so may a reply left queued or sending by a
+process that stopped (after ``case_replies.STRANDED``): never lost.
 """
 
 from __future__ import annotations

@@ -149,3 +149,23 @@ def test_a_reply_that_fails_validation_writes_nothing(app, web, ic, receiver):
     resp = web.post(f"/inbox/cases/{ic.case.id}/replies", json={"body": "   "}, headers=JSON)
     assert resp.status_code == 400 and resp.get_json()["error"]["field"] == "body"
     assert _reply(app, ic.case.id) is None
+
+
+def test_a_reply_stranded_in_the_queue_can_be_sent_again(app, web, ic, receiver):
+    """A process stopped between the commit and the send: after a while the page offers to
+    send the reply again, and it leaves once."""
+    from datetime import timedelta
+
+    from intranet.models import utcnow
+
+    with app.app_context(), db.transaction() as s:
+        s.add(CaseReply(case_id=ic.case.id, author_id=ic.sam.id, body="Stranded", state=ReplyState.SENDING,
+                        attempts=1, created_at=utcnow() - timedelta(minutes=30)))
+    reply = _reply(app, ic.case.id)
+    web.login(ic.sam)
+    retry = f"/inbox/cases/{ic.case.id}/replies/{reply.id}/retry"
+    assert f'action="{retry}"' in web.get(f"/inbox/cases/{ic.case.id}").get_data(as_text=True)
+    assert web.post(retry, headers=JSON).status_code == 200
+    assert outbound.sender(app).wait_idle()
+    assert _reply(app, ic.case.id).state == ReplyState.SENT
+    assert [d["body"]["text"] for d in receiver.deliveries] == ["Stranded"]

@@ -6,6 +6,7 @@ A reply is queued in the same transaction that records it and sent after the com
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -67,10 +68,21 @@ def do_decide_reply(session: Session, actor: User, case: Case, reply: CaseReply,
     publish_case(session, case, "reply")
 
 
+STRANDED = timedelta(minutes=10)
+
+
+def retryable(reply: CaseReply, now: datetime) -> bool:
+    """Failed replies; and queued or sending ones stuck for ``STRANDED`` (the process that held
+    them stopped), so no reply is ever lost. The receiver drops a repeat by its reply id."""
+    if reply.state == ReplyState.FAILED:
+        return True
+    return reply.state in (ReplyState.QUEUED, ReplyState.SENDING) and now - reply.created_at > STRANDED
+
+
 def do_retry_reply(session: Session, actor: User, case: Case, reply: CaseReply) -> None:
-    """Send a failed reply again (same id: a receiver that got it before can drop it)."""
+    """Send a failed (or stranded) reply again (same id: a receiver that got it can drop it)."""
     require_worker(actor, case)
-    if reply.state != ReplyState.FAILED:
+    if not retryable(reply, utcnow()):
         raise Conflict(_("Only a failed reply can be sent again."))
     reply.state, reply.error = ReplyState.QUEUED, ""
     record(session, case, actor, "retry", reply_id=reply.id)
