@@ -7,13 +7,14 @@ Computed over the last ``DAYS`` days by grouped queries; only the medians' minut
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from .inbox_queries import OPEN, breached_clause
@@ -67,46 +68,75 @@ def minutes_between(session: Session, start: Any, end: Any) -> ColumnElement[flo
     return func.extract("epoch", end - start) / 60.0
 
 
+@dataclass
+class _Tally:
+    """What one pass over the month's cases, grouped in the database, adds up to."""
+
+    by_source: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * DAYS))
+    sentiment: Counter[str] = field(default_factory=Counter)
+    breaches: Counter[str] = field(default_factory=Counter)
+    services: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+
+
 def stats(session: Session, services: set[int], at: datetime) -> Stats:
-    """Grouped in the database: no case row is read into Python (a month can hold 100k)."""
+    """Two passes over the month's cases, both grouped or computed in the database (a month can
+    hold 100k cases): the counts, and the response/resolution minutes for the medians."""
     since = (at - timedelta(days=DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     scope = and_(Case.department_id.in_(services), Case.created_at >= since)
     days = [(since + timedelta(days=i)).date().isoformat() for i in range(DAYS)]
-    index = {d: i for i, d in enumerate(days)}
-    by_source: dict[str, list[int]] = defaultdict(lambda: [0] * DAYS)
-    day = func.date(Case.created_at)
-    volume = (select(day, Source.name, func.count())
-              .join(ExternalComment, ExternalComment.id == Case.comment_id)
-              .join(Source, Source.id == ExternalComment.source_id).where(scope).group_by(day, Source.name))
-    for when, source, n in session.execute(volume):
-        if str(when) in index:
-            by_source[source][index[str(when)]] += n
-    sentiment = dict(session.execute(select(Case.sentiment, func.count()).where(scope)
-                                     .group_by(Case.sentiment)).all())
+    tally = _tally(session, scope, at, {d: i for i, d in enumerate(days)})
     durations = _durations(session, scope)
-    breaches: Counter[str] = Counter()
-    for flagged in session.scalars(select(Case.breaches).where(scope, Case.breaches != [])):
-        breaches.update(flagged or [])
-    breaches["open_late"] = session.scalar(select(func.count()).select_from(Case).where(
-        scope, breached_clause(at))) or 0
+    names = dict(session.execute(select(Department.id, Department.name)
+                                 .where(Department.id.in_(services))).all())
     return Stats(
-        days=days, by_source=dict(sorted(by_source.items())),
-        sentiment={k.value: n for k, n in sorted(sentiment.items(), key=lambda kv: -kv[1])},
-        voice=share_of_voice(session, since),
+        days=days, by_source=dict(sorted(tally.by_source.items())),
+        sentiment=dict(tally.sentiment.most_common()), voice=share_of_voice(session, since),
         first_response=_median([m for _d, m in durations["first"]]),
         resolution=_median([m for _d, m in durations["resolution"]]),
-        breaches={k: breaches.get(k, 0) for k in ("first_response", "resolution", "open_late")},
-        total=sum(sentiment.values()),
-        services=_per_service(session, services, scope, at, durations))
+        breaches={k: tally.breaches.get(k, 0) for k in ("first_response", "resolution", "open_late")},
+        total=sum(tally.sentiment.values()),
+        services=[ServiceRow(dept_id, name, *tally.services.get(dept_id, (0, 0, 0)),
+                             first_response=_median([m for d, m in durations["first"] if d == dept_id]),
+                             resolution=_median([m for d, m in durations["resolution"] if d == dept_id]))
+                  for dept_id, name in sorted(names.items(), key=lambda item: item[1])])
+
+
+def _tally(session: Session, scope: Any, at: datetime, index: dict[str, int]) -> _Tally:
+    day = func.date(Case.created_at)
+    is_open = case((Case.status.in_(OPEN), 1), else_=0)
+    late_now = case((breached_clause(at), 1), else_=0)
+    flags = cast(Case.breaches, String)  # JSON text: Postgres cannot group by a json value
+    keys = (day, Source.name, Case.department_id, Case.sentiment, is_open, late_now, flags)
+    groups = (select(*keys, func.count()).join(ExternalComment, ExternalComment.id == Case.comment_id)
+              .join(Source, Source.id == ExternalComment.source_id).where(scope).group_by(*keys))
+    tally = _Tally()
+    for when, source, dept_id, sentiment, still_open, late, flags_text, n in session.execute(groups):
+        flagged = json.loads(flags_text) if flags_text else []
+        if str(when) in index:
+            tally.by_source[source][index[str(when)]] += n
+        tally.sentiment[sentiment.value] += n
+        for kind in flagged or []:
+            tally.breaches[kind] += n
+        tally.breaches["open_late"] += late * n
+        row = tally.services[dept_id]
+        row[0] += n
+        row[1] += still_open * n
+        row[2] += n if (late or flagged) else 0
+    return tally
 
 
 def _durations(session: Session, scope: Any) -> dict[str, list[tuple[int, float]]]:
-    """(service, minutes) to the first response and to resolution, for the medians."""
-    out = {}
-    for name, column in (("first", Case.first_response_at), ("resolution", Case.resolved_at)):
-        out[name] = [(d, float(m)) for d, m in session.execute(
-            select(Case.department_id, minutes_between(session, Case.created_at, column))
-            .where(scope, column.is_not(None)))]
+    """(service, minutes) to the first response and to resolution, for the medians (one pass)."""
+    rows = session.execute(
+        select(Case.department_id, minutes_between(session, Case.created_at, Case.first_response_at),
+               minutes_between(session, Case.created_at, Case.resolved_at))
+        .where(scope, or_(Case.first_response_at.is_not(None), Case.resolved_at.is_not(None))))
+    out: dict[str, list[tuple[int, float]]] = {"first": [], "resolution": []}
+    for dept_id, first, resolution in rows:
+        if first is not None:
+            out["first"].append((dept_id, float(first)))
+        if resolution is not None:
+            out["resolution"].append((dept_id, float(resolution)))
     return out
 
 
@@ -118,22 +148,3 @@ def share_of_voice(session: Session, since: datetime) -> dict[str, int]:
         .join(ExternalComment, ExternalComment.id == CommentMatch.comment_id)
         .where(ExternalComment.received_at >= since).group_by(WatchRule.kind)).all())
     return {kind.value: counts.get(kind, 0) for kind in RuleKind}
-
-
-def _per_service(session: Session, services: set[int], scope: Any, at: datetime,
-                 durations: dict[str, list[tuple[int, float]]]) -> list[ServiceRow]:
-    names = dict(session.execute(select(Department.id, Department.name)
-                                 .where(Department.id.in_(services))).all())
-    is_open = case((Case.status.in_(OPEN), 1), else_=0)
-    is_late = case((or_(Case.breaches != [], breached_clause(at)), 1), else_=0)
-    counts = {d: (n, o or 0, b or 0) for d, n, o, b in session.execute(
-        select(Case.department_id, func.count(), func.sum(is_open), func.sum(is_late))
-        .where(scope).group_by(Case.department_id))}
-    out = []
-    for dept_id, name in sorted(names.items(), key=lambda item: item[1]):
-        volume, still_open, late = counts.get(dept_id, (0, 0, 0))
-        out.append(ServiceRow(
-            id=dept_id, name=name, volume=volume, open=still_open, breached=late,
-            first_response=_median([m for d, m in durations["first"] if d == dept_id]),
-            resolution=_median([m for d, m in durations["resolution"] if d == dept_id])))
-    return out
