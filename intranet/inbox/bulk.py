@@ -27,10 +27,15 @@ def supported(session: Session) -> bool:
 
 def sqlite_time(value: datetime) -> str:
     """How SQLAlchemy stores our UTC datetimes in SQLite (naive UTC, microseconds)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None), dict, list))
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return sqlite_time(value)
     if isinstance(value, enum.Enum):

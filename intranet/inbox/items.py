@@ -46,6 +46,8 @@ def _string(raw: dict[str, Any], name: str, limit: int) -> str:
     value = raw.get(name)
     if value is None:
         return ""
+    if type(value) is str and len(value) <= limit and not value[:1].isspace() and not value[-1:].isspace():
+        return value  # the common case, without the checks below
     if isinstance(value, (int, float)) and not isinstance(value, bool) and name in (
             "external_id", "in_reply_to"):
         value = str(value)  # numeric ids are common in exports

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,8 +29,7 @@ def compiled(query: str) -> Rule:
     return compile_rule(query)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     rule_id: int
     name: str
     kind: RuleKind

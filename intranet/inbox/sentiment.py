@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from functools import lru_cache
 
 from ..search.analysis import fold
@@ -55,6 +56,7 @@ FR_NEGATIONS = {"pas", "jamais", "plus", "rien", "aucun", "aucune", "sans", "ni"
 FR_BOOSTERS = {"tres": 1.4, "vraiment": 1.4, "trop": 1.3, "tellement": 1.4, "super": 1.3,
                "totalement": 1.4, "completement": 1.4, "absolument": 1.4, "extremement": 1.6}
 FR_BUT = {"mais", "cependant", "pourtant", "neanmoins"}
+_PUNCTUATION = string.punctuation
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _TOKEN_RE = re.compile(r"\w+|[.!?;]", re.UNICODE)  # sentence punctuation ends a negation
 _SMILEYS = {":)": 1.5, ":-)": 1.5, ":(": -1.5, ":-(": -1.5, "😡": -2.5, "😠": -2.2, "👍": 1.5,
@@ -144,7 +146,11 @@ def french_score(text: str) -> float:
 def sentiment_score(text: str, lang: str) -> float:
     if lang == "fr":
         return french_score(text)
-    return _vader().polarity_scores(text)["compound"]
+    analyzer = _vader()
+    if not any(w in analyzer.lexicon or w.strip(_PUNCTUATION) in analyzer.lexicon
+               for w in text.lower().split()):
+        return 0.0  # VADER scores only lexicon words (~100 µs a comment): none, nothing to score
+    return analyzer.polarity_scores(text)["compound"]
 
 
 def label(score: float) -> str:
