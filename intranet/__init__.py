@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import auth, cardcache, i18n, presence, realtime, security, web
     from .cli import register_cli
+    from .inbox import scheduler
     from .views import register_blueprints
 
     db.init_app(app)
@@ -46,4 +47,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     realtime.register_handlers(socketio)
     register_blueprints(app)
     register_cli(app)
+    scheduler.init_app(app)
     return app

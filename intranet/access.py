@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, SessionTransaction, joinedload
 from . import db
 from .errors import Forbidden, NotFound
 from .models import (
+    Case,
     Comment,
     Conversation,
     Event,
@@ -259,9 +260,20 @@ def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
         (Notification.user_id == viewer.id)
         & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
         & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups))
+        & or_(Notification.case_id.is_(None), Notification.case_id.in_(readable_cases(viewer)))
         & or_(Notification.conversation_id.is_(None),
               Notification.conversation_id.in_(my_conversation_ids(viewer.id)))
     )
+
+
+def readable_cases(viewer: User) -> Select:
+    """Cases ``access_inbox.access_case`` would open: a person moved out of the inbox (or out of
+    the escalation group) no longer reads even the notification about the customer's case."""
+    from .access_inbox import visible_cases_clause  # it builds on this module
+
+    mine = list(memberships(viewer))
+    escalated = Case.group_id.in_(mine) if mine else false()
+    return select(Case.id).where(or_(visible_cases_clause(viewer), escalated))
 
 
 # ---- conversations: participants only, everywhere (admins and leads included) ------------------

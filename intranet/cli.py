@@ -12,6 +12,10 @@ from .models import Department
 
 
 def register_cli(app: Flask) -> None:
+    from .inbox.cli import init_app as inbox_cli
+
+    inbox_cli(app)
+
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or upgrade the database to the newest schema."""

@@ -37,6 +37,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "10 per minute"
+    INBOX_WEBHOOK_RATE_LIMIT = "6000 per minute"  # per source: a runaway sender cannot flood us
+    INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
+    INBOX_SCHEDULER = True  # poll feeds and check SLAs in a thread; off for several workers (cron)
+    INBOX_SCHEDULER_SECONDS = 60
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -50,6 +54,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
+    INBOX_SCHEDULER = False
 
 
 class ProductionConfig(Config):

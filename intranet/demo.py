@@ -23,6 +23,8 @@ from .actions.comments import do_add_comment, do_add_reaction
 from .actions.groups import do_create_group, do_join_group, do_set_member
 from .actions.posts import do_acknowledge, do_create_post, do_pin_post
 from .actions.users import do_create_department, do_create_user, do_update_profile
+from .demo_cases import work_cases
+from .demo_inbox import demo_departments, load_inbox
 from .demo_messages import load_conversations
 from .demo_people import (
     ADMIN,
@@ -87,7 +89,11 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
-    return _summary(db.session(), seed, people)
+    with db.transaction() as s:
+        inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
+    with db.transaction() as s:
+        inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
+    return _summary(db.session(), seed, people) + "\n" + inbox
 
 
 # --- people and groups --------------------------------------------------------------------------

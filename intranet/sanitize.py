@@ -147,3 +147,15 @@ def plain_text(html: str) -> str:
     """Text for the search index and notification previews (unescaped: ``a & b``, not ``&amp;``)."""
     text = html_lib.unescape(bleach.clean(html, tags=set(), strip=True))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def linkify_text(text: str) -> str:
+    """Untrusted plain text (a customer's comment) as HTML: everything escaped, bare URLs made
+    links with ``rel="nofollow noopener noreferrer"``; line breaks are left to CSS."""
+    return clean_html(html_lib.escape(text, quote=False))
+
+
+def safe_url(url: str) -> str:
+    """``url`` when it is an http(s) link, else "" (never a ``javascript:`` href from outside)."""
+    value = (url or "").strip()
+    return value if re.match(r"^https?://[^\s]+$", value, re.IGNORECASE) else ""

@@ -11,7 +11,8 @@ from tests.api_helpers import bearer, conforms, error_of, issue_token
 from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
-PUBLIC = {"api.token_create", "api.openapi"}
+# the inbox webhook takes no login: its HMAC signature is the proof (tests/test_inbox_webhook.py)
+PUBLIC = {"api.token_create", "api.openapi", "api.inbox_webhook"}
 
 
 def test_token_is_issued_once_and_opens_the_api(app, web, cast, session):
@@ -115,7 +116,7 @@ def _sample_url(rule) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "like" if m.group(1) in ("kind", "name") else "1", rule.rule)
 
 
-def test_every_endpoint_but_two_wants_authentication(app, web, cast):
+def test_every_endpoint_but_the_public_ones_wants_authentication(app, web, cast):
     """Anonymous reads and bad-token calls of any kind get a JSON 401 (never data, never a page)."""
     rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
     assert len(rules) > 25

@@ -172,3 +172,33 @@ def test_the_showcase_employee_has_conversations_with_unread_messages(s):
     assert items[0].conversation.last_activity >= items[1].conversation.last_activity
     mention = next(i for i in items if i.title == "Camille Dupont").last_message
     assert 'class="mention"' in mention.body_html
+
+
+def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:
+    from intranet.models import Case, CommentMatch, ExternalComment, InboxAgent, RuleKind, WatchRule
+
+    assert "Inbox: 60 public comments" in demo[1]
+    sarah = s.scalar(select(User).where(User.email == "sarah.lambert@acme.example"))
+    service = s.scalar(select(Department).where(Department.name == "Service client"))
+    assert s.get(InboxAgent, (sarah.id, service.id)) is not None
+    assert s.scalar(select(func.count()).select_from(ExternalComment)) == 60
+    by_service = dict(s.execute(select(Case.department_id, func.count()).group_by(Case.department_id)).all())
+    assert by_service[service.id] >= 10 and by_service.get(None, 0) >= 1
+    competitor = s.scalar(select(func.count()).select_from(CommentMatch).join(
+        WatchRule, WatchRule.id == CommentMatch.rule_id).where(WatchRule.kind == RuleKind.COMPETITOR))
+    assert competitor >= 8
+    assert {c.triage["lang"] for c in s.scalars(select(Case))} == {"fr", "en"}
+
+
+def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
+    """Agents took, answered, escalated and resolved cases: the case page and dashboard show it."""
+    from intranet.models import Case, CaseActivity, CaseStatus, Post
+
+    assert "Inbox work: 14 cases taken, 10 answered, 6 resolved." in demo[1]
+    resolved = list(s.scalars(select(Case).where(Case.status == CaseStatus.RESOLVED)))
+    assert len(resolved) == 6
+    assert all(c.created_at < c.first_response_at <= c.resolved_at for c in resolved)
+    escalated = s.scalar(select(Case).where(Case.post_id.is_not(None)))
+    assert "Customer case" in s.get(Post, escalated.post_id).body
+    kinds = set(s.scalars(select(CaseActivity.kind)))
+    assert {"assign", "note", "reply", "reply_sent", "status", "escalate", "triage"} <= kinds

@@ -27,12 +27,14 @@ def notify(
     comment_id: int | None = None,
     group_id: int | None = None,
     conversation_id: int | None = None,
+    case_id: int | None = None,
 ) -> list[Notification]:
     """Notify each recipient once (never the actor). Callers pass only people allowed to read."""
     actor_id = actor.id if actor else None
     rows = [
         Notification(user_id=uid, kind=kind, actor_id=actor_id, post_id=post_id,
-                     comment_id=comment_id, group_id=group_id, conversation_id=conversation_id)
+                     comment_id=comment_id, group_id=group_id, conversation_id=conversation_id,
+                     case_id=case_id)
         for uid in dict.fromkeys(recipients) if uid != actor_id
     ]
     session.add_all(rows)

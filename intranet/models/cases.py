@@ -46,6 +46,7 @@ class Recommendation(enum.StrEnum):
 class ReplyState(enum.StrEnum):
     PENDING_APPROVAL = "pending_approval"
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by the sender: never picked up twice
     SENT = "sent"
     FAILED = "failed"
     REJECTED = "rejected"

@@ -19,6 +19,9 @@ class NotificationKind(enum.StrEnum):
     JOIN_APPROVED = "join_approved"
     MESSAGE = "message"  # new messages in a conversation: one unread notification per conversation
     MESSAGE_MENTION = "message_mention"  # @me in a conversation (even muted)
+    CASE_MENTION = "case_mention"  # an inbox note names me (``case_id``)
+    CASE_ASSIGNED = "case_assigned"  # a case was given to me
+    SLA_BREACH = "sla_breach"  # a case of a service I lead missed a target (case_id)
 
 
 class Notification(Base):

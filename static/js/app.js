@@ -1,5 +1,6 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
+import { startInbox } from './inbox.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
@@ -7,4 +8,5 @@ import { startPosts } from './posts.js';
 
 startPosts();
 startNotifications();
+startInbox();
 startMessages(startLive());

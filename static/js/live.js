@@ -7,7 +7,8 @@
 
 import { getJSON, HttpError } from './http.js';
 
-const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message', 'conversation', 'read'];
+const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message', 'conversation', 'read',
+  'case'];
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
 

@@ -142,7 +142,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> 
     try:
         url = f"http://127.0.0.1:{_wait_for_port(log, proc)}"
         _wait_until_serving(url)
-        yield SimpleNamespace(url=url, people=seeded, log=log)
+        yield SimpleNamespace(url=url, people=seeded, log=log, config=config)
     finally:
         proc.send_signal(signal.SIGINT)  # quick shutdown: open websockets must not hold it up
         try:

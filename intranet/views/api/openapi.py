@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from . import bp
+from . import bp, openapi_inbox, openapi_inbox_collect
 from .openapi_schemas import SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
@@ -217,6 +217,13 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "/openapi.json": {"get": op("openapi", "This document", tag="meta", public=True)},
 }
+PATHS |= openapi_inbox.paths(op, _write)
+PARAMETERS |= openapi_inbox.PARAMETERS
+
+
+PATHS.update(openapi_inbox_collect.paths(op, _write))
+PARAMETERS.update(openapi_inbox_collect.PARAMETERS)
+SCHEMAS.update(openapi_inbox_collect.SCHEMAS)
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
@@ -246,7 +253,7 @@ def document() -> dict[str, Any]:
         "tags": [{"name": "realtime", "description": SOCKETIO["description"]}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS, "parameters": PARAMETERS, "responses": _responses(),
+            "schemas": SCHEMAS | openapi_inbox.SCHEMAS, "parameters": PARAMETERS, "responses": _responses(),
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A token from POST /auth/token or the profile page. No CSRF."},

@@ -94,12 +94,14 @@ RESOURCES: dict[str, Schema] = {
     "LeaveResult": obj({"status": enum("left")}),
     "Notification": obj({
         "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
-                                "message", "message_mention"),
+                                "message", "message_mention", "case_mention", "case_assigned", "sla_breach"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
         "conversation_id": {**INT_OR_NULL, "description": "For `message` and `message_mention`: "
                             "at most one unread of each per conversation."},
+        "case_id": {**INT_OR_NULL, "description": "An inbox case (`/inbox/cases/{id}`), for case "
+                                                  "notifications; never one the reader can no longer open."},
     }, description="Never about a post or group the reader can no longer see: those are left out."),
     "NotificationPage": obj({"items": array(ref("Notification")), "unread": INT,
                              "next_before": INT_OR_NULL}),
@@ -189,6 +191,16 @@ EVENTS: dict[str, Schema] = {
     "GroupEvent": _event("group", ("update", "member_add", "member_role", "member_remove"),
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
+    "CaseEvent": _event("case", ("add", "batch", "breach", "assign", "status", "note", "reply", "update",
+                                 "escalate"),
+                        {"service_id": INT_OR_NULL, "assignee_id": INT_OR_NULL,
+                         "status": enum("new", "assigned", "waiting", "resolved", "ignored"),
+                         "new": {**INT, "description": "New cases of the service now (add, batch)."},
+                         "ids": array(INT), "count": INT, "breach": enum("first_response", "resolution")},
+                        "An inbox case appeared (`add`, or `batch` for many: `ids`, `count`), missed a "
+                        "target (`breach`) or changed: to the agents and leads of its service and admins "
+                        "(unrouted: to each inbox person). No customer data: fetch `/inbox/cases/{id}`.",
+                        optional=("id", "status", "assignee_id", "new", "ids", "count", "breach")),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
@@ -260,7 +272,7 @@ SOCKETIO: dict[str, Any] = {
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
-        "session_ended": ref("SessionEnded"),
+        "case": ref("CaseEvent"), "session_ended": ref("SessionEnded"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"}},

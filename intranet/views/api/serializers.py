@@ -92,6 +92,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
             "url": url_for("posts.show", post_id=post.id)},
         "comment_id": note.comment_id, "group": group_ref(note.group),
         "conversation_id": note.conversation_id,
+        "case_id": note.case_id,
     }
 
 

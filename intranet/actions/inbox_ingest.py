@@ -1,0 +1,397 @@
+"""From the outside world to a routed, triaged case: ingest, forward, replayed deliveries, SLA.
+
+``do_ingest`` is the one path every connector takes. It writes comments with INSERT ... ON
+CONFLICT DO NOTHING on (source, external id), so retries, replays and concurrent deliveries
+store each comment once and the database (not a read-then-write race) decides what is new.
+Only the new comments go on: watch rules (compiled once per run), then for brand matches the
+triage, the route, the SLA due dates and the case, all written with bulk INSERTs so an import
+of 200,000 comments stays well above 10,000 rows a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Invalid, NotFound
+from ..events import after_commit, publish
+from ..inbox import bulk, sla
+from ..inbox.items import MAX_TEXT, Item
+from ..inbox.routing import Router
+from ..inbox.rules import Hit, RuleSet
+from ..inbox.triage import TriageResult, triage
+from ..models import (
+    AuditLog,
+    Case,
+    CaseActivity,
+    CaseStatus,
+    CommentMatch,
+    Connector,
+    ExternalComment,
+    Network,
+    NotificationKind,
+    Recommendation,
+    RuleKind,
+    Sentiment,
+    ServiceSettings,
+    Source,
+    Urgency,
+    User,
+    WebhookDelivery,
+    utcnow,
+)
+from ..search.match import analyze
+from .common import audit, clean_text
+from .notifications import notify
+
+log = logging.getLogger(__name__)
+LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
+REPLAY_WINDOW = timedelta(minutes=10)
+PURGE_CHANCE = 0.02
+FORWARD_SLUG = "forwarded"
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT that can say ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> dict[str, Any]:
+    """The webhook's statements, built once per dialect: building and keying them cost more than
+    running them (bound parameters carry the values)."""
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    comments, deliveries = ExternalComment.__table__, WebhookDelivery.__table__
+    return {
+        "comments": insert_(comments).on_conflict_do_nothing(index_elements=["source_id", "external_id"])
+        .returning(comments.c.id, comments.c.external_id),
+        "delivery": insert_(deliveries).on_conflict_do_nothing(index_elements=["source_id", "signature"])
+        .values(source_id=bindparam("source_id"), signature=bindparam("signature"),
+                received_at=bindparam("received_at", type_=deliveries.c.received_at.type)),
+        "new_in": select(func.count()).select_from(Case).where(
+            Case.department_id == bindparam("department_id"), Case.status == CaseStatus.NEW),
+        "new_unrouted": select(func.count()).select_from(Case).where(
+            Case.department_id.is_(None), Case.status == CaseStatus.NEW),
+        "cases": insert(Case.__table__).returning(Case.__table__.c.id, Case.__table__.c.comment_id),
+        "activity": insert(CaseActivity.__table__),
+        "audit": insert(AuditLog.__table__),
+        "matches": insert(CommentMatch.__table__),
+    }
+
+
+def statement(session: Session, name: str) -> Any:
+    return _statements(session.get_bind().dialect.name)[name]
+
+
+@dataclass
+class Pipeline:
+    """What a run needs, loaded once: compiled watch rules, routing rules, SLA targets.
+
+    ``current`` keeps one per database for ``PIPELINE_TTL`` seconds: a webhook request then
+    costs no rule queries. Changes made here (``pipeline_changed``, called by the settings
+    actions) apply at once in this process, and within the TTL in other processes.
+    """
+
+    rules: RuleSet
+    router: Router
+    settings: dict[int, tuple[int, int]]
+    handles: frozenset[str]
+
+    @classmethod
+    def load(cls, session: Session) -> Pipeline:
+        rules = RuleSet.load(session)
+        settings = {d: (first, resolution) for d, first, resolution in session.execute(
+            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
+                   ServiceSettings.resolution_minutes))}
+        return cls(rules, Router.load(session), settings, rules.brand_handles())
+
+    @classmethod
+    def current(cls, session: Session) -> Pipeline:
+        key = str(session.get_bind().url)
+        cached = _PIPELINES.get(key)
+        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
+            cached = (time.monotonic(), cls.load(session))
+            _PIPELINES[key] = cached
+        return cached[1]
+
+
+PIPELINE_TTL = 5.0
+_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
+
+
+def pipeline_changed(session: Session) -> None:
+    """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
+    key = str(session.get_bind().url)
+    after_commit(session, lambda: _PIPELINES.pop(key, None))
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicate: int = 0
+    case_ids: list[int] = field(default_factory=list)
+    competitor: int = 0
+
+
+def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
+                     forwarded_by: int | None) -> dict[str, int]:
+    """external id -> new comment id, for the items not stored before (duplicates drop out)."""
+    rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
+    if bulk.supported(session):
+        found = bulk.insert_rows(session, ExternalComment.__table__, rows, returning=("id", "external_id"),
+                                 on_conflict=("source_id", "external_id"))
+    else:
+        found = session.execute(statement(session, "comments"), rows)
+    return {ext: cid for cid, ext in found}
+
+
+def _insert(session: Session, name: str, table: Any, rows: list[dict[str, Any]],
+            returning: tuple[str, ...] = ()) -> list[tuple]:
+    """Bulk rows through ``inbox.bulk`` on SQLite, else the statement built for the dialect."""
+    if bulk.supported(session):
+        return bulk.insert_rows(session, table, rows, returning=returning)
+    result = session.execute(statement(session, name), rows)
+    return list(result) if returning else []
+
+
+def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
+              actor: User | None = None, live: bool = True, always_case: bool = False,
+              now: datetime | None = None) -> IngestResult:
+    """Store new comments once, match watch rules, open cases for brand matches.
+
+    ``always_case``: a person forwarded it, so it becomes a case unless only competitor rules
+    match. ``live``: publish an event per case (webhooks, feeds); bulk imports pass False and
+    get one summary event per audience.
+    """
+    if not items:
+        return IngestResult()
+    now = now or utcnow()
+    pipeline = pipeline or Pipeline.current(session)
+    new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
+    result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
+    matches: list[dict[str, Any]] = []
+    openings: list[tuple[int, Item, list[Hit]]] = []
+    for item in items:
+        comment_id = new_ids.pop(item.external_id, None)  # pop: a repeated id in a batch is new once
+        if comment_id is None:
+            continue
+        analyzed = analyze(item.text)
+        hits = pipeline.rules.match(analyzed)
+        item.analyzed = analyzed
+        matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
+        brand = [h for h in hits if h.kind == RuleKind.BRAND]
+        if brand or (always_case and not hits):
+            openings.append((comment_id, item, brand))
+        elif hits:
+            result.competitor += 1
+    if matches:
+        _insert(session, "matches", CommentMatch.__table__, matches)
+    if openings:
+        result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
+    return result
+
+
+def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
+              actor: User | None, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The case row and its opening activity data for one comment."""
+    result: TriageResult = triage(item.text, lang=item.lang, followers=item.followers,
+                                  handles=pipeline.handles)
+    result.reasons += [{"code": "watch_rule", "params": {"name": h.name, "terms": h.terms}}
+                       for h in brand]
+    if actor is not None:
+        result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
+    route = pipeline.router.route(item.analyzed or analyze(item.text), result)
+    department_id = route.department_id if route else None
+    first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
+    row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
+           "sentiment": Sentiment(result.sentiment), "needs_response": result.needs_response,
+           "urgency": Urgency(result.urgency), "recommendation": Recommendation(result.recommendation),
+           "triage": result.as_json(), "overridden": False,
+           "routing_rule_id": route.rule_id if route else None, "created_at": now, "updated_at": now,
+           "first_response_due": first_due, "resolution_due": resolution_due, "breaches": []}
+    data = {"rules": [h.name for h in brand], "route": route.name if route else None,
+            "recommendation": result.recommendation, "urgency": result.urgency}
+    return row, data
+
+
+def _open_cases(session: Session, pipeline: Pipeline, source: Source,
+                openings: list[tuple[int, Item, list[Hit]]], actor: User | None, live: bool,
+                now: datetime) -> list[int]:
+    """Bulk-insert the cases, their opening activity and audit rows, then tell their people.
+
+    A bulk import (``live`` False) writes one audit row per batch naming its cases, not one per
+    case: the per-case timeline (``CaseActivity``) is still complete, and the audit log stays
+    readable after an import of 200,000 comments.
+    """
+    built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
+    ids = {comment_id: case_id for case_id, comment_id in _insert(
+        session, "cases", Case.__table__, [r for r, _d in built], returning=("id", "comment_id"))}
+    actor_id = actor.id if actor else None
+    activity, audits, by_service = [], [], {}
+    for row, data in built:
+        case_id = ids[row["comment_id"]]
+        data = {**data, "source": source.slug}
+        activity.append({"case_id": case_id, "actor_id": actor_id, "kind": "open", "data": data,
+                         "body_html": "", "created_at": now})
+        if live:
+            audits.append({"actor_id": actor_id, "action": "case.open", "target_type": "case",
+                           "target_id": case_id, "data": data, "created_at": now})
+        by_service.setdefault(row["department_id"], []).append(case_id)
+    if not live:
+        audits.append({"actor_id": actor_id, "action": "case.open_batch", "target_type": "source",
+                       "target_id": source.id, "created_at": now,
+                       "data": {"source": source.slug, "cases": sorted(ids.values())}})
+    _insert(session, "activity", CaseActivity.__table__, activity)
+    _insert(session, "audit", AuditLog.__table__, audits)
+    for department_id, case_ids in by_service.items():
+        _announce(session, department_id, case_ids, live)
+    return list(ids.values())
+
+
+def inbox_people(session: Session) -> list[int]:
+    """Everyone who works some inbox (agents, department leads, admins): unrouted cases are theirs."""
+    from ..models import Department, InboxAgent, Membership, Role
+
+    agents = select(InboxAgent.user_id)
+    leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
+             .where(Membership.role == Role.LEAD))
+    admins = select(User.id).where(User.is_admin.is_(True))
+    return list(session.scalars(agents.union(leads, admins)))
+
+
+def new_cases(session: Session, department_id: int | None) -> int:
+    """New (unassigned) cases of a service, or unrouted ones: the count the inbox badge shows."""
+    if department_id is None:
+        return session.scalar(statement(session, "new_unrouted")) or 0
+    return session.scalar(statement(session, "new_in"), {"department_id": department_id}) or 0
+
+
+def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool) -> None:
+    """``case`` events: one per case when few (the inbox inserts rows live), else one summary.
+
+    Unrouted cases go to each inbox person's own room (no service audience fits them).
+    """
+    if live and len(case_ids) <= LIVE_LIMIT:
+        count = new_cases(session, department_id)
+        payloads = [{"op": "add", "id": cid, "service_id": department_id, "status": "new", "new": count}
+                    for cid in case_ids]
+    else:  # a bulk batch: the inbox reloads its list and count (no count query per batch)
+        payloads = [{"op": "batch", "ids": case_ids[:LIVE_LIMIT], "count": len(case_ids),
+                     "service_id": department_id}]
+    people = inbox_people(session) if department_id is None else []
+    for payload in payloads:
+        if department_id is not None:
+            publish(session, "case", payload, service_id=department_id)
+        for user_id in people:
+            publish(session, "case", payload, user_id=user_id)
+
+
+def do_accept_delivery(session: Session, source: Source, signature: str, now: datetime) -> None:
+    """Remember a signature for the freshness window; the same one again is a replay (409).
+
+    The unique constraint decides, so two copies racing in parallel cannot both pass.
+    """
+    if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
+        purge_deliveries(session, now)
+    values = {"source_id": source.id, "signature": signature, "received_at": now}
+    if session.execute(statement(session, "delivery"), values).rowcount != 1:
+        raise Conflict(_("This delivery was already received (replayed signature)."))
+
+
+def purge_deliveries(session: Session, now: datetime) -> None:
+    """Signatures older than the freshness window can never be replayed: forget them."""
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.received_at < now - REPLAY_WINDOW))
+
+
+def forward_source(session: Session) -> Source:
+    """The built-in source of comments forwarded by employees (created on first use)."""
+    source = session.scalar(select(Source).where(Source.slug == FORWARD_SLUG))
+    if source is None:
+        source = Source(slug=FORWARD_SLUG, name="Forwarded by colleagues", network=Network.OTHER,
+                        connector=Connector.FORWARD)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def forward_external_id(url: str) -> str:
+    """The same public comment forwarded twice is one comment: its id comes from its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") or "/",
+                         parts.query, ""))
+    return "url:" + hashlib.sha256(normal.encode()).hexdigest()[:40]
+
+
+FORWARD_OUTCOMES = ("case", "competitor", "stored", "duplicate")
+
+
+def do_forward(session: Session, user: User, url: Any, text: Any, author: Any) -> str:
+    """An employee forwards a public comment they came across; returns what became of it
+    (one of ``FORWARD_OUTCOMES``). Forwarding the same URL again changes nothing."""
+    url = clean_text(url, field="url", label=_("Address"), max_len=500)
+    if not url.lower().startswith(("http://", "https://")):
+        raise Invalid(_("The address must start with http:// or https://."), field="url")
+    item = Item(external_id=forward_external_id(url), url=url,
+                text=clean_text(text, field="text", label=_("Text"), max_len=MAX_TEXT),
+                author=clean_text(author, field="author", label=_("Author"), max_len=200,
+                                  required=False))
+    result = do_ingest(session, forward_source(session), [item], actor=user, always_case=True)
+    audit(session, user, "inbox.forward", "source", None, url=url, duplicate=bool(result.duplicate))
+    if result.duplicate:
+        return "duplicate"
+    return "case" if result.case_ids else ("competitor" if result.competitor else "stored")
+
+
+def comment_case(session: Session, source: Source, external_id: str) -> tuple[int | None, int | None]:
+    """(comment id, case id) of a stored comment, to tell a forwarder where it went."""
+    row = session.execute(select(ExternalComment.id, Case.id).outerjoin(Case, Case.comment_id ==
+                          ExternalComment.id).where(ExternalComment.source_id == source.id,
+                                                    ExternalComment.external_id == external_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]:
+    """Record every SLA breach due by ``now`` once: the case's list, a timeline entry, an audit
+    row, a notification to the service's leads (admins for unrouted cases) and a ``case`` event."""
+    recorded = []
+    for case, kind in sla.due_breaches(session, now):
+        case.breaches = [*(case.breaches or []), kind]
+        session.add(CaseActivity(case_id=case.id, kind="sla_breach", data={"breach": kind},
+                                 created_at=now))
+        session.add(AuditLog(action="case.sla_breach", target_type="case", target_id=case.id,
+                             data={"breach": kind}))
+        notify(session, _leads(session, case.department_id), NotificationKind.SLA_BREACH,
+               actor=None, case_id=case.id)
+        payload = {"op": "breach", "id": case.id, "breach": kind, "service_id": case.department_id}
+        if case.department_id is not None:
+            publish(session, "case", payload, service_id=case.department_id)
+        recorded.append((case.id, kind))
+    session.flush()
+    return recorded
+
+
+def _leads(session: Session, department_id: int | None) -> list[int]:
+    from ..models import Department, Membership, Role
+
+    if department_id is None:
+        return list(session.scalars(select(User.id).where(User.is_admin.is_(True), User.is_active_account)))
+    group_id = session.scalar(select(Department.group_id).where(Department.id == department_id))
+    if group_id is None:
+        raise NotFound(_("This service does not exist."))
+    return list(session.scalars(select(Membership.user_id).where(Membership.group_id == group_id,
+                                                                 Membership.role == Role.LEAD)))
+

@@ -1,0 +1,121 @@
+"""What customers say in public about Acme (and its competitors Kitcheo and Brewmatic): the demo
+inbox's comments. Data only; ``demo_inbox.py`` sends them through the real ingest pipeline.
+
+Each entry: (source key, author, followers, lang, hours ago, text). Fictional people and brands.
+"""
+
+from __future__ import annotations
+
+COMMENTS: tuple[tuple[str, str, int, str, int, str], ...] = (
+    # --- complaints and questions for the contact centre (FR) ---
+    ("x", "@julie_cuisine", 340, "fr", 2,
+     "@AcmeCuisine mon Robot Chef affiche E42 depuis ce matin, quelqu'un peut m'aider ?"),
+    ("x", "@marc_b", 120, "fr", 5,
+     "Toujours pas de réponse d'Acme après 10 jours pour mon remboursement. Inadmissible."),
+    ("google", "Sophie R.", 45, "fr", 9,
+     "Cafetière Connect reçue cassée, le SAV Acme ne répond pas au téléphone."),
+    ("x", "@paulo75", 80, "fr", 14,
+     "Comment on associe la Cafetière Connect à l'appli Acme ? Le code ne marche pas"),
+    ("facebook", "Nadia K.", 210, "fr", 20,
+     "Livraison Acme annoncée lundi, on est jeudi et toujours rien. Où est mon colis ?"),
+    ("x", "@lucie_m", 56, "fr", 27,
+     "Acme m'a débité deux fois pour le Robot Chef, j'attends toujours le remboursement"),
+    ("google", "Patrick D.", 30, "fr", 33,
+     "Robot Chef très bien mais la notice est incompréhensible. Comment fait-on le pétrissage ?"),
+    ("x", "@chef_amateur", 2300, "fr", 41,
+     "Quelqu'un sait quand Acme sort la mise à jour des recettes de Noël pour le Robot Chef ?"),
+    ("forum", "cuisto42", 15, "fr", 50,
+     "Le couvercle du Robot Chef Acme ne se verrouille plus, c'est couvert par la garantie ?"),
+    ("facebook", "Élodie P.", 95, "fr", 60,
+     "Franchement déçue du service client Acme, personne ne répond aux mails."),
+    ("x", "@thomasv", 410, "fr", 70,
+     "@AcmeCuisine je vais résilier mon abonnement recettes, trop cher pour ce que c'est."),
+    ("google", "Henri L.", 12, "fr", 80,
+     "Pièce de rechange pour la Cafetière Connect introuvable, Acme peut-il m'aider ?"),
+    # --- complaints and questions (EN) ---
+    ("x", "@kate_bakes", 180, "en", 3,
+     "@AcmeCuisine my Robot Chef keeps showing error E42, any idea how to fix it?"),
+    ("x", "@dan_uk", 60, "en", 11, "Still waiting for my Acme refund, two weeks now. Nobody answers."),
+    ("trustpilot", "Megan T.", 25, "en", 18,
+     "Acme delivery was late and the Cafetière Connect arrived with a cracked jug."),
+    ("x", "@foodie_sam", 95, "en", 30, "How do I reset the Wi-Fi on the Acme Cafetière Connect?"),
+    ("trustpilot", "Oliver G.", 40, "en", 46, "Acme charged me twice for the Robot Chef, can someone help?"),
+    ("x", "@irishcook", 150, "en", 58, "Is the Acme app down? Can't log in since this morning."),
+    # --- product defects, outages, safety (to Produit) ---
+    ("x", "@geek_cuisine", 5200, "fr", 1,
+     "L'appli Acme Cuisine est en panne depuis la mise à jour, impossible de me connecter. Bug ?"),
+    ("forum", "robotfan", 60, "fr", 7,
+     "Depuis la mise à jour 3.2 le Robot Chef Acme plante à chaque recette, bug connu ?"),
+    ("x", "@maman_gourmande", 880, "fr", 16,
+     "Mon Robot Chef Acme a surchauffé et il y avait de la fumée ! C'est dangereux."),
+    ("x", "@techreview", 48000, "en", 22,
+     "Acme app is down for everyone, the Robot Chef can't load recipes. Not working since 8am."),
+    ("forum", "brewnerd", 30, "en", 36,
+     "Acme Cafetière Connect firmware crashes after the last update, anyone else?"),
+    ("trustpilot", "Laura S.", 70, "en", 52,
+     "The Acme Robot Chef lid sparks when closing. This is a safety hazard, please recall."),
+    ("google", "Gérard M.", 20, "fr", 66,
+     "La Cafetière Connect Acme fuit par le bas après deux semaines. Défaut de fabrication ?"),
+    # --- legal threats (escalate) ---
+    ("facebook", "Bruno T.", 300, "fr", 12,
+     "Si Acme ne me rembourse pas cette semaine je saisis mon avocat et la DGCCRF."),
+    ("x", "@angry_chris", 900, "en", 44,
+     "Acme ignored me for a month. My lawyer will hear about this, small claims court next."),
+    # --- brand image and campaigns (to Marketing) ---
+    ("instagram", "@la_table_de_lea", 12000, "fr", 4,
+     "J'adore la nouvelle campagne Acme avec les chefs étoilés, bravo !"),
+    ("x", "@pubwatch", 3100, "fr", 19, "La pub Acme Robot Chef à la télé est un peu ringarde, non ?"),
+    ("instagram", "@healthy.kitchen", 25000, "en", 25,
+     "Loving the Acme Robot Chef campaign with chef Marie, such a great ad!"),
+    ("x", "@brandnerd", 640, "en", 48,
+     "The new Acme ad is everywhere. Clever campaign, a bit too loud though."),
+    ("instagram", "@cuisine_facile", 7800, "fr", 72,
+     "Partenariat Acme : je teste le Robot Chef cette semaine, vos questions en commentaire !"),
+    # --- praise (observe or ignore) ---
+    ("google", "Claire B.", 10, "fr", 8, "Robot Chef Acme génial, je l'utilise tous les jours. Merci !"),
+    ("trustpilot", "James W.", 35, "en", 15,
+     "Great service from Acme, my Cafetière Connect was replaced in two days."),
+    ("google", "Martine F.", 22, "fr", 28,
+     "Conseillère Acme très aimable et efficace, problème résolu en cinq minutes."),
+    ("x", "@coffee_lover", 150, "en", 39, "Morning ritual: Acme Cafetière Connect + croissant. Love it."),
+    ("facebook", "Karim S.", 60, "fr", 55,
+     "Super recette de brioche dans l'appli Acme Cuisine, toute la famille a adoré."),
+    ("trustpilot", "Anna K.", 18, "en", 75, "Really pleased with the Acme Robot Chef, simple and reliable."),
+    ("x", "@vegan_chef", 1900, "fr", 90,
+     "Le Robot Chef d'Acme fait des merveilles pour les soupes, je recommande."),
+    ("google", "Louis P.", 5, "fr", 100, "Acme, produit correct, livraison rapide."),
+    ("x", "@newsfood", 8500, "fr", 110, "Acme annonce un Robot Chef compact pour 2027."),
+    ("forum", "mamie_jo", 8, "fr", 120, "Acme Robot Chef reçu pour Noël, on découvre."),
+    # --- competitors (competitor watch, no case) ---
+    ("x", "@deals_fr", 4100, "fr", 6, "Promo Kitcheo : -30 % sur le robot Kitcheo Pro ce week-end."),
+    ("x", "@kitchentech", 2200, "en", 13,
+     "Kitcheo just launched a recipe subscription, cheaper than the market."),
+    ("google", "Yves T.", 15, "fr", 26, "J'ai rendu mon Kitcheo, trop bruyant."),
+    ("trustpilot", "Rachel M.", 30, "en", 38,
+     "Brewmatic coffee machine broke after a month, support was great though."),
+    ("x", "@barista_home", 950, "fr", 62,
+     "Brewmatic sort une machine connectée, ça va chauffer pour les autres."),
+    ("instagram", "@kitchen_stories", 18000, "en", 84,
+     "Kitcheo vs Brewmatic: which smart kitchen brand wins? Poll in stories."),
+    ("x", "@comparo", 600, "fr", 96, "Kitcheo baisse ses prix, les concurrents vont devoir suivre."),
+    ("forum", "coffeeman", 12, "en", 130, "Brewmatic grinder is loud but the espresso is good."),
+    # --- both brand and competitor ---
+    ("x", "@hesitant", 70, "fr", 17, "J'hésite entre le Robot Chef Acme et le Kitcheo Pro, vos avis ?"),
+    ("x", "@switcher", 400, "en", 43,
+     "Switching from Acme to Kitcheo, their app actually works. Never again Acme."),
+    # --- no watch rule (stored only) ---
+    ("x", "@random_user", 30, "fr", 10, "Quelle belle journée pour faire une tarte aux pommes."),
+    ("forum", "bakerboy", 5, "en", 24, "Best flour for sourdough? Asking for a friend."),
+    ("x", "@meteo_lyon", 20000, "fr", 35, "Alerte neige sur Lyon ce soir."),
+    ("facebook", "Groupe Recettes", 900, "fr", 68, "Recette du jour : gratin dauphinois."),
+    ("trustpilot", "Ben H.", 14, "en", 88, "Ordered a toaster elsewhere, arrived fine."),
+    ("x", "@chefnews", 1200, "en", 140, "Top 10 kitchen trends for next year."),
+)
+
+FORWARDED: tuple[tuple[str, str, str, str], ...] = (
+    # (forwarder name, url, author, text)
+    ("Inès Moreau", "https://forum.example/t/acme-robot-chef-bruit", "vieuxcuisinier",
+     "Le Robot Chef Acme fait un bruit de claquement en mode turbo, normal ?"),
+    ("Emma Wilson", "https://reddit.example/r/kitchen/acme_app", "u/crumbs",
+     "Does anyone else find the Acme Cuisine app slow since the redesign?"),
+)

@@ -1,0 +1,65 @@
+"""``flask --app wsgi inbox import|poll|sla``: bulk files, feeds and SLA checks from a shell or cron."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .. import db
+from ..errors import DomainError
+from ..models import Source
+
+inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed polling, SLA checks.")
+
+
+@inbox_cli.command("import")
+@click.argument("source_slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch", default=1000, show_default=True, help="Records per transaction.")
+def import_file(source_slug: str, file: Path, batch: int) -> None:
+    """Import a JSONL or CSV file of comments into a source (run it again to resume)."""
+    from .importer import count_records, run_import
+
+    source = db.session.scalar(select(Source).where(Source.slug == source_slug))
+    if source is None:
+        raise click.ClickException(f"No source named {source_slug!r}.")
+    try:
+        with click.progressbar(length=count_records(file), label=f"Importing {file.name}") as bar:
+            outcome = run_import(source, file, file.name, batch=batch, progress=bar.update)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    if outcome.already_done:
+        click.echo("This file was already imported into this source: nothing to do.")
+    click.echo(f"{outcome.accepted} new, {outcome.duplicates} already known, "
+               f"{len(outcome.errors)} broken records.")
+    for error in outcome.errors[:50]:
+        click.echo(f"  line {error['line']}: {error['message']}", err=True)
+
+
+@inbox_cli.command("poll")
+@click.option("--all", "force", is_flag=True, help="Poll every feed now, not only the due ones.")
+def poll(force: bool) -> None:
+    """Poll the RSS/Atom watch feeds that are due."""
+    from .scheduler import poll_all
+
+    for outcome in poll_all(force=force):
+        status = f"error: {outcome.error}" if outcome.error else (
+            f"{outcome.accepted} new, {outcome.duplicate} already known")
+        click.echo(f"{outcome.slug}: {status}")
+
+
+@inbox_cli.command("sla")
+def sla() -> None:
+    """Record the SLA breaches due now (and notify the service leads)."""
+    from .scheduler import check_sla
+
+    breaches = check_sla()
+    click.echo(f"{len(breaches)} new breaches.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(inbox_cli)

@@ -1,0 +1,191 @@
+"""JSONL/CSV import of comments: resumable, idempotent, with line numbers for broken lines.
+
+A file is known by its SHA-256: ``ImportJob(source, sha256)`` remembers how many records were
+processed (``position``), so running the same file again (after Ctrl-C, a crash, a timeout of
+the upload page) skips what is done and goes on. Each batch of records is one transaction that
+also moves ``position``, so a batch is either fully in with its position or not at all; and
+since comments are inserted with ON CONFLICT DO NOTHING, even a replayed batch stores nothing
+twice. Broken records are reported with their line number and never stop the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import db
+from ..errors import Invalid
+from ..models import ImportJob, Source, User, utcnow
+from .items import parse_item
+from .writes import ingest_transaction
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+MAX_ERRORS = 500  # kept on the job; more are logged only
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+Record = tuple[int, Any]  # (line number, dict or the Invalid explaining why not)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_format(filename: str) -> str:
+    fmt = FORMATS.get(Path(filename).suffix.lower())
+    if fmt is None:
+        raise Invalid(_("Import a .jsonl or .csv file."), field="file")
+    return fmt
+
+
+def count_records(path: Path) -> int:
+    """Lines in the file (records for JSONL, records + header for CSV): the progress bar's length."""
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def _jsonl(fh: io.TextIOBase) -> Iterator[Record]:
+    for number, line in enumerate(fh, 1):
+        if not line.strip():
+            yield number, None
+            continue
+        try:
+            yield number, json.loads(line)
+        except ValueError as exc:
+            yield number, Invalid(_("not valid JSON (%(error)s)", error=exc.msg))
+
+
+def _csv(fh: io.TextIOBase) -> Iterator[Record]:
+    reader = csv.reader(fh, strict=True)
+    header = [h.strip() for h in next(reader, [])]
+    if "external_id" not in header or "text" not in header:
+        raise Invalid(_("The CSV header must name at least the external_id and text columns."),
+                      field="file")
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, Invalid(_("unreadable CSV (%(error)s)", error=str(exc)))
+            continue
+        if not row:
+            yield start, None
+        elif len(row) != len(header):
+            yield start, Invalid(_("expected %(n)d fields, found %(found)d",
+                                   n=len(header), found=len(row)))
+        else:
+            yield start, dict(zip(header, row, strict=True))
+
+
+def records(path: Path, fmt: str) -> Iterator[Record]:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        yield from (_jsonl(fh) if fmt == "jsonl" else _csv(fh))
+
+
+@dataclass
+class ImportOutcome:
+    job_id: int
+    accepted: int
+    duplicates: int
+    errors: list[dict[str, Any]]
+    position: int
+    finished: bool
+    already_done: bool = False
+
+
+def _job(source: Source, sha: str, filename: str, actor: User | None) -> ImportJob:
+    with db.transaction() as s:
+        job = s.scalar(select(ImportJob).where(ImportJob.source_id == source.id,
+                                               ImportJob.sha256 == sha))
+        if job is None:
+            job = ImportJob(source_id=source.id, sha256=sha, filename=filename[:255],
+                            created_by_id=actor.id if actor else None, errors=[])
+            s.add(job)
+    return job
+
+
+def run_import(source: Source, path: Path, filename: str, *, actor: User | None = None,
+               batch: int = BATCH, stop_after: int | None = None,
+               progress: Callable[[int], None] | None = None) -> ImportOutcome:
+    """Import (or resume importing) a file into ``source``; needs an app context.
+
+    ``stop_after``: process at most this many records this time (tests simulate an interruption
+    with it; the next run resumes). ``progress`` is called with the number of records done.
+    """
+    from ..actions.inbox_ingest import Pipeline
+
+    fmt = file_format(filename)
+    job = _job(source, file_sha256(path), filename, actor)
+    if job.finished_at is not None:
+        return _outcome(job, already_done=True)
+    with db.transaction() as s:
+        pipeline = Pipeline.load(s)
+    skip, done = job.position, 0
+    pending: list[Record] = []
+    for number, record in records(path, fmt):
+        if skip:
+            skip -= 1
+            continue
+        pending.append((number, record))
+        done += 1
+        if len(pending) >= batch or (stop_after is not None and done >= stop_after):
+            _commit_batch(job, source, pending, pipeline, actor, progress)
+            pending = []
+            if stop_after is not None and done >= stop_after:
+                return _outcome(job)
+    _commit_batch(job, source, pending, pipeline, actor, progress, last=True)
+    return _outcome(job)
+
+
+def _commit_batch(job: ImportJob, source: Source, pending: list[Record], pipeline: Any,
+                  actor: User | None, progress: Callable[[int], None] | None,
+                  last: bool = False) -> None:
+    from ..actions.inbox_ingest import do_ingest
+
+    items, errors = [], []
+    for number, record in pending:
+        if record is None:
+            continue
+        try:
+            items.append(parse_item(record if not isinstance(record, Invalid) else _raise(record)))
+        except Invalid as exc:
+            errors.append({"line": number, "message": exc.message})
+            log.warning("import %s line %d: %s", job.filename, number, exc.message)
+    with ingest_transaction() as s:
+        result = do_ingest(s, source, items, pipeline=pipeline, actor=actor, live=False)
+        row = s.get(ImportJob, job.id)
+        row.position += len(pending)
+        row.accepted += result.accepted
+        row.duplicates += result.duplicate
+        if errors and len(row.errors or []) < MAX_ERRORS:
+            row.errors = [*(row.errors or []), *errors][:MAX_ERRORS]
+        if last:
+            row.finished_at = utcnow()
+        job.position, job.accepted, job.duplicates = row.position, row.accepted, row.duplicates
+        job.errors, job.finished_at = row.errors, row.finished_at
+    if progress:
+        progress(len(pending))
+
+
+def _raise(exc: Invalid) -> Any:
+    raise exc
+
+
+def _outcome(job: ImportJob, already_done: bool = False) -> ImportOutcome:
+    return ImportOutcome(job.id, job.accepted, job.duplicates, list(job.errors or []), job.position,
+                         job.finished_at is not None, already_done)

@@ -1,0 +1,27 @@
+"""One ingest write transaction at a time per process, on SQLite.
+
+SQLite has a single writer: concurrent webhook threads that all start writing wait in SQLite's
+busy handler, which sleeps in growing steps (up to 100 ms) and measured p99 latencies of half a
+second under load. Queueing the threads on a mutex first hands the write lock over at once.
+PostgreSQL takes row locks and needs none of this.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .. import db
+
+_LOCK = threading.Lock()
+
+
+@contextmanager
+def ingest_transaction() -> Iterator[db.AppSession]:
+    if db.engine().dialect.name != "sqlite":
+        with db.transaction() as s:
+            yield s
+        return
+    with _LOCK, db.transaction() as s:
+        yield s

@@ -1,0 +1,127 @@
+"""Who and what may help answer a case: colleagues whose skills or job title match the comment's
+words, and posts or files the agent may read that mention them.
+
+Knowledge comes from search (``intranet.search.query.search``, which checks the reader's access
+per hit and again when hydrating) when that module is installed; otherwise, or if search fails,
+from a LIKE query over posts limited by ``access.readable_posts_clause``. Either way, never
+something the agent may not open.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from . import access
+from .models import Case, Post, Skill, User, user_skills
+from .sanitize import plain_text
+from .views.common import like_pattern
+
+STOP = {
+    "the", "and", "for", "with", "this", "that", "have", "from", "your", "you", "are", "was", "not",
+    "but", "they", "their", "what", "when", "why", "how", "just", "still", "been", "will", "would",
+    "les", "des", "une", "pour", "avec", "dans", "pas", "sur", "est", "que", "qui", "mon", "mes",
+    "vous", "nous", "votre", "vos", "cette", "mais", "plus", "tout", "tous", "sont", "fait", "depuis",
+}
+log = logging.getLogger(__name__)
+WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+MAX_WORDS = 6
+LIMIT = 5
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Facturé" and "facture" meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def keywords(text: str) -> list[str]:
+    """The comment's distinctive words: not stop words, longest first, at most ``MAX_WORDS``."""
+    words = dict.fromkeys(w for w in WORD.findall(fold(text)) if w not in STOP)
+    return sorted(words, key=len, reverse=True)[:MAX_WORDS]
+
+
+@dataclass
+class Colleague:
+    user: User
+    matched: list[str]
+
+
+def colleagues(session: Session, case: Case) -> list[Colleague]:
+    """Active colleagues with a skill named in the comment (or a job title holding its words)."""
+    text = fold(case.comment.text)
+    words = keywords(case.comment.text)
+    skills = [(sid, name) for sid, name in session.execute(select(Skill.id, Skill.name))
+              if re.search(r"\b" + re.escape(fold(name)) + r"\b", text)]
+    found: dict[int, Colleague] = {}
+    if skills:
+        names = dict(skills)
+        rows = session.execute(select(User, user_skills.c.skill_id).join(
+            user_skills, user_skills.c.user_id == User.id).where(
+            user_skills.c.skill_id.in_(names), User.is_active_account))
+        for user, sid in rows:
+            found.setdefault(user.id, Colleague(user, [])).matched.append(names[sid])
+    if words:
+        titled = session.scalars(select(User).where(User.is_active_account, or_(
+            *(func.lower(User.job_title).like(like_pattern(w), escape="\\") for w in words))).limit(LIMIT))
+        for user in titled:
+            found.setdefault(user.id, Colleague(user, [])).matched.append(user.job_title)
+    ranked = sorted(found.values(), key=lambda c: (-len(c.matched), c.user.name))
+    return ranked[:LIMIT]
+
+
+@dataclass
+class Knowledge:
+    title: str
+    url: str
+    excerpt: str
+    score: int = 0
+
+
+KNOWLEDGE_KINDS = ("post", "comment", "file")
+
+
+def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
+    """Readable posts and files (never the escalation thread itself) holding the comment's words."""
+    words = keywords(case.comment.text)
+    if not words:
+        return []
+    found = _searched(viewer, case, words)
+    return found if found is not None else _posts_like(session, viewer, case, words)
+
+
+def _searched(viewer: User, case: Case, words: list[str]) -> list[Knowledge] | None:
+    """Through the search index, or None when search is not installed or cannot answer."""
+    try:
+        from .search.query import search
+    except ImportError:
+        return None
+    thread = f"/posts/{case.post_id}" if case.post_id else None
+    try:
+        result = search(viewer, " OR ".join(words), limit=LIMIT * 3)
+    except Exception:  # suggestions are a help: a search failure falls back, never breaks the page
+        log.warning("search for case %s suggestions failed", case.id, exc_info=True)
+        return None
+    items = [i for i in result.items
+             if i.kind in KNOWLEDGE_KINDS and not (thread and i.url.startswith(thread))]
+    return [Knowledge(item.title or item.text[:90], item.url, item.text[:160]) for item in items[:LIMIT]]
+
+
+def _posts_like(session: Session, viewer: User, case: Case, words: list[str]) -> list[Knowledge]:
+    stmt = (select(Post).options(joinedload(Post.group), joinedload(Post.author))
+            .where(access.readable_posts_clause(viewer),
+                   or_(*(func.lower(Post.body).like(like_pattern(w), escape="\\") for w in words)))
+            .order_by(Post.id.desc()).limit(50))
+    if case.post_id is not None:
+        stmt = stmt.where(Post.id != case.post_id)
+    out = []
+    for post in session.scalars(stmt).unique():
+        body, text = fold(post.body), plain_text(post.html)
+        out.append(Knowledge(text[:90], f"/posts/{post.id}", text[:160], sum(w in body for w in words)))
+    out.sort(key=lambda k: -k.score)  # stable: newest first among equals
+    return out[:LIMIT]

@@ -1,0 +1,131 @@
+"""The signed webhook: good, bad, stale and replayed signatures, malformed and oversized bodies,
+bad items alone rejected, each comment stored once whatever the retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from intranet.models import Case, ExternalComment, WebhookDelivery
+from tests.api_helpers import conforms, error_of
+from tests.inbox_helpers import WEBHOOK, comment, deliver, make_rule, make_source
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_good_signature_stores_and_opens_cases_for_brand_matches(app, cast, session):
+    source = make_source(app, cast.admin)
+    make_rule(app, cast.admin, '"Acme Bank" OR acmebank')
+    make_rule(app, cast.admin, "globex", kind="competitor")
+    answer = deliver(app.test_client(), source, [
+        comment("1", "Acme Bank blocked my card, why?"),
+        comment("2", "Globex has better rates"),
+        comment("3", "Nice weather today")])
+    assert answer.status_code == 202
+    assert answer.get_json() == {"accepted": 3, "duplicate": 0, "rejected": []}
+    assert conforms(answer.get_json(), "WebhookResult")
+    assert _count(session, ExternalComment) == 3
+    case = session.scalar(select(Case))
+    assert case.comment.external_id == "1" and case.needs_response and case.status.value == "new"
+    assert {r["code"] for r in case.triage["reasons"]} >= {"question", "watch_rule"}
+
+
+def test_wrong_secret_missing_headers_and_stale_timestamp_are_401(app, cast, session, caplog):
+    source = make_source(app, cast.admin)
+    client = app.test_client()
+    wrong = deliver(client, source, [comment("1", "hi")], secret="not-the-secret")
+    assert wrong.status_code == 401 and error_of(wrong)["code"] == "bad_signature"
+    stale = deliver(client, source, [comment("1", "hi")], timestamp=int(time.time()) - 301)
+    assert stale.status_code == 401 and "5 minutes" in stale.get_json()["error"]["message"]
+    future = deliver(client, source, [comment("1", "hi")], timestamp=int(time.time()) + 400)
+    assert future.status_code == 401
+    bare = client.post(WEBHOOK.format(slug=source.slug), data=b'{"comments": []}',
+                       headers={"Content-Type": "application/json"})
+    assert bare.status_code == 401 and "X-Intranet-Signature" in bare.get_json()["error"]["message"]
+    altered_body = json.dumps({"comments": [comment("1", "hi")]}).encode()
+    tampered = deliver(client, source, body=altered_body,
+                       headers={"X-Intranet-Timestamp": str(int(time.time()) + 1)})
+    assert tampered.status_code == 401
+    assert _count(session, ExternalComment) == 0
+    assert sum("refused" in r.message for r in caplog.records) == 5
+
+
+def test_replayed_delivery_is_refused_but_a_new_retry_is_deduplicated(app, cast, session):
+    source = make_source(app, cast.admin)
+    client, now = app.test_client(), int(time.time())
+    first = deliver(client, source, [comment("1", "hello")], timestamp=now)
+    replay = deliver(client, source, [comment("1", "hello")], timestamp=now)
+    assert first.status_code == 202 and replay.status_code == 409
+    retry = deliver(client, source, [comment("1", "hello")], timestamp=now + 1)
+    assert retry.get_json() == {"accepted": 0, "duplicate": 1, "rejected": []}
+    assert _count(session, ExternalComment) == 1 and _count(session, WebhookDelivery) == 2
+
+
+def test_malformed_json_and_wrong_shape_are_400(app, cast, session):
+    source = make_source(app, cast.admin)
+    client = app.test_client()
+    broken = deliver(client, source, body=b'{"comments": [')
+    assert broken.status_code == 400 and "not valid JSON" in broken.get_json()["error"]["message"]
+    shape = deliver(client, source, body=b'{"items": []}')
+    assert shape.status_code == 400 and shape.get_json()["error"]["field"] == "comments"
+
+
+def test_oversized_body_is_413_and_unknown_source_404(app, cast):
+    source = make_source(app, cast.admin)
+    app.config["INBOX_WEBHOOK_MAX_BYTES"] = 2000
+    big = deliver(app.test_client(), source, [comment("1", "x" * 3000)])
+    assert big.status_code == 413
+    missing = app.test_client().post(WEBHOOK.format(slug="nope"), data=b"{}")
+    assert missing.status_code == 404
+
+
+def test_bad_items_are_rejected_alone_with_their_index(app, cast, session, caplog):
+    source = make_source(app, cast.admin)
+    answer = deliver(app.test_client(), source, [
+        comment("1", "fine"), {"text": "no id"}, comment("3", ""), "not an object",
+        comment("5", "bad count", followers=-3), comment("6", "also fine", posted_at="2026-11-01T10:00:00Z")])
+    body = answer.get_json()
+    assert answer.status_code == 202 and body["accepted"] == 2 and body["duplicate"] == 0
+    assert [r["index"] for r in body["rejected"]] == [1, 2, 3, 4] and conforms(body, "WebhookResult")
+    assert "external_id is required" in body["rejected"][0]["message"]
+    assert "text is required" in body["rejected"][1]["message"]
+    assert "followers" in body["rejected"][3]["message"]
+    assert sum("rejected" in r.message for r in caplog.records) == 4
+    stored = session.scalar(select(ExternalComment).where(ExternalComment.external_id == "6"))
+    assert stored.posted_at.isoformat().startswith("2026-11-01T10:00:00")
+
+
+def test_same_comment_twice_in_one_batch_and_concurrent_deliveries_store_once(app, cast, session):
+    source = make_source(app, cast.admin)
+    make_rule(app, cast.admin, "acme")
+    answer = deliver(app.test_client(), source, [comment("1", "acme one"), comment("1", "acme again")])
+    assert answer.get_json()["accepted"] == 1 and answer.get_json()["duplicate"] == 1
+    results = []
+
+    def send(i: int) -> None:
+        results.append(deliver(app.test_client(), source, [comment("c", "acme race"),
+                                                           comment(f"own{i}", "acme own")],
+                               timestamp=int(time.time()) + i).status_code)
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [202] * 6
+    ids = session.scalars(select(ExternalComment.external_id)).all()
+    assert len(ids) == len(set(ids)) == 8
+    assert _count(session, Case) == 8
+
+
+def test_webhook_needs_no_csrf_and_is_rate_limited_per_source(app, cast):
+    source = make_source(app, cast.admin)
+    app.config["INBOX_WEBHOOK_RATE_LIMIT"] = "2 per minute"
+    client = app.test_client()
+    codes = [deliver(client, source, [comment(str(i), "hi")], timestamp=int(time.time()) + i).status_code
+             for i in range(3)]
+    assert codes == [202, 202, 429]
