@@ -7,6 +7,8 @@ Callers check who may do it (``access_inbox_admin``); these validate the values 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,6 +31,7 @@ from ..models import (
     ServiceSettings,
     Source,
     User,
+    WatchRule,
 )
 from ..search.analysis import fold
 from ..search.querylang import QuerySyntaxError
@@ -79,6 +82,19 @@ def _lang(value: Any) -> str:
     raise Invalid(_("Choose a value from the list."), field="lang")
 
 
+def _upsert(session: Session, row: Any, make: Callable[..., Any], values: dict[str, Any]) -> Any:
+    """The settings pages create and edit with one form: a new row from ``make(**values)``
+    (flushed, for its id in the audit), else the existing one updated in place."""
+    if row is None:
+        row = make(**values)
+        session.add(row)
+        session.flush()
+        return row
+    for key, value in values.items():
+        setattr(row, key, value)
+    return row
+
+
 def do_save_source(session: Session, actor: User, source: Source | None, *, name: Any, network: Any,
                    connector: Any, feed_url: Any = "", poll_minutes: Any = 15, reply_url: Any = "",
                    active: bool = True) -> Source:
@@ -124,26 +140,18 @@ def check_query(query: Any, *, required: bool = True) -> str:
     return query
 
 
-def do_save_watch_rule(session: Session, actor: User, rule: Any, *, name: Any, query: Any,
-                       kind: Any, active: bool = True) -> Any:
-    from ..models import WatchRule
-
+def do_save_watch_rule(session: Session, actor: User, rule: WatchRule | None, *, name: Any, query: Any,
+                       kind: Any, active: bool = True) -> WatchRule:
     values = {"name": clean_text(name, field="name", label=_("Name"), max_len=120),
               "query": check_query(query), "kind": _choice(RuleKind, kind, "kind"), "active": bool(active)}
-    if rule is None:
-        rule = WatchRule(created_by_id=actor.id, **values)
-        session.add(rule)
-        session.flush()
-    else:
-        for key, value in values.items():
-            setattr(rule, key, value)
+    rule = _upsert(session, rule, partial(WatchRule, created_by_id=actor.id), values)
     pipeline_changed(session)
     audit(session, actor, "inbox.watch_rule_save", "watch_rule", rule.id, name=values["name"],
           query=values["query"], kind=values["kind"].value, active=values["active"])
     return rule
 
 
-def do_delete_watch_rule(session: Session, actor: User, rule: Any) -> None:
+def do_delete_watch_rule(session: Session, actor: User, rule: WatchRule) -> None:
     pipeline_changed(session)
     audit(session, actor, "inbox.watch_rule_delete", "watch_rule", rule.id, name=rule.name)
     session.delete(rule)
@@ -159,13 +167,8 @@ def do_save_routing_rule(session: Session, actor: User, department: Department,
     if not values["query"] and not values["conditions"]:
         raise Invalid(_("Give the rule a query or at least one condition: it would catch everything."),
                       field="query")
-    if rule is None:
-        rule = RoutingRule(department_id=department.id, created_by_id=actor.id, **values)
-        session.add(rule)
-        session.flush()
-    else:
-        for key, value in values.items():
-            setattr(rule, key, value)
+    rule = _upsert(session, rule, partial(RoutingRule, department_id=department.id, created_by_id=actor.id),
+                   values)
     pipeline_changed(session)
     audit(session, actor, "inbox.routing_rule_save", "routing_rule", rule.id,
           department_id=department.id, **{k: v for k, v in values.items() if k != "active"})
@@ -209,13 +212,7 @@ def do_save_canned_reply(session: Session, actor: User, department: Department,
     values = {"title": clean_text(title, field="title", label=_("Title"), max_len=120),
               "body": clean_text(body, field="body", label=_("Text"), max_len=5000),
               "lang": _lang(lang)}
-    if reply is None:
-        reply = CannedReply(department_id=department.id, **values)
-        session.add(reply)
-        session.flush()
-    else:
-        for key, value in values.items():
-            setattr(reply, key, value)
+    reply = _upsert(session, reply, partial(CannedReply, department_id=department.id), values)
     audit(session, actor, "inbox.canned_reply_save", "canned_reply", reply.id, title=values["title"])
     return reply
 
