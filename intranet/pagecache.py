@@ -1,0 +1,154 @@
+"""Whole feed pages, reused for the same reader while the database has not changed.
+
+A home page is a pure function of the database, its reader and their language and time zone, and
+the URL, except for what ``cardcache`` already renders as sentinels: the CSRF token and the
+relative times ("5 minutes ago"). So a page rendered once can be served again, with this request's
+token and times filled in, for as long as *nothing at all* was written to the database: no post,
+comment, reaction, edit, deletion, membership, rename, notification or event, by anyone. That is
+coarser than tracking what a page shows, and therefore cannot miss a change that matters (a hidden
+post never shows from a cache; another person's change appears on the next load); readers re-read
+a page far more often than anything is written (the benchmark's reader: hundreds of times a second).
+
+How "nothing was written" is known, without trusting that every write goes through our code:
+SQLite counts, per connection, commits made by *other* connections (``PRAGMA data_version``,
+including other processes such as the CLI) and changes made by this connection (``total_changes``).
+Each pooled connection remembers the pair it last saw; any difference, or a connection never seen,
+starts a new *generation* and empties the store. Checking costs one pragma (~5 µs). Pages are
+stored under the generation read *before* their data, so a stored page is never older than its key.
+Other databases have no such counter: there, nothing is cached.
+
+Never cached: requests with flashed messages (the page shows and consumes them) and anything but
+a 200 page from the view.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+
+from . import db
+from .cardcache import AGO, CSRF, LRU, RECORDING
+from .i18n import ago
+
+EXTENSION = "intranet.pagecache"
+SEEN = "intranet.pagecache.seen"  # on each pooled connection: (data_version, total_changes)
+MAX_PAGES = 256  # per process, ~100-130 KB each, all of one generation
+_SENTINELS = re.compile(f"({CSRF}|{AGO}@[^@]*@)")
+
+
+class PageStore:
+    """The pages of the current generation; a new generation drops them all."""
+
+    def __init__(self, size: int) -> None:
+        self.generation = 0
+        self.hits = 0
+        self._pages = LRU(size)
+        self._lock = threading.Lock()
+
+    def new_generation(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._pages.clear()
+
+    def get(self, key: tuple, generation: int) -> tuple | None:
+        page = self._pages.get((generation, key))
+        if page is not None:
+            self.hits += 1
+        return page
+
+    def put(self, key: tuple, generation: int, page: tuple) -> None:
+        with self._lock:
+            if generation == self.generation:  # else written meanwhile: the page may be stale
+                self._pages.put((generation, key), page)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+def current_generation() -> int | None:
+    """The store's generation after checking this request's connection; None: do not cache."""
+    store = store_of(current_app)
+    fairy = db.session().connection().connection  # the pooled DBAPI connection, already checked out
+    raw = fairy.driver_connection
+    if not hasattr(raw, "total_changes"):
+        return None  # not SQLite: no change counter to trust
+    seen = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
+    if fairy.info.get(SEEN) != seen:
+        fairy.info[SEEN] = seen
+        store.new_generation()
+    return store.generation
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve the view's page from the store while the database is unchanged (GET, signed in)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "GET" or "_flashes" in session or not current_user.is_authenticated:
+            return view(*args, **kwargs)
+        generation = current_generation()
+        if generation is None:
+            return view(*args, **kwargs)
+        store, key = store_of(current_app), _key()
+        page = store.get(key, generation)
+        if page is None:
+            setattr(g, RECORDING, True)  # cards and csrf_token() keep their sentinels
+            try:
+                body = view(*args, **kwargs)
+            finally:
+                setattr(g, RECORDING, False)
+            if not isinstance(body, str):
+                return body
+            page = _split(body)
+            store.put(key, generation, page)
+        return Response(_fill(page, key[3]), mimetype="text/html")
+
+    return wrapper
+
+
+def _key() -> tuple:
+    """Everything a page depends on besides the database: view, reader, URL, language, zone."""
+    return (request.endpoint, current_user.get_id(), request.full_path, str(get_locale()),
+            str(get_timezone()))
+
+
+def _split(body: str) -> tuple:
+    """Literal text as UTF-8 (even items) and what each sentinel stands for (odd items): None
+    for the CSRF token, the datetime for a relative time."""
+    parts = _SENTINELS.split(body)
+    return tuple(p.encode() if i % 2 == 0 else
+                 (None if p == CSRF else datetime.fromisoformat(p[len(AGO) + 1:-1]))
+                 for i, p in enumerate(parts))
+
+
+def _fill(page: tuple, locale: str) -> bytes:
+    token = str(escape(generate_csrf())).encode()
+    return b"".join([p if i % 2 == 0 else token if p is None else str(escape(ago(p, locale))).encode()
+                     for i, p in enumerate(page)])
+
+
+def _csrf_token() -> str:
+    """Templates' ``csrf_token()``: Flask-WTF's, or the sentinel while a page is recorded."""
+    return CSRF if g.get(RECORDING) else generate_csrf()
+
+
+def store_of(app: Any) -> PageStore:
+    return app.extensions[EXTENSION]
+
+
+def init_app(app: Flask, size: int = MAX_PAGES) -> None:
+    """One store per app (tests run several apps), per process. After Flask-WTF's init_app."""
+    app.extensions[EXTENSION] = PageStore(size)
+    app.jinja_env.globals["csrf_token"] = _csrf_token
+    # Flask-WTF also puts its ``csrf_token`` in every template context; a later processor wins
+    app.context_processor(lambda: {"csrf_token": _csrf_token})
