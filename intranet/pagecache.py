@@ -10,12 +10,12 @@ post never shows from a cache; another person's change appears on the next load)
 a page far more often than anything is written (the benchmark's reader: hundreds of times a second).
 
 How "nothing was written" is known, without trusting that every write goes through our code:
-SQLite counts, per connection, commits made by *other* connections (``PRAGMA data_version``,
-including other processes such as the CLI) and changes made by this connection (``total_changes``).
-Each pooled connection remembers the pair it last saw; any difference, or a connection never seen,
-starts a new *generation* and empties the store. Checking costs one pragma (~5 µs). Pages are
-stored under the generation read *before* their data, so a stored page is never older than its key.
-Other databases have no such counter: there, nothing is cached.
+SQLite's ``PRAGMA data_version`` changes, on a connection, whenever *another* connection commits
+(ours in the pool, or another process such as the CLI or a second worker). The store keeps one
+connection of its own that never writes, only asks that (~7 µs, under a lock); any difference
+starts a new *generation*, which empties the store. Pages are stored under the generation read
+*before* their data, so a stored page is never older than its key. Other databases (or an
+in-memory SQLite) have no such counter: there, nothing is cached.
 
 Never cached: requests with flashed messages (the page shows and consumes them) and anything but
 a 200 page from the view.
@@ -24,6 +24,7 @@ a 200 page from the view.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -41,7 +42,6 @@ from .cardcache import AGO, CSRF, LRU, RECORDING
 from .i18n import ago
 
 EXTENSION = "intranet.pagecache"
-SEEN = "intranet.pagecache.seen"  # on each pooled connection: (data_version, total_changes)
 MAX_PAGES = 256  # per process, ~100-130 KB each, all of one generation
 _SENTINELS = re.compile(f"({CSRF}|{AGO}@[^@]*@)")
 
@@ -49,16 +49,35 @@ _SENTINELS = re.compile(f"({CSRF}|{AGO}@[^@]*@)")
 class PageStore:
     """The pages of the current generation; a new generation drops them all."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, database: str | None) -> None:
         self.generation = 0
         self.hits = 0
         self._pages = LRU(size)
         self._lock = threading.Lock()
+        self._database = database  # None: not a SQLite file, never cache
+        self._watcher: sqlite3.Connection | None = None
+        self._seen: int | None = None
+
+    def current_generation(self) -> int | None:
+        """The generation after looking for commits since the last look; None: do not cache."""
+        if self._database is None:
+            return None
+        with self._lock:
+            if self._watcher is None:  # opened in the serving process, never before a fork
+                self._watcher = sqlite3.connect(self._database, check_same_thread=False)
+            version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._seen:
+                self._seen = version
+                self._new_generation()
+            return self.generation
 
     def new_generation(self) -> None:
         with self._lock:
-            self.generation += 1
-            self._pages.clear()
+            self._new_generation()
+
+    def _new_generation(self) -> None:
+        self.generation += 1
+        self._pages.clear()
 
     def get(self, key: tuple, generation: int) -> tuple | None:
         page = self._pages.get((generation, key))
@@ -75,20 +94,6 @@ class PageStore:
         return len(self._pages)
 
 
-def current_generation() -> int | None:
-    """The store's generation after checking this request's connection; None: do not cache."""
-    store = store_of(current_app)
-    fairy = db.session().connection().connection  # the pooled DBAPI connection, already checked out
-    raw = fairy.driver_connection
-    if not hasattr(raw, "total_changes"):
-        return None  # not SQLite: no change counter to trust
-    seen = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
-    if fairy.info.get(SEEN) != seen:
-        fairy.info[SEEN] = seen
-        store.new_generation()
-    return store.generation
-
-
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Serve the view's page from the store while the database is unchanged (GET, signed in)."""
 
@@ -96,10 +101,11 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if request.method != "GET" or "_flashes" in session or not current_user.is_authenticated:
             return view(*args, **kwargs)
-        generation = current_generation()
+        store = store_of(current_app)
+        generation = store.current_generation()
         if generation is None:
             return view(*args, **kwargs)
-        store, key = store_of(current_app), _key()
+        key = _key()
         page = store.get(key, generation)
         if page is None:
             setattr(g, RECORDING, True)  # cards and csrf_token() keep their sentinels
@@ -146,9 +152,15 @@ def store_of(app: Any) -> PageStore:
     return app.extensions[EXTENSION]
 
 
+def _sqlite_file(app: Flask) -> str | None:
+    url = app.extensions[db.ENGINE_KEY].url
+    plain_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    return url.database if plain_file and not url.query else None
+
+
 def init_app(app: Flask, size: int = MAX_PAGES) -> None:
-    """One store per app (tests run several apps), per process. After Flask-WTF's init_app."""
-    app.extensions[EXTENSION] = PageStore(size)
+    """One store per app (tests run several apps), per process. After db's and Flask-WTF's."""
+    app.extensions[EXTENSION] = PageStore(size, _sqlite_file(app))
     app.jinja_env.globals["csrf_token"] = _csrf_token
     # Flask-WTF also puts its ``csrf_token`` in every template context; a later processor wins
     app.context_processor(lambda: {"csrf_token": _csrf_token})
