@@ -39,7 +39,9 @@ from markupsafe import escape
 
 from . import db
 from .cardcache import AGO, CSRF, LRU, RECORDING
+from .extensions import login_manager
 from .i18n import ago
+from .models import utcnow
 
 EXTENSION = "intranet.pagecache"
 MAX_PAGES = 256  # per process, ~100-130 KB each, all of one generation
@@ -95,17 +97,23 @@ class PageStore:
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve the view's page from the store while the database is unchanged (GET, signed in)."""
+    """Serve the view's page from the store while the database is unchanged.
+
+    Goes *above* ``login_required``: a stored page was rendered for this session's user while
+    they were signed in and active, and nothing was written since (not a deactivation, not a
+    changed language), so a hit needs neither the user's row nor the view. A miss runs the
+    view (and ``login_required``) as usual.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if request.method != "GET" or "_flashes" in session or not current_user.is_authenticated:
-            return view(*args, **kwargs)
+        reader = _reader()
         store = store_of(current_app)
-        generation = store.current_generation()
+        generation = store.current_generation() if reader is not None else None
         if generation is None:
             return view(*args, **kwargs)
-        key = _key()
+        key = (request.endpoint, reader, request.full_path, request.headers.get("Accept-Language"),
+               str(get_timezone()))
         page = store.get(key, generation)
         if page is None:
             setattr(g, RECORDING, True)  # cards and csrf_token() keep their sentinels
@@ -114,18 +122,25 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             finally:
                 setattr(g, RECORDING, False)
             if not isinstance(body, str):
-                return body
-            page = _split(body)
-            store.put(key, generation, page)
-        return Response(_fill(page, key[3]), mimetype="text/html")
+                return body  # a redirect (signed out, deactivated) or an error: never stored
+            page = (str(get_locale()), _split(body))
+            if current_user.get_id() == reader:
+                store.put(key, generation, page)
+        return Response(_fill(*page), mimetype="text/html")
 
     return wrapper
 
 
-def _key() -> tuple:
-    """Everything a page depends on besides the database: view, reader, URL, language, zone."""
-    return (request.endpoint, current_user.get_id(), request.full_path, str(get_locale()),
-            str(get_timezone()))
+def _reader() -> str | None:
+    """The user id Flask-Login would load for this request, read from the session without loading
+    the user; None when the page must not come from the store (not a plain signed-in GET, a
+    message to flash, an API token, or a session that Flask-Login's protection refuses)."""
+    if request.method != "GET" or g.get("token_auth") or "_flashes" in session:
+        return None
+    reader = session.get("_user_id")
+    if reader is None or login_manager._session_protection_failed():  # what loading would check
+        return None
+    return reader
 
 
 def _split(body: str) -> tuple:
@@ -137,10 +152,11 @@ def _split(body: str) -> tuple:
                  for i, p in enumerate(parts))
 
 
-def _fill(page: tuple, locale: str) -> bytes:
-    token = str(escape(generate_csrf())).encode()
-    return b"".join([p if i % 2 == 0 else token if p is None else str(escape(ago(p, locale))).encode()
-                     for i, p in enumerate(page)])
+def _fill(locale: str, parts: tuple) -> bytes:
+    """The page for this request: its CSRF token, relative times as of now."""
+    token, now = str(escape(generate_csrf())).encode(), utcnow()
+    return b"".join([p if i % 2 == 0 else token if p is None else str(escape(ago(p, locale, now))).encode()
+                     for i, p in enumerate(parts)])
 
 
 def _csrf_token() -> str:

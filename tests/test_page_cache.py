@@ -126,6 +126,28 @@ def test_only_a_commit_starts_a_new_generation(app, cast):
         assert store.current_generation() == first + 1
 
 
+def test_a_stored_page_needs_a_signed_in_active_reader(app, cast, make_web):
+    """Hits skip loading the user: signing out and deactivation must still end access."""
+    alice, admin = make_web().login(cast.alice), make_web().login(cast.admin)
+    home(alice)
+    cached_home(app, alice)
+    assert alice.post("/logout").status_code == 302
+    assert alice.get("/").status_code == 302  # to the login page, not the stored page
+    alice.login(cast.alice)
+    assert "You are logged out." in home(alice)  # a flashed message: rendered, not from the store
+    cached_home(app, alice)  # signed in again, nothing written: the same page
+    assert admin.post(f"/admin/users/{cast.alice.id}/deactivate").status_code == 302
+    assert "/login" in alice.get("/").headers["Location"]
+    assert "/login" in alice.get("/").headers["Location"]
+
+
+def test_a_changed_language_is_a_new_page(app, cast, web):
+    web.login(cast.alice)
+    assert '<html lang="en">' in home(web)
+    assert web.post("/language", data={"locale": "fr"}).status_code == 302
+    assert '<html lang="fr">' in home(web)
+
+
 def test_flashed_messages_are_shown_once_even_when_the_page_is_cached(app, cast, web):
     web.login(cast.alice)
     home(web)
@@ -150,6 +172,6 @@ def test_relative_times_are_computed_when_the_page_is_served(app):
     body = f'<meta content="{CSRF}"><time>{ago_sentinel(when)}</time>'
     page = pagecache._split(body)
     with app.test_request_context("/"):
-        filled = pagecache._fill(page, "en").decode()
+        filled = pagecache._fill("en", page).decode()
         assert filled == f'<meta content="{pagecache.generate_csrf()}"><time>{ago(when, "en")}</time>'
     assert ago(when, "en") == "3 hours ago"

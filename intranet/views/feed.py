@@ -27,8 +27,8 @@ def _page_size() -> int:
 
 
 @bp.route("/", methods=["GET"])
-@login_required
 @pagecache.cached_page
+@login_required
 def home() -> Any:
     user, s, before = me(), db.session(), before_arg()
     remember_last_event()
