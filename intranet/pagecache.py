@@ -6,8 +6,8 @@ relative times ("5 minutes ago"). So a page rendered once can be served again, w
 token and times filled in, for as long as *nothing at all* was written to the database: no post,
 comment, reaction, edit, deletion, membership, rename, notification or event, by anyone. That is
 coarser than tracking what a page shows, and therefore cannot miss a change that matters (a hidden
-post never shows from a cache; another person's change appears on the next load); readers re-read
-a page far more often than anything is written (the benchmark's reader: hundreds of times a second).
+post never shows from a cache; another person's change appears on the next load). It pays off
+while pages are re-read between writes; any write brings back the full render (cards still cached).
 
 How "nothing was written" is known, without trusting that every write goes through our code:
 SQLite's ``PRAGMA data_version`` changes, on a connection, whenever *another* connection commits
@@ -17,8 +17,9 @@ starts a new *generation*, which empties the store. Pages are stored under the g
 *before* their data, so a stored page is never older than its key. Other databases (or an
 in-memory SQLite) have no such counter: there, nothing is cached.
 
-Never cached: requests with flashed messages (the page shows and consumes them) and anything but
-a 200 page from the view.
+A hit costs what ``/healthz`` costs plus the copy: no query, no template, not even the user's row
+(see ``cached_page``). Never cached: requests with flashed messages (the page shows and consumes
+them), API-token requests, and anything but a 200 page from the view.
 """
 
 from __future__ import annotations
@@ -65,9 +66,12 @@ class PageStore:
         if self._database is None:
             return None
         with self._lock:
-            if self._watcher is None:  # opened in the serving process, never before a fork
-                self._watcher = sqlite3.connect(self._database, check_same_thread=False)
-            version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+            try:
+                if self._watcher is None:  # opened in the serving process, never before a fork
+                    self._watcher = sqlite3.connect(self._database, check_same_thread=False)
+                version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                return None  # the page is rendered as usual, and fails there if it must
             if version != self._seen:
                 self._seen = version
                 self._new_generation()
