@@ -39,7 +39,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from . import db
-from .cardcache import AGO, CSRF, LRU, RECORDING
+from .cardcache import AGO, CSRF, LRU, RECORDING, ago_sentinel
 from .extensions import login_manager
 from .i18n import ago
 from .models import utcnow
@@ -168,6 +168,12 @@ def _csrf_token() -> str:
     return CSRF if g.get(RECORDING) else generate_csrf()
 
 
+def _ago_filter(value: datetime) -> str:
+    """Templates' ``|ago``: a sentinel while a page is recorded, so no relative time anywhere on
+    a stored page (cards, or whatever the frame shows later) stays frozen at its first render."""
+    return ago_sentinel(value) if g.get(RECORDING) else ago(value)
+
+
 def store_of(app: Any) -> PageStore:
     return app.extensions[EXTENSION]
 
@@ -179,8 +185,9 @@ def _sqlite_file(app: Flask) -> str | None:
 
 
 def init_app(app: Flask, size: int = MAX_PAGES) -> None:
-    """One store per app (tests run several apps), per process. After db's and Flask-WTF's."""
+    """One store per app (tests run several apps), per process. After db, Flask-WTF and i18n."""
     app.extensions[EXTENSION] = PageStore(size, _sqlite_file(app))
     app.jinja_env.globals["csrf_token"] = _csrf_token
+    app.jinja_env.filters["ago"] = _ago_filter
     # Flask-WTF also puts its ``csrf_token`` in every template context; a later processor wins
     app.context_processor(lambda: {"csrf_token": _csrf_token})

@@ -8,10 +8,11 @@ import re
 import sqlite3
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import text
 
 from intranet import db, pagecache
-from intranet.cardcache import AGO, CSRF, ago_sentinel
+from intranet.cardcache import AGO, CSRF, RECORDING, ago_sentinel
 from intranet.i18n import ago
 from intranet.models import utcnow
 from tests.test_card_cache import FORM_TOKEN, META_TOKEN, card, count
@@ -175,3 +176,15 @@ def test_relative_times_are_computed_when_the_page_is_served(app):
         filled = pagecache._fill("en", page).decode()
         assert filled == f'<meta content="{pagecache.generate_csrf()}"><time>{ago(when, "en")}</time>'
     assert ago(when, "en") == "3 hours ago"
+
+
+def test_relative_times_outside_cards_are_not_frozen_either(app):
+    """Any ``|ago`` on a recorded page (the frame may show times one day) is filled when served."""
+    when = utcnow() - timedelta(minutes=5)
+    template = app.jinja_env.from_string("<p>{{ when|ago }}</p>")
+    with app.test_request_context("/"):
+        assert template.render(when=when) == "<p>5 minutes ago</p>"
+        setattr(g, RECORDING, True)
+        recorded = template.render(when=when)
+        setattr(g, RECORDING, False)
+        assert pagecache._fill("en", pagecache._split(recorded)) == b"<p>5 minutes ago</p>"
