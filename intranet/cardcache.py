@@ -8,7 +8,8 @@ something stale: when anything shown changes, the key changes.
 
 What differs per request is never cached: the CSRF token, the ``next`` field and the relative time
 ("5 minutes ago") are rendered as per-process random sentinels (nobody can type them in a post)
-and substituted, escaped, on every use.
+and substituted, escaped, on every use. While ``pagecache`` records a whole page, the token and
+the times stay sentinels (the time then carries its datetime), for the page cache to fill in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, render_template, request
@@ -38,6 +40,7 @@ AGO = "ago" + secrets.token_hex(16)
 _SENTINELS = re.compile(f"({CSRF}|{NEXT}|{AGO})")
 MAX_CARDS = 4096
 EXTENSION = "intranet.cardcache"
+RECORDING = "_page_recording"  # on ``g`` while pagecache renders a page to keep
 
 
 class LRU:
@@ -61,6 +64,10 @@ class LRU:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -114,8 +121,18 @@ def _render(view: PostView) -> tuple[str, ...]:
 def _personal(parts: tuple[str, ...], state: CardState, locale: str) -> Markup:
     """This request's CSRF token, ``next`` and relative time in a cached card, escaped as Jinja would."""
     token, next_url = _request_values()
-    values = {CSRF: token, NEXT: next_url, AGO: str(escape(ago(state.created_at, locale)))}
+    if g.get(RECORDING):
+        token, when = CSRF, ago_sentinel(state.created_at)
+    else:
+        when = str(escape(ago(state.created_at, locale)))
+    values = {CSRF: token, NEXT: next_url, AGO: when}
     return Markup("".join([values[p] if i % 2 else p for i, p in enumerate(parts)]))
+
+
+def ago_sentinel(when: datetime) -> str:
+    """A relative time for ``pagecache`` to compute when it serves the page (the datetime is
+    ours, never user text)."""
+    return f"{AGO}@{when.isoformat()}@"
 
 
 def _request_values() -> tuple[str, str]:

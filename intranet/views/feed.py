@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import access, cards, db, feeds
+from .. import access, cards, db, feeds, pagecache
 from ..actions.notifications import do_mark_read, unread_count
 from ..errors import Invalid, NotFound
 from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
@@ -27,6 +27,7 @@ def _page_size() -> int:
 
 
 @bp.route("/", methods=["GET"])
+@pagecache.cached_page
 @login_required
 def home() -> Any:
     user, s, before = me(), db.session(), before_arg()
