@@ -12,6 +12,10 @@ from .models import Department
 
 
 def register_cli(app: Flask) -> None:
+    from .search.cli import search_cli
+
+    app.cli.add_command(search_cli)
+
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or upgrade the database to the newest schema."""

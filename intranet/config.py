@@ -21,6 +21,8 @@ class Config:
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'intranet.db'}"
     SEARCH_INDEX_DIR = str(ROOT / "search_index")
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process
+    SEARCH_INDEXER_POLL = 1.0  # seconds; commits in this process wake it at once
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     SOCKETIO_ASYNC_MODE = "threading"
     SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
@@ -44,6 +46,7 @@ class Config:
 
 class TestingConfig(Config):
     TESTING = True
+    SEARCH_INDEXER_THREAD = False  # tests drain the outbox synchronously
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt

@@ -1,0 +1,221 @@
+"""search(user, q, filters, sort, cursor): ids from the index, items from the database.
+
+How it stays fast and right (DESIGN §5):
+- the ACL is checked per hit against the reader's principals with the generation's arrays
+  (one array read and a set test), never an ``Or`` of terms;
+- common queries are bounded: when the estimated hit count is large, only a recent window of
+  days is searched, widened until it holds ``MAX_HITS`` permitted matches (the newest N), so a
+  very common word reads a few thousand postings, not half the index;
+- facet counts come from the same permitted hits (a dimension's counts ignore that
+  dimension's own filter, so one can switch between groups), never from unpermitted ones;
+- hits are hydrated from the database through access.py (double check: anything access
+  refuses is dropped), and snippets are cut from the database text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from whoosh import query as wq
+
+from ..errors import Invalid
+from .highlight import snippet
+from .indexer import store
+from .querylang import QuerySyntaxError, parse, positive_terms
+from .registry import KINDS, Item, principals_of
+from .schema import day_number
+from .store import Snapshot
+from .translate import translate
+
+MAX_HITS = 1000
+PAGE = 20
+FACETS = ("kind", "group", "department", "author")
+PERIODS = {"week": 7, "month": 31, "year": 366}
+SORTS = ("relevance", "newest")
+
+
+@dataclass
+class Filters:
+    """Facet filters chosen on the results page or the API (ids, a kind, a period)."""
+
+    kind: str | None = None
+    group: int | None = None
+    department: int | None = None
+    author: int | None = None
+    period: str | None = None  # week | month | year
+
+
+@dataclass
+class Result:
+    items: list[Item]
+    total: int  # permitted matches considered (bounded by MAX_HITS when ``truncated``)
+    truncated: bool
+    facets: dict[str, Counter]
+    next_cursor: str | None
+    notes: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Hits:
+    rows: list[tuple[float, int, int]] = field(default_factory=list)  # (score, ts, docnum)
+    facets: dict[str, Counter] = field(default_factory=lambda: {f: Counter() for f in
+                                                                 (*FACETS, "period")})
+    authors: Counter = field(default_factory=Counter)
+
+
+def allowed_codes(snap_store, user) -> set[int]:
+    codes = snap_store.codes
+    return {c for p in principals_of(user) if (c := codes.known("acl", p)) is not None}
+
+
+def _wanted(snap_store, filters: Filters) -> dict[str, int]:
+    """Facet filters as codes; a value absent from the index can match nothing (-1)."""
+    raw = {"kind": filters.kind, "group": filters.group, "department": filters.department,
+           "author": filters.author}
+    out = {}
+    for name, value in raw.items():
+        if value is not None:
+            code = snap_store.codes.known(name, str(value))
+            out[name] = -1 if code is None else code
+    return out
+
+
+def _period(ts: int, now: float) -> str:
+    age = (now - ts) / 86400
+    return next((name for name, days in PERIODS.items() if age <= days), "older")
+
+
+def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, int],
+            period: str | None, scored: bool) -> _Hits:
+    """Every permitted hit of ``q``, with facet counts (each ignoring its own filter)."""
+    hits = _Hits()
+    now = time.time()
+    min_ts = now - PERIODS[period] * 86400 if period else 0
+    ctx = snap.searcher.context(needs_current=True) if scored else snap.searcher.boolean_context()
+    for sub, offset, arr in snap.leaves:
+        m = q.matcher(sub, ctx)
+        acl, ts = arr.fields["acl"], arr.ts
+        cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
+        ids = _scored_ids(m) if scored else ((d, 0.0) for d in m.all_ids())
+        for d, score in ids:
+            if acl[d] not in allowed:
+                continue
+            values = [(name, col[d], want) for name, col, want in cols]
+            failed = [name for name, value, want in values if want is not None and value != want]
+            when = ts[d]
+            if period and when < min_ts:
+                failed.append("period")
+            if len(failed) > 1:
+                continue
+            for name, value, _want in values:
+                if not failed or failed[0] == name:
+                    hits.facets[name][value] += 1
+            if not failed or failed[0] == "period":
+                hits.facets["period"][_period(when, now)] += 1
+            if not failed:
+                hits.rows.append((score, when, offset + d))
+    return hits
+
+
+def _scored_ids(m):
+    while m.is_active():
+        yield m.id(), m.score()
+        m.next()
+
+
+def bounded(snap: Snapshot, q: wq.Query, run) -> tuple[_Hits, bool]:
+    """Run ``run(query)`` on the whole index, or on recent windows when matches are many."""
+    estimate = q.estimate_size(snap.searcher.reader())
+    oldest = snap.min_ts
+    if estimate <= 2 * MAX_HITS or not oldest:
+        return run(q), False
+    today = day_number(dt.datetime.now(dt.UTC))
+    span = max(1, today - day_number(dt.datetime.fromtimestamp(oldest, dt.UTC)))
+    days = max(3, int(span * 2 * MAX_HITS / estimate))
+    while True:
+        hits = run(wq.And([q, wq.NumericRange("day", today - days, None)]))
+        if len(hits.rows) >= MAX_HITS or days >= span:
+            return hits, days < span
+        days *= 4
+
+
+def parse_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if not cursor.isdigit() or int(cursor) >= MAX_HITS:
+        raise Invalid(_("This page of results is not available; start the search again."),
+                      field="cursor")
+    return int(cursor)
+
+
+def search(user, q: str, filters: Filters | None = None, sort: str = "relevance",
+           cursor: str | None = None, limit: int = PAGE) -> Result:
+    """The reader's results for ``q``: one page of items, facets and the next cursor."""
+    filters = filters or Filters()
+    node = parse(q)
+    if not positive_terms(node):
+        raise QuerySyntaxError(_("Add at least one word to look for: a search cannot be only "
+                                 "exclusions or dates."), 0)
+    if sort not in SORTS:
+        raise Invalid(_("Sort by relevance or newest."), field="sort")
+    if filters.period is not None and filters.period not in PERIODS:
+        raise Invalid(_("Unknown period."), field="date")
+    offset = parse_cursor(cursor)
+    tr = translate(node, user)
+    st = store()
+    snap = st.snapshot()
+    allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
+    scored = sort == "relevance"
+    hits, truncated = bounded(snap, tr.query, lambda query: collect(
+        snap, query, allowed, wanted, filters.period, scored))
+    rows = hits.rows
+    rows.sort(key=(lambda r: (-r[0], -r[1])) if scored else (lambda r: -r[1]))
+    rows = rows[:MAX_HITS]
+    page = rows[offset:offset + limit]
+    items = hydrate(user, snap, [d for _s, _t, d in page], tr.terms, tr.prefixes)
+    nxt = offset + limit if offset + limit < len(rows) else None
+    return Result(items, len(rows), truncated, decode_facets(st, hits.facets),
+                  str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
+
+
+def decode_facets(st, facets: dict[str, Counter]) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for name, counter in facets.items():
+        if name == "period":
+            out[name] = counter
+        else:
+            out[name] = Counter({st.codes.value(name, code): n for code, n in counter.items()
+                                 if code})
+    return out
+
+
+def keys_of(snap: Snapshot, docnums: list[int]) -> list[tuple[str, int]]:
+    keys = []
+    for d in docnums:
+        kind, _, oid = snap.searcher.stored_fields(d)["key"].partition(":")
+        keys.append((kind, int(oid)))
+    return keys
+
+
+def hydrate(user, snap: Snapshot, docnums: list[int], terms: set[str],
+            prefixes: set[str]) -> list[Item]:
+    """Items from the database, through each kind's access-checked hydrator, in hit order."""
+    keys = keys_of(snap, docnums)
+    by_kind: dict[str, list[int]] = {}
+    for kind, oid in keys:
+        by_kind.setdefault(kind, []).append(oid)
+    found: dict[tuple[str, int], Item] = {}
+    for kind, ids in by_kind.items():
+        if kind in KINDS:
+            for oid, item in KINDS[kind].hydrate(user, ids).items():
+                found[(kind, oid)] = item
+    items = [found[k] for k in keys if k in found]
+    for item in items:
+        item.snippet_html = snippet(item.text, terms, prefixes)
+    return items
