@@ -175,7 +175,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     hits, truncated = bounded(snap, tr.query, lambda query: collect(
         snap, query, allowed, wanted, filters.period, scored))
     rows = hits.rows
-    rows.sort(key=(lambda r: (-r[0], -r[1])) if scored else (lambda r: -r[1]))
+    rows.sort(key=(lambda r: (-r[0], -r[1], -r[2])) if scored else (lambda r: (-r[1], -r[2])))
     rows = rows[:MAX_HITS]
     page = rows[offset:offset + limit]
     items = hydrate(user, snap, [d for _s, _t, d in page], tr.terms, tr.prefixes)

@@ -39,7 +39,7 @@ def make_schema() -> Schema:
         department=ID,
         skills=KEYWORD(commas=True, lowercase=True, field_boost=3.0),
         topics=KEYWORD(commas=True, lowercase=True),
-        day=NUMERIC(int, bits=32, signed=False),
+        day=NUMERIC(int, bits=32),  # signed: unsigned open-ended ranges misbehave in Whoosh
         ts=COLUMN(NumericColumn("q")),
         acl=ID,
     )

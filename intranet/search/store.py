@@ -146,7 +146,8 @@ class IndexStore:
         live: dict[str, SegmentArrays] = {}
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
-            segid = reader.segment().segment_id() if hasattr(reader, "segment") else ""
+            segment = reader.segment() if hasattr(reader, "segment") else None
+            segid = segment.segment_id() if segment is not None else ""
             arrays = self._segments.get(segid) or self._arrays(reader)
             live[segid] = arrays
             leaves.append((sub, offset, arrays))
