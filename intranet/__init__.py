@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cardcache, i18n, realtime, search, security, web
+    from . import auth, cardcache, files, i18n, realtime, search, security, web
     from .cli import register_cli
     from .views import register_blueprints
 
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     i18n.init_app(app)
     cardcache.init_app(app)
+    files.init_app(app)
     search.init_app(app)
     realtime.register_handlers(socketio)
     register_blueprints(app)

@@ -32,6 +32,8 @@ class Config:
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
+    MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
+    MAX_ATTACHMENTS = 5  # files per post
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"

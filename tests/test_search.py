@@ -62,7 +62,8 @@ def test_operators(app: Flask, cast: Any, corpus: dict[str, int]) -> None:
     assert ("post", c["meetings"]) in found(app, cast.lea, "laun*")
     assert found(app, cast.lea, "budget from:bob") == {("post", c["coffee"])}
     assert found(app, cast.lea, 'budget from:"Léa Bernard"') >= {("post", c["meetings"])}
-    assert found(app, cast.lea, "budget in:apollo") == {("post", c["apollo"]), ("comment", c["apollo_comment"])}
+    in_apollo = {("post", c["apollo"]), ("comment", c["apollo_comment"])}
+    assert found(app, cast.lea, "budget in:apollo") == in_apollo
     assert found(app, cast.lea, "budget type:comment") == {("comment", c["apollo_comment"])}
     assert found(app, cast.lea, "#securite") == {("post", c["company"])}
     today = dt.date.today()

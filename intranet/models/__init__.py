@@ -6,6 +6,7 @@ from .content import (
     REACTION_EMOJI,
     REACTION_KINDS,
     Acknowledgement,
+    Attachment,
     Comment,
     Mention,
     Post,
@@ -19,7 +20,7 @@ from .notifications import Notification, NotificationKind
 from .users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
-    "REACTION_EMOJI", "REACTION_KINDS", "Acknowledgement", "ApiToken", "AuditLog", "Base",
+    "REACTION_EMOJI", "REACTION_KINDS", "Acknowledgement", "ApiToken", "Attachment", "AuditLog", "Base",
     "Comment", "Department", "Event", "Group", "GroupKind", "JoinRequest", "Membership",
     "Mention", "Notification", "NotificationKind", "Post", "Reaction", "RequestStatus", "Role",
     "SearchOutbox", "Skill", "Topic", "User", "Visibility", "post_topics", "user_skills", "utcnow",

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import access, db
-from ..models import Comment, Group, Post, User
+from .. import access, db, files
+from ..models import Attachment, Comment, Group, Post, User
 from ..sanitize import plain_text
 from .registry import Item, register_kind, register_principals
 from .schema import Doc
@@ -104,7 +104,7 @@ def hydrate_comments(user: User, ids: list[int]) -> dict[int, Item]:
 
 def build_groups(session: Session, ids: list[int]) -> dict[int, Doc]:
     rows = session.scalars(select(Group).where(Group.id.in_(ids)))
-    return {g.id: Doc(kind="group", id=g.id, title=g.name, body=f"{g.slug} {g.description}",
+    return {g.id: Doc(kind="group", id=g.id, title=f"{g.name} {g.slug}", body=g.description,
                       created=g.created_at, acl=f"gv:{g.id}", group_id=g.id,
                       department_id=g.department_id, author_id=g.created_by_id) for g in rows}
 
@@ -127,9 +127,10 @@ def build_people(session: Session, ids: list[int]) -> dict[int, Doc]:
     for u in rows:
         skills = [s.name for s in u.skills]
         dept = u.department.name if u.department else ""
-        body = " ".join([u.username, u.job_title, " ".join(skills), dept, u.bio])
-        docs[u.id] = Doc(kind="person", id=u.id, title=u.name, body=body, created=u.created_at,
-                         acl="company", author_id=u.id, department_id=u.department_id,
+        body = " ".join([u.job_title, " ".join(skills), dept, u.bio])
+        # the title holds the handle too: mention autocomplete reads only titles
+        docs[u.id] = Doc(kind="person", id=u.id, title=f"{u.name} {u.username}", body=body,
+                         created=u.created_at, acl="company", author_id=u.id, department_id=u.department_id,
                          skills=skills)
     return docs
 
@@ -143,6 +144,36 @@ def hydrate_people(user: User, ids: list[int]) -> dict[int, Item]:
                        extra={"username": u.username, "job_title": u.job_title,
                               "skills": [s.name for s in u.skills]})
             for u in rows}
+
+
+# ---- shared files ----------------------------------------------------------------------------
+
+def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
+    """A file's text is extracted here, in the indexer, never in the upload request."""
+    rows = session.scalars(select(Attachment).where(Attachment.id.in_(ids)).options(
+        joinedload(Attachment.post).joinedload(Post.author)))
+    docs = {}
+    for a in rows:
+        text = files.extract_text(files.stored_path(a.sha256), a.filename)
+        docs[a.id] = Doc(kind="file", id=a.id, title=a.filename, body=text, created=a.created_at,
+                         acl=content_acl(a.post.group_id), author_id=a.uploader_id,
+                         group_id=a.post.group_id, department_id=a.post.author.department_id,
+                         parent=f"post:{a.post_id}")
+    return docs
+
+
+def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
+    rows = db.session.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id).where(
+        Attachment.id.in_(ids), access.readable_posts_clause(user)).options(
+        joinedload(Attachment.uploader), joinedload(Attachment.post).joinedload(Post.group)))
+    out = {}
+    for a in rows:
+        place, place_url = _place(a.post.group)
+        text = files.text_of(a.sha256, a.filename)
+        out[a.id] = Item("file", a.id, a.filename, text or a.filename, f"/files/{a.id}",
+                         a.created_at, a.uploader, place, place_url,
+                         extra={"post_url": f"/posts/{a.post_id}", "size": a.size})
+    return out
 
 
 # ---- principals ------------------------------------------------------------------------------
@@ -165,4 +196,6 @@ def register_foundation() -> None:
                   hydrate=hydrate_groups, label=_l("Groups"))
     register_kind("person", build=build_people, all_ids=lambda s: ids_in_order(s, User.id),
                   hydrate=hydrate_people, label=_l("People"))
+    register_kind("file", build=build_files, all_ids=lambda s: ids_in_order(s, Attachment.id),
+                  hydrate=hydrate_files, label=_l("Files"))
     register_principals(foundation_principals)

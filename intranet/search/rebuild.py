@@ -22,15 +22,17 @@ CHUNK = 1000
 
 
 def rebuild(progress: Callable[[int], None] = lambda n: None,
-            total: Callable[[int], None] = lambda n: None) -> int:
-    """Build, swap, replay the journal, remove older folders; returns documents written."""
+            total: Callable[[int], None] = lambda n: None, kinds: list[str] | None = None) -> int:
+    """Build, swap, replay the journal, remove older folders; returns documents written.
+
+    ``kinds`` limits the build to some kinds (the benchmark indexes posts only)."""
     st = store()
     journal = st.root / JOURNAL
     st.root.mkdir(parents=True, exist_ok=True)
     journal.write_text("")
     try:
         folder = st.new_dir()
-        written = _fill(whoosh_index.open_dir(str(folder)), progress, total)
+        written = _fill(whoosh_index.open_dir(str(folder)), progress, total, kinds or list(KINDS))
         st.swap_to(folder)
         _replay(journal.read_text().split())
     finally:
@@ -42,14 +44,15 @@ def rebuild(progress: Callable[[int], None] = lambda n: None,
 
 
 def _fill(ix: whoosh_index.FileIndex, progress: Callable[[int], None],
-          total: Callable[[int], None]) -> int:
+          total: Callable[[int], None], kinds: list[str]) -> int:
     s = db.session()
     try:
-        ids = {name: list(kind.all_ids(s)) for name, kind in KINDS.items()}
+        ids = {name: list(KINDS[name].all_ids(s)) for name in kinds}
         total(sum(len(v) for v in ids.values()))
         written = 0
         with ix.writer(limitmb=128, compound=False) as w:
-            for name, kind in KINDS.items():
+            for name in kinds:
+                kind = KINDS[name]
                 for i in range(0, len(ids[name]), CHUNK):
                     chunk = ids[name][i:i + CHUNK]
                     for doc in kind.build(s, chunk).values():

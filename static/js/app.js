@@ -3,7 +3,9 @@
 import { startLive } from './live.js';
 import { startNotifications } from './notifications.js';
 import { startPosts } from './posts.js';
+import { startSearch } from './search.js';
 
 startPosts();
 startNotifications();
+startSearch();
 startLive();

@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import events, feed, groups, me, notifications, openapi, posts, tokens  # noqa: E402, F401
+from . import events, feed, groups, me, notifications, openapi, posts, search, tokens  # noqa: E402, F401
