@@ -23,6 +23,7 @@ from .actions.comments import do_add_comment, do_add_reaction
 from .actions.groups import do_create_group, do_join_group, do_set_member
 from .actions.posts import do_acknowledge, do_create_post, do_pin_post
 from .actions.users import do_create_department, do_create_user, do_update_profile
+from .demo_files import share_demo_files
 from .demo_people import (
     ADMIN,
     ADMIN_EMAIL,
@@ -49,6 +50,7 @@ from .models import (
     Visibility,
     utcnow,
 )
+from .search.indexer import drain
 
 GENERATED_POSTS = 290
 DAYS_SPAN = 30
@@ -84,7 +86,10 @@ def load_demo(seed: int = 7) -> str:
             for item in plan[start:start + size]:
                 item.run(s, made)
     with db.transaction() as s:
+        share_demo_files(s, people, groups)
+    with db.transaction() as s:
         _backdate_notifications(s, now)
+    drain()  # index everything now, so search works on the first page load
     return _summary(db.session(), seed, people)
 
 

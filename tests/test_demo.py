@@ -160,3 +160,16 @@ def test_second_load_is_a_no_op(demo, s):
     message = load_demo(seed=7)
     assert "already loaded" in message
     assert (count(s, User), count(s, Post), count(s, Comment), count(s, Reaction)) == before
+
+
+def test_demo_is_searchable_at_once(demo, s):
+    """The demo drains the search outbox: files' text, posts and people are found on page one."""
+    from intranet.models import SearchOutbox
+    from intranet.search.query import search
+
+    assert count(s, SearchOutbox) == 0
+    nicolas = user(s, "nicolas.petit")
+    assert [i.kind for i in search(nicolas, "détartrage type:file").items] == ["file"]
+    assert search(nicolas, "zendesk type:person").items
+    outsider = user(s, "romain.lemaire")  # asked to join Robot Chef 2, not a member
+    assert search(outsider, "couvercle").items == []
