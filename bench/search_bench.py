@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,6 +88,195 @@ def pct(values: list[float], p: float) -> float:
     return round(values[min(len(values) - 1, int(len(values) * p))] * 1000, 2)
 
 
+# ---- queries ---------------------------------------------------------------------------------
+
+CLASSES = {"rare": (5, 60), "mid": (2000, 4000), "common": None}
+
+
+def pick_terms(searcher, per_class: int = 5) -> dict[str, list[str]]:
+    """Stems of the body field by document frequency (words that analyse to themselves)."""
+    from intranet.search.analysis import token_terms
+
+    reader = searcher.reader()
+    stats = []
+    for raw in reader.lexicon("body"):
+        term = raw.decode() if isinstance(raw, bytes) else raw
+        if term.isalpha() and len(term) > 3 and token_terms(term)[:1] == (term,):
+            stats.append((reader.doc_frequency("body", term), term))
+    stats.sort()
+    out: dict[str, list[str]] = {}
+    for name, band in CLASSES.items():
+        if band is None:
+            out[name] = [t for _df, t in stats[-per_class:]]
+        else:
+            inside = [t for df, t in stats if band[0] <= df <= band[1]]
+            step = max(1, len(inside) // per_class)
+            out[name] = inside[::step][:per_class]
+    commonish = [t for df, t in stats if 20_000 <= df <= 120_000] or [t for _df, t in stats[-40:-10]]
+    out["two-term"] = [f"{a} {b}" for a, b in zip(commonish[::2], commonish[1::2], strict=False)][:per_class]
+    out["_df"] = {t: df for df, t in stats if any(t in v for v in out.values())}
+    return out
+
+
+def raw_query(q: str):
+    from whoosh import query as wq
+
+    from intranet.search.analysis import text_terms
+
+    words = [wq.Or([wq.Term(f, t) for f in ("title", "body") for t in terms])
+             for terms in text_terms(q)]
+    return words[0] if len(words) == 1 else wq.And(words)
+
+
+def query(args: argparse.Namespace) -> dict:
+    from sqlalchemy import select
+
+    from intranet import db
+    from intranet.models import User
+    from intranet.search.indexer import store
+
+    work = Path(args.work)
+    app = make_app(work)
+    client = app.test_client()
+    with app.app_context():
+        snap = store().snapshot()
+        terms = pick_terms(snap.searcher)
+        reader_id = db.session.scalar(select(User.id).where(User.is_active_account)
+                                      .order_by(User.id.desc()).limit(1))  # a regular employee
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(reader_id)
+    report: dict = {"reader_id": reader_id, "classes": {}, "df": terms.pop("_df")}
+    for name, words in terms.items():
+        if not words:
+            continue
+        raw, endpoint = [], []
+        for _ in range(max(1, args.rounds // len(words))):
+            for q in words:
+                with app.app_context():
+                    searcher = store().snapshot().searcher
+                    t0 = time.perf_counter()
+                    searcher.search(raw_query(q), limit=20)
+                    raw.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                res = client.get("/api/v1/search", query_string={"q": q, "limit": 20})
+                endpoint.append(time.perf_counter() - t0)
+                assert res.status_code == 200, res.get_data(as_text=True)
+        report["classes"][name] = {
+            "queries": words, "n": len(raw),
+            "raw_p50_ms": pct(raw, .5), "raw_p95_ms": pct(raw, .95),
+            "endpoint_p50_ms": pct(endpoint, .5), "endpoint_p95_ms": pct(endpoint, .95),
+            "aim_p95_ms": round(pct(raw, .95) * 1.3 + 3, 2)}
+        print(name, json.dumps(report["classes"][name]), flush=True)
+    (work / "query.json").write_text(json.dumps(report, indent=1))
+    return report
+
+
+# ---- lag -------------------------------------------------------------------------------------
+
+class LockErrors(logging.Handler):
+    count = 0
+
+    def emit(self, record) -> None:
+        if record.exc_info and "LockError" in repr(record.exc_info[1].__class__):
+            LockErrors.count += 1
+
+
+def lag(args: argparse.Namespace) -> dict:
+    from sqlalchemy import select
+
+    from intranet import db
+    from intranet.actions.posts import do_create_post
+    from intranet.models import User
+    from intranet.search.indexer import IndexerThread, store
+
+    work = Path(args.work)
+    app = make_app(work)
+    logging.getLogger("intranet.search.indexer").addHandler(LockErrors())
+    with app.app_context():
+        authors = list(db.session.scalars(select(User.id).where(User.is_active_account).limit(200)))
+        store().snapshot()
+    indexer = IndexerThread(app, poll=1.0)
+    app.extensions["intranet.search.thread"] = indexer  # commits wake it, as in the web process
+    indexer.start()
+    committed: dict[int, float] = {}
+    seen: dict[int, float] = {}
+    stop = threading.Event()
+    writers, rate = 8, 20.0
+
+    def writer(n: int) -> None:
+        interval = writers / rate
+        next_at = time.perf_counter() + n * interval / writers
+        i = 0
+        while not stop.is_set():
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            next_at += interval
+            with app.app_context():
+                with db.transaction() as s:
+                    author = s.get(User, authors[(n * 31 + i) % len(authors)])
+                    post = do_create_post(s, author, None, f"Bench lag post {n}-{i} zzlag{n}x{i}")
+                committed[post.id] = time.perf_counter()
+            i += 1
+
+    def watcher() -> None:
+        while not stop.is_set() or len(seen) < len(committed):
+            with app.app_context():
+                searcher = store().snapshot().searcher
+                for pid in [p for p in list(committed) if p not in seen]:
+                    if searcher.document_number(key=f"post:{pid}") is not None:
+                        seen[pid] = time.perf_counter()
+            time.sleep(0.01)
+            if stop.is_set() and time.perf_counter() - stopped[0] > 30:
+                break
+
+    stopped = [0.0]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
+    watch = threading.Thread(target=watcher)
+    for t in (*threads, watch):
+        t.start()
+    time.sleep(args.seconds)
+    stop.set()
+    stopped[0] = time.perf_counter()
+    for t in threads:
+        t.join()
+    watch.join()
+    indexer.stop()
+    lags = [seen[p] - committed[p] for p in committed if p in seen]
+    result = {"posts": len(committed), "indexed": len(lags), "seconds": args.seconds,
+              "rate_per_s": round(len(committed) / args.seconds, 1),
+              "lag_p50_ms": pct(lags, .5), "lag_p99_ms": pct(lags, .99),
+              "lag_max_ms": round(max(lags) * 1000, 1), "lock_errors": LockErrors.count}
+    print(json.dumps(result))
+    (work / "lag.json").write_text(json.dumps(result))
+    return result
+
+
+def smoke(args: argparse.Namespace) -> dict:
+    """A tiny end-to-end run (no 1M data): a fresh DB, a few posts, build, one query each way."""
+    import tempfile
+
+    from intranet import db
+    from intranet.actions.posts import do_create_post
+    from intranet.actions.users import do_create_user
+    from intranet.migrate import upgrade
+    from intranet.search.indexer import drain
+    from intranet.search.rebuild import rebuild
+
+    work = Path(tempfile.mkdtemp(prefix="search-smoke-"))
+    app = make_app(work)
+    with app.app_context():
+        upgrade()
+        with db.transaction() as s:
+            user = do_create_user(s, "smoke@example.com", "Smoke Test", "correct horse 42")
+            for n in range(30):
+                do_create_post(s, user, None, f"Réunion numéro {n} sur la sécurité")
+        drained = drain()
+        written = rebuild()
+    args.work, args.rounds = str(work), 2
+    report = query(args)
+    shutil.rmtree(work, ignore_errors=True)
+    return {"drained": drained, "rebuilt": written, "classes": list(report["classes"])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("command", choices=["build", "query", "lag", "smoke"])
@@ -94,7 +285,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
-    {"build": build}[args.command](args)
+    {"build": build, "query": query, "lag": lag, "smoke": smoke}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import access, db, files
 from ..models import Attachment, Comment, Group, Post, User
-from ..sanitize import plain_text
+from ..sanitize import index_text
 from .registry import Item, register_kind, register_principals
 from .schema import Doc
 
@@ -45,7 +45,7 @@ def ids_in_order(session: Session, column) -> Iterator[int]:
 def build_posts(session: Session, ids: list[int]) -> dict[int, Doc]:
     rows = session.scalars(select(Post).where(Post.id.in_(ids)).options(
         joinedload(Post.author), selectinload(Post.topics)))
-    return {p.id: Doc(kind="post", id=p.id, title="", body=plain_text(p.html),
+    return {p.id: Doc(kind="post", id=p.id, title="", body=index_text(p.html),
                       created=p.created_at, acl=content_acl(p.group_id), author_id=p.author_id,
                       group_id=p.group_id, department_id=p.author.department_id,
                       topics=[t.name for t in p.topics]) for p in rows}
@@ -67,7 +67,7 @@ def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
         joinedload(Post.author), joinedload(Post.group)))
     out = {}
     for p in rows:
-        text = plain_text(p.html)
+        text = index_text(p.html)
         place, place_url = _place(p.group)
         out[p.id] = Item("post", p.id, excerpt(text), text, f"/posts/{p.id}", p.created_at,
                          p.author, place, place_url)
@@ -79,7 +79,7 @@ def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
 def build_comments(session: Session, ids: list[int]) -> dict[int, Doc]:
     rows = session.scalars(select(Comment).where(Comment.id.in_(ids)).options(
         joinedload(Comment.author), joinedload(Comment.post)))
-    return {c.id: Doc(kind="comment", id=c.id, title="", body=plain_text(c.html),
+    return {c.id: Doc(kind="comment", id=c.id, title="", body=index_text(c.html),
                       created=c.created_at, acl=content_acl(c.post.group_id),
                       author_id=c.author_id, group_id=c.post.group_id,
                       department_id=c.author.department_id, parent=f"post:{c.post_id}")
@@ -92,7 +92,7 @@ def hydrate_comments(user: User, ids: list[int]) -> dict[int, Item]:
         joinedload(Comment.author), joinedload(Comment.post).joinedload(Post.group)))
     out = {}
     for c in rows:
-        text = plain_text(c.html)
+        text = index_text(c.html)
         place, place_url = _place(c.post.group)
         out[c.id] = Item("comment", c.id, excerpt(text), text,
                          f"/posts/{c.post_id}#comment-{c.id}", c.created_at, c.author, place,
@@ -179,12 +179,15 @@ def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
 # ---- principals ------------------------------------------------------------------------------
 
 def foundation_principals(user: User) -> Iterable[str]:
-    """Company content, content of groups I may read, groups I may see: from access.py."""
+    """Company content, content of groups I may read, groups I may see: from access.py's
+    clauses, in one query (readable groups are a subset of visible ones)."""
     yield "company"
-    for gid in db.session.scalars(select(Group.id).where(access.readable_group_ids_clause(user))):
-        yield f"g:{gid}"
-    for gid in db.session.scalars(select(Group.id).where(access.visible_groups_clause(user))):
+    rows = db.session.execute(select(Group.id, access.readable_group_ids_clause(user))
+                              .where(access.visible_groups_clause(user)))
+    for gid, readable in rows:
         yield f"gv:{gid}"
+        if readable:
+            yield f"g:{gid}"
 
 
 def register_foundation() -> None:

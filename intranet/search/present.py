@@ -77,6 +77,8 @@ def _names(model: Any, ids: list[str], column: Any) -> dict[str, str]:
 def facets_of(result: Result, args: Any) -> list[Facet]:
     """The facet lists of a results page, most frequent first, the chosen value marked."""
     f = result.facets
+    if not result.total and not any(f.values()):
+        return []
     top = {name: [v for v, _n in f[name].most_common(TOP)] for name in f}
     names = {
         "kind": {k: str(KINDS[k].label) for k in top["kind"] if k in KINDS},

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
 from .schema import Doc
@@ -71,8 +72,14 @@ def register_principals(fn: Callable[[Any], Iterable[str]]) -> None:
 
 
 def principals_of(user: Any) -> set[str]:
-    """Every ACL value the user holds right now (read at query time, so a departure counts)."""
-    out: set[str] = set()
-    for fn in _PRINCIPALS:
-        out.update(fn(user))
-    return out
+    """Every ACL value the user holds right now (read at query time, so a departure counts).
+
+    Remembered for the rest of the request only (a results page asks twice: results and
+    who-knows); never across requests."""
+    cache = g.setdefault("search_principals", {}) if has_request_context() else {}
+    if user.id not in cache:
+        out: set[str] = set()
+        for fn in _PRINCIPALS:
+            out.update(fn(user))
+        cache[user.id] = out
+    return cache[user.id]
