@@ -220,3 +220,32 @@ def test_bad_queries_are_explained(app: Flask, cast: Any, q: str, words: str) ->
     with pytest.raises(QuerySyntaxError) as err:
         search_as(app, cast.bob, q)
     assert words in err.value.message
+
+
+def test_cli_status_and_rebuild(app: Flask, cast: Any, corpus: dict[str, int]) -> None:
+    runner = app.test_cli_runner()
+    post(app, cast.bob, "Pending when status runs")
+    status = runner.invoke(args=["search", "status"])
+    assert status.exit_code == 0, status.output
+    assert "pending outbox rows: 1" in status.output and "documents: 15" in status.output
+    rebuilt = runner.invoke(args=["search", "rebuild"])
+    assert rebuilt.exit_code == 0 and "Index rebuilt: 16 documents." in rebuilt.output
+
+
+def test_indexer_thread_drains_after_a_commit(app: Flask, cast: Any) -> None:
+    import time
+
+    from intranet.search import THREAD
+    from intranet.search.indexer import IndexerThread
+
+    thread = app.extensions[THREAD] = IndexerThread(app, poll=30)  # only a wake-up can be fast
+    thread.start()
+    try:
+        pid = post(app, cast.bob, "Woken indexer finds this")
+        deadline = time.monotonic() + 20
+        while not found(app, cast.bob, "woken") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert found(app, cast.bob, "woken") == {("post", pid)}
+    finally:
+        thread.stop()
+        thread.thread.join(5)

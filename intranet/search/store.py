@@ -82,7 +82,9 @@ class IndexStore:
         self.root = Path(root)
         self.codes = Codes()
         self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
+        self._local = threading.local()
+        self._build_lock = threading.Lock()
+        self._newest: tuple[str, int] = ("", -1)
         self._segments: dict[str, SegmentArrays] = {}
         self._ix: FileIndex | None = None
         self._ix_dir: Path | None = None
@@ -127,32 +129,45 @@ class IndexStore:
 
     # ---- reading -----------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """The searcher of the newest generation, opening a new one only when it changed."""
+        """This thread's searcher on the newest generation (a new one when the index changed).
+
+        One searcher per thread: Whoosh readers keep file positions, so sharing one between
+        request threads is not safe; opening one costs ~2 ms per generation, and the segment
+        arrays behind it are shared by every thread.
+        """
         ix = self.index()
         generation = (ix.storage.folder, ix.latest_generation())
-        snap = self._snapshot
-        if snap is not None and snap.generation == generation:
-            return snap
-        with self._lock:
-            snap = self._snapshot
-            if snap is None or snap.generation != generation:
-                snap = self._open(ix, generation)
-                self._snapshot = snap
+        snap = getattr(self._local, "snapshot", None)
+        if snap is None or snap.generation != generation:
+            snap = self._local.snapshot = self._open(ix, generation)
         return snap
 
     def _open(self, ix: FileIndex, generation: tuple[str, int]) -> Snapshot:
         searcher = ix.searcher()
         leaves = []
-        live: dict[str, SegmentArrays] = {}
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             segment = reader.segment() if hasattr(reader, "segment") else None
             segid = segment.segment_id() if segment is not None else ""
-            arrays = self._segments.get(segid) or self._arrays(reader)
-            live[segid] = arrays
-            leaves.append((sub, offset, arrays))
-        self._segments = live  # segments merged away are forgotten
+            leaves.append((sub, offset, self._segment_arrays(segid, reader)))
+        with self._lock:
+            if generation > self._newest:  # forget segments merged away (others rebuild if needed)
+                self._newest = generation
+                live = {segid for segid in self._segments if any(
+                    a is self._segments[segid] for _s, _o, a in leaves)}
+                self._segments = {k: v for k, v in self._segments.items() if k in live}
         return Snapshot(searcher, generation, leaves)
+
+    def _segment_arrays(self, segid: str, reader) -> SegmentArrays:
+        arrays = self._segments.get(segid)
+        if arrays is None:
+            with self._build_lock:  # one thread reads a big segment's postings, others wait
+                arrays = self._segments.get(segid)
+                if arrays is None:
+                    arrays = self._arrays(reader)
+                    with self._lock:
+                        self._segments[segid] = arrays
+        return arrays
 
     def _arrays(self, reader) -> SegmentArrays:
         n = reader.doc_count_all()
