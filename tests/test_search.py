@@ -215,6 +215,7 @@ def test_snippets_mark_matches_and_escape(app: Flask, cast: Any, drain_index: An
 @pytest.mark.parametrize(("q", "words"), [
     ('"open', "quotation mark"), ("-budget", "at least one word"),
     ("type:spaceship", "Unknown type"), ("after:2024-13-01", "date like"),
+    ("les the", "Only very common words"),
 ])
 def test_bad_queries_are_explained(app: Flask, cast: Any, q: str, words: str) -> None:
     with pytest.raises(QuerySyntaxError) as err:

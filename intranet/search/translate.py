@@ -17,7 +17,7 @@ from whoosh import query as wq
 from .. import access, db
 from ..models import Group, User
 from .analysis import fold, keyword_value, text_terms, token_terms
-from .querylang import And, Field, Node, Not, Or, Phrase, Prefix, Word
+from .querylang import And, Field, Node, Not, Or, Phrase, Prefix, QuerySyntaxError, Word
 from .schema import day_number
 
 TEXT_FIELDS = ("title", "body")
@@ -36,7 +36,10 @@ class Translation:
 def translate(node: Node, user: User) -> Translation:
     out = Translation(wq.NullQuery)
     q = _node(node, user, out, negated=False)
-    out.query = q if q is not None else wq.Every()
+    if q is None:
+        raise QuerySyntaxError(_("Only very common words (such as “the” or “les”): add a more "
+                                 "specific word."), 0)
+    out.query = q
     return out
 
 
