@@ -65,4 +65,5 @@ def do_create_post_with_files(session: Session, author: User, group: Group | Non
         session.add(att)
         session.flush()
         enqueue_index(session, "file", att.id)
+    post.attachment_count = len(checked)
     return post

@@ -54,7 +54,9 @@ class Post(Base):
     author: Mapped[User] = relationship()  # noqa: F821
     group: Mapped[Group | None] = relationship()  # noqa: F821
     topics: Mapped[list[Topic]] = relationship(secondary=post_topics, order_by=Topic.name)
-    # Attached when the post is written and never changed after: cached cards stay exact.
+    # Files are attached when the post is written and never changed after: cached cards stay
+    # exact. The count lets a card skip the attachments query for the (many) posts without.
+    attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     attachments: Mapped[list[Attachment]] = relationship(
         order_by="Attachment.id", viewonly=True)
 
