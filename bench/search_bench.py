@@ -90,7 +90,35 @@ def pct(values: list[float], p: float) -> float:
 
 # ---- queries ---------------------------------------------------------------------------------
 
-CLASSES = {"rare": (5, 60), "mid": (2000, 4000), "common": None}
+CLASSES = {"rare": (5, 60), "mid": (1500, 4000), "common": None}
+RARE_WORDS = ("zorvex", "quillane", "brimwort", "delphasm", "marrowind", "tessivel", "ombrique",
+              "falcoran", "vintrelle", "glossamir")
+
+
+def ensure_rare_terms(app) -> int:
+    """generate.py's vocabulary has no rare words: add ~200 posts using 10 made-up words
+    (10-30 posts each) through the real actions and indexer (a small extra segment)."""
+    import random
+
+    from sqlalchemy import select
+
+    from intranet import db
+    from intranet.actions.posts import do_create_post
+    from intranet.models import User
+    from intranet.search.indexer import drain, store
+
+    with app.app_context():
+        reader = store().snapshot().searcher.reader()
+        if reader.doc_frequency("body", RARE_WORDS[0]):
+            return 0
+        rng = random.Random(5)
+        authors = list(db.session.scalars(select(User).where(User.is_active_account).limit(50)))
+        with db.transaction() as s:
+            for word in RARE_WORDS:
+                for n in range(rng.randint(10, 30)):
+                    author = s.merge(rng.choice(authors))
+                    do_create_post(s, author, None, f"Note {n} about {word} for the team")
+        return drain()
 
 
 def pick_terms(searcher, per_class: int = 5) -> dict[str, list[str]]:
@@ -101,7 +129,7 @@ def pick_terms(searcher, per_class: int = 5) -> dict[str, list[str]]:
     stats = []
     for raw in reader.lexicon("body"):
         term = raw.decode() if isinstance(raw, bytes) else raw
-        if term.isalpha() and len(term) > 3 and token_terms(term)[:1] == (term,):
+        if term.isalnum() and len(term) > 3 and token_terms(term)[:1] == (term,):
             stats.append((reader.doc_frequency("body", term), term))
     stats.sort()
     out: dict[str, list[str]] = {}
@@ -137,6 +165,7 @@ def query(args: argparse.Namespace) -> dict:
 
     work = Path(args.work)
     app = make_app(work)
+    ensure_rare_terms(app)
     client = app.test_client()
     with app.app_context():
         snap = store().snapshot()
@@ -174,11 +203,16 @@ def query(args: argparse.Namespace) -> dict:
 # ---- lag -------------------------------------------------------------------------------------
 
 class LockErrors(logging.Handler):
+    """Counts the indexer's LockErrors, and keeps every other error it logged (for the report)."""
+
     count = 0
+    others: list[str] = []
 
     def emit(self, record) -> None:
         if record.exc_info and "LockError" in repr(record.exc_info[1].__class__):
             LockErrors.count += 1
+        elif record.exc_info:
+            LockErrors.others.append(repr(record.exc_info[1]))
 
 
 def lag(args: argparse.Namespace) -> dict:
@@ -244,7 +278,8 @@ def lag(args: argparse.Namespace) -> dict:
     result = {"posts": len(committed), "indexed": len(lags), "seconds": args.seconds,
               "rate_per_s": round(len(committed) / args.seconds, 1),
               "lag_p50_ms": pct(lags, .5), "lag_p99_ms": pct(lags, .99),
-              "lag_max_ms": round(max(lags) * 1000, 1), "lock_errors": LockErrors.count}
+              "lag_max_ms": round(max(lags) * 1000, 1), "lock_errors": LockErrors.count,
+              "other_indexer_errors": LockErrors.others[:5]}
     print(json.dumps(result))
     (work / "lag.json").write_text(json.dumps(result))
     return result

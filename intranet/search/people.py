@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from .analysis import fold, token_terms
 from .indexer import store
-from .query import MAX_HITS, allowed_codes, bounded, collect
+from .query import MAX_HITS, Runner, allowed_codes, bounded, collect
 from .querylang import parse
 from .registry import KINDS, Item
 from .translate import translate
@@ -41,8 +41,9 @@ def who_knows(user, q: str, limit: int = 5) -> list[Expert]:
     snap = st.snapshot()
     allowed = allowed_codes(st, user)
     people = collect(snap, wq.And([tr.query, wq.Term("kind", "person")]), allowed, {}, None, True)
-    content, _truncated = bounded(snap, wq.And([tr.query, _kinds(*CONTENT_KINDS)]),
-                                  lambda query: collect(snap, query, allowed, {}, None, False))
+    content_q = wq.And([tr.query, _kinds(*CONTENT_KINDS)])
+    content, _truncated = bounded(snap, Runner(snap, content_q, lambda since: collect(
+        snap, content_q, allowed, {}, None, False, since)))
     scores: Counter = Counter()
     profile = set()
     for score, _ts, docnum in sorted(people.rows, reverse=True)[:MAX_HITS]:

@@ -14,8 +14,8 @@ How it stays fast and right (DESIGN §5):
 
 from __future__ import annotations
 
-import datetime as dt
 import time
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,7 +27,6 @@ from .highlight import snippet
 from .indexer import store
 from .querylang import QuerySyntaxError, parse, positive_terms
 from .registry import KINDS, Item, principals_of
-from .schema import day_number
 from .store import Snapshot
 from .translate import translate
 
@@ -92,35 +91,67 @@ def _period(ts: int, now: float) -> str:
 
 
 def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, int],
-            period: str | None, scored: bool) -> _Hits:
-    """Every permitted hit of ``q``, with facet counts (each ignoring its own filter)."""
+            period: str | None, scored: bool, since_ts: int = 0) -> _Hits:
+    """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
+
+    ``since_ts`` is applied by skipping: a segment whose documents are in creation order (a
+    rebuild writes them by id, the indexer by outbox order) starts its matcher at the first
+    docnum of the window, so older postings are skipped by blocks, never read one by one.
+    """
     hits = _Hits()
     now = time.time()
-    min_ts = now - PERIODS[period] * 86400 if period else 0
+    min_ts = int(now - PERIODS[period] * 86400) if period else 0
     ctx = snap.searcher.context(needs_current=True) if scored else snap.searcher.boolean_context()
     for sub, offset, arr in snap.leaves:
         m = q.matcher(sub, ctx)
-        acl, ts = arr.fields["acl"], arr.ts
-        cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
-        ids = _scored_ids(m) if scored else ((d, 0.0) for d in m.all_ids())
-        for d, score in ids:
-            if acl[d] not in allowed:
-                continue
-            values = [(name, col[d], want) for name, col, want in cols]
-            failed = [name for name, value, want in values if want is not None and value != want]
-            when = ts[d]
-            if period and when < min_ts:
-                failed.append("period")
-            if len(failed) > 1:
-                continue
-            for name, value, _want in values:
-                if not failed or failed[0] == name:
-                    hits.facets[name][value] += 1
-            if not failed or failed[0] == "period":
-                hits.facets["period"][_period(when, now)] += 1
-            if not failed:
-                hits.rows.append((score, when, offset + d))
+        skip = since_ts and arr.ts_sorted
+        if skip and m.is_active():
+            m.skip_to(bisect_left(arr.ts, since_ts))
+        acl = arr.fields["acl"]
+        if scored:
+            pairs = [(d, sc) for d, sc in _scored_ids(m) if acl[d] in allowed]
+        else:
+            ids = _stepped_ids(m) if skip else m.all_ids()
+            pairs = [(d, 0.0) for d in ids if acl[d] in allowed]
+        if since_ts and not skip:
+            pairs = [(d, sc) for d, sc in pairs if arr.ts[d] >= since_ts]
+        if wanted or period:
+            _tally_filtered(hits, arr, offset, pairs, wanted, min_ts, now)
+        else:
+            _tally(hits, arr, offset, pairs, now)
     return hits
+
+
+def _tally(hits: _Hits, arr, offset: int, pairs: list, now: float) -> None:
+    """No filters: every permitted hit is a result; counts in bulk (C-level Counter.update)."""
+    ds = [d for d, _sc in pairs]
+    for name in FACETS:
+        hits.facets[name].update(map(arr.fields[name].__getitem__, ds))
+    ts = arr.ts
+    hits.facets["period"].update(_period(ts[d], now) for d in ds)
+    hits.rows.extend((sc, ts[d], offset + d) for d, sc in pairs)
+
+
+def _tally_filtered(hits: _Hits, arr, offset: int, pairs: list,
+                    wanted: dict[str, int], min_ts: int, now: float) -> None:
+    """With filters: a hit counts in a facet when it passes every OTHER filter."""
+    cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
+    ts = arr.ts
+    for d, score in pairs:
+        values = [(name, col[d], want) for name, col, want in cols]
+        failed = [name for name, value, want in values if want is not None and value != want]
+        when = ts[d]
+        if when < min_ts:
+            failed.append("period")
+        if len(failed) > 1:
+            continue
+        for name, value, _want in values:
+            if not failed or failed[0] == name:
+                hits.facets[name][value] += 1
+        if not failed or failed[0] == "period":
+            hits.facets["period"][_period(when, now)] += 1
+        if not failed:
+            hits.rows.append((score, when, offset + d))
 
 
 def _scored_ids(m):
@@ -129,20 +160,38 @@ def _scored_ids(m):
         m.next()
 
 
-def bounded(snap: Snapshot, q: wq.Query, run) -> tuple[_Hits, bool]:
-    """Run ``run(query)`` on the whole index, or on recent windows when matches are many."""
-    estimate = q.estimate_size(snap.searcher.reader())
-    oldest = snap.min_ts
+def _stepped_ids(m):
+    while m.is_active():
+        yield m.id()
+        m.next()
+
+
+def bounded(snap: Snapshot, run) -> tuple[_Hits, bool]:
+    """``run(since_ts)`` on everything, or on recent windows when the matches are many: the
+    window starts sized for ~2x MAX_HITS estimated matches and grows x4 until it holds
+    MAX_HITS permitted ones (the newest N) or covers the whole index."""
+    estimate, oldest = run.estimate, snap.min_ts
     if estimate <= 2 * MAX_HITS or not oldest:
-        return run(q), False
-    today = day_number(dt.datetime.now(dt.UTC))
-    span = max(1, today - day_number(dt.datetime.fromtimestamp(oldest, dt.UTC)))
-    days = max(3, int(span * 2 * MAX_HITS / estimate))
+        return run(0), False
+    now = time.time()
+    span = max(86400.0, now - oldest)
+    window = max(3 * 86400.0, span * 2 * MAX_HITS / estimate)
     while True:
-        hits = run(wq.And([q, wq.NumericRange("day", today - days, None)]))
-        if len(hits.rows) >= MAX_HITS or days >= span:
-            return hits, days < span
-        days *= 4
+        hits = run(int(now - window))
+        if len(hits.rows) >= MAX_HITS or window >= span:
+            return hits, window < span
+        window *= 4
+
+
+class Runner:
+    """A collection to run per window, with the query's estimated match count."""
+
+    def __init__(self, snap: Snapshot, q: wq.Query, fn) -> None:
+        self.estimate = q.estimate_size(snap.searcher.reader())
+        self.fn = fn
+
+    def __call__(self, since_ts: int) -> _Hits:
+        return self.fn(since_ts)
 
 
 def parse_cursor(cursor: str | None) -> int:
@@ -171,17 +220,28 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     st = store()
     snap = st.snapshot()
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
-    scored = sort == "relevance"
-    hits, truncated = bounded(snap, tr.query, lambda query: collect(
-        snap, query, allowed, wanted, filters.period, scored))
+    runner = Runner(snap, tr.query, lambda since: collect(
+        snap, tr.query, allowed, wanted, filters.period, sort == "relevance" and bool(since), since))
+    hits, truncated = bounded(snap, runner)
     rows = hits.rows
-    rows.sort(key=(lambda r: (-r[0], -r[1], -r[2])) if scored else (lambda r: (-r[1], -r[2])))
+    rows.sort(key=lambda r: (-r[0], -r[1], -r[2]))  # score (0 unless scored), then newest
     rows = rows[:MAX_HITS]
-    page = rows[offset:offset + limit]
-    items = hydrate(user, snap, [d for _s, _t, d in page], tr.terms, tr.prefixes)
+    if sort == "relevance" and not truncated:
+        docnums = top_ranked(snap, tr.query, {d for _s, _t, d in rows}, offset + limit)[offset:]
+    else:
+        docnums = [d for _s, _t, d in rows[offset:offset + limit]]
+    items = hydrate(user, snap, docnums, tr.terms, tr.prefixes)
     nxt = offset + limit if offset + limit < len(rows) else None
     return Result(items, len(rows), truncated, decode_facets(st, hits.facets),
                   str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
+
+
+def top_ranked(snap: Snapshot, q: wq.Query, permitted: set[int], n: int) -> list[int]:
+    """The ``n`` best of the permitted hits, by Whoosh's own top-N search (its block-max
+    skipping scores far fewer postings than scoring every hit in Python would)."""
+    if not permitted:
+        return []
+    return [hit.docnum for hit in snap.searcher.search(q, limit=n, filter=permitted)]
 
 
 def decode_facets(st, facets: dict[str, Counter]) -> dict[str, Counter]:

@@ -62,6 +62,7 @@ class SegmentArrays:
     fields: dict[str, array]
     ts: array
     min_ts: int = 0  # oldest creation time in the segment (0: empty)
+    ts_sorted: bool = False  # docnums in creation order: a time window is a docnum range
 
 
 @dataclass
@@ -184,7 +185,8 @@ class IndexStore:
         if n and reader.has_column("ts"):
             for d, value in enumerate(reader.column_reader("ts")):
                 ts[d] = value or 0
-        return SegmentArrays(fields, ts, min((t for t in ts if t), default=0))
+        return SegmentArrays(fields, ts, min((t for t in ts if t), default=0),
+                             ts == array("q", sorted(ts)))
 
     def doc_count(self) -> int:
         return self.snapshot().searcher.doc_count()
