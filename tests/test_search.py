@@ -250,3 +250,24 @@ def test_indexer_thread_drains_after_a_commit(app: Flask, cast: Any) -> None:
     finally:
         thread.stop()
         thread.thread.join(5)
+
+
+def test_many_matches_rank_only_the_newest(app: Flask, cast: Any, drain_index: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 2 x MAX_HITS estimated matches, only a recent window is read: the newest N."""
+    from intranet.search import query
+
+    monkeypatch.setattr(query, "MAX_HITS", 3)
+    now = dt.datetime.now(dt.UTC)
+    ids = []
+    with app.app_context(), db.transaction() as s:
+        for age in (400, 300, 200, 100, 30, 20, 10, 2):  # oldest first, as a rebuild writes them
+            p = do_create_post(s, fresh(s, cast.bob), None, f"Frequent word, {age} days old")
+            p.created_at = now - dt.timedelta(days=age)
+            ids.append(p.id)
+    drain_index()
+    result = search_as(app, cast.alice, "frequent", sort="newest")
+    assert result.truncated and result.total >= 3
+    assert keys(result)[:3] == [("post", i) for i in reversed(ids[-3:])]
+    assert ("post", ids[0]) not in set(keys(result))  # 400 days old: outside the window
+    assert sum(result.facets["kind"].values()) == result.total  # facets over the window only

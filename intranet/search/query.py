@@ -51,7 +51,7 @@ class Filters:
 @dataclass
 class Result:
     items: list[Item]
-    total: int  # permitted matches considered (bounded by MAX_HITS when ``truncated``)
+    total: int  # permitted matches read (only a recent window's when ``truncated``)
     truncated: bool
     facets: dict[str, Counter]
     next_cursor: str | None
@@ -225,6 +225,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     hits, truncated = bounded(snap, runner)
     rows = hits.rows
     rows.sort(key=lambda r: (-r[0], -r[1], -r[2]))  # score (0 unless scored), then newest
+    total = len(rows)  # what the facets count
     rows = rows[:MAX_HITS]
     if sort == "relevance" and not truncated:
         docnums = top_ranked(snap, tr.query, {d for _s, _t, d in rows}, offset + limit)[offset:]
@@ -232,7 +233,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
         docnums = [d for _s, _t, d in rows[offset:offset + limit]]
     items = hydrate(user, snap, docnums, tr.terms, tr.prefixes)
     nxt = offset + limit if offset + limit < len(rows) else None
-    return Result(items, len(rows), truncated, decode_facets(st, hits.facets),
+    return Result(items, total, truncated, decode_facets(st, hits.facets),
                   str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
 
 

@@ -124,7 +124,8 @@ RESOURCES: dict[str, Schema] = {
         "facets": {"type": "object", "description": "By `type`, `group`, `department`, `author`, "
                    "`date`: the values found among results you may open (a facet ignores its own filter).",
                    "additionalProperties": array(obj({"value": STR, "label": STR, "count": INT}))},
-        "total": {**INT, "description": "Matches considered (at most 1000: the newest when `truncated`)."},
+        "total": {**INT, "description": "Matches you may open; when `truncated`, only those of a "
+                  "recent window (the newest), of which the first 1000 can be paged."},
         "truncated": {**BOOL, "description": "Too many matches: only the newest were ranked."},
         "next_cursor": {**STR_OR_NULL, "description": "Pass as `cursor`; null on the last page."},
         "notes": array(STR),
