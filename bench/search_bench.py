@@ -268,8 +268,8 @@ def lag(args: argparse.Namespace) -> dict:
     for t in (*threads, watch):
         t.start()
     time.sleep(args.seconds)
+    stopped[0] = time.perf_counter()  # before stop: the watcher reads it once stop is set
     stop.set()
-    stopped[0] = time.perf_counter()
     for t in threads:
         t.join()
     watch.join()
