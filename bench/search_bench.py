@@ -244,6 +244,8 @@ def lag(args: argparse.Namespace) -> dict:
         while not stop.is_set():
             time.sleep(max(0.0, next_at - time.perf_counter()))
             next_at += interval
+            if stop.is_set():
+                break
             with app.app_context():
                 with db.transaction() as s:
                     author = s.get(User, authors[(n * 31 + i) % len(authors)])
@@ -259,8 +261,8 @@ def lag(args: argparse.Namespace) -> dict:
                     if searcher.document_number(key=f"post:{pid}") is not None:
                         seen[pid] = time.perf_counter()
             time.sleep(0.01)
-            if stop.is_set() and time.perf_counter() - stopped[0] > 30:
-                break
+            if stopped[0] and time.perf_counter() - stopped[0] > 30:
+                break  # 30 s after the last writer finished
 
     stopped = [0.0]
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
@@ -268,10 +270,10 @@ def lag(args: argparse.Namespace) -> dict:
     for t in (*threads, watch):
         t.start()
     time.sleep(args.seconds)
-    stopped[0] = time.perf_counter()  # before stop: the watcher reads it once stop is set
     stop.set()
     for t in threads:
         t.join()
+    stopped[0] = time.perf_counter()
     watch.join()
     indexer.stop()
     lags = [seen[p] - committed[p] for p in committed if p in seen]
