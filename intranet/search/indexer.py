@@ -160,6 +160,11 @@ class IndexerThread:
         self.wake.set()
 
     def _run(self) -> None:
+        try:  # build the segments' ACL/facet arrays now (seconds for 1M docs), not in a request
+            with self.app.app_context():
+                store().snapshot()
+        except Exception:
+            log.exception("search indexer: could not open the index")
         while not self.stopping.is_set():
             self.wake.wait(self.poll)
             self.wake.clear()
