@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cardcache, i18n, pagecache, presence, realtime, security, web
+    from . import auth, cardcache, files, i18n, pagecache, presence, realtime, search, security, web
     from .cli import register_cli
     from .inbox import scheduler
     from .views import register_blueprints
@@ -45,6 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cardcache.init_app(app)
     presence.init_app(app)
     pagecache.init_app(app)
+    files.init_app(app)
+    search.init_app(app)
     realtime.register_handlers(socketio)
     register_blueprints(app)
     register_cli(app)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, SessionTransaction, joinedload
 from . import db
 from .errors import Forbidden, NotFound
 from .models import (
+    Attachment,
     Case,
     Comment,
     Conversation,
@@ -152,6 +153,15 @@ def access_comment(user: User, comment_id: int) -> Comment:
         raise NotFound(_("This comment does not exist or is not visible to you."))
     access_post(user, comment.post_id)
     return comment
+
+
+def access_attachment(user: User, attachment_id: int) -> Attachment:
+    """A shared file is readable exactly when its post is."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound(_("This file does not exist or is not visible to you."))
+    access_post(user, attachment.post_id)
+    return attachment
 
 
 def access_user(viewer: User, user_id: int, *, former: bool = False) -> User:

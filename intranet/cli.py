@@ -15,6 +15,9 @@ def register_cli(app: Flask) -> None:
     from .inbox.cli import init_app as inbox_cli
 
     inbox_cli(app)
+    from .search.cli import search_cli
+
+    app.cli.add_command(search_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:

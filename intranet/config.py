@@ -21,6 +21,8 @@ class Config:
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'intranet.db'}"
     SEARCH_INDEX_DIR = str(ROOT / "search_index")
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process
+    SEARCH_INDEXER_POLL = 1.0  # seconds; commits in this process wake it at once
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     SOCKETIO_ASYNC_MODE = "threading"
     SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
@@ -33,9 +35,12 @@ class Config:
     MAX_CONVERSATION_OTHERS = 50  # people besides the one starting a conversation
     PRESENCE_BATCH_SECONDS = 0.5  # presence changes are sent in batches (0: one by one, at once)
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
+    MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
+    MAX_ATTACHMENTS = 5  # files per post
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True  # explicit: Flask-Limiter otherwise keeps the last app's choice
     LOGIN_RATE_LIMIT = "10 per minute"
     INBOX_WEBHOOK_RATE_LIMIT = "6000 per minute"  # per source: a runaway sender cannot flood us
     INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
@@ -51,8 +56,8 @@ class Config:
 
 class TestingConfig(Config):
     TESTING = True
+    SEARCH_INDEXER_THREAD = False  # tests drain the outbox synchronously
     SECRET_KEY = "testing-secret"
-    RATELIMIT_ENABLED = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False
 

@@ -24,6 +24,7 @@ from .actions.groups import do_create_group, do_join_group, do_set_member
 from .actions.posts import do_acknowledge, do_create_post, do_pin_post
 from .actions.users import do_create_department, do_create_user, do_update_profile
 from .demo_cases import work_cases
+from .demo_files import share_demo_files
 from .demo_inbox import demo_departments, load_inbox
 from .demo_messages import load_conversations
 from .demo_people import (
@@ -52,6 +53,7 @@ from .models import (
     Visibility,
     utcnow,
 )
+from .search.indexer import drain
 
 GENERATED_POSTS = 290
 DAYS_SPAN = 30
@@ -87,12 +89,15 @@ def load_demo(seed: int = 7) -> str:
             for item in plan[start:start + size]:
                 item.run(s, made)
     with db.transaction() as s:
+        share_demo_files(s, people, groups)
+    with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
     with db.transaction() as s:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
     with db.transaction() as s:
         inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
+    drain()  # index everything now, so search works on the first page load
     return _summary(db.session(), seed, people) + "\n" + inbox
 
 

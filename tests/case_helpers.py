@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 
 from intranet import db
+from intranet.actions.common import enqueue_index
 from intranet.models import (
     Case,
     CaseStatus,
@@ -68,6 +69,8 @@ def make_case(app: Flask, source: Source, department: Any, *, text: str = "My ca
                     first_response_due=(now + first_due_in) if first_due_in is not None else None,
                     resolution_due=(now + resolution_due_in) if resolution_due_in is not None else None)
         s.add(case)
+        s.flush()
+        enqueue_index(s, "case", case.id)  # as the intake does: searchable by its service
     return case
 
 

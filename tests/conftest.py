@@ -33,6 +33,7 @@ def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
         "DATABASE_URL": f"sqlite:///{db_file}",
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
+        "SEARCH_INDEXER_THREAD": False,  # tests drain the outbox synchronously (drain_index)
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
         "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change
     }
@@ -189,3 +190,14 @@ def cast(app: Flask) -> SimpleNamespace:
             apollo=apollo, coffee=coffee, board=board,
         )
     return ns
+
+
+@pytest.fixture
+def drain_index(app: Flask) -> Any:
+    """Run the search indexer synchronously (its thread is off in tests); returns rows drained."""
+    from intranet.search.indexer import drain
+
+    def run() -> int:
+        with app.app_context():
+            return drain()
+    return run

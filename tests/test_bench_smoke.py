@@ -26,3 +26,16 @@ def test_generator_writes_a_small_coherent_company(tmp_path):
         assert all(h.startswith("<p>") and "<script" not in h for h in htmls)
     again = generate(db, users=30, groups=12, posts=50, seed=3, quiet=True)  # a fresh file each time
     assert again.rows == stats.rows
+
+
+def test_search_bench_builds_and_queries_a_tiny_index(tmp_path):
+    """bench/search_bench.py at 200 posts: the index holds every post, both query paths answer."""
+    from argparse import Namespace
+
+    from bench.search_bench import build, query
+
+    generate(tmp_path / "src.db", users=30, groups=12, posts=200, seed=3, quiet=True)
+    args = Namespace(src=str(tmp_path / "src.db"), work=str(tmp_path / "work"), rounds=2, seconds=1)
+    assert build(args)["documents"] == 200
+    report = query(args)
+    assert report["classes"] and all(c["endpoint_p95_ms"] > 0 for c in report["classes"].values())

@@ -202,3 +202,16 @@ def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
     assert "Customer case" in s.get(Post, escalated.post_id).body
     kinds = set(s.scalars(select(CaseActivity.kind)))
     assert {"assign", "note", "reply", "reply_sent", "status", "escalate", "triage"} <= kinds
+
+
+def test_demo_is_searchable_at_once(demo, s):
+    """The demo drains the search outbox: files' text, posts and people are found on page one."""
+    from intranet.models import SearchOutbox
+    from intranet.search.query import search
+
+    assert count(s, SearchOutbox) == 0
+    nicolas = user(s, "nicolas.petit")
+    assert [i.kind for i in search(nicolas, "détartrage type:file").items] == ["file"]
+    assert search(nicolas, "zendesk type:person").items
+    outsider = user(s, "romain.lemaire")  # asked to join Robot Chef 2, not a member
+    assert search(outsider, "couvercle").items == []

@@ -43,6 +43,7 @@ from ..models import (
     NotificationKind,
     Recommendation,
     RuleKind,
+    SearchOutbox,
     Sentiment,
     ServiceSettings,
     Source,
@@ -87,6 +88,7 @@ def _statements(dialect: str) -> dict[str, Any]:
         "cases": insert(Case.__table__).returning(Case.__table__.c.id, Case.__table__.c.comment_id),
         "activity": insert(CaseActivity.__table__),
         "audit": insert(AuditLog.__table__),
+        "outbox": insert(SearchOutbox.__table__),
         "matches": insert(CommentMatch.__table__),
     }
 
@@ -255,6 +257,8 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
                        "data": {"source": source.slug, "cases": sorted(ids.values())}})
     _insert(session, "activity", CaseActivity.__table__, activity)
     _insert(session, "audit", AuditLog.__table__, audits)
+    _insert(session, "outbox", SearchOutbox.__table__, [  # searchable by their service's people
+        {"kind": "case", "object_id": cid, "op": "upsert", "created_at": now} for cid in ids.values()])
     for department_id, case_ids in by_service.items():
         _announce(session, department_id, case_ids, live)
     return list(ids.values())

@@ -20,6 +20,7 @@ from .content import (
     REACTION_EMOJI,
     REACTION_KINDS,
     Acknowledgement,
+    Attachment,
     Comment,
     Mention,
     Post,
@@ -49,6 +50,7 @@ __all__ = [
     "REACTION_KINDS",
     "Acknowledgement",
     "ApiToken",
+    "Attachment",
     "AuditLog",
     "Base",
     # inbox

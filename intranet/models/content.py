@@ -54,6 +54,11 @@ class Post(Base):
     author: Mapped[User] = relationship()  # noqa: F821
     group: Mapped[Group | None] = relationship()  # noqa: F821
     topics: Mapped[list[Topic]] = relationship(secondary=post_topics, order_by=Topic.name)
+    # Files are attached when the post is written and never changed after: cached cards stay
+    # exact. The count lets a card skip the attachments query for the (many) posts without.
+    attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.id", viewonly=True)
 
 
 class Comment(Base):
@@ -101,3 +106,21 @@ class Acknowledgement(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(Base):
+    """A shared file on a post; bytes stored under UPLOAD_DIR by sha256, text indexed as "file"."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    post: Mapped[Post] = relationship()
+    uploader: Mapped[User | None] = relationship()  # noqa: F821

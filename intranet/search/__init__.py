@@ -1,4 +1,54 @@
 """Search: the only package that imports whoosh (DESIGN §5).
 
-analysis (analyzers), querylang (query AST), match (in-memory rules), schema, indexer, query.
+analysis (analyzers), querylang (query AST), match (in-memory rules), schema, store (index
+folders, generations, per-segment arrays), registry (kinds, principals), kinds (the
+foundation's documents), indexer (outbox drain), rebuild, query (search), cli.
 """
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+THREAD = "intranet.search.thread"
+_DIRTY = "intranet.search.dirty"
+
+
+def init_app(app: Flask) -> None:
+    """Index store per app; the foundation's kinds; the indexer thread when configured.
+
+    The thread starts with the first request, not here: CLI commands (demo, rebuild, worker)
+    create the app too and must not start a second indexer.
+    """
+    from .. import db
+    from .indexer import IndexerThread
+    from .kinds import register_foundation
+    from .kinds_private import register_private
+    from .store import IndexStore
+
+    app.extensions["search"] = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    register_foundation()
+    register_private()
+    if app.config.get("SEARCH_INDEXER_THREAD"):
+        indexer = IndexerThread(app, poll=app.config.get("SEARCH_INDEXER_POLL", 1.0))
+        app.extensions[THREAD] = indexer
+        app.before_request(indexer.start)
+    if not sa_event.contains(db.AppSession, "after_commit", _wake_indexer):
+        sa_event.listen(db.AppSession, "after_flush", _note_outbox)
+        sa_event.listen(db.AppSession, "after_commit", _wake_indexer)
+
+
+def _note_outbox(session: Session, _ctx: object) -> None:
+    from ..models import SearchOutbox
+
+    if any(isinstance(o, SearchOutbox) for o in session.new):
+        session.info[_DIRTY] = True
+
+
+def _wake_indexer(session: Session) -> None:
+    """Index work was just committed: wake this process's indexer (no polling delay)."""
+    if session.info.pop(_DIRTY, False) and has_app_context():
+        indexer = current_app.extensions.get(THREAD)
+        if indexer is not None:
+            indexer.wake.set()

@@ -91,7 +91,11 @@ def _phrase_pred(seq: list[tuple[str, ...]]) -> Pred:
 
 
 def _prefix_pred(prefix: str) -> Pred:
-    return lambda a: any(t.startswith(prefix) for t in a.positions)
+    """``secur*`` meets the stems starting with it; ``meetings*`` also meets its own stems
+    (``meet``), since a stem can be shorter than the word typed (the index does the same)."""
+    own = token_terms(prefix)
+    return lambda a: (any(t in a.positions for t in own)
+                      or any(t.startswith(prefix) for t in a.positions))
 
 
 def _text_node(text: str) -> Pred | None:

@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         feed,
+        files,
         groups,
         health,
         inbox,
@@ -20,8 +21,9 @@ def register_blueprints(app: Flask) -> None:
         messages,
         people,
         posts,
+        search,
     )
 
-    for module in (auth, feed, groups, posts, people, messages, admin, health, inbox, inbox_admin,
-                   inbox_service, inbox_watch, api):
+    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, inbox,
+                   inbox_admin, inbox_service, inbox_watch, api):
         app.register_blueprint(module.bp)

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from .. import access, db, feeds
 from ..actions import comments as comment_actions
 from ..actions import posts as post_actions
+from ..actions.files import do_create_post_with_files
 from ..errors import Forbidden, Invalid
 from ..models import Comment, Post, User
 from ..web import wants_json
 from .common import back_url, form_data, me
 from .common import done as common_done
+from .files import uploads_from_request
 
 bp = Blueprint("posts", __name__)
 TRUE = {"1", "on", "true", "yes", True}
@@ -69,8 +71,8 @@ def create() -> Any:
     group = _target(user, data.get("group_id"))
     try:
         with db.transaction() as s:
-            post = post_actions.do_create_post(s, user, group, data.get("body"),
-                                               announcement=data.get("announcement") in TRUE)
+            post = do_create_post_with_files(s, user, group, data.get("body"), uploads_from_request(),
+                                             announcement=data.get("announcement") in TRUE)
     except Invalid as exc:
         if wants_json():
             raise

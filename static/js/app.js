@@ -5,8 +5,10 @@ import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
 import { startPosts } from './posts.js';
+import { startSearch } from './search.js';
 
 startPosts();
 startNotifications();
 startInbox();
+startSearch();
 startMessages(startLive());

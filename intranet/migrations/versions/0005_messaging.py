@@ -1,7 +1,7 @@
 """messaging: conversations, participants, messages; conversation audience on events and notifications
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 11:04:33.241065
 """
 
@@ -11,7 +11,7 @@ import intranet.models.base
 
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -11,4 +11,17 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import events, feed, groups, inbox, inbox_collect, me, messaging, notifications, openapi, posts, tokens  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    events,
+    feed,
+    groups,
+    inbox,
+    inbox_collect,
+    me,
+    messaging,
+    notifications,
+    openapi,
+    posts,
+    search,
+    tokens,
+)

@@ -41,6 +41,16 @@ PARAMETERS: dict[str, Any] = {
                       "description": "Without `after`: the page of messages older than this id."},
     "MessageLimit": {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+    "Q": {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 500},
+          "description": 'Words, "phrases", -exclude, OR, prefix*, from:, in:, type:, skill:, #topic, '
+                         "before:/after: (YYYY[-MM[-DD]]). A syntax error is a 400 naming the position."},
+    "SearchType": {"name": "type", "in": "query", "schema": {"type": "string", "enum": [
+        "post", "comment", "file", "group", "person", "message", "case"]}},
+    "SearchFilters": {"name": "group", "in": "query", "schema": {"type": "integer"},
+                      "description": "Only this group's content (also: `department`, `author` ids, "
+                                     "`date`=week|month|year, `sort`=relevance|newest)."},
+    "Cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
+               "description": "The previous page's `next_cursor`."},
     "Unread": {"name": "unread", "in": "query", "schema": {"type": "boolean", "default": False},
                "description": "Only unread notifications (`1`/`true`)."},
 }
@@ -74,8 +84,10 @@ def op(op_id: str, summary: str, *, tag: str, answer: str | None = None, status:
     return operation
 
 
-def _write(operation: dict[str, Any]) -> dict[str, Any]:
+def _write(operation: dict[str, Any], multipart: str | None = None) -> dict[str, Any]:
     operation.setdefault("security", WRITE_AUTH)
+    if multipart:
+        operation["requestBody"]["content"]["multipart/form-data"] = {"schema": ref(multipart)}
     return operation
 
 
@@ -127,7 +139,9 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "createPost", "Write a post in a group or on the company feed", tag="posts", answer="Post",
         status=201, body="PostCreate", errors=(403, 404),
         description="Unknown or hidden `group_id`: 404; a group I am not in: 403; announcements "
-                    "are for leads (admins on the company feed)."))},
+                    "are for leads (admins on the company feed). To share files, send "
+                    "`multipart/form-data` with the same fields and one `files` part per file."),
+        multipart="PostCreateWithFiles")},
     "/posts/{post_id}": {
         "get": op("getPost", "One post", tag="posts", answer="Post", errors=(404,)),
         "patch": _write(op("editPost", "Edit my post", tag="posts", answer="Post", body="BodyOnly",
@@ -158,6 +172,9 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         body="ReactionCreate", errors=(404, 409), description="The same reaction twice: 409."))},
     "/posts/{post_id}/reactions/{kind}": {"delete": _write(op(
         "removeReaction", "Take my reaction back", tag="posts", status=204, errors=(400, 404)))},
+    "/search": {"get": op(
+        "search", "Search posts, comments, files, groups and people I may open", tag="search",
+        answer="SearchPage", query=("Q", "SearchType", "Limit", "Cursor", "SearchFilters"))},
     "/notifications": {"get": op(
         "listNotifications", "My notifications, newest first", tag="notifications",
         answer="NotificationPage", query=("Before", "Limit", "Unread"))},

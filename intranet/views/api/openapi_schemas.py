@@ -144,6 +144,23 @@ RESOURCES: dict[str, Schema] = {
         "type": "object", "additionalProperties": INT, "description": "Conversation id -> unread count."}}),
     "ReadResult": obj({"conversation_id": INT, "last_read_message_id": INT, "unread": INT,
                        "unread_total": INT}),
+    "SearchItem": obj({
+        "kind": enum("post", "comment", "file", "group", "person", "message", "case"),
+        "id": INT, "title": STR,
+        "snippet_html": {**STR, "description": "Escaped text with matches in `<mark>`; safe to insert."},
+        "url": STR, "created_at": TIME,
+    }),
+    "SearchPage": obj({
+        "items": array(ref("SearchItem")),
+        "facets": {"type": "object", "description": "By `type`, `group`, `department`, `author`, "
+                   "`date`: the values found among results you may open (a facet ignores its own filter).",
+                   "additionalProperties": array(obj({"value": STR, "label": STR, "count": INT}))},
+        "total": {**INT, "description": "Matches you may open; when `truncated`, only those of a "
+                  "recent window (the newest), of which the first 1000 can be paged."},
+        "truncated": {**BOOL, "description": "Too many matches: only the newest were ranked."},
+        "next_cursor": {**STR_OR_NULL, "description": "Pass as `cursor`; null on the last page."},
+        "notes": array(STR),
+    }),
     "EventPage": obj({
         "events": array(ref("Event")),
         "last_event_id": {**INT, "description": "Pass as `after` next time (equals `after` when empty)."},
@@ -239,6 +256,12 @@ REQUESTS: dict[str, Schema] = {
                        "group_id": {**INT_OR_NULL, "description": "Null or absent: the company feed."},
                        "announcement": {**BOOL, "default": False}},
                       optional=("group_id", "announcement")),
+    "PostCreateWithFiles": obj({
+        "body": STR, "group_id": {**STR, "description": "A group id, or empty for the company feed."},
+        "announcement": {**STR, "description": "`1` for an announcement."},
+        "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
+                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
+    }, optional=("group_id", "announcement", "files")),
     "BodyOnly": obj({"body": {**STR, "description": "Markdown."}}),
     "ReactionCreate": obj({"kind": enum(*REACTION_KINDS)}),
     "PinBody": obj({"pinned": {**BOOL, "default": True}}, optional=("pinned",)),

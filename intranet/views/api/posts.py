@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ... import access, db, feeds
@@ -14,9 +15,12 @@ from ...actions.comments import (
     do_remove_reaction,
     reaction_counts,
 )
-from ...actions.posts import do_acknowledge, do_create_post, do_delete_post, do_edit_post, do_pin_post
+from ...actions.files import Upload, do_create_post_with_files
+from ...actions.posts import do_acknowledge, do_delete_post, do_edit_post, do_pin_post
+from ...errors import Invalid
 from ...models import Post
 from ...web import json_body
+from ..files import uploads_from_request
 from . import bp
 from .params import boolean, integer, me, text
 from .serializers import comment_json, post_json
@@ -26,16 +30,29 @@ def _post(post: Post) -> dict:
     return post_json(feeds.post_view(db.session, me(), post))
 
 
+def _create_fields() -> tuple[dict, list[Upload]]:
+    """JSON, or multipart/form-data when files come with the post (fields as strings)."""
+    if request.mimetype != "multipart/form-data":
+        return json_body(), []
+    form = request.form
+    raw_group = (form.get("group_id") or "").strip()
+    if raw_group and not raw_group.isdigit():
+        raise Invalid(_("%(name)s must be an integer.", name="group_id"), field="group_id")
+    return {"body": form.get("body"), "group_id": int(raw_group) if raw_group else None,
+            "announcement": form.get("announcement", "").lower() in ("1", "true", "on", "yes")
+            }, uploads_from_request()
+
+
 @bp.post("/posts")
 @login_required
 def post_create() -> tuple[Response, int, dict]:
     """``group_id`` null or absent: the company feed. Announcements: leads (admins on the company feed)."""
-    data = json_body()
+    data, uploads = _create_fields()
     group_id = integer(data, "group_id")
     group = access.access_group(me(), group_id) if group_id is not None else None
     with db.transaction() as s:
-        post = do_create_post(s, me(), group, text(data, "body", required=True),
-                              announcement=boolean(data, "announcement", default=False))
+        post = do_create_post_with_files(s, me(), group, text(data, "body", required=True), uploads,
+                                         announcement=boolean(data, "announcement", default=False))
     return jsonify(_post(post)), 201, {"Location": url_for(".post", post_id=post.id)}
 
 

@@ -1,0 +1,69 @@
+"""Posts with shared files: validate every file, then write the post and its attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from .. import files
+from ..errors import Invalid
+from ..models import Attachment, Group, Post, User
+from .common import enqueue_index
+from .posts import do_create_post
+
+
+@dataclass
+class Upload:
+    """A file as received: the name the person gave it and its bytes (read with a cap)."""
+
+    filename: str
+    data: bytes
+
+
+def check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str]]:
+    """Every file allowed, not empty, under the size limit; returns (upload, extension)."""
+    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+    if len(uploads) > current_app.config["MAX_ATTACHMENTS"]:
+        raise Invalid(_("At most %(n)d files per post.", n=current_app.config["MAX_ATTACHMENTS"]),
+                      field="files")
+    checked = []
+    allowed = ", ".join(sorted(e.lstrip(".") for e in files.ALLOWED))
+    for up in uploads:
+        name = (up.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+        ext = files.extension(name)
+        if ext not in files.ALLOWED:
+            raise Invalid(_("“%(name)s” is not a type we accept (%(types)s).", name=name or "?",
+                            types=allowed), field="files")
+        if not up.data:
+            raise Invalid(_("“%(name)s” is empty.", name=name), field="files")
+        if len(up.data) > limit:
+            raise Invalid(_("“%(name)s” is too large (at most %(mb)d MB).", name=name,
+                            mb=limit // (1024 * 1024)), field="files")
+        if not files.content_looks_right(ext, up.data):
+            raise Invalid(_("“%(name)s” does not look like a %(ext)s file.", name=name,
+                            ext=ext.lstrip(".")), field="files")
+        checked.append((Upload(name, up.data), ext))
+    return checked
+
+
+def do_create_post_with_files(session: Session, author: User, group: Group | None, body: object,
+                              uploads: list[Upload], *, announcement: bool = False) -> Post:
+    """The post and its files in one transaction (files are checked before anything is written).
+
+    Files are attached only here, when the post is written, never later: a post's attachments
+    never change, which keeps the rendered-card cache (keyed by the post's state) exact.
+    """
+    checked = check_uploads(uploads)
+    post = do_create_post(session, author, group, body, announcement=announcement)
+    for up, ext in checked:
+        digest = files.store_bytes(up.data)  # content-addressed: a rollback leaves no wrong row
+        att = Attachment(post_id=post.id, uploader_id=author.id, filename=up.filename,
+                         content_type=files.ALLOWED[ext], size=len(up.data), sha256=digest)
+        session.add(att)
+        session.flush()
+        enqueue_index(session, "file", att.id)
+    post.attachment_count = len(checked)
+    return post

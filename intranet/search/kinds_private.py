@@ -1,0 +1,114 @@
+"""Searchable content that only some people may read: conversation messages and inbox cases.
+
+Messages carry ``c:<conversation id>``, held by the conversation's current participants
+(``access.my_conversation_ids``); cases carry ``inbox:<department id>`` (``inbox:none`` while
+unrouted), held by the people ``access_inbox.inbox_services`` gives that service. Results are
+hydrated through the same access rules, so a departure hides them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from .. import access, access_inbox, db
+from ..conversations import display_title
+from ..models import Case, Conversation, ExternalComment, Message, Participant, User
+from ..sanitize import index_text
+from .kinds import excerpt, ids_in_order
+from .registry import Item, register_kind, register_principals
+from .schema import Doc
+
+UNROUTED = "inbox:none"
+
+
+def case_acl(department_id: int | None) -> str:
+    return UNROUTED if department_id is None else f"inbox:{department_id}"
+
+
+# ---- messages ----------------------------------------------------------------------------------
+
+def build_messages(session: Session, ids: list[int]) -> dict[int, Doc]:
+    """Deleted messages are left out, so the indexer removes them."""
+    rows = session.scalars(select(Message).where(Message.id.in_(ids), Message.deleted_at.is_(None))
+                           .options(joinedload(Message.author)))
+    return {m.id: Doc(kind="message", id=m.id, title="", body=index_text(m.body_html),
+                      created=m.created_at, acl=f"c:{m.conversation_id}", author_id=m.author_id,
+                      department_id=m.author.department_id) for m in rows}
+
+
+def hydrate_messages(user: User, ids: list[int]) -> dict[int, Item]:
+    rows = list(db.session.scalars(select(Message).where(
+        Message.id.in_(ids), Message.deleted_at.is_(None),
+        Message.conversation_id.in_(access.my_conversation_ids(user.id)))
+        .options(joinedload(Message.author), joinedload(Message.conversation))))
+    titles = _conversation_titles(user, {m.conversation for m in rows})
+    out = {}
+    for m in rows:
+        text, place = index_text(m.body_html), titles[m.conversation_id]
+        url = f"/messages/{m.conversation_id}"
+        out[m.id] = Item("message", m.id, excerpt(text), text, f"{url}#message-{m.id}", m.created_at,
+                         m.author, place, url)
+    return out
+
+
+def _conversation_titles(viewer: User, conversations: set[Conversation]) -> dict[int, str]:
+    """Each conversation's name as its page shows it (else the other participants' names)."""
+    ids = [c.id for c in conversations]
+    others: dict[int, list[User]] = {cid: [] for cid in ids}
+    for cid, person in db.session.execute(select(Participant.conversation_id, User).join(
+            User, User.id == Participant.user_id).where(
+            Participant.conversation_id.in_(ids), Participant.left_at.is_(None),
+            Participant.user_id != viewer.id).order_by(User.name)):
+        others[cid].append(person)
+    return {c.id: display_title(c, others[c.id]) for c in conversations}
+
+
+def conversation_principals(user: User) -> Iterable[str]:
+    return (f"c:{cid}" for cid in db.session.scalars(access.my_conversation_ids(user.id)))
+
+
+# ---- inbox cases -------------------------------------------------------------------------------
+
+def build_cases(session: Session, ids: list[int]) -> dict[int, Doc]:
+    """The customer's words and handle, under the service that works the case."""
+    rows = session.execute(select(Case, ExternalComment).join(
+        ExternalComment, ExternalComment.id == Case.comment_id).where(Case.id.in_(ids)))
+    return {case.id: Doc(kind="case", id=case.id, title=comment.author, body=comment.text,
+                         created=case.created_at, acl=case_acl(case.department_id),
+                         department_id=case.department_id) for case, comment in rows}
+
+
+def hydrate_cases(user: User, ids: list[int]) -> dict[int, Item]:
+    rows = db.session.execute(select(Case, ExternalComment).join(
+        ExternalComment, ExternalComment.id == Case.comment_id).where(
+        Case.id.in_(ids), access_inbox.visible_cases_clause(user))
+        .options(joinedload(ExternalComment.source)))
+    out = {}
+    for case, comment in rows:
+        title = _("%(author)s on %(source)s", author=comment.author or _("Someone"),
+                  source=comment.source.name)
+        out[case.id] = Item("case", case.id, title, comment.text, f"/inbox/cases/{case.id}",
+                            case.created_at, None, _("Inbox"), "/inbox")
+    return out
+
+
+def inbox_principals(user: User) -> Iterable[str]:
+    """The queues ``visible_cases_clause`` lists for this person."""
+    services = access_inbox.inbox_services(user)
+    if not access_inbox.is_inbox_user(user):
+        return []
+    return [UNROUTED, *(case_acl(d) for d in services)]
+
+
+def register_private() -> None:
+    register_kind("message", build=build_messages, all_ids=lambda s: ids_in_order(s, Message.id),
+                  hydrate=hydrate_messages, label=_l("Messages"))
+    register_kind("case", build=build_cases, all_ids=lambda s: ids_in_order(s, Case.id),
+                  hydrate=hydrate_cases, label=_l("Inbox cases"))
+    register_principals(conversation_principals)
+    register_principals(inbox_principals)

@@ -1,0 +1,124 @@
+"""Request arguments -> filters, and results -> what pages and the API show (names, links).
+
+Facet values are ids in the index; their names are read here from the database, only for the
+values that survived the ACL (so a facet can never name a group the reader cannot read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import db
+from ..errors import Invalid
+from ..models import Department, Group, User
+from .query import PERIODS, SORTS, Filters, Result
+from .registry import KINDS, Item
+
+ARGS = ("q", "type", "group", "department", "author", "date", "sort")
+PERIOD_LABELS = {"week": _l("Past week"), "month": _l("Past month"), "year": _l("Past year"),
+                 "older": _l("Older")}
+TOP = 8
+
+
+def _int_arg(args: Any, name: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Invalid(_("%(name)s must be a whole number.", name=name), field=name)
+    return int(raw)
+
+
+def filters_from(args: Any) -> tuple[Filters, str]:
+    """Filters and sort from query-string arguments; bad values are a clear 400."""
+    kind = (args.get("type") or "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise Invalid(_("Unknown type of result."), field="type")
+    period = (args.get("date") or "").strip() or None
+    if period is not None and period not in PERIODS:
+        raise Invalid(_("Unknown period."), field="date")
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise Invalid(_("Sort by relevance or newest."), field="sort")
+    return Filters(kind=kind, group=_int_arg(args, "group"),
+                   department=_int_arg(args, "department"), author=_int_arg(args, "author"),
+                   period=period), sort
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    arg: str  # query-string argument
+    label: str
+    values: list[FacetValue]
+
+
+def _names(model: Any, ids: list[str], column: Any) -> dict[str, str]:
+    wanted = [int(i) for i in ids if i.isdigit()]
+    if not wanted:
+        return {}
+    return {str(i): n for i, n in db.session.execute(select(model.id, column).where(
+        model.id.in_(wanted)))}
+
+
+def facets_of(result: Result, args: Any) -> list[Facet]:
+    """The facet lists of a results page, most frequent first, the chosen value marked."""
+    f = result.facets
+    if not result.total and not any(f.values()):
+        return []
+    top = {name: [v for v, _n in f[name].most_common(TOP)] for name in f}
+    names = {
+        "kind": {k: str(KINDS[k].label) for k in top["kind"] if k in KINDS},
+        "group": _names(Group, top["group"], Group.name),
+        "department": _names(Department, top["department"], Department.name),
+        "author": _names(User, top["author"], User.name),
+        "period": {k: str(v) for k, v in PERIOD_LABELS.items()},
+    }
+    spec = (("kind", "type", _("Type")), ("group", "group", _("Group")),
+            ("department", "department", _("Department")), ("author", "author", _("Author")),
+            ("period", "date", _("Date")))
+    out = []
+    for name, arg, label in spec:
+        chosen = str(args.get(arg) or "")
+        values = [FacetValue(v, names[name].get(v, v), f[name][v], v == chosen)
+                  for v in top[name] if v in names[name]]
+        if name == "period":
+            values.sort(key=lambda fv: list(PERIOD_LABELS).index(fv.value))
+        if values:
+            out.append(Facet(arg, label, values))
+    return out
+
+
+def search_url(args: Any, **changes: Any) -> str:
+    """The results page with these arguments changed (None removes one); paging restarts."""
+    params = {k: args.get(k) for k in ARGS if args.get(k)}
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return url_for("search.results", **params)
+
+
+def kind_labels() -> dict[str, str]:
+    return {name: str(kind.label) for name, kind in KINDS.items()}
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """The API's shape of a result."""
+    return {"kind": item.kind, "id": item.id, "title": item.title,
+            "snippet_html": str(item.snippet_html), "url": item.url,
+            "created_at": item.created_at.isoformat()}

@@ -1,0 +1,282 @@
+"""search(user, q, filters, sort, cursor): ids from the index, items from the database.
+
+How it stays fast and right (DESIGN §5):
+- the ACL is checked per hit against the reader's principals with the generation's arrays
+  (one array read and a set test), never an ``Or`` of terms;
+- common queries are bounded: when the estimated hit count is large, only a recent window of
+  days is searched, widened until it holds ``MAX_HITS`` permitted matches (the newest N), so a
+  very common word reads a few thousand postings, not half the index;
+- facet counts come from the same permitted hits (a dimension's counts ignore that
+  dimension's own filter, so one can switch between groups), never from unpermitted ones;
+- hits are hydrated from the database through access.py (double check: anything access
+  refuses is dropped), and snippets are cut from the database text.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from whoosh import query as wq
+
+from ..errors import Invalid
+from .highlight import snippet
+from .indexer import store
+from .querylang import QuerySyntaxError, parse, positive_terms
+from .registry import KINDS, Item, principals_of
+from .store import Snapshot
+from .translate import translate
+
+MAX_HITS = 1000
+PAGE = 20
+FACETS = ("kind", "group", "department", "author")
+PERIODS = {"week": 7, "month": 31, "year": 366}
+SORTS = ("relevance", "newest")
+
+
+@dataclass
+class Filters:
+    """Facet filters chosen on the results page or the API (ids, a kind, a period)."""
+
+    kind: str | None = None
+    group: int | None = None
+    department: int | None = None
+    author: int | None = None
+    period: str | None = None  # week | month | year
+
+
+@dataclass
+class Result:
+    items: list[Item]
+    total: int  # permitted matches read (only a recent window's when ``truncated``)
+    truncated: bool
+    facets: dict[str, Counter]
+    next_cursor: str | None
+    notes: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Hits:
+    rows: list[tuple[float, int, int]] = field(default_factory=list)  # (score, ts, docnum)
+    facets: dict[str, Counter] = field(default_factory=lambda: {f: Counter() for f in
+                                                                 (*FACETS, "period")})
+    authors: Counter = field(default_factory=Counter)
+
+
+def allowed_codes(snap_store, user) -> set[int]:
+    codes = snap_store.codes
+    return {c for p in principals_of(user) if (c := codes.known("acl", p)) is not None}
+
+
+def _wanted(snap_store, filters: Filters) -> dict[str, int]:
+    """Facet filters as codes; a value absent from the index can match nothing (-1)."""
+    raw = {"kind": filters.kind, "group": filters.group, "department": filters.department,
+           "author": filters.author}
+    out = {}
+    for name, value in raw.items():
+        if value is not None:
+            code = snap_store.codes.known(name, str(value))
+            out[name] = -1 if code is None else code
+    return out
+
+
+def _period(ts: int, now: float) -> str:
+    age = (now - ts) / 86400
+    return next((name for name, days in PERIODS.items() if age <= days), "older")
+
+
+def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, int],
+            period: str | None, scored: bool, since_ts: int = 0) -> _Hits:
+    """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
+
+    ``since_ts`` is applied by skipping: a segment whose documents are in creation order (a
+    rebuild writes them by id, the indexer by outbox order) starts its matcher at the first
+    docnum of the window, so older postings are skipped by blocks, never read one by one.
+    """
+    hits = _Hits()
+    now = time.time()
+    min_ts = int(now - PERIODS[period] * 86400) if period else 0
+    ctx = snap.searcher.context(needs_current=True) if scored else snap.searcher.boolean_context()
+    for sub, offset, arr in snap.leaves:
+        m = q.matcher(sub, ctx)
+        skip = since_ts and arr.ts_sorted
+        if skip and m.is_active():
+            m.skip_to(bisect_left(arr.ts, since_ts))
+        acl = arr.fields["acl"]
+        if scored:
+            pairs = [(d, sc) for d, sc in _scored_ids(m) if acl[d] in allowed]
+        else:
+            ids = _stepped_ids(m) if skip else m.all_ids()
+            pairs = [(d, 0.0) for d in ids if acl[d] in allowed]
+        if since_ts and not skip:
+            pairs = [(d, sc) for d, sc in pairs if arr.ts[d] >= since_ts]
+        if wanted or period:
+            _tally_filtered(hits, arr, offset, pairs, wanted, min_ts, now)
+        else:
+            _tally(hits, arr, offset, pairs, now)
+    return hits
+
+
+def _tally(hits: _Hits, arr, offset: int, pairs: list, now: float) -> None:
+    """No filters: every permitted hit is a result; counts in bulk (C-level Counter.update)."""
+    ds = [d for d, _sc in pairs]
+    for name in FACETS:
+        hits.facets[name].update(map(arr.fields[name].__getitem__, ds))
+    ts = arr.ts
+    hits.facets["period"].update(_period(ts[d], now) for d in ds)
+    hits.rows.extend((sc, ts[d], offset + d) for d, sc in pairs)
+
+
+def _tally_filtered(hits: _Hits, arr, offset: int, pairs: list,
+                    wanted: dict[str, int], min_ts: int, now: float) -> None:
+    """With filters: a hit counts in a facet when it passes every OTHER filter."""
+    cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
+    ts = arr.ts
+    for d, score in pairs:
+        values = [(name, col[d], want) for name, col, want in cols]
+        failed = [name for name, value, want in values if want is not None and value != want]
+        when = ts[d]
+        if when < min_ts:
+            failed.append("period")
+        if len(failed) > 1:
+            continue
+        for name, value, _want in values:
+            if not failed or failed[0] == name:
+                hits.facets[name][value] += 1
+        if not failed or failed[0] == "period":
+            hits.facets["period"][_period(when, now)] += 1
+        if not failed:
+            hits.rows.append((score, when, offset + d))
+
+
+def _scored_ids(m):
+    while m.is_active():
+        yield m.id(), m.score()
+        m.next()
+
+
+def _stepped_ids(m):
+    while m.is_active():
+        yield m.id()
+        m.next()
+
+
+def bounded(snap: Snapshot, run) -> tuple[_Hits, bool]:
+    """``run(since_ts)`` on everything, or on recent windows when the matches are many: the
+    window starts sized for ~2x MAX_HITS estimated matches and grows x4 until it holds
+    MAX_HITS permitted ones (the newest N) or covers the whole index."""
+    estimate, oldest = run.estimate, snap.min_ts
+    if estimate <= 2 * MAX_HITS or not oldest:
+        return run(0), False
+    now = time.time()
+    span = max(86400.0, now - oldest)
+    window = max(3 * 86400.0, span * 2 * MAX_HITS / estimate)
+    while True:
+        hits = run(int(now - window))
+        if len(hits.rows) >= MAX_HITS or window >= span:
+            return hits, window < span
+        window *= 4
+
+
+class Runner:
+    """A collection to run per window, with the query's estimated match count."""
+
+    def __init__(self, snap: Snapshot, q: wq.Query, fn) -> None:
+        self.estimate = q.estimate_size(snap.searcher.reader())
+        self.fn = fn
+
+    def __call__(self, since_ts: int) -> _Hits:
+        return self.fn(since_ts)
+
+
+def parse_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if not cursor.isdigit() or int(cursor) >= MAX_HITS:
+        raise Invalid(_("This page of results is not available; start the search again."),
+                      field="cursor")
+    return int(cursor)
+
+
+def search(user, q: str, filters: Filters | None = None, sort: str = "relevance",
+           cursor: str | None = None, limit: int = PAGE) -> Result:
+    """The reader's results for ``q``: one page of items, facets and the next cursor."""
+    filters = filters or Filters()
+    node = parse(q)
+    if not positive_terms(node):
+        raise QuerySyntaxError(_("Add at least one word to look for: a search cannot be only "
+                                 "exclusions or dates."), 0)
+    if sort not in SORTS:
+        raise Invalid(_("Sort by relevance or newest."), field="sort")
+    if filters.period is not None and filters.period not in PERIODS:
+        raise Invalid(_("Unknown period."), field="date")
+    offset = parse_cursor(cursor)
+    tr = translate(node, user)
+    st = store()
+    snap = st.snapshot()
+    allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
+    runner = Runner(snap, tr.query, lambda since: collect(
+        snap, tr.query, allowed, wanted, filters.period, sort == "relevance" and bool(since), since))
+    hits, truncated = bounded(snap, runner)
+    rows = hits.rows
+    rows.sort(key=lambda r: (-r[0], -r[1], -r[2]))  # score (0 unless scored), then newest
+    total = len(rows)  # what the facets count
+    rows = rows[:MAX_HITS]
+    if sort == "relevance" and not truncated:
+        docnums = top_ranked(snap, tr.query, {d for _s, _t, d in rows}, offset + limit)[offset:]
+    else:
+        docnums = [d for _s, _t, d in rows[offset:offset + limit]]
+    items = hydrate(user, snap, docnums, tr.terms, tr.prefixes)
+    nxt = offset + limit if offset + limit < len(rows) else None
+    return Result(items, total, truncated, decode_facets(st, hits.facets),
+                  str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
+
+
+def top_ranked(snap: Snapshot, q: wq.Query, permitted: set[int], n: int) -> list[int]:
+    """The ``n`` best of the permitted hits, by Whoosh's own top-N search (its block-max
+    skipping scores far fewer postings than scoring every hit in Python would)."""
+    if not permitted:
+        return []
+    return [hit.docnum for hit in snap.searcher.search(q, limit=n, filter=permitted)]
+
+
+def decode_facets(st, facets: dict[str, Counter]) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for name, counter in facets.items():
+        if name == "period":
+            out[name] = counter
+        else:
+            out[name] = Counter({st.codes.value(name, code): n for code, n in counter.items()
+                                 if code})
+    return out
+
+
+def keys_of(snap: Snapshot, docnums: list[int]) -> list[tuple[str, int]]:
+    keys = []
+    for d in docnums:
+        kind, _, oid = snap.searcher.stored_fields(d)["key"].partition(":")
+        keys.append((kind, int(oid)))
+    return keys
+
+
+def hydrate(user, snap: Snapshot, docnums: list[int], terms: set[str],
+            prefixes: set[str]) -> list[Item]:
+    """Items from the database, through each kind's access-checked hydrator, in hit order."""
+    keys = keys_of(snap, docnums)
+    by_kind: dict[str, list[int]] = {}
+    for kind, oid in keys:
+        by_kind.setdefault(kind, []).append(oid)
+    found: dict[tuple[str, int], Item] = {}
+    for kind, ids in by_kind.items():
+        if kind in KINDS:
+            for oid, item in KINDS[kind].hydrate(user, ids).items():
+                found[(kind, oid)] = item
+    items = [found[k] for k in keys if k in found]
+    for item in items:
+        item.snippet_html = snippet(item.text, terms, prefixes)
+    return items
