@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
@@ -263,27 +263,32 @@ def may_read_post(user: User, post: Post) -> bool:
 
 
 def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
-    """My notifications, never about a post I can no longer read or a group hidden from me."""
-    readable_posts = select(Post.id).where(readable_posts_clause(viewer))
-    visible_groups = select(Group.id).where(visible_groups_clause(viewer))
+    """My notifications, never about a post I can no longer read, a group hidden from me, a case
+    I may no longer open or a conversation I left.
+
+    Each test is a correlated EXISTS on the notification's own object (a primary-key lookup), not
+    ``IN (every readable post)``: with a million posts SQLite built that whole list per query."""
+    readable_post = exists().where(Post.id == Notification.post_id, readable_posts_clause(viewer))
+    visible_group = exists().where(Group.id == Notification.group_id, visible_groups_clause(viewer))
     return (
         (Notification.user_id == viewer.id)
-        & or_(Notification.post_id.is_(None), Notification.post_id.in_(readable_posts))
-        & or_(Notification.group_id.is_(None), Notification.group_id.in_(visible_groups))
-        & or_(Notification.case_id.is_(None), Notification.case_id.in_(readable_cases(viewer)))
+        & or_(Notification.post_id.is_(None), readable_post)
+        & or_(Notification.group_id.is_(None), visible_group)
+        & or_(Notification.case_id.is_(None), readable_case(viewer))
         & or_(Notification.conversation_id.is_(None),
               Notification.conversation_id.in_(my_conversation_ids(viewer.id)))
     )
 
 
-def readable_cases(viewer: User) -> Select:
-    """Cases ``access_inbox.access_case`` would open: a person moved out of the inbox (or out of
-    the escalation group) no longer reads even the notification about the customer's case."""
+def readable_case(viewer: User) -> ColumnElement[bool]:
+    """The notification's case is one ``access_inbox.access_case`` would open: a person moved out
+    of the inbox (or out of the escalation group) no longer reads even the notification about
+    the customer's case."""
     from .access_inbox import visible_cases_clause  # it builds on this module
 
     mine = list(memberships(viewer))
     escalated = Case.group_id.in_(mine) if mine else false()
-    return select(Case.id).where(or_(visible_cases_clause(viewer), escalated))
+    return exists().where(Case.id == Notification.case_id, or_(visible_cases_clause(viewer), escalated))
 
 
 # ---- conversations: participants only, everywhere (admins and leads included) ------------------

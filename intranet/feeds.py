@@ -292,8 +292,8 @@ def notification_page(session: Session, viewer: User, before: int | None = None,
     stmt = (select(Notification)
             .options(joinedload(Notification.actor), joinedload(Notification.group),
                      joinedload(Notification.post).joinedload(Post.group))
-            .where(Notification.user_id == viewer.id, or_(Notification.case_id.is_(None),
-                                                            Notification.case_id.in_(access.readable_cases(viewer))))
+            .where(Notification.user_id == viewer.id,
+                   or_(Notification.case_id.is_(None), access.readable_case(viewer)))
             .order_by(Notification.id.desc()).limit(limit + 1))
     if before is not None:
         stmt = stmt.where(Notification.id < before)
