@@ -3,9 +3,10 @@
 ``do_ingest`` is the one path every connector takes. It writes comments with INSERT ... ON
 CONFLICT DO NOTHING on (source, external id), so retries, replays and concurrent deliveries
 store each comment once and the database (not a read-then-write race) decides what is new.
-Only the new comments go on: watch rules (compiled once per run), then for brand matches the
-triage, the route, the SLA due dates and the case, all written with bulk INSERTs so an import
-of 200,000 comments stays well above 10,000 rows a second.
+Only the new comments go on, at once or (webhook deliveries) later in batches by the worker of
+``inbox.processing``, which claims pending rows with ``claim_pending``: watch rules (compiled
+once per run), then for brand matches the triage, the route, the SLA due dates and the case
+(``inbox.compute``), all written with bulk INSERTs.
 """
 
 from __future__ import annotations
@@ -13,24 +14,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
 from ..events import after_commit, publish
 from ..inbox import bulk, sla
+from ..inbox.compute import Computed, Pipeline, compute, forget_pipeline
 from ..inbox.items import MAX_TEXT, Item
-from ..inbox.routing import Router
-from ..inbox.rules import Hit, RuleSet
-from ..inbox.triage import TriageResult, triage
 from ..models import (
     AuditLog,
     Case,
@@ -41,17 +39,11 @@ from ..models import (
     ExternalComment,
     Network,
     NotificationKind,
-    Recommendation,
-    RuleKind,
-    Sentiment,
-    ServiceSettings,
     Source,
-    Urgency,
     User,
     WebhookDelivery,
     utcnow,
 )
-from ..search.match import analyze
 from .common import audit, clean_text
 from .notifications import notify
 
@@ -95,46 +87,10 @@ def statement(session: Session, name: str) -> Any:
     return _statements(session.get_bind().dialect.name)[name]
 
 
-@dataclass
-class Pipeline:
-    """What a run needs, loaded once: compiled watch rules, routing rules, SLA targets.
-
-    ``current`` keeps one per database for ``PIPELINE_TTL`` seconds: a webhook request then
-    costs no rule queries. Changes made here (``pipeline_changed``, called by the settings
-    actions) apply at once in this process, and within the TTL in other processes.
-    """
-
-    rules: RuleSet
-    router: Router
-    settings: dict[int, tuple[int, int]]
-    handles: frozenset[str]
-
-    @classmethod
-    def load(cls, session: Session) -> Pipeline:
-        rules = RuleSet.load(session)
-        settings = {d: (first, resolution) for d, first, resolution in session.execute(
-            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
-                   ServiceSettings.resolution_minutes))}
-        return cls(rules, Router.load(session), settings, rules.brand_handles())
-
-    @classmethod
-    def current(cls, session: Session) -> Pipeline:
-        key = str(session.get_bind().url)
-        cached = _PIPELINES.get(key)
-        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
-            cached = (time.monotonic(), cls.load(session))
-            _PIPELINES[key] = cached
-        return cached[1]
-
-
-PIPELINE_TTL = 5.0
-_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
-
-
 def pipeline_changed(session: Session) -> None:
     """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
     key = str(session.get_bind().url)
-    after_commit(session, lambda: _PIPELINES.pop(key, None))
+    after_commit(session, lambda: forget_pipeline(key))
 
 
 @dataclass
@@ -146,9 +102,10 @@ class IngestResult:
 
 
 def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
-                     forwarded_by: int | None) -> dict[str, int]:
+                     forwarded_by: int | None, processed: bool) -> dict[str, int]:
     """external id -> new comment id, for the items not stored before (duplicates drop out)."""
-    rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
+    extra = {"forwarded_by_id": forwarded_by, "processed_at": now if processed else None}
+    rows = [item.row(source.id, now) | extra for item in items]
     if bulk.supported(session):
         found = bulk.insert_rows(session, ExternalComment.__table__, rows, returning=("id", "external_id"),
                                  on_conflict=("source_id", "external_id"))
@@ -168,74 +125,48 @@ def _insert(session: Session, name: str, table: Any, rows: list[dict[str, Any]],
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
               actor: User | None = None, live: bool = True, always_case: bool = False,
-              now: datetime | None = None) -> IngestResult:
-    """Store new comments once, match watch rules, open cases for brand matches.
+              now: datetime | None = None, defer: bool = False) -> IngestResult:
+    """Store new comments once, then match watch rules and open cases for brand matches.
 
-    ``always_case``: a person forwarded it, so it becomes a case unless only competitor rules
-    match. ``live``: publish an event per case (webhooks, feeds); bulk imports pass False and
-    get one summary event per audience.
+    ``defer``: only store them, pending (``processed_at`` NULL): the webhook acknowledges what
+    is stored and the worker (``inbox.processing``) does the rest in batches; a crash in between
+    loses nothing, the queue is in the database. ``always_case``: a person forwarded it, so it
+    becomes a case unless only competitor rules match. ``live``: publish an event per case
+    (webhooks, feeds); bulk imports pass False and get one summary event per audience.
     """
     if not items:
         return IngestResult()
     now = now or utcnow()
-    pipeline = pipeline or Pipeline.current(session)
-    new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
+    actor_id = actor.id if actor else None
+    new_ids = _insert_comments(session, source, items, now, actor_id, processed=not defer)
     result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
-    matches: list[dict[str, Any]] = []
-    openings: list[tuple[int, Item, list[Hit]]] = []
-    for item in items:
-        comment_id = new_ids.pop(item.external_id, None)  # pop: a repeated id in a batch is new once
-        if comment_id is None:
-            continue
-        analyzed = analyze(item.text)
-        hits = pipeline.rules.match(analyzed)
-        item.analyzed = analyzed
-        matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
-        brand = [h for h in hits if h.kind == RuleKind.BRAND]
-        if brand or (always_case and not hits):
-            openings.append((comment_id, item, brand))
-        elif hits:
-            result.competitor += 1
-    if matches:
-        _insert(session, "matches", CommentMatch.__table__, matches)
-    if openings:
-        result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
+    if defer:
+        return result
+    entries = [(cid, item) for item in items  # pop: a repeated id in a batch is new once
+               if (cid := new_ids.pop(item.external_id, None)) is not None]
+    computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
+                       always_case=always_case, now=now)
+    result.competitor = computed.competitor
+    result.case_ids = write_computed(session, source, computed, actor, live, now)
     return result
 
 
-def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
-              actor: User | None, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The case row and its opening activity data for one comment."""
-    result: TriageResult = triage(item.text, lang=item.lang, followers=item.followers,
-                                  handles=pipeline.handles)
-    result.reasons += [{"code": "watch_rule", "params": {"name": h.name, "terms": h.terms}}
-                       for h in brand]
-    if actor is not None:
-        result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
-    route = pipeline.router.route(item.analyzed or analyze(item.text), result)
-    department_id = route.department_id if route else None
-    first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
-    row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
-           "sentiment": Sentiment(result.sentiment), "needs_response": result.needs_response,
-           "urgency": Urgency(result.urgency), "recommendation": Recommendation(result.recommendation),
-           "triage": result.as_json(), "overridden": False,
-           "routing_rule_id": route.rule_id if route else None, "created_at": now, "updated_at": now,
-           "first_response_due": first_due, "resolution_due": resolution_due, "breaches": []}
-    data = {"rules": [h.name for h in brand], "route": route.name if route else None,
-            "recommendation": result.recommendation, "urgency": result.urgency}
-    return row, data
+def write_computed(session: Session, source: Source, computed: Computed, actor: User | None,
+                   live: bool, now: datetime) -> list[int]:
+    """Write what ``compute`` decided: the rule matches, then the cases; their ids."""
+    if computed.matches:
+        _insert(session, "matches", CommentMatch.__table__, computed.matches)
+    return _open_cases(session, source, computed.cases, actor, live, now) if computed.cases else []
 
 
-def _open_cases(session: Session, pipeline: Pipeline, source: Source,
-                openings: list[tuple[int, Item, list[Hit]]], actor: User | None, live: bool,
-                now: datetime) -> list[int]:
+def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, Any], dict[str, Any]]],
+                actor: User | None, live: bool, now: datetime) -> list[int]:
     """Bulk-insert the cases, their opening activity and audit rows, then tell their people.
 
     A bulk import (``live`` False) writes one audit row per batch naming its cases, not one per
     case: the per-case timeline (``CaseActivity``) is still complete, and the audit log stays
     readable after an import of 200,000 comments.
     """
-    built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
     ids = {comment_id: case_id for case_id, comment_id in _insert(
         session, "cases", Case.__table__, [r for r, _d in built], returning=("id", "comment_id"))}
     actor_id = actor.id if actor else None
@@ -258,6 +189,40 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
     for department_id, case_ids in by_service.items():
         _announce(session, department_id, case_ids, live)
     return list(ids.values())
+
+
+_PENDING_COLUMNS = ("id", "source_id", "external_id", "text", "lang", "followers", "forwarded_by_id")
+
+
+def claim_pending(session: Session, limit: int, now: datetime, ids: list[int] | None = None) -> list[Any]:
+    """Mark up to ``limit`` pending comments (or those of ``ids`` still pending) processed and
+    return them. The UPDATE is the claim: two workers never get the same comment, and a rollback
+    (a crash before the cases are written) puts them back in the queue."""
+    t = ExternalComment.__table__
+    pending = select(t.c.id).where(t.c.processed_at.is_(None))
+    if ids is not None:
+        pending = pending.where(t.c.id.in_(ids))
+    pending = pending.order_by(t.c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pending = pending.with_for_update(skip_locked=True)
+    stmt = (update(t).where(t.c.id.in_(pending.scalar_subquery())).values(processed_at=now)
+            .returning(*(t.c[name] for name in _PENDING_COLUMNS)))
+    return sorted(session.execute(stmt).all())
+
+
+def do_process_pending(session: Session, pipeline: Pipeline, limit: int, now: datetime) -> int:
+    """Claim a batch of pending comments and do for them what ``do_ingest`` does for new ones
+    (matches, triage, cases, live ``case`` events); how many were claimed."""
+    groups: dict[tuple[int, int | None], list[tuple[int, Item]]] = {}
+    rows = claim_pending(session, limit, now)
+    for row in rows:
+        item = Item(external_id=row.external_id, text=row.text, lang=row.lang, followers=row.followers)
+        groups.setdefault((row.source_id, row.forwarded_by_id), []).append((row.id, item))
+    for (source_id, actor_id), entries in groups.items():
+        actor = session.get(User, actor_id) if actor_id else None
+        computed = compute(pipeline, entries, actor_id=actor_id, always_case=actor is not None, now=now)
+        write_computed(session, session.get(Source, source_id), computed, actor, True, now)
+    return len(rows)
 
 
 def inbox_people(session: Session) -> list[int]:

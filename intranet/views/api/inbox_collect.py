@@ -20,8 +20,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ... import db
 from ...actions.inbox_ingest import do_accept_delivery, do_forward, do_ingest
 from ...errors import DomainError, Invalid, NotFound
-from ...extensions import csrf, limiter
-from ...inbox import webhook
+from ...extensions import csrf
+from ...inbox import processing, ratelimit, webhook
 from ...inbox.items import parse_item
 from ...inbox.writes import ingest_transaction
 from ...models import Connector, Source, utcnow
@@ -30,10 +30,6 @@ from . import bp
 from .params import me, text
 
 log = logging.getLogger(__name__)
-
-
-def _webhook_rate() -> str:
-    return current_app.config["INBOX_WEBHOOK_RATE_LIMIT"]
 
 
 @lru_cache(maxsize=1)
@@ -62,19 +58,23 @@ def _raw_body() -> bytes:
 
 @bp.post("/inbox/sources/<slug>/webhook")
 @csrf.exempt  # no cookie authority: the HMAC signature over the raw body is the proof
-@limiter.limit(_webhook_rate, key_func=lambda: request.view_args.get("slug", ""))
 def inbox_webhook(slug: str) -> tuple[Response, int]:
+    """Store the delivery's new comments (pending) and acknowledge them; matching, triage and
+    cases follow in the worker (``inbox.processing``)."""
     try:
         body, source, now = _raw_body(), _webhook_source(slug), utcnow()
+        ratelimit.check(source.id)
         signature = webhook.verify(source.secret, request.headers.get(webhook.TIMESTAMP_HEADER),
                                    request.headers.get(webhook.SIGNATURE_HEADER), body, now)
         items, rejected = _items(slug, webhook.comments_of(body))
         with ingest_transaction() as s:
             do_accept_delivery(s, source, signature, now)
-            result = do_ingest(s, source, items, now=now)
+            result = do_ingest(s, source, items, now=now, defer=True)
     except (DomainError, RequestEntityTooLarge) as exc:  # refused deliveries are logged, then answered
         log.warning("webhook %s refused from %s: %s", slug, request.remote_addr, getattr(exc, "message", exc))
         raise
+    if result.accepted:
+        processing.stored()
     return jsonify(accepted=result.accepted, duplicate=result.duplicate, rejected=rejected), 202
 
 
