@@ -12,6 +12,7 @@ once per run), then for brand matches the triage, the route, the SLA due dates a
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 from dataclasses import dataclass, field
@@ -99,6 +100,7 @@ class IngestResult:
     duplicate: int = 0
     case_ids: list[int] = field(default_factory=list)
     competitor: int = 0
+    stored: list[tuple[int, Item]] = field(default_factory=list)  # new (comment id, item), if deferred
 
 
 def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
@@ -140,10 +142,11 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     actor_id = actor.id if actor else None
     new_ids = _insert_comments(session, source, items, now, actor_id, processed=not defer)
     result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
-    if defer:
-        return result
     entries = [(cid, item) for item in items  # pop: a repeated id in a batch is new once
                if (cid := new_ids.pop(item.external_id, None)) is not None]
+    if defer:
+        result.stored = entries
+        return result
     computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
                        always_case=always_case, now=now)
     result.competitor = computed.competitor
@@ -194,35 +197,53 @@ def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, An
 _PENDING_COLUMNS = ("id", "source_id", "external_id", "text", "lang", "followers", "forwarded_by_id")
 
 
-def claim_pending(session: Session, limit: int, now: datetime, ids: list[int] | None = None) -> list[Any]:
-    """Mark up to ``limit`` pending comments (or those of ``ids`` still pending) processed and
-    return them. The UPDATE is the claim: two workers never get the same comment, and a rollback
-    (a crash before the cases are written) puts them back in the queue."""
+def pending_comments(session: Session, limit: int) -> list[Any]:
+    """The oldest comments stored but not processed (a read: the write claims them, ``claim_ids``)."""
     t = ExternalComment.__table__
-    pending = select(t.c.id).where(t.c.processed_at.is_(None))
-    if ids is not None:
-        pending = pending.where(t.c.id.in_(ids))
-    pending = pending.order_by(t.c.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        pending = pending.with_for_update(skip_locked=True)
-    stmt = (update(t).where(t.c.id.in_(pending.scalar_subquery())).values(processed_at=now)
-            .returning(*(t.c[name] for name in _PENDING_COLUMNS)))
-    return sorted(session.execute(stmt).all())
+    return list(session.execute(select(*(t.c[name] for name in _PENDING_COLUMNS))
+                                .where(t.c.processed_at.is_(None)).order_by(t.c.id).limit(limit)))
 
 
-def do_process_pending(session: Session, pipeline: Pipeline, limit: int, now: datetime) -> int:
-    """Claim a batch of pending comments and do for them what ``do_ingest`` does for new ones
-    (matches, triage, cases, live ``case`` events); how many were claimed."""
+def claim_ids(session: Session, ids: list[int], now: datetime) -> set[int]:
+    """Of these comments, mark those still pending processed and return them. The UPDATE is the
+    claim: two workers never write the same comment's case, and a rollback (a crash before the
+    cases are written) puts them back in the queue."""
+    if bulk.supported(session):
+        return {cid for (cid,) in bulk.execute(
+            session, "UPDATE inbox_comments SET processed_at = ? WHERE processed_at IS NULL AND id IN "
+            "(SELECT value FROM json_each(?)) RETURNING id", (bulk.sqlite_time(now), json.dumps(ids)))}
+    t = ExternalComment.__table__
+    stmt = (update(t).where(t.c.id.in_(ids), t.c.processed_at.is_(None)).values(processed_at=now)
+            .returning(t.c.id))
+    return set(session.scalars(stmt))
+
+
+PendingBatch = tuple[int, int | None, list[int], Computed]  # source, forwarder, comment ids, result
+
+
+def compute_pending(pipeline: Pipeline, rows: list[Any], now: datetime) -> list[PendingBatch]:
+    """What ``do_ingest`` would decide for these pending comments, per (source, forwarder): CPU
+    only, run outside the write lock so deliveries are not kept waiting."""
     groups: dict[tuple[int, int | None], list[tuple[int, Item]]] = {}
-    rows = claim_pending(session, limit, now)
     for row in rows:
         item = Item(external_id=row.external_id, text=row.text, lang=row.lang, followers=row.followers)
         groups.setdefault((row.source_id, row.forwarded_by_id), []).append((row.id, item))
-    for (source_id, actor_id), entries in groups.items():
+    return [(source_id, actor_id, [cid for cid, _item in entries],
+             compute(pipeline, entries, actor_id=actor_id, always_case=actor_id is not None, now=now))
+            for (source_id, actor_id), entries in groups.items()]
+
+
+def do_write_pending(session: Session, batches: list[PendingBatch], now: datetime) -> list[int]:
+    """Claim the comments of computed batches and write their matches and cases (live ``case``
+    events); comments another worker claimed meanwhile are left out. The new case ids."""
+    claimed = claim_ids(session, [cid for batch in batches for cid in batch[2]], now)
+    case_ids = []
+    for source_id, actor_id, ids, computed in batches:
+        if len(claimed) < len(ids) or not claimed.issuperset(ids):
+            computed = computed.only(claimed)
         actor = session.get(User, actor_id) if actor_id else None
-        computed = compute(pipeline, entries, actor_id=actor_id, always_case=actor is not None, now=now)
-        write_computed(session, session.get(Source, source_id), computed, actor, True, now)
-    return len(rows)
+        case_ids += write_computed(session, session.get(Source, source_id), computed, actor, True, now)
+    return case_ids
 
 
 def inbox_people(session: Session) -> list[int]:
@@ -264,15 +285,22 @@ def _announce(session: Session, department_id: int | None, case_ids: list[int], 
 
 
 def do_accept_delivery(session: Session, source: Source, signature: str, now: datetime) -> None:
-    """Remember a signature for the freshness window; the same one again is a replay (409).
-
-    The unique constraint decides, so two copies racing in parallel cannot both pass.
-    """
+    """Remember a signature for the freshness window; the same one again is a replay (409)."""
     if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
         purge_deliveries(session, now)
+    if not record_delivery(session, source, signature, now):
+        raise replayed()
+
+
+def record_delivery(session: Session, source: Any, signature: str, now: datetime) -> bool:
+    """Remember a signature; False if it was already received (a replay). The unique constraint
+    decides, so two copies racing in parallel cannot both pass."""
     values = {"source_id": source.id, "signature": signature, "received_at": now}
-    if session.execute(statement(session, "delivery"), values).rowcount != 1:
-        raise Conflict(_("This delivery was already received (replayed signature)."))
+    return session.connection().execute(statement(session, "delivery"), values).rowcount == 1
+
+
+def replayed() -> Conflict:
+    return Conflict(_("This delivery was already received (replayed signature)."))
 
 
 def purge_deliveries(session: Session, now: datetime) -> None:

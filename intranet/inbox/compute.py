@@ -72,6 +72,11 @@ class Computed:
     cases: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     competitor: int = 0
 
+    def only(self, comment_ids: set[int]) -> Computed:
+        """The rows of these comments only (the others were processed elsewhere meanwhile)."""
+        return Computed([m for m in self.matches if m["comment_id"] in comment_ids],
+                        [c for c in self.cases if c[0]["comment_id"] in comment_ids], self.competitor)
+
 
 def compute(pipeline: Pipeline, entries: list[tuple[int, Item]], *, actor_id: int | None = None,
             always_case: bool = False, now: datetime) -> Computed:

@@ -7,8 +7,8 @@ A webhook delivery is acknowledged (202) once its comments are stored, pending
   delivery, claims pending comments in batches and opens their cases (live ``case`` events
   follow within a fraction of a second). Batches make the per-comment work several times
   cheaper than in the request, and requests no longer wait for triage.
-- ``"inline"`` (tests, where "thread" means this): the request itself drains the queue after its commit, so a test sees the
-  cases as soon as the webhook answered.
+- ``"inline"`` (tests, where "thread" means this): the request itself drains the queue after
+  its commit, so a test sees the cases as soon as the webhook answered.
 - ``"external"`` (several workers or servers): ``flask --app wsgi inbox process --loop`` does it.
 
 Nothing acknowledged is lost: a crash between the store and the processing leaves the comments
@@ -24,6 +24,7 @@ import time
 
 from flask import Flask, current_app
 
+from .. import db
 from ..models import utcnow
 from .compute import Pipeline
 from .writes import ingest_transaction
@@ -36,11 +37,21 @@ WORKER_KEY = "inbox.worker"
 
 
 def process_pending(limit: int = BATCH) -> int:
-    """One batch of pending comments, in one transaction (needs an app context); how many."""
-    from ..actions.inbox_ingest import do_process_pending
+    """One batch of pending comments (needs an app context); how many were read.
 
-    with ingest_transaction() as s:
-        return do_process_pending(s, Pipeline.current(s), limit, utcnow())
+    Read, compute (rules, triage, routes: no lock held), then one short write transaction that
+    claims them and writes the cases, so deliveries never wait behind the triage.
+    """
+    from ..actions.inbox_ingest import compute_pending, do_write_pending, pending_comments
+
+    with db.transaction() as s:
+        rows, pipeline = pending_comments(s, limit), Pipeline.current(s)
+    if rows:
+        now = utcnow()
+        batches = compute_pending(pipeline, rows, now)
+        with ingest_transaction() as s:
+            do_write_pending(s, batches, now)
+    return len(rows)
 
 
 def drain(limit: int = BATCH) -> int:
@@ -93,11 +104,12 @@ class Worker:
 
 
 def init_app(app: Flask) -> None:
-    """The webhook's rate limit counters; in "thread" mode, the worker, started by the first
+    """The webhook's rate limit counters and intake; in "thread" mode, the worker, started by the first
     request (so CLI commands never start one)."""
-    from . import ratelimit
+    from . import intake, ratelimit
 
     ratelimit.init_app(app)
+    intake.init_app(app)
     if app.testing and app.config["INBOX_PROCESSING"] == "thread":
         app.config["INBOX_PROCESSING"] = "inline"  # as the scheduler: no background thread in tests
     if app.config["INBOX_PROCESSING"] != "thread":
