@@ -50,6 +50,7 @@ from .notifications import notify
 
 log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
+WORKER_EACH = 3  # the worker's batches: a trickle still gets one event per case, a flood summaries
 REPLAY_WINDOW = timedelta(minutes=10)
 PURGE_CHANCE = 0.02
 FORWARD_SLUG = "forwarded"
@@ -155,15 +156,16 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
 
 
 def write_computed(session: Session, source: Source, computed: Computed, actor: User | None,
-                   live: bool, now: datetime) -> list[int]:
-    """Write what ``compute`` decided: the rule matches, then the cases; their ids."""
+                   live: bool, now: datetime, each: int = LIVE_LIMIT) -> list[int]:
+    """Write what ``compute`` decided: the rule matches, then the cases; their ids. ``each``:
+    up to this many new cases of a service get one live event each, more get one summary."""
     if computed.matches:
         _insert(session, "matches", CommentMatch.__table__, computed.matches)
-    return _open_cases(session, source, computed.cases, actor, live, now) if computed.cases else []
+    return _open_cases(session, source, computed.cases, actor, live, now, each) if computed.cases else []
 
 
 def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, Any], dict[str, Any]]],
-                actor: User | None, live: bool, now: datetime) -> list[int]:
+                actor: User | None, live: bool, now: datetime, each: int = LIVE_LIMIT) -> list[int]:
     """Bulk-insert the cases, their opening activity and audit rows, then tell their people.
 
     A bulk import (``live`` False) writes one audit row per batch naming its cases, not one per
@@ -190,7 +192,7 @@ def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, An
     _insert(session, "activity", CaseActivity.__table__, activity)
     _insert(session, "audit", AuditLog.__table__, audits)
     for department_id, case_ids in by_service.items():
-        _announce(session, department_id, case_ids, live)
+        _announce(session, department_id, case_ids, live, each)
     return list(ids.values())
 
 
@@ -242,7 +244,8 @@ def do_write_pending(session: Session, batches: list[PendingBatch], now: datetim
         if len(claimed) < len(ids) or not claimed.issuperset(ids):
             computed = computed.only(claimed)
         actor = session.get(User, actor_id) if actor_id else None
-        case_ids += write_computed(session, session.get(Source, source_id), computed, actor, True, now)
+        case_ids += write_computed(session, session.get(Source, source_id), computed, actor, True, now,
+                                   each=WORKER_EACH)
     return case_ids
 
 
@@ -264,12 +267,13 @@ def new_cases(session: Session, department_id: int | None) -> int:
     return session.scalar(statement(session, "new_in"), {"department_id": department_id}) or 0
 
 
-def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool) -> None:
+def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool,
+              each: int = LIVE_LIMIT) -> None:
     """``case`` events: one per case when few (the inbox inserts rows live), else one summary.
 
     Unrouted cases go to each inbox person's own room (no service audience fits them).
     """
-    if live and len(case_ids) <= LIVE_LIMIT:
+    if live and len(case_ids) <= each:
         count = new_cases(session, department_id)
         payloads = [{"op": "add", "id": cid, "service_id": department_id, "status": "new", "new": count}
                     for cid in case_ids]

@@ -55,13 +55,16 @@ def _converter() -> Any:
     return plain
 
 
-def execute(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple]:
-    """Run SQL on the session's own DB-API connection (same transaction), skipping SQLAlchemy's
-    per-row Result objects: RETURNING thousands of ids costs a plain ``fetchall``."""
-    return session.connection().connection.driver_connection.execute(sql, params).fetchall()
+def execute(target: Session | sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple]:
+    """Run SQL on the session's own DB-API connection (same transaction), or on a DB-API
+    connection, skipping SQLAlchemy's per-row Result objects: RETURNING thousands of ids costs a
+    plain ``fetchall``."""
+    conn = target if isinstance(target, sqlite3.Connection) else \
+        target.connection().connection.driver_connection
+    return conn.execute(sql, params).fetchall()
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], *,
+def insert_rows(session: Session | sqlite3.Connection, table: Table, rows: list[dict[str, Any]], *,
                 returning: tuple[str, ...] = (), on_conflict: tuple[str, ...] = ()) -> list[tuple]:
     """INSERT ``rows`` (dicts with the same keys) into ``table``; optional ON CONFLICT (columns)
     DO NOTHING and RETURNING. JSON columns (dict/list values) are stored as JSON text."""
