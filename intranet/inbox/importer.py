@@ -1,14 +1,11 @@
 """JSONL/CSV import of comments: resumable, idempotent, with line numbers for broken lines.
 
 A file is known by its SHA-256: ``ImportJob(source, sha256)`` remembers how many records were
-stored (``position``), so running the same file again (after Ctrl-C, a crash, a timeout of
+processed (``position``), so running the same file again (after Ctrl-C, a crash, a timeout of
 the upload page) skips what is done and goes on. Each batch of records is one transaction that
 also moves ``position``, so a batch is either fully in with its position or not at all; and
 since comments are inserted with ON CONFLICT DO NOTHING, even a replayed batch stores nothing
-twice. Stored comments are pending until their batch's rules, triage and cases are written
-(``pool.CaseWriter``, possibly computed in a second process); whatever an interruption leaves
-pending, the inbox worker processes (``inbox.processing``). Broken records are reported with
-their line number and never stop the rest.
+twice. Broken records are reported with their line number and never stop the rest.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +26,7 @@ from sqlalchemy import select
 from .. import db
 from ..errors import Invalid
 from ..models import ImportJob, Source, User, utcnow
-from .compute import Pipeline
 from .items import parse_item
-from .pool import CaseWriter, pool_size
 from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
@@ -127,14 +121,14 @@ def _job(source: Source, sha: str, filename: str, actor: User | None) -> ImportJ
 
 def run_import(source: Source, path: Path, filename: str, *, actor: User | None = None,
                batch: int = BATCH, stop_after: int | None = None,
-               progress: Callable[[int], None] | None = None, workers: int | None = None) -> ImportOutcome:
+               progress: Callable[[int], None] | None = None) -> ImportOutcome:
     """Import (or resume importing) a file into ``source``; needs an app context.
 
     ``stop_after``: process at most this many records this time (tests simulate an interruption
     with it; the next run resumes). ``progress`` is called with the number of records done.
-    ``workers``: processes computing rules and triage beside this one (default: one for big
-    files on a multi-core machine, else none).
     """
+    from ..actions.inbox_ingest import Pipeline
+
     fmt = file_format(filename)
     job = _job(source, file_sha256(path), filename, actor)
     if job.finished_at is not None:
@@ -143,29 +137,24 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
         pipeline = Pipeline.load(s)
     skip, done = job.position, 0
     pending: list[Record] = []
-    with CaseWriter(source, actor, pipeline, pool_size(path, workers)) as writer:
-        for number, record in records(path, fmt):
-            if skip:
-                skip -= 1
-                continue
-            pending.append((number, record))
-            done += 1
-            if len(pending) >= batch or (stop_after is not None and done >= stop_after):
-                writer.submit(*_store_batch(job, source, pending, actor, progress))
-                pending = []
-                if stop_after is not None and done >= stop_after:
-                    return _outcome(job)
-        writer.submit(*_store_batch(job, source, pending, actor, progress))
-    with db.transaction() as s:  # finished once every case is written, not before
-        row = s.get(ImportJob, job.id)
-        row.finished_at = job.finished_at = utcnow()
+    for number, record in records(path, fmt):
+        if skip:
+            skip -= 1
+            continue
+        pending.append((number, record))
+        done += 1
+        if len(pending) >= batch or (stop_after is not None and done >= stop_after):
+            _commit_batch(job, source, pending, pipeline, actor, progress)
+            pending = []
+            if stop_after is not None and done >= stop_after:
+                return _outcome(job)
+    _commit_batch(job, source, pending, pipeline, actor, progress, last=True)
     return _outcome(job)
 
 
-def _store_batch(job: ImportJob, source: Source, pending: list[Record], actor: User | None,
-                 progress: Callable[[int], None] | None) -> tuple[list[tuple[int, Any]], datetime]:
-    """Store a batch's new comments (pending) and move the job's position, in one transaction;
-    the (comment id, item) pairs to process, and the time they were stored."""
+def _commit_batch(job: ImportJob, source: Source, pending: list[Record], pipeline: Any,
+                  actor: User | None, progress: Callable[[int], None] | None,
+                  last: bool = False) -> None:
     from ..actions.inbox_ingest import do_ingest
 
     items, errors = [], []
@@ -177,20 +166,20 @@ def _store_batch(job: ImportJob, source: Source, pending: list[Record], actor: U
         except Invalid as exc:
             errors.append({"line": number, "message": exc.message})
             log.warning("import %s line %d: %s", job.filename, number, exc.message)
-    now = utcnow()
     with ingest_transaction() as s:
-        result = do_ingest(s, source, items, actor=actor, now=now, defer=True)
+        result = do_ingest(s, source, items, pipeline=pipeline, actor=actor, live=False)
         row = s.get(ImportJob, job.id)
         row.position += len(pending)
         row.accepted += result.accepted
         row.duplicates += result.duplicate
         if errors and len(row.errors or []) < MAX_ERRORS:
             row.errors = [*(row.errors or []), *errors][:MAX_ERRORS]
+        if last:
+            row.finished_at = utcnow()
         job.position, job.accepted, job.duplicates = row.position, row.accepted, row.duplicates
-        job.errors = row.errors
+        job.errors, job.finished_at = row.errors, row.finished_at
     if progress:
         progress(len(pending))
-    return result.stored, now
 
 
 def _raise(exc: Invalid) -> Any:

@@ -79,7 +79,7 @@ class Worker:
     """The processing thread of one app (started with the first request)."""
 
     def __init__(self, app: Flask) -> None:
-        self.app, self.wake = app, threading.Event()
+        self.app, self.wake, self.stopping = app, threading.Event(), threading.Event()
         self._started = threading.Lock()
         self.thread: threading.Thread | None = None
 
@@ -89,11 +89,20 @@ class Worker:
                 self.thread = threading.Thread(target=self._loop, name="inbox-worker", daemon=True)
                 self.thread.start()
 
+    def stop(self) -> None:
+        """End the thread after its current batch (tests; the server's thread is a daemon)."""
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
     def _loop(self) -> None:
         self.wake.set()  # first, whatever a previous run left pending
         while True:
             self.wake.wait(IDLE_SECONDS)
             self.wake.clear()
+            if self.stopping.is_set():
+                return
             time.sleep(GATHER_SECONDS)
             try:
                 with self.app.app_context():
