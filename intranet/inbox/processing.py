@@ -45,7 +45,10 @@ def process_pending(limit: int = BATCH) -> int:
     from ..actions.inbox_ingest import compute_pending, do_write_pending, pending_comments
 
     with db.transaction() as s:
-        rows, pipeline = pending_comments(s, limit), Pipeline.current(s)
+        rows = pending_comments(s, limit)
+        if not rows:  # nothing to do: no pipeline loaded (nor cached stale, see Pipeline.current)
+            return 0
+        pipeline = Pipeline.current(s)
     if rows:
         now = utcnow()
         batches = compute_pending(pipeline, rows, now)
