@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import auth, cardcache, files, i18n, pagecache, presence, realtime, search, security, web
     from .cli import register_cli
-    from .inbox import scheduler
+    from .inbox import processing, scheduler
     from .views import register_blueprints
 
     db.init_app(app)
@@ -51,4 +51,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     scheduler.init_app(app)
+    processing.init_app(app)
     return app

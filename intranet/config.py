@@ -46,6 +46,9 @@ class Config:
     INBOX_WEBHOOK_MAX_BYTES = 1024 * 1024
     INBOX_SCHEDULER = True  # poll feeds and check SLAs in a thread; off for several workers (cron)
     INBOX_SCHEDULER_SECONDS = 60
+    # who matches and triages stored webhook comments: "thread" (a worker thread of this process),
+    # "inline" (the request, after storing), "external" (`flask --app wsgi inbox process --loop`)
+    INBOX_PROCESSING = "thread"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -60,6 +63,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False
+    INBOX_PROCESSING = "inline"  # a test sees the cases as soon as the webhook answered
 
 
 class ProductionConfig(Config):

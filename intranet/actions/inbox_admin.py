@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..access_inbox import forget_services
 from ..errors import Conflict, Invalid
+from ..inbox.intake import source_changed
 from ..inbox.routing import clean_conditions
 from ..inbox.rules import compiled
 from ..inbox.webhook import new_secret
@@ -115,9 +116,11 @@ def do_save_source(session: Session, actor: User, source: Source | None, *, name
         session.add(source)
         session.flush()
         audit(session, actor, "inbox.source_create", "source", source.id, slug=slug)
+        source_changed(session)
         return source
     for key, value in values.items():
         setattr(source, key, value)
+    source_changed(session)
     audit(session, actor, "inbox.source_update", "source", source.id,
           **{k: str(v) for k, v in values.items()})
     return source
@@ -125,6 +128,7 @@ def do_save_source(session: Session, actor: User, source: Source | None, *, name
 
 def do_rotate_secret(session: Session, actor: User, source: Source) -> str:
     source.secret = new_secret()
+    source_changed(session)
     audit(session, actor, "inbox.source_secret", "source", source.id)
     return source.secret
 

@@ -3,34 +3,33 @@
 ``do_ingest`` is the one path every connector takes. It writes comments with INSERT ... ON
 CONFLICT DO NOTHING on (source, external id), so retries, replays and concurrent deliveries
 store each comment once and the database (not a read-then-write race) decides what is new.
-Only the new comments go on: watch rules (compiled once per run), then for brand matches the
-triage, the route, the SLA due dates and the case, all written with bulk INSERTs so an import
-of 200,000 comments stays well above 10,000 rows a second.
+Only the new comments go on, at once or (webhook deliveries) later in batches by the worker of
+``inbox.processing``, which claims pending rows with ``claim_pending``: watch rules (compiled
+once per run), then for brand matches the triage, the route, the SLA due dates and the case
+(``inbox.compute``), all written with bulk INSERTs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
 from ..events import after_commit, publish
 from ..inbox import bulk, sla
+from ..inbox.compute import Computed, Pipeline, compute, forget_pipeline
 from ..inbox.items import MAX_TEXT, Item
-from ..inbox.routing import Router
-from ..inbox.rules import Hit, RuleSet
-from ..inbox.triage import TriageResult, triage
 from ..models import (
     AuditLog,
     Case,
@@ -41,23 +40,18 @@ from ..models import (
     ExternalComment,
     Network,
     NotificationKind,
-    Recommendation,
-    RuleKind,
     SearchOutbox,
-    Sentiment,
-    ServiceSettings,
     Source,
-    Urgency,
     User,
     WebhookDelivery,
     utcnow,
 )
-from ..search.match import analyze
 from .common import audit, clean_text
 from .notifications import notify
 
 log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
+WORKER_EACH = 3  # the worker's batches: a trickle still gets one event per case, a flood summaries
 REPLAY_WINDOW = timedelta(minutes=10)
 PURGE_CHANCE = 0.02
 FORWARD_SLUG = "forwarded"
@@ -97,46 +91,10 @@ def statement(session: Session, name: str) -> Any:
     return _statements(session.get_bind().dialect.name)[name]
 
 
-@dataclass
-class Pipeline:
-    """What a run needs, loaded once: compiled watch rules, routing rules, SLA targets.
-
-    ``current`` keeps one per database for ``PIPELINE_TTL`` seconds: a webhook request then
-    costs no rule queries. Changes made here (``pipeline_changed``, called by the settings
-    actions) apply at once in this process, and within the TTL in other processes.
-    """
-
-    rules: RuleSet
-    router: Router
-    settings: dict[int, tuple[int, int]]
-    handles: frozenset[str]
-
-    @classmethod
-    def load(cls, session: Session) -> Pipeline:
-        rules = RuleSet.load(session)
-        settings = {d: (first, resolution) for d, first, resolution in session.execute(
-            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
-                   ServiceSettings.resolution_minutes))}
-        return cls(rules, Router.load(session), settings, rules.brand_handles())
-
-    @classmethod
-    def current(cls, session: Session) -> Pipeline:
-        key = str(session.get_bind().url)
-        cached = _PIPELINES.get(key)
-        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
-            cached = (time.monotonic(), cls.load(session))
-            _PIPELINES[key] = cached
-        return cached[1]
-
-
-PIPELINE_TTL = 5.0
-_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
-
-
 def pipeline_changed(session: Session) -> None:
     """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
     key = str(session.get_bind().url)
-    after_commit(session, lambda: _PIPELINES.pop(key, None))
+    after_commit(session, lambda: forget_pipeline(key))
 
 
 @dataclass
@@ -145,12 +103,14 @@ class IngestResult:
     duplicate: int = 0
     case_ids: list[int] = field(default_factory=list)
     competitor: int = 0
+    stored: list[tuple[int, Item]] = field(default_factory=list)  # new (comment id, item), if deferred
 
 
 def _insert_comments(session: Session, source: Source, items: list[Item], now: datetime,
-                     forwarded_by: int | None) -> dict[str, int]:
+                     forwarded_by: int | None, processed: bool) -> dict[str, int]:
     """external id -> new comment id, for the items not stored before (duplicates drop out)."""
-    rows = [item.row(source.id, now) | {"forwarded_by_id": forwarded_by} for item in items]
+    extra = {"forwarded_by_id": forwarded_by, "processed_at": now if processed else None}
+    rows = [item.row(source.id, now) | extra for item in items]
     if bulk.supported(session):
         found = bulk.insert_rows(session, ExternalComment.__table__, rows, returning=("id", "external_id"),
                                  on_conflict=("source_id", "external_id"))
@@ -170,74 +130,50 @@ def _insert(session: Session, name: str, table: Any, rows: list[dict[str, Any]],
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
               actor: User | None = None, live: bool = True, always_case: bool = False,
-              now: datetime | None = None) -> IngestResult:
-    """Store new comments once, match watch rules, open cases for brand matches.
+              now: datetime | None = None, defer: bool = False) -> IngestResult:
+    """Store new comments once, then match watch rules and open cases for brand matches.
 
-    ``always_case``: a person forwarded it, so it becomes a case unless only competitor rules
-    match. ``live``: publish an event per case (webhooks, feeds); bulk imports pass False and
-    get one summary event per audience.
+    ``defer``: only store them, pending (``processed_at`` NULL): the webhook acknowledges what
+    is stored and the worker (``inbox.processing``) does the rest in batches; a crash in between
+    loses nothing, the queue is in the database. ``always_case``: a person forwarded it, so it
+    becomes a case unless only competitor rules match. ``live``: publish an event per case
+    (webhooks, feeds); bulk imports pass False and get one summary event per audience.
     """
     if not items:
         return IngestResult()
     now = now or utcnow()
-    pipeline = pipeline or Pipeline.current(session)
-    new_ids = _insert_comments(session, source, items, now, actor.id if actor else None)
+    actor_id = actor.id if actor else None
+    new_ids = _insert_comments(session, source, items, now, actor_id, processed=not defer)
     result = IngestResult(accepted=len(new_ids), duplicate=len(items) - len(new_ids))
-    matches: list[dict[str, Any]] = []
-    openings: list[tuple[int, Item, list[Hit]]] = []
-    for item in items:
-        comment_id = new_ids.pop(item.external_id, None)  # pop: a repeated id in a batch is new once
-        if comment_id is None:
-            continue
-        analyzed = analyze(item.text)
-        hits = pipeline.rules.match(analyzed)
-        item.analyzed = analyzed
-        matches += [{"comment_id": comment_id, "rule_id": h.rule_id, "terms": h.terms} for h in hits]
-        brand = [h for h in hits if h.kind == RuleKind.BRAND]
-        if brand or (always_case and not hits):
-            openings.append((comment_id, item, brand))
-        elif hits:
-            result.competitor += 1
-    if matches:
-        _insert(session, "matches", CommentMatch.__table__, matches)
-    if openings:
-        result.case_ids = _open_cases(session, pipeline, source, openings, actor, live, now)
+    entries = [(cid, item) for item in items  # pop: a repeated id in a batch is new once
+               if (cid := new_ids.pop(item.external_id, None)) is not None]
+    if defer:
+        result.stored = entries
+        return result
+    computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
+                       always_case=always_case, now=now)
+    result.competitor = computed.competitor
+    result.case_ids = write_computed(session, source, computed, actor, live, now)
     return result
 
 
-def _case_row(pipeline: Pipeline, comment_id: int, item: Item, brand: list[Hit],
-              actor: User | None, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The case row and its opening activity data for one comment."""
-    result: TriageResult = triage(item.text, lang=item.lang, followers=item.followers,
-                                  handles=pipeline.handles)
-    result.reasons += [{"code": "watch_rule", "params": {"name": h.name, "terms": h.terms}}
-                       for h in brand]
-    if actor is not None:
-        result.reasons.append({"code": "forwarded", "params": {"user_id": actor.id}})
-    route = pipeline.router.route(item.analyzed or analyze(item.text), result)
-    department_id = route.department_id if route else None
-    first_due, resolution_due = sla.due_dates(pipeline.settings.get(department_id), now)
-    row = {"comment_id": comment_id, "department_id": department_id, "status": CaseStatus.NEW,
-           "sentiment": Sentiment(result.sentiment), "needs_response": result.needs_response,
-           "urgency": Urgency(result.urgency), "recommendation": Recommendation(result.recommendation),
-           "triage": result.as_json(), "overridden": False,
-           "routing_rule_id": route.rule_id if route else None, "created_at": now, "updated_at": now,
-           "first_response_due": first_due, "resolution_due": resolution_due, "breaches": []}
-    data = {"rules": [h.name for h in brand], "route": route.name if route else None,
-            "recommendation": result.recommendation, "urgency": result.urgency}
-    return row, data
+def write_computed(session: Session, source: Source, computed: Computed, actor: User | None,
+                   live: bool, now: datetime, each: int = LIVE_LIMIT) -> list[int]:
+    """Write what ``compute`` decided: the rule matches, then the cases; their ids. ``each``:
+    up to this many new cases of a service get one live event each, more get one summary."""
+    if computed.matches:
+        _insert(session, "matches", CommentMatch.__table__, computed.matches)
+    return _open_cases(session, source, computed.cases, actor, live, now, each) if computed.cases else []
 
 
-def _open_cases(session: Session, pipeline: Pipeline, source: Source,
-                openings: list[tuple[int, Item, list[Hit]]], actor: User | None, live: bool,
-                now: datetime) -> list[int]:
+def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, Any], dict[str, Any]]],
+                actor: User | None, live: bool, now: datetime, each: int = LIVE_LIMIT) -> list[int]:
     """Bulk-insert the cases, their opening activity and audit rows, then tell their people.
 
     A bulk import (``live`` False) writes one audit row per batch naming its cases, not one per
     case: the per-case timeline (``CaseActivity``) is still complete, and the audit log stays
     readable after an import of 200,000 comments.
     """
-    built = [_case_row(pipeline, cid, item, brand, actor, now) for cid, item, brand in openings]
     ids = {comment_id: case_id for case_id, comment_id in _insert(
         session, "cases", Case.__table__, [r for r, _d in built], returning=("id", "comment_id"))}
     actor_id = actor.id if actor else None
@@ -260,8 +196,61 @@ def _open_cases(session: Session, pipeline: Pipeline, source: Source,
     _insert(session, "outbox", SearchOutbox.__table__, [  # searchable by their service's people
         {"kind": "case", "object_id": cid, "op": "upsert", "created_at": now} for cid in ids.values()])
     for department_id, case_ids in by_service.items():
-        _announce(session, department_id, case_ids, live)
+        _announce(session, department_id, case_ids, live, each)
     return list(ids.values())
+
+
+_PENDING_COLUMNS = ("id", "source_id", "external_id", "text", "lang", "followers", "forwarded_by_id")
+
+
+def pending_comments(session: Session, limit: int) -> list[Any]:
+    """The oldest comments stored but not processed (a read: the write claims them, ``claim_ids``)."""
+    t = ExternalComment.__table__
+    return list(session.execute(select(*(t.c[name] for name in _PENDING_COLUMNS))
+                                .where(t.c.processed_at.is_(None)).order_by(t.c.id).limit(limit)))
+
+
+def claim_ids(session: Session, ids: list[int], now: datetime) -> set[int]:
+    """Of these comments, mark those still pending processed and return them. The UPDATE is the
+    claim: two workers never write the same comment's case, and a rollback (a crash before the
+    cases are written) puts them back in the queue."""
+    if bulk.supported(session):
+        return {cid for (cid,) in bulk.execute(
+            session, "UPDATE inbox_comments SET processed_at = ? WHERE processed_at IS NULL AND id IN "
+            "(SELECT value FROM json_each(?)) RETURNING id", (bulk.sqlite_time(now), json.dumps(ids)))}
+    t = ExternalComment.__table__
+    stmt = (update(t).where(t.c.id.in_(ids), t.c.processed_at.is_(None)).values(processed_at=now)
+            .returning(t.c.id))
+    return set(session.scalars(stmt))
+
+
+PendingBatch = tuple[int, int | None, list[int], Computed]  # source, forwarder, comment ids, result
+
+
+def compute_pending(pipeline: Pipeline, rows: list[Any], now: datetime) -> list[PendingBatch]:
+    """What ``do_ingest`` would decide for these pending comments, per (source, forwarder): CPU
+    only, run outside the write lock so deliveries are not kept waiting."""
+    groups: dict[tuple[int, int | None], list[tuple[int, Item]]] = {}
+    for row in rows:
+        item = Item(external_id=row.external_id, text=row.text, lang=row.lang, followers=row.followers)
+        groups.setdefault((row.source_id, row.forwarded_by_id), []).append((row.id, item))
+    return [(source_id, actor_id, [cid for cid, _item in entries],
+             compute(pipeline, entries, actor_id=actor_id, always_case=actor_id is not None, now=now))
+            for (source_id, actor_id), entries in groups.items()]
+
+
+def do_write_pending(session: Session, batches: list[PendingBatch], now: datetime) -> list[int]:
+    """Claim the comments of computed batches and write their matches and cases (live ``case``
+    events); comments another worker claimed meanwhile are left out. The new case ids."""
+    claimed = claim_ids(session, [cid for batch in batches for cid in batch[2]], now)
+    case_ids = []
+    for source_id, actor_id, ids, computed in batches:
+        if len(claimed) < len(ids) or not claimed.issuperset(ids):
+            computed = computed.only(claimed)
+        actor = session.get(User, actor_id) if actor_id else None
+        case_ids += write_computed(session, session.get(Source, source_id), computed, actor, True, now,
+                                   each=WORKER_EACH)
+    return case_ids
 
 
 def inbox_people(session: Session) -> list[int]:
@@ -282,12 +271,13 @@ def new_cases(session: Session, department_id: int | None) -> int:
     return session.scalar(statement(session, "new_in"), {"department_id": department_id}) or 0
 
 
-def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool) -> None:
+def _announce(session: Session, department_id: int | None, case_ids: list[int], live: bool,
+              each: int = LIVE_LIMIT) -> None:
     """``case`` events: one per case when few (the inbox inserts rows live), else one summary.
 
     Unrouted cases go to each inbox person's own room (no service audience fits them).
     """
-    if live and len(case_ids) <= LIVE_LIMIT:
+    if live and len(case_ids) <= each:
         count = new_cases(session, department_id)
         payloads = [{"op": "add", "id": cid, "service_id": department_id, "status": "new", "new": count}
                     for cid in case_ids]
@@ -303,15 +293,22 @@ def _announce(session: Session, department_id: int | None, case_ids: list[int], 
 
 
 def do_accept_delivery(session: Session, source: Source, signature: str, now: datetime) -> None:
-    """Remember a signature for the freshness window; the same one again is a replay (409).
-
-    The unique constraint decides, so two copies racing in parallel cannot both pass.
-    """
+    """Remember a signature for the freshness window; the same one again is a replay (409)."""
     if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
         purge_deliveries(session, now)
+    if not record_delivery(session, source, signature, now):
+        raise replayed()
+
+
+def record_delivery(session: Session, source: Any, signature: str, now: datetime) -> bool:
+    """Remember a signature; False if it was already received (a replay). The unique constraint
+    decides, so two copies racing in parallel cannot both pass."""
     values = {"source_id": source.id, "signature": signature, "received_at": now}
-    if session.execute(statement(session, "delivery"), values).rowcount != 1:
-        raise Conflict(_("This delivery was already received (replayed signature)."))
+    return session.connection().execute(statement(session, "delivery"), values).rowcount == 1
+
+
+def replayed() -> Conflict:
+    return Conflict(_("This delivery was already received (replayed signature)."))
 
 
 def purge_deliveries(session: Session, now: datetime) -> None:

@@ -14,6 +14,7 @@ import enum
 import json
 import sqlite3
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -33,23 +34,54 @@ def sqlite_time(value: datetime) -> str:
 _PLAIN = frozenset((str, int, float, bool, type(None), dict, list))
 
 
-def _plain(value: Any) -> Any:
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, datetime):
-        return sqlite_time(value)
-    if isinstance(value, enum.Enum):
-        return value.name  # SQLAlchemy's Enum(enum class) stores the member's name
-    return value
+def _converter() -> Any:
+    """A value converter for one statement; datetimes and enums repeat a lot in a batch (the
+    same ``now`` in every row), so each distinct one is converted once."""
+    memo: dict[Any, Any] = {}
+
+    def plain(value: Any) -> Any:
+        if type(value) in _PLAIN:
+            return value
+        found = memo.get(value)
+        if found is None:
+            if isinstance(value, datetime):
+                found = sqlite_time(value)
+            elif isinstance(value, enum.Enum):
+                found = value.name  # SQLAlchemy's Enum(enum class) stores the member's name
+            else:
+                found = value
+            memo[value] = found
+        return found
+    return plain
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], *,
+def execute(target: Session | sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple]:
+    """Run SQL on the session's own DB-API connection (same transaction), or on a DB-API
+    connection, skipping SQLAlchemy's per-row Result objects: RETURNING thousands of ids costs a
+    plain ``fetchall``."""
+    conn = target if isinstance(target, sqlite3.Connection) else \
+        target.connection().connection.driver_connection
+    return conn.execute(sql, params).fetchall()
+
+
+def insert_rows(session: Session | sqlite3.Connection, table: Table, rows: list[dict[str, Any]], *,
                 returning: tuple[str, ...] = (), on_conflict: tuple[str, ...] = ()) -> list[tuple]:
     """INSERT ``rows`` (dicts with the same keys) into ``table``; optional ON CONFLICT (columns)
     DO NOTHING and RETURNING. JSON columns (dict/list values) are stored as JSON text."""
     if not rows:
         return []
-    columns = list(rows[0])
+    columns = tuple(rows[0])
+    sql = _insert_sql(table, columns, returning, on_conflict)
+    plain = _converter()
+    data = json.dumps([[plain(row[c]) for c in columns] for row in rows])
+    found = execute(session, sql, (data,))
+    return found if returning else []
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(table: Table, columns: tuple[str, ...], returning: tuple[str, ...],
+                on_conflict: tuple[str, ...]) -> str:
+    """The statement for one shape of rows, built once (per request it cost as much as running)."""
     picks = ", ".join(f"json_extract(value, '$[{i}]')" if not _is_json(table, c)
                       else f"json(json_extract(value, '$[{i}]'))" for i, c in enumerate(columns))
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {picks} FROM json_each(?) WHERE true"
@@ -57,9 +89,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], *,
         sql += f" ON CONFLICT ({', '.join(on_conflict)}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    data = json.dumps([[_plain(row[c]) for c in columns] for row in rows])
-    result = session.connection().exec_driver_sql(sql, (data,))
-    return list(result) if returning else []
+    return sql
 
 
 def _is_json(table: Table, column: str) -> bool:

@@ -1,4 +1,5 @@
-"""``flask --app wsgi inbox import|poll|sla``: bulk files, feeds and SLA checks from a shell or cron."""
+"""``flask --app wsgi inbox import|poll|sla|process``: bulk files, feeds, SLA checks and the
+processing of stored webhook comments, from a shell, cron or a service manager."""
 
 from __future__ import annotations
 
@@ -59,6 +60,24 @@ def sla() -> None:
 
     breaches = check_sla()
     click.echo(f"{len(breaches)} new breaches.")
+
+
+@inbox_cli.command("process")
+@click.option("--loop", is_flag=True, help="Keep going: look for new pending comments every second.")
+def process(loop: bool) -> None:
+    """Match, triage and open cases for the webhook comments stored but not processed yet
+    (``INBOX_PROCESSING=external``, or after a crash)."""
+    import time
+
+    from .processing import drain
+
+    while True:
+        done = drain()
+        if not loop:
+            click.echo(f"{done} comments processed.")
+            return
+        if not done:
+            time.sleep(1)
 
 
 def init_app(app: Flask) -> None:

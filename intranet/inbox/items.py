@@ -32,7 +32,6 @@ class Item:
     posted_at: datetime | None = None
     lang: str = ""
     in_reply_to: str = ""
-    analyzed: Any = None  # the text's analysis, once the watch rules computed it
 
     def row(self, source_id: int, now: datetime) -> dict[str, Any]:
         """The ``inbox_comments`` row of this item (for a bulk INSERT)."""

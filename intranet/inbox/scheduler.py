@@ -3,7 +3,8 @@
 The embedded default (one process) runs ``run_once`` every minute in a daemon thread started by
 the first request, so CLI commands never start one. With several workers or servers, set
 ``INTRANET_INBOX_SCHEDULER=0`` and run ``flask --app wsgi inbox poll`` and ``inbox sla`` from
-cron: both are idempotent (comments once per external id, breaches once per case).
+cron: both are idempotent (comments once per external id, breaches once per case). Webhook
+comments are processed by their own worker (``inbox.processing``, ``INBOX_PROCESSING``).
 """
 
 from __future__ import annotations

@@ -86,7 +86,10 @@ def _reason(code: str, **params: Any) -> dict[str, Any]:
 
 
 def _found(pattern: re.Pattern[str], folded: str) -> list[str]:
-    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(folded)))[:3]
+    first = pattern.search(folded)
+    if first is None:  # the common case, without building the list below
+        return []
+    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(folded, first.start())))[:3]
 
 
 def _is_question(text: str, folded: str) -> bool:

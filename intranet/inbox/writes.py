@@ -17,6 +17,11 @@ from .. import db
 _LOCK = threading.Lock()
 
 
+def sqlite_lock() -> threading.Lock | None:
+    """The ingest writers' mutex, on SQLite (for code that runs its own DB-API transaction)."""
+    return _LOCK if db.engine().dialect.name == "sqlite" else None
+
+
 @contextmanager
 def ingest_transaction() -> Iterator[db.AppSession]:
     if db.engine().dialect.name != "sqlite":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -75,6 +75,9 @@ class ExternalComment(Base):
         UniqueConstraint("source_id", "external_id"),
         Index("ix_inbox_comments_author", "source_id", "author"),
         Index("ix_inbox_comments_posted_at", "posted_at"),
+        # the processing queue: comments stored (acknowledged) but not yet matched and triaged
+        Index("ix_inbox_comments_pending", "id", sqlite_where=text("processed_at IS NULL"),
+              postgresql_where=text("processed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +93,8 @@ class ExternalComment(Base):
     in_reply_to: Mapped[str] = mapped_column(String(200), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # NULL while waiting for the worker (rules, triage, case): see ``inbox.processing``
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     source: Mapped[Source] = relationship()
 

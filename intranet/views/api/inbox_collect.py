@@ -9,22 +9,20 @@ and never costs the rest of the batch.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from typing import Any
 
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import Select, bindparam, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ... import db
-from ...actions.inbox_ingest import do_accept_delivery, do_forward, do_ingest
+from ...actions.inbox_ingest import do_forward, replayed
 from ...errors import DomainError, Invalid, NotFound
-from ...extensions import csrf, limiter
-from ...inbox import webhook
+from ...extensions import csrf
+from ...inbox import intake, processing, ratelimit, webhook
 from ...inbox.items import parse_item
-from ...inbox.writes import ingest_transaction
-from ...models import Connector, Source, utcnow
+from ...models import utcnow
 from ...web import json_body
 from . import bp
 from .params import me, text
@@ -32,19 +30,8 @@ from .params import me, text
 log = logging.getLogger(__name__)
 
 
-def _webhook_rate() -> str:
-    return current_app.config["INBOX_WEBHOOK_RATE_LIMIT"]
-
-
-@lru_cache(maxsize=1)
-def _source_statement() -> Select:
-    """Built once (every delivery runs it)."""
-    return select(Source).where(Source.slug == bindparam("slug"), Source.active,
-                                Source.connector == Connector.WEBHOOK)
-
-
-def _webhook_source(slug: str) -> Source:
-    source = db.session.scalar(_source_statement(), {"slug": slug})
+def _webhook_source(slug: str) -> Any:
+    source = intake.intake().source(slug)
     if source is None:
         raise NotFound(_("There is no active webhook source with this name."))
     return source
@@ -62,19 +49,23 @@ def _raw_body() -> bytes:
 
 @bp.post("/inbox/sources/<slug>/webhook")
 @csrf.exempt  # no cookie authority: the HMAC signature over the raw body is the proof
-@limiter.limit(_webhook_rate, key_func=lambda: request.view_args.get("slug", ""))
 def inbox_webhook(slug: str) -> tuple[Response, int]:
+    """Store the delivery's new comments (pending) and acknowledge them; matching, triage and
+    cases follow in the worker (``inbox.processing``)."""
     try:
         body, source, now = _raw_body(), _webhook_source(slug), utcnow()
+        ratelimit.check(source.id)
         signature = webhook.verify(source.secret, request.headers.get(webhook.TIMESTAMP_HEADER),
                                    request.headers.get(webhook.SIGNATURE_HEADER), body, now)
         items, rejected = _items(slug, webhook.comments_of(body))
-        with ingest_transaction() as s:
-            do_accept_delivery(s, source, signature, now)
-            result = do_ingest(s, source, items, now=now)
+        result = intake.intake().store(intake.Delivery(source, signature, items, now))
+        if result.replayed:
+            raise replayed()
     except (DomainError, RequestEntityTooLarge) as exc:  # refused deliveries are logged, then answered
         log.warning("webhook %s refused from %s: %s", slug, request.remote_addr, getattr(exc, "message", exc))
         raise
+    if result.accepted:
+        processing.stored()
     return jsonify(accepted=result.accepted, duplicate=result.duplicate, rejected=rejected), 202
 
 
