@@ -9,6 +9,7 @@ Run: ``gunicorn -w 1 --threads 1200 bench.bare_socketio_server:app``.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import threading
@@ -49,3 +50,4 @@ def http(environ: dict, start_response: Any) -> list[bytes]:
 
 
 app = socketio.WSGIApp(sio, http)
+gc.freeze()  # as wsgi.py does for the app, so that neither side pays for re-scanning its imports

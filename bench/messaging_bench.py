@@ -7,7 +7,8 @@ messages keep flowing): lost, duplicated, and how fast clients come back.
 
 Both servers run as the app does in production (DESIGN.md §4): ``gunicorn -w 1 --threads N``
 (gthread, Socket.IO threading mode, one thread per websocket, so N > clients). Clients are
-python-socketio sync clients in this process (bench/socket_clients.py). Latency: from just
+python-socketio sync clients behaving like live.js (bench/socket_clients.py), spread over
+``--client-procs`` processes (bench/socket_swarm.py). Latency: from just
 before the HTTP send to the last of the conversation's 50 sockets receiving the event; messages
 go one at a time, round-robin over the conversations, after one unmeasured warm-up round.
 """
@@ -31,7 +32,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.socket_clients import ARRIVALS, Client, connect_all, stop_all  # noqa: E402
+from bench.socket_clients import ARRIVALS  # noqa: E402
+from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 STARTED: list[subprocess.Popen] = []
@@ -138,12 +140,13 @@ def report(name: str, times: list[float], sent: int) -> dict:
     return row
 
 
-def bare_phase(people, port: int, n: int, threads: int) -> dict:
+def bare_phase(people, port: int, n: int, threads: int, procs: int) -> dict:
     proc = start_server("bench.bare_socketio_server:app", port, {}, threads)
     url = f"http://127.0.0.1:{port}"
     try:
-        clients = [Client(url, uid, cid, {"room": cid}) for uid, cid, _tok in people]
-        print(f"bare: {len(clients)} clients connected in {connect_all(clients):.1f} s", flush=True)
+        clients = Swarm([{"url": url, "user_id": uid, "room": cid, "auth": {"room": cid}}
+                         for uid, cid, _tok in people], procs)
+        print(f"bare: {len(people)} clients connected in {clients.connect():.1f} s", flush=True)
         http = requests.Session()
 
         def send(room: int) -> tuple[int, float]:
@@ -152,7 +155,7 @@ def bare_phase(people, port: int, n: int, threads: int) -> dict:
 
         rooms, counts = _rooms(people)
         times = measure(send, rooms, counts, n)
-        stop_all(clients)
+        clients.stop()
         return report("bare python-socketio broadcast", times, n)
     finally:
         kill(proc)
@@ -172,10 +175,11 @@ def app_env(db: Path) -> dict[str, str]:
             "INTRANET_ENV": "development"}
 
 
-def app_clients(people, url: str) -> list[Client]:
+def app_clients(people, url: str, procs: int) -> Swarm:
     start = requests.get(f"{url}/api/v1/events", headers={"Authorization": f"Bearer {people[0][2]}"},
                          timeout=10).json()["last_event_id"]
-    return [Client(url, uid, cid, {"token": tok}, token=tok, last=start) for uid, cid, tok in people]
+    return Swarm([{"url": url, "user_id": uid, "room": cid, "auth": {"token": tok}, "token": tok,
+                   "last": start} for uid, cid, tok in people], procs)
 
 
 def app_sender(people, url: str):
@@ -193,7 +197,7 @@ def app_sender(people, url: str):
     return send
 
 
-def storm(clients: list[Client], people, db: Path, port: int, threads: int, proc: subprocess.Popen,
+def storm(clients: Swarm, people, db: Path, port: int, threads: int, proc: subprocess.Popen,
           rate: float) -> tuple[dict, subprocess.Popen]:
     """Keep sending at ``rate``/s; kill the server (SIGKILL: a crash, nothing flushed politely),
     start a new one on the same port and database, keep sending 10 s; then count per client."""
@@ -224,16 +228,16 @@ def storm(clients: list[Client], people, db: Path, port: int, threads: int, proc
     stop.set()
     thread.join()
     _settle(clients, t_kill)
-    return _storm_report(clients, db, base, t_kill, t_ready, attempts), proc
+    return _storm_report(clients.states(), db, base, t_kill, t_ready, attempts), proc
 
 
-def _settle(clients: list[Client], t_kill: float, limit_s: float = 60) -> None:
+def _settle(clients: Swarm, t_kill: float, limit_s: float = 60) -> None:
     """Wait until every client reconnected and caught up after the kill (or the limit)."""
     deadline = time.time() + limit_s
     while time.time() < deadline:
-        if all(c.caught_up and c.caught_up[-1] > t_kill for c in clients):
+        if all(c.caught_up and c.caught_up[-1] > t_kill for c in clients.states()):
             break
-        time.sleep(0.2)
+        time.sleep(1)
     time.sleep(2)  # the last live events in flight
 
 
@@ -242,7 +246,7 @@ def _max_message_id(db: Path) -> int:
         return con.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
 
 
-def _storm_report(clients: list[Client], db: Path, base: int, t_kill: float, t_ready: float,
+def _storm_report(clients: list[ClientState], db: Path, base: int, t_kill: float, t_ready: float,
                   attempts: dict) -> dict:
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT conversation_id, id FROM messages WHERE id > ?", (base,)).fetchall()
@@ -281,7 +285,7 @@ def _on_term(_sig: int, _frame: object) -> None:
     raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
 
 
-def _debug_lost(settled: list[Client], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
+def _debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
     """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
     for c in settled:
         for mid in sorted(expected.get(c.room, set()) - c.messages):
@@ -308,30 +312,33 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100, help="measured messages per server")
     parser.add_argument("--rate", type=float, default=5, help="messages/s during the storm")
     parser.add_argument("--no-storm", action="store_true")
+    parser.add_argument("--client-procs", type=int, default=4,
+                        help="processes the clients are spread over (1: all in one, as before)")
     args = parser.parse_args()
     threading.stack_size(512 * 1024)  # thousands of client threads
     DATA.mkdir(exist_ok=True)
     threads = 2 * args.clients + 200  # a websocket holds a thread; catch-up requests need as many again
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients, conversations of "
-          f"{args.per_conversation}, gunicorn -w 1 --threads {threads}", flush=True)
+          f"{args.per_conversation}, gunicorn -w 1 --threads {threads}; clients in {args.client_procs} "
+          "processes", flush=True)
     db = DATA / "messaging.db"
     people = build_db(db, args.clients, args.per_conversation)
     port = free_port()
     ARRIVALS.clear()
-    bare = bare_phase(people, port, args.messages, threads)
+    bare = bare_phase(people, port, args.messages, threads, args.client_procs)
     ARRIVALS.clear()
     proc = start_server("wsgi:app", port, app_env(db), threads)
     try:
         url = f"http://127.0.0.1:{port}"
-        clients = app_clients(people, url)
-        print(f"app: {len(clients)} clients connected in {connect_all(clients):.1f} s", flush=True)
+        clients = app_clients(people, url, args.client_procs)
+        print(f"app: {len(people)} clients connected in {clients.connect():.1f} s", flush=True)
         times = measure(app_sender(people, url), *_rooms(people), args.messages)
         ours = report("intranet: HTTP send -> last recipient", times, args.messages)
         print(f"p99 ratio app / bare: {ours['p99'] / bare['p99']:.2f} (aim <= 1.5); "
               f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
         if not args.no_storm:
             _row, proc = storm(clients, people, db, port, threads, proc, args.rate)
-        stop_all(clients)
+        clients.stop()
     finally:
         kill(proc)
 
@@ -348,5 +355,6 @@ if __name__ == "__main__":
     finally:
         for started in STARTED:
             _reap(started)
+        reap_swarms()
         sys.stdout.flush()
         os._exit(status)  # reconnecting client threads must not keep the process alive

@@ -1,5 +1,9 @@
-"""Many python-socketio clients in one process, each behaving like live.js: remember the last
-``event_id``, catch up over HTTP after every reconnect, de-duplicate by ``event_id``.
+"""Many python-socketio clients in one process, each behaving like live.js in a browser:
+remember the last ``event_id``, catch up after every reconnect (``catch_up`` over the socket,
+HTTP when it does not answer), de-duplicate by ``event_id``; and reconnect as socket.io-client
+does (see ``backoff``), not as python-socketio's client does: its reconnection gives up on a
+server that takes over 1 s to accept, and its jitter is +-0.5 s whatever the delay, which after
+a restart turned a busy server into 1,000 clients retrying in step.
 
 Used by bench/messaging_bench.py; threads, not asyncio (python-socketio's sync client on
 websocket-client), so no package beyond requirements-dev.txt is needed.
@@ -7,6 +11,7 @@ websocket-client), so no package beyond requirements-dev.txt is needed.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import defaultdict
@@ -17,6 +22,23 @@ import requests
 import socketio
 
 ARRIVALS: dict[int, list[float]] = defaultdict(list)  # message id -> arrival times (perf_counter)
+
+
+def _keep_arrival(message_id: int, when: float) -> None:
+    ARRIVALS[message_id].append(when)
+
+
+record_arrival = _keep_arrival  # bench/socket_swarm.py sends them to the parent process instead
+CONNECT_TIMEOUT_S = 20  # socket.io-client's ``timeout`` default
+CATCH_UP_TIMEOUT_S = 10  # live.js CATCH_UP_TIMEOUT_MS
+
+
+def backoff(attempt: int, low: float = 1.0, high: float = 5.0, jitter: float = 0.5) -> float:
+    """socket.io-client's reconnection delay (its Backoff class with live.js's RECONNECT
+    options): ``low * 2**attempt`` moved by up to +-``jitter`` of itself, at most ``high``."""
+    ms = low * 2 ** min(attempt, 10)
+    deviation = random.random() * jitter * ms
+    return min(ms + deviation if random.random() < 0.5 else ms - deviation, high)
 
 
 @dataclass
@@ -39,20 +61,37 @@ class Client:
     queued: list[dict] = field(default_factory=list)  # live events held while catching up
     sio: Any = None
 
+    stopping: bool = False
+
     def start(self) -> None:
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5,
-                                   randomization_factor=0.5, handle_sigint=False)
+        self.sio = socketio.Client(reconnection=False, handle_sigint=False)
         self.sio.on("message", self._on_message)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
-        self.sio.connect(self.url, transports=["websocket"], auth=self.auth, wait_timeout=30)
+        self._connect()
+
+    def _connect(self) -> None:
+        self.sio.connect(self.url, transports=["websocket"], auth=self.auth, wait_timeout=CONNECT_TIMEOUT_S)
 
     def stop(self) -> None:
+        self.stopping = True
         if self.sio is not None:
             self.sio.disconnect()
 
+    def _reconnect(self) -> None:
+        """Retry after ``backoff`` until connected (or stopped), as socket.io-client's Manager."""
+        attempt = 0
+        while not self.stopping:
+            time.sleep(backoff(attempt))
+            attempt += 1
+            try:
+                self._connect()
+                return
+            except (socketio.exceptions.ConnectionError, ValueError):
+                continue
+
     def _on_message(self, data: dict) -> None:
-        ARRIVALS[data["id"]].append(time.perf_counter())
+        record_arrival(data["id"], time.perf_counter())
         with self.lock:
             if self.catching_up:  # as live.js: newer live events must not move the cursor yet
                 self.queued.append({**data, "type": "message"})
@@ -73,6 +112,8 @@ class Client:
 
     def _on_disconnect(self, reason: Any = None) -> None:
         self.disconnects.append((time.time(), str(reason)))
+        if not self.stopping:
+            threading.Thread(target=self._reconnect, daemon=True).start()
 
     def _on_connect(self) -> None:
         self.connects.append(time.time())
@@ -81,16 +122,25 @@ class Client:
                 self.catching_up = True
             threading.Thread(target=self.catch_up, daemon=True).start()
 
+    def _fetch_after(self, after: int) -> dict:
+        """live.js ``fetchAfter``: the socket's ``catch_up`` answer, else the HTTP route's."""
+        try:
+            page = self.sio.call("catch_up", {"after": after}, timeout=CATCH_UP_TIMEOUT_S)
+            if isinstance(page, dict) and page.get("ok"):
+                return page
+        except socketio.exceptions.SocketIOError:
+            pass
+        return requests.get(f"{self.url}/api/v1/events", headers={"Authorization": f"Bearer {self.token}"},
+                            timeout=10, params={"after": after, "limit": 500}).json()
+
     def catch_up(self) -> None:
-        """``GET /api/v1/events?after=<last>`` until nothing more (retrying while the server
-        settles), as live.js does on every reconnect."""
-        headers = {"Authorization": f"Bearer {self.token}"}
+        """Events after ``last`` until nothing more (retrying while the server settles), as
+        live.js does on every reconnect."""
         try:
             for _attempt in range(20):
                 try:
                     while True:
-                        page = requests.get(f"{self.url}/api/v1/events", headers=headers, timeout=10,
-                                            params={"after": self.last, "limit": 500}).json()
+                        page = self._fetch_after(self.last)
                         for ev in page["events"]:
                             self.apply(ev)
                         if not page["more"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 from functools import cache
 
@@ -11,6 +12,7 @@ from flask import Flask, Response, current_app, g, redirect, request, session, u
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
@@ -19,6 +21,8 @@ from .models import ApiToken, User, utcnow
 
 TOKEN_PREFIX = "itk_"
 LOGIN_ID = "login_id"  # names one browser login, so logging out can end its sockets
+TOKEN_CACHE = "intranet.token_owners"
+TOKEN_CACHE_SIZE = 10_000
 
 
 def hash_password(password: str) -> str:
@@ -82,17 +86,39 @@ def token_hash(clear: str) -> str:
 
 
 def user_for_token(clear: str) -> User | None:
-    """The active owner of a non-revoked token; touches ``last_used_at`` at most hourly."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(clear), ApiToken.revoked_at.is_(None))
-    )
+    """The active owner of a non-revoked token; touches ``last_used_at`` at most hourly.
+
+    A token seen in the last ``TOKEN_CACHE_SECONDS`` costs one query (its owner, still checked
+    active) instead of two: after a restart every client re-authenticates at once. Revoking
+    forgets the token at once in this process (``forget_token``); another worker process may
+    accept it for at most ``TOKEN_CACHE_SECONDS`` more.
+    """
+    hashed = token_hash(clear)
+    owners = _token_owners()
+    cached = owners.get(hashed)
+    if cached is not None and cached[1] > time.monotonic():
+        return _active_user(cached[0])
+    token = db.session.scalar(_token_by_hash(), {"hash": hashed})
     if token is None or not token.user.is_active_account:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
         with db.transaction():
             token.last_used_at = now
+    if len(owners) >= TOKEN_CACHE_SIZE:
+        owners.clear()  # crude, and rare: the next requests simply read their tokens again
+    owners[hashed] = (token.user_id, time.monotonic() + current_app.config["TOKEN_CACHE_SECONDS"])
     return token.user
+
+
+def _token_owners() -> dict[str, tuple[int, float]]:
+    """This app's cache: token hash -> (owner id, valid until ``time.monotonic()``)."""
+    return current_app.extensions.setdefault(TOKEN_CACHE, {})
+
+
+def forget_token(hashed: str) -> None:
+    """A revoked token stops working at once (in this process: see ``user_for_token``)."""
+    _token_owners().pop(hashed, None)
 
 
 def bearer_token() -> str | None:
@@ -106,10 +132,19 @@ def _load_user(user_id: str) -> User | None:
 
     Read with a statement built once: ``session.get`` builds and keys a new one on every
     request (its identity map is empty at a request's start)."""
-    if not user_id.isdigit():
-        return None
-    user = db.session.execute(_user_by_id(), {"id": int(user_id)}).scalar_one_or_none()
+    return _active_user(int(user_id)) if user_id.isdigit() else None
+
+
+def _active_user(user_id: int) -> User | None:
+    user = db.session.execute(_user_by_id(), {"id": user_id}).scalar_one_or_none()
     return user if user is not None and user.is_active_account else None
+
+
+@cache
+def _token_by_hash() -> Select:
+    """A live token with its owner, in one query (statement built once)."""
+    return (select(ApiToken).options(joinedload(ApiToken.user))
+            .where(ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None)))
 
 
 @cache

@@ -33,6 +33,7 @@ class Config:
     MAX_COMMENT_LENGTH = 5_000
     MAX_MESSAGE_LENGTH = 10_000
     MAX_CONVERSATION_OTHERS = 50  # people besides the one starting a conversation
+    TOKEN_CACHE_SECONDS = 30.0  # a known API token is re-read at most this often (auth.user_for_token)
     PRESENCE_BATCH_SECONDS = 0.5  # presence changes are sent in batches (0: one by one, at once)
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)

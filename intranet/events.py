@@ -53,14 +53,18 @@ def publish(
     group_id: int | None = None,
     service_id: int | None = None,
     conversation_id: int | None = None,
+    audience: list[int] | None = None,
 ) -> Event:
     """Record an event for one audience (a user, a group's members, an inbox service's people,
-    a conversation's participants, else the company)."""
+    a conversation's participants, else the company). ``audience``: the user ids to emit to
+    when the caller has just read them (it saves the query; catch-up still applies the rule)."""
     ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id,
                conversation_id=conversation_id, payload=payload)
     session.add(ev)
     session.flush()
-    if user_id is not None:
+    if audience is not None:
+        rooms = [user_room(uid) for uid in audience]
+    elif user_id is not None:
         rooms = [user_room(user_id)]
     elif group_id is not None:
         rooms = _group_rooms(session, group_id)

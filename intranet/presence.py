@@ -34,6 +34,7 @@ class Registry:
     """Per-socket state; a person is online if any socket is, away if all are, else offline."""
 
     sockets: dict[str, _Socket] = field(default_factory=dict)
+    by_user: dict[int, set[str]] = field(default_factory=dict)  # a person's socket ids: no full scan
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: set[int] = field(default_factory=set)  # people whose state changed since the last flush
 
@@ -55,7 +56,7 @@ class Registry:
             return self._state(user_id)
 
     def _state(self, user_id: int) -> str:
-        states = {s.state for s in self.sockets.values() if s.user_id == user_id}
+        states = {self.sockets[sid].state for sid in self.by_user.get(user_id, ())}
         return ONLINE if ONLINE in states else AWAY if states else OFFLINE
 
     def _change(self, user_id: int, apply) -> str | None:
@@ -67,13 +68,25 @@ class Registry:
         return after if after != before else None
 
     def connected(self, sid: str, user_id: int) -> str | None:
-        return self._change(user_id, lambda: self.sockets.__setitem__(sid, _Socket(user_id)))
+        def add() -> None:
+            self.sockets[sid] = _Socket(user_id)
+            self.by_user.setdefault(user_id, set()).add(sid)
+
+        return self._change(user_id, add)
 
     def disconnected(self, sid: str) -> tuple[int | None, str | None]:
         sock = self.sockets.get(sid)
         if sock is None:
             return None, None
-        return sock.user_id, self._change(sock.user_id, lambda: self.sockets.pop(sid, None))
+
+        def remove() -> None:
+            if self.sockets.pop(sid, None) is not None:
+                sids = self.by_user.get(sock.user_id, set())
+                sids.discard(sid)
+                if not sids:
+                    self.by_user.pop(sock.user_id, None)
+
+        return sock.user_id, self._change(sock.user_id, remove)
 
     def set_state(self, sid: str, state: str) -> tuple[int | None, str | None]:
         sock = self.sockets.get(sid)

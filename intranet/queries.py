@@ -6,8 +6,9 @@ and any later client list exactly what the viewer may see.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import access
@@ -85,10 +86,21 @@ def unread_notifications(session: Session, viewer: User) -> int:
 
 
 def events_after(session: Session, viewer: User, after: int, limit: int) -> tuple[list[Event], bool]:
-    """Catch-up: the viewer's events after ``after``, oldest first, and whether more remain."""
-    rows = list(session.scalars(select(Event).where(Event.id > after, access.visible_events_clause(viewer))
-                                .order_by(Event.id).limit(limit + 1)))
+    """Catch-up: the viewer's events after ``after``, oldest first, and whether more remain.
+
+    The statement is built once per shape of reader (``access.visible_events_template``): after
+    a server restart every open page asks this at once, and building the clause cost as much as
+    running it."""
+    shape, params = access.visible_events_params(viewer)
+    params.update(after=after, limit=limit + 1)
+    rows = list(session.scalars(_events_after_statement(shape), params))
     return rows[:limit], len(rows) > limit
+
+
+@cache
+def _events_after_statement(shape: access.EventShape) -> Select:
+    return (select(Event).where(Event.id > bindparam("after"), access.visible_events_template(shape))
+            .order_by(Event.id).limit(bindparam("limit")))
 
 
 def last_event_id(session: Session) -> int:

@@ -3,6 +3,7 @@
 Clients never choose rooms; they receive events for ``user:<id>`` (everything addressed to them,
 including their groups' and conversations' events) and ``company`` (company-wide posts). Durable
 writes go over HTTP; ``realtime_messaging`` adds the ephemeral presence/typing/focus signals.
+A reconnecting client asks ``catch_up`` here for what it missed (the HTTP route does the same).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from flask import request, session
 from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
+from . import db, queries
 from .auth import LOGIN_ID, user_for_token
-from .events import COMPANY_ROOM, login_room, user_room
+from .events import COMPANY_ROOM, login_room, user_room, wire_payload
 from .models import User
 from .presence import registry
 
 SOCKET_TOKEN = "intranet.socket_token"
+CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
 
 
 def _user_from(auth: Any) -> User | None:
@@ -46,6 +49,11 @@ def socket_user() -> User | None:
     return user_for_token(token) if isinstance(token, str) else None
 
 
+def _after(data: Any) -> int | None:
+    value = data.get("after") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def register_handlers(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> bool:
@@ -59,6 +67,18 @@ def register_handlers(socketio: SocketIO) -> None:
         from .realtime_messaging import announce_presence  # it imports this module
         announce_presence(user.id, registry().connected(request.sid, user.id))
         return True
+
+    @socketio.on("catch_up")
+    def on_catch_up(data: Any = None) -> dict[str, Any]:
+        """``GET /api/v1/events?after=`` over the socket that just (re)connected: same rows, same
+        access rule, same answer, without an HTTP request (and its auth) per reconnecting client:
+        after a restart a thousand of those at once kept people waiting."""
+        user, after = socket_user(), _after(data)
+        if user is None or after is None:
+            return {"ok": False}
+        rows, more = queries.events_after(db.session, user, after, CATCH_UP_LIMIT)
+        return {"ok": True, "events": [wire_payload(ev) for ev in rows],
+                "last_event_id": rows[-1].id if rows else after, "more": more}
 
     @socketio.on("ping_alive")
     def on_ping(_data: Any = None) -> dict[str, bool]:

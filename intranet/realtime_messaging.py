@@ -3,7 +3,7 @@ shows (focus). They are ephemeral: nothing is written to the database, nothing i
 
 The server checks that the sender takes part in the conversation and emits only to the other
 participants' ``user:<id>`` rooms, which it chose at connect. These are the only things a client
-may send besides ``ping_alive``; messages, reads and every other write go over HTTP.
+may send besides ``ping_alive`` and ``catch_up``; messages, reads and every other write go over HTTP.
 """
 
 from __future__ import annotations

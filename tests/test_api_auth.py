@@ -71,6 +71,7 @@ def test_list_and_revoke_tokens(web, make_web, cast):
     assert items[0]["last_used_at"] is not None  # the call we just made used it
 
     second_id = items[1]["id"]
+    assert web.raw.get("/api/v1/me", headers=bearer(second)).status_code == 200  # now remembered
     bob_token = issue_token(web.raw, cast.bob)
     assert web.raw.delete(f"/api/v1/auth/tokens/{second_id}", headers=bearer(bob_token)).status_code == 404
     assert web.raw.delete(f"/api/v1/auth/tokens/{second_id}", headers=bearer(first)).status_code == 204

@@ -66,7 +66,7 @@ def test_security_errors_and_realtime_are_described():
     socket = doc["x-socketio"]
     assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "message",
                                      "conversation", "read", "typing", "presence", "case", "session_ended"}
-    assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive"}
+    assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive", "catch_up"}
     assert "token" in socket["auth"] and "cookie" in socket["auth"]
     for name, schema in socket["events"].items():
         event = resolve(schema["$ref"])

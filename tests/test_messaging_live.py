@@ -170,6 +170,27 @@ def test_catch_up_after_disconnect_has_no_gap_and_no_duplicate(app, cast, make_w
     assert [m["id"] for m in page["items"]] == [*missed, newer]
 
 
+def test_catch_up_over_the_socket_answers_as_the_http_route(app, cast, make_web, socket_for):
+    """live.js asks ``catch_up`` on the socket that reconnected: same events, same access rule."""
+    p = people(cast, make_web, socket_for, "alice", "bob", "lea")
+    cid = start(p["alice"][0], cast.bob)
+    first = send(p["alice"][0], cid, "first")
+    last_event = received(p["bob"][1], "message")[-1]["event_id"]
+    missed = [send(p["alice"][0], cid, f"missed {i}") for i in range(3)]
+    for name in ("bob", "lea"):
+        web, sc = p[name]
+        answer = sc.emit("catch_up", {"after": last_event}, callback=True)
+        page = web.get(f"/api/v1/events?after={last_event}&limit=500").get_json()
+        assert answer == {"ok": True, **page}
+    bob_ids = [e["id"] for e in p["bob"][1].emit("catch_up", {"after": 0}, callback=True)["events"]
+               if e["type"] == "message"]
+    assert bob_ids == [first, *missed]
+    lea_answer = p["lea"][1].emit("catch_up", {"after": 0}, callback=True)
+    assert [e for e in lea_answer["events"] if e["type"] == "message"] == []  # not her conversation
+    for bad in (None, {}, {"after": -1}, {"after": "3"}, {"after": True}):
+        assert p["bob"][1].emit("catch_up", bad, callback=True) == {"ok": False}
+
+
 def _restart(app: Flask) -> Flask:
     """A new server process on the same database: new app, new Socket.IO server, no memory."""
     keys = ("TESTING", "PASSWORD_HASH_METHOD", "SECRET_KEY", "DATABASE_URL", "SEARCH_INDEX_DIR", "UPLOAD_DIR",

@@ -215,7 +215,8 @@ def do_send_message(session: Session, author: User, conversation: Conversation, 
     conversation.last_message_id, conversation.last_activity = message.id, message.created_at
     mine.last_read_message_id = message.id
     publish(session, "message", {"op": "add", "id": message.id, "conversation_id": conversation.id,
-                                 "author_id": author.id}, conversation_id=conversation.id)
+                                 "author_id": author.id}, conversation_id=conversation.id,
+            audience=[author.id, *(uid for uid, _muted in recipients)])
     _notify(session, author, conversation, recipients, mentioned)
     enqueue_index(session, "message", message.id)
     return message

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..access import forget_memberships
-from ..auth import hash_password, new_token
+from ..auth import forget_token, hash_password, new_token
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..events import after_commit, end_user_sockets
 from ..models import (
@@ -209,6 +209,7 @@ def do_revoke_token(session: Session, user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         raise NotFound(_("This token does not exist."))
     token.revoked_at = utcnow()
+    after_commit(session, lambda hashed=token.token_hash: forget_token(hashed))
 
 
 def do_create_department(session: Session, name: str, *, acting_user: User | None) -> Department:

@@ -1,9 +1,14 @@
-// Live updates: one Socket.IO connection, plus HTTP catch-up on every (re)connect.
+// Live updates: one Socket.IO connection, plus a catch-up on every (re)connect.
 //
 // Every durable event has an increasing `event_id`. We remember the highest one applied (starting
 // from what the page showed when it was rendered, body[data-last-event-id]), ask the server for
 // everything after it whenever the socket (re)connects, and ignore anything not newer. Page modules
 // listen to `live:<type>` events on `document` (detail = the event payload).
+//
+// The catch-up is asked over the socket that just connected (`catch_up`, acknowledged with the
+// same answer as GET /api/v1/events): after a server restart every open page reconnects at once,
+// and one HTTP request each (with its own authentication) kept people waiting. HTTP stays the
+// fallback when the socket does not answer. bench/socket_clients.py mirrors this file.
 
 import { getJSON, HttpError } from './http.js';
 
@@ -11,6 +16,11 @@ const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message'
   'case'];
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
+const CATCH_UP_TIMEOUT_MS = 10000;
+// socket.io-client's defaults, stated because the bench mimics them: the first retry 0.5-1.5 s
+// after a drop, doubling to at most 5 s, each delay randomized by +-50 % so that a thousand pages
+// losing the same server do not all come back in the same instant.
+const RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 5000, randomizationFactor: 0.5 };
 
 export function startLive({ body = document.body, ioFactory = window.io } = {}) {
   if (typeof ioFactory !== 'function' || !body.dataset.userId) return null;
@@ -34,13 +44,25 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     else apply(event);
   }
 
+  async function fetchAfter(after) {
+    if (socket.connected) {
+      try {
+        const data = await socket.timeout(CATCH_UP_TIMEOUT_MS).emitWithAck('catch_up', { after });
+        if (data?.ok) return data;
+      } catch {
+        // no answer in time: ask over HTTP below
+      }
+    }
+    if (!body.dataset.eventsUrl) return { events: [], more: false };
+    return getJSON(`${body.dataset.eventsUrl}?after=${encodeURIComponent(after)}`);
+  }
+
   async function catchUp() {
-    if (state.catchingUp || !body.dataset.eventsUrl) return;
+    if (state.catchingUp) return;
     state.catchingUp = true;
     try {
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round += 1) {
-        const url = `${body.dataset.eventsUrl}?after=${encodeURIComponent(state.last)}`;
-        const data = await getJSON(url);
+        const data = await fetchAfter(state.last);
         (data.events ?? []).forEach(apply);
         if (typeof data.last_event_id === 'number' && data.last_event_id > state.last) {
           state.last = data.last_event_id;
@@ -81,7 +103,7 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     }, OFFLINE_NOTICE_DELAY_MS);
   }
 
-  const socket = ioFactory({ withCredentials: true });
+  const socket = ioFactory({ withCredentials: true, ...RECONNECT });
   TYPES.forEach((type) => socket.on(type, (payload) => receive(type, payload)));
   socket.on('session_ended', goToLogin);
   socket.on('connect', () => {

@@ -284,8 +284,10 @@ SOCKETIO: dict[str, Any] = {
         "company-wide events. Every durable event carries `type` and an increasing `event_id`: "
         "remember the last one and, after a reconnect, fetch `GET /api/v1/events?after=<id>` "
         "(same payloads) and de-duplicate by `event_id`; the events of conversations I am in "
-        "are included. Clients never write over the socket except `ping_alive` and the "
-        "ephemeral messaging signals `typing`, `presence` and `focus` (each answers `{ok}`)."
+        "are included. The same catch-up is asked over the socket with `catch_up` `{after}`, "
+        "acknowledged with `{ok, events, last_event_id, more}` (up to 500 events). Clients never "
+        "write over the socket except `ping_alive`, `catch_up` and the ephemeral messaging "
+        "signals `typing`, `presence` and `focus` (each answers `{ok}`)."
     ),
     "path": "/socket.io",
     "auth": {"cookie": "The session cookie of a logged-in page.",
@@ -298,5 +300,7 @@ SOCKETIO: dict[str, Any] = {
         "case": ref("CaseEvent"), "session_ended": ref("SessionEnded"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
-                      "focus": ref("FocusSignal"), "ping_alive": {"type": "null"}},
+                      "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
+                      "catch_up": {"type": "object", "required": ["after"],
+                                   "properties": {"after": {"type": "integer", "minimum": 0}}}},
 }
