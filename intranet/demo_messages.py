@@ -28,8 +28,8 @@ CONVERSATIONS: tuple[tuple[str | None, tuple[str, ...], list[tuple[int, str]], i
         (0, "Bonjour à tous, je lance ce fil pour coordonner le lancement de la collection d'été."),
         (2, "Côté service client, on prépare une FAQ. Des questions qui reviennent déjà ?"),
         (3, "I can draft the English version of the FAQ by Friday."),
-        (1, "Je m'occupe des visuels. Liste des tâches :\n\n- bannières\n- e-mailing\n- réseaux sociaux"),
         (0, "Voici le rétroplanning du lancement (dates de la campagne en pièce jointe)."),
+        (1, "Je m'occupe des visuels. Liste des tâches :\n\n- bannières\n- e-mailing\n- réseaux sociaux"),
         (0, "Merci ! Point d'étape lundi 10 h."),
     ], 1),
     (None, ("Sarah Lambert", "Nicolas Petit"), [
