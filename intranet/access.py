@@ -156,10 +156,17 @@ def access_comment(user: User, comment_id: int) -> Comment:
 
 
 def access_attachment(user: User, attachment_id: int) -> Attachment:
-    """A shared file is readable exactly when its post is."""
+    """A shared file is readable exactly when its post is; a file sent in a conversation, by its
+    current participants only (admins and leads included: 404 like a stranger)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound(_("This file does not exist or is not visible to you."))
+    if attachment.message_id is not None:
+        try:
+            access_message(user, attachment.message_id)
+        except NotFound:
+            raise NotFound(_("This file does not exist or is not visible to you.")) from None
+        return attachment
     access_post(user, attachment.post_id)
     return attachment
 

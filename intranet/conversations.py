@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .models import Conversation, Message, Participant, User
 
@@ -115,7 +115,7 @@ def messages_after(session: Session, conversation: Conversation, after: int,
     """Catch-up: messages with an id above ``after``, oldest first, and whether more remain.
     Edited and deleted ones come back in place (their current state)."""
     rows = list(session.scalars(
-        select(Message).options(joinedload(Message.author))
+        select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
         .where(Message.conversation_id == conversation.id, Message.id > after)
         .order_by(Message.id).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
@@ -124,7 +124,7 @@ def messages_after(session: Session, conversation: Conversation, after: int,
 def messages_before(session: Session, conversation: Conversation, before: int | None,
                     limit: int = PAGE_SIZE) -> tuple[list[Message], int | None]:
     """The newest ``limit`` messages (below ``before``), oldest first, and the next cursor."""
-    stmt = (select(Message).options(joinedload(Message.author))
+    stmt = (select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
             .where(Message.conversation_id == conversation.id).order_by(Message.id.desc()).limit(limit + 1))
     if before is not None:
         stmt = stmt.where(Message.id < before)

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import update
 
 from . import db
+from .actions.files import Upload, do_send_message_with_files
 from .actions.messaging import do_mark_read, do_send_message, do_start_conversation
 from .models import Conversation, Message, Notification, User
 
 # (title or None for a direct conversation, people (first one starts it), [(speaker index, text)],
-#  index of a person who has not read the last messages, or None)
+#  index of a person who has not read the last messages, or None); ATTACHED: files sent with a line
+# (conversation title, line text) -> (file name, content)
 CONVERSATIONS: tuple[tuple[str | None, tuple[str, ...], list[tuple[int, str]], int | None], ...] = (
     (None, ("Camille Dupont", "Julien Roux"), [
         (0, "Salut Julien, tu as pu regarder les **chiffres de la campagne** ?"),
@@ -26,6 +28,7 @@ CONVERSATIONS: tuple[tuple[str | None, tuple[str, ...], list[tuple[int, str]], i
         (0, "Bonjour à tous, je lance ce fil pour coordonner le lancement de la collection d'été."),
         (2, "Côté service client, on prépare une FAQ. Des questions qui reviennent déjà ?"),
         (3, "I can draft the English version of the FAQ by Friday."),
+        (0, "Voici le rétroplanning du lancement (dates de la campagne en pièce jointe)."),
         (1, "Je m'occupe des visuels. Liste des tâches :\n\n- bannières\n- e-mailing\n- réseaux sociaux"),
         (0, "Merci ! Point d'étape lundi 10 h."),
     ], 1),
@@ -35,6 +38,24 @@ CONVERSATIONS: tuple[tuple[str | None, tuple[str, ...], list[tuple[int, str]], i
     ], None),
 )
 
+PLANNING = """Rétroplanning lancement été
+semaine,tâche,responsable
+S-4,bannières et visuels,Julien
+S-3,FAQ service client (FR/EN),Sarah et Emma
+S-2,e-mailing clients fidèles,Nicolas
+S-1,publications réseaux sociaux,Julien
+"""
+ATTACHED = {("Lancement été", "Voici le rétroplanning du lancement (dates de la campagne en pièce jointe)."):
+            ("retroplanning-ete.csv", PLANNING.encode())}
+
+
+def _send(s: Any, author: User, conversation: Conversation, text: str) -> Message:
+    """Through the real actions: with files when the line has some (search finds their text)."""
+    attached = ATTACHED.get((conversation.title, text))
+    if attached is None:
+        return do_send_message(s, author, conversation, text)
+    return do_send_message_with_files(s, author, conversation, text, [Upload(*attached)])
+
 
 def load_conversations(people: dict[str, User], now: datetime) -> int:
     """Create the demo conversations; returns how many messages were sent."""
@@ -43,7 +64,7 @@ def load_conversations(people: dict[str, User], now: datetime) -> int:
         with db.transaction() as s:
             members = [s.get(User, people[n].id) for n in names]
             conversation, _new = do_start_conversation(s, members[0], [u.id for u in members[1:]], title)
-            ids = [do_send_message(s, members[who], conversation, text).id for who, text in lines]
+            ids = [_send(s, members[who], conversation, text).id for who, text in lines]
             _read_all_but(s, conversation, members, ids, unread_by)
             _backdate(s, conversation, ids, now)
             sent += len(ids)

@@ -23,11 +23,13 @@ from intranet.demo import load_demo
 from intranet.demo_people import ADMIN_EMAIL, PASSWORD, PEOPLE
 from intranet.models import (
     Acknowledgement,
+    Attachment,
     Comment,
     Department,
     Group,
     JoinRequest,
     Membership,
+    Message,
     Post,
     Reaction,
     Role,
@@ -172,6 +174,10 @@ def test_the_showcase_employee_has_conversations_with_unread_messages(s):
     assert items[0].conversation.last_activity >= items[1].conversation.last_activity
     mention = next(i for i in items if i.title == "Camille Dupont").last_message
     assert 'class="mention"' in mention.body_html
+    launch = next(i for i in items if i.title == "Lancement été").conversation
+    sent = s.scalars(select(Attachment.filename).join(Message, Message.id == Attachment.message_id)
+                     .where(Message.conversation_id == launch.id)).all()
+    assert sent == ["retroplanning-ete.csv"]  # a file sent in a conversation
 
 
 def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:

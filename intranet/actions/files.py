@@ -1,4 +1,5 @@
-"""Posts with shared files: validate every file, then write the post and its attachments."""
+"""Shared files on posts and messages: validate every file, then write the post (or message)
+and its attachments. One validation and one storage path for both."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from .. import files
 from ..errors import Invalid
-from ..models import Attachment, Group, Post, User
+from ..models import Attachment, Conversation, Group, Message, Post, User
 from .common import enqueue_index
+from .messaging import do_send_message
 from .posts import do_create_post
 
 
@@ -23,12 +25,12 @@ class Upload:
     data: bytes
 
 
-def check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str]]:
+def check_uploads(uploads: list[Upload], *, on_message: bool = False) -> list[tuple[Upload, str]]:
     """Every file allowed, not empty, under the size limit; returns (upload, extension)."""
-    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-    if len(uploads) > current_app.config["MAX_ATTACHMENTS"]:
-        raise Invalid(_("At most %(n)d files per post.", n=current_app.config["MAX_ATTACHMENTS"]),
-                      field="files")
+    limit, most = current_app.config["MAX_ATTACHMENT_BYTES"], current_app.config["MAX_ATTACHMENTS"]
+    if len(uploads) > most:
+        raise Invalid(_("At most %(n)d files per message.", n=most) if on_message
+                      else _("At most %(n)d files per post.", n=most), field="files")
     checked = []
     allowed = ", ".join(sorted(e.lstrip(".") for e in files.ALLOWED))
     for up in uploads:
@@ -58,12 +60,32 @@ def do_create_post_with_files(session: Session, author: User, group: Group | Non
     """
     checked = check_uploads(uploads)
     post = do_create_post(session, author, group, body, announcement=announcement)
+    attach(session, author, checked, post_id=post.id)
+    post.attachment_count = len(checked)
+    return post
+
+
+def do_send_message_with_files(session: Session, author: User, conversation: Conversation,
+                               body: object, uploads: list[Upload]) -> Message:
+    """A message and its files in one transaction, checked before anything is written. The
+    message's live event goes out after commit, so the files are there when pages fetch it."""
+    checked = check_uploads(uploads, on_message=True)
+    message = do_send_message(session, author, conversation, body)
+    attach(session, author, checked, message_id=message.id)
+    return message
+
+
+def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], *,
+           post_id: int | None = None, message_id: int | None = None) -> list[Attachment]:
+    """Store checked files and write their rows on a post or a message; each is indexed."""
+    rows = []
     for up, ext in checked:
         digest = files.store_bytes(up.data)  # content-addressed: a rollback leaves no wrong row
-        att = Attachment(post_id=post.id, uploader_id=author.id, filename=up.filename,
-                         content_type=files.ALLOWED[ext], size=len(up.data), sha256=digest)
+        att = Attachment(post_id=post_id, message_id=message_id, uploader_id=uploader.id,
+                         filename=up.filename, content_type=files.ALLOWED[ext], size=len(up.data),
+                         sha256=digest)
         session.add(att)
         session.flush()
         enqueue_index(session, "file", att.id)
-    post.attachment_count = len(checked)
-    return post
+        rows.append(att)
+    return rows

@@ -13,13 +13,22 @@ from collections.abc import Iterable
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import access, presence
 from ..errors import Forbidden, Invalid, NotFound
 from ..events import publish
-from ..models import Conversation, Message, Notification, NotificationKind, Participant, User, utcnow
+from ..models import (
+    Attachment,
+    Conversation,
+    Message,
+    Notification,
+    NotificationKind,
+    Participant,
+    User,
+    utcnow,
+)
 from ..sanitize import Rendered, render, scan
 from .common import clean_text, enqueue_index
 from .notifications import notify, unread_count
@@ -264,9 +273,12 @@ def do_edit_message(session: Session, user: User, message: Message, body: object
 
 
 def do_delete_message(session: Session, user: User, message: Message) -> None:
-    """Soft delete: the text is erased for good, the place shows "message deleted"."""
+    """Soft delete: the text and the files' rows are erased for good (the files leave the index
+    with the message: they are its children there); the place shows "message deleted"."""
     _own(user, message)
     message.deleted_at, message.body_md, message.body_html = utcnow(), "", ""
+    session.execute(delete(Attachment).where(Attachment.message_id == message.id))
+    session.expire(message, ["attachments"])
     publish(session, "message", {"op": "remove", "id": message.id, "conversation_id": message.conversation_id,
                                  "author_id": user.id}, conversation_id=message.conversation_id)
     enqueue_index(session, "message", message.id, op="delete")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -109,12 +109,18 @@ class Acknowledgement(Base):
 
 
 class Attachment(Base):
-    """A shared file on a post; bytes stored under UPLOAD_DIR by sha256, text indexed as "file"."""
+    """A shared file on a post or on a message (exactly one of the two); bytes stored under
+    UPLOAD_DIR by sha256, text indexed as "file" with the ACL of what it is attached to."""
 
     __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("(post_id IS NULL) <> (message_id IS NULL)", name="post_or_message"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"),
+                                                   index=True)
     uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
@@ -122,5 +128,6 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    post: Mapped[Post] = relationship()
+    post: Mapped[Post | None] = relationship()
+    message: Mapped[Message | None] = relationship(back_populates="attachments")  # noqa: F821
     uploader: Mapped[User | None] = relationship()  # noqa: F821

@@ -71,3 +71,6 @@ class Message(Base):
 
     author: Mapped[User] = relationship()  # noqa: F821
     conversation: Mapped[Conversation] = relationship()
+    # files sent with the message (never added later); removed with the message's text
+    attachments: Mapped[list[Attachment]] = relationship(  # noqa: F821
+        order_by="Attachment.id", back_populates="message", passive_deletes=True)

@@ -149,8 +149,12 @@ def hydrate_people(user: User, ids: list[int]) -> dict[int, Item]:
 # ---- shared files ----------------------------------------------------------------------------
 
 def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
-    """A file's text is extracted here, in the indexer, never in the upload request."""
-    rows = session.scalars(select(Attachment).where(Attachment.id.in_(ids)).options(
+    """A file's text is extracted here, in the indexer, never in the upload request. Files sent
+    in conversations are built with the messages (``kinds_private``), under their ACL."""
+    from .kinds_private import build_message_files  # it builds on this module
+
+    rows = session.scalars(select(Attachment).where(
+        Attachment.id.in_(ids), Attachment.post_id.is_not(None)).options(
         joinedload(Attachment.post).joinedload(Post.author)))
     docs = {}
     for a in rows:
@@ -159,10 +163,12 @@ def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
                          acl=content_acl(a.post.group_id), author_id=a.uploader_id,
                          group_id=a.post.group_id, department_id=a.post.author.department_id,
                          parent=f"post:{a.post_id}")
-    return docs
+    return docs | build_message_files(session, ids)
 
 
 def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
+    from .kinds_private import hydrate_message_files
+
     rows = db.session.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id).where(
         Attachment.id.in_(ids), access.readable_posts_clause(user)).options(
         joinedload(Attachment.uploader), joinedload(Attachment.post).joinedload(Post.group)))
@@ -173,7 +179,7 @@ def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
         out[a.id] = Item("file", a.id, a.filename, text or a.filename, f"/files/{a.id}",
                          a.created_at, a.uploader, place, place_url,
                          extra={"post_url": f"/posts/{a.post_id}", "size": a.size})
-    return out
+    return out | hydrate_message_files(user, ids)
 
 
 # ---- principals ------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Searchable content that only some people may read: conversation messages and inbox cases.
 
-Messages carry ``c:<conversation id>``, held by the conversation's current participants
-(``access.my_conversation_ids``); cases carry ``inbox:<department id>`` (``inbox:none`` while
-unrouted), held by the people ``access_inbox.inbox_services`` gives that service. Results are
+Messages, and the files sent with them, carry ``c:<conversation id>``, held by the
+conversation's current participants (``access.my_conversation_ids``); cases carry
+``inbox:<department id>`` (``inbox:none`` while unrouted), held by the people
+``access_inbox.inbox_services`` gives that service. Results are
 hydrated through the same access rules, so a departure hides them at once.
 """
 
@@ -15,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import access, access_inbox, db
+from .. import access, access_inbox, db, files
 from ..conversations import display_title
-from ..models import Case, Conversation, ExternalComment, Message, Participant, User
+from ..models import Attachment, Case, Conversation, ExternalComment, Message, Participant, User
 from ..sanitize import index_text
 from .kinds import excerpt, ids_in_order
 from .registry import Item, register_kind, register_principals
@@ -53,6 +54,36 @@ def hydrate_messages(user: User, ids: list[int]) -> dict[int, Item]:
         url = f"/messages/{m.conversation_id}"
         out[m.id] = Item("message", m.id, excerpt(text), text, f"{url}#message-{m.id}", m.created_at,
                          m.author, place, url)
+    return out
+
+
+def build_message_files(session: Session, ids: list[int]) -> dict[int, Doc]:
+    """Files sent in a conversation: its ACL, and the message as parent (deleting the message
+    removes them). A deleted message's files are left out, so the indexer removes them."""
+    rows = session.execute(select(Attachment, Message).join(Message, Message.id == Attachment.message_id)
+                           .where(Attachment.id.in_(ids), Message.deleted_at.is_(None))
+                           .options(joinedload(Message.author)))
+    return {a.id: Doc(kind="file", id=a.id, title=a.filename,
+                      body=files.extract_text(files.stored_path(a.sha256), a.filename),
+                      created=a.created_at, acl=f"c:{m.conversation_id}", author_id=a.uploader_id,
+                      department_id=m.author.department_id, parent=f"message:{m.id}")
+            for a, m in rows}
+
+
+def hydrate_message_files(user: User, ids: list[int]) -> dict[int, Item]:
+    """Only for current participants, through the same rule as the messages themselves."""
+    rows = list(db.session.execute(select(Attachment, Message).join(
+        Message, Message.id == Attachment.message_id).where(
+        Attachment.id.in_(ids), Message.deleted_at.is_(None),
+        Message.conversation_id.in_(access.my_conversation_ids(user.id)))
+        .options(joinedload(Attachment.uploader), joinedload(Message.conversation))))
+    titles = _conversation_titles(user, {m.conversation for _a, m in rows})
+    out = {}
+    for a, m in rows:
+        url = f"/messages/{m.conversation_id}"
+        out[a.id] = Item("file", a.id, a.filename, files.text_of(a.sha256, a.filename) or a.filename,
+                         f"/files/{a.id}", a.created_at, a.uploader, titles[m.conversation_id], url,
+                         extra={"message_url": f"{url}#message-{m.id}", "size": a.size})
     return out
 
 
@@ -107,7 +138,7 @@ def inbox_principals(user: User) -> Iterable[str]:
 
 def register_private() -> None:
     register_kind("message", build=build_messages, all_ids=lambda s: ids_in_order(s, Message.id),
-                  hydrate=hydrate_messages, label=_l("Messages"))
+                  hydrate=hydrate_messages, label=_l("Messages"), children=True)
     register_kind("case", build=build_cases, all_ids=lambda s: ids_in_order(s, Case.id),
                   hydrate=hydrate_cases, label=_l("Inbox cases"))
     register_principals(conversation_principals)

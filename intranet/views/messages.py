@@ -15,17 +15,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import access, conversations, db, presence
+from ..actions.files import do_send_message_with_files
 from ..actions.messaging import (
     do_add_participants,
     do_leave,
     do_rename,
-    do_send_message,
     do_set_muted,
     do_start_conversation,
 )
 from ..errors import Invalid
 from ..models import User
 from .common import done, form_data, like_pattern, me
+from .files import uploads_from_request
 from .posts import remember_last_event
 
 bp = Blueprint("messages", __name__)
@@ -118,7 +119,7 @@ def item(conversation_id: int) -> str:
 def send(conversation_id: int) -> Response:
     found = access.access_conversation(me(), conversation_id)
     with db.transaction() as s:
-        message = do_send_message(s, me(), found, form_data().get("body"))
+        message = do_send_message_with_files(s, me(), found, form_data().get("body"), uploads_from_request())
     return done(None, url_for(".show", conversation_id=found.id, _anchor=f"message-{message.id}"),
                 status=201, id=message.id)
 

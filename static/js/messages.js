@@ -6,7 +6,7 @@
 // server for the messages after the last one it shows, so it never shows a gap or a message
 // twice. Typing and presence are ephemeral socket signals, never replayed.
 
-import { getFragment, getJSON, sendJSON } from './http.js';
+import { getFragment, getJSON, postForm, sendJSON } from './http.js';
 
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
@@ -232,10 +232,14 @@ function startComposer(root, socket, id, afterSend, onInput) {
     const body = area.value;
     if (!body.trim()) return;
     const button = form.querySelector('button[type="submit"]');
+    const picker = form.querySelector('input[type="file"]');
     button.disabled = true;
     try {
-      await sendJSON('POST', `${root.dataset.apiUrl}/messages`, { body });
+      // with files: the same endpoint as multipart (FormData carries body and files)
+      if (picker?.files.length) await postForm(`${root.dataset.apiUrl}/messages`, new FormData(form));
+      else await sendJSON('POST', `${root.dataset.apiUrl}/messages`, { body });
       area.value = '';
+      if (picker) picker.value = '';
       error.hidden = true;
       socket?.emit('typing', { conversation_id: id, typing: false });
       afterSend();

@@ -3,11 +3,12 @@ leads included, gets 404 for it, its messages and its read state."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from ... import access, conversations, db
+from ...actions.files import do_send_message_with_files
 from ...actions.messaging import (
     do_add_participants,
     do_delete_message,
@@ -15,12 +16,12 @@ from ...actions.messaging import (
     do_leave,
     do_mark_read,
     do_rename,
-    do_send_message,
     do_set_muted,
     do_start_conversation,
 )
 from ...errors import Invalid
 from ...web import json_body
+from ..files import uploads_from_request
 from . import bp
 from .params import boolean, integer, me, query_int, text
 from .serializers import conversation_json, message_json
@@ -118,9 +119,13 @@ def message_list(conversation_id: int) -> Response:
 @bp.post("/conversations/<int:conversation_id>/messages")
 @login_required
 def message_create(conversation_id: int) -> tuple[Response, int]:
-    found, data = access.access_conversation(me(), conversation_id), json_body()
+    """JSON ``{"body"}``, or multipart/form-data with ``body`` and ``files`` parts (as for posts)."""
+    found = access.access_conversation(me(), conversation_id)
+    multipart = request.mimetype == "multipart/form-data"
+    data = {"body": request.form.get("body")} if multipart else json_body()
+    uploads = uploads_from_request() if multipart else []
     with db.transaction() as s:
-        message = do_send_message(s, me(), found, text(data, "body", required=True))
+        message = do_send_message_with_files(s, me(), found, text(data, "body", required=True), uploads)
     return jsonify(message_json(message, me())), 201
 
 

@@ -220,7 +220,10 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "post": _write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
                           body="BodyOnly", errors=(404,),
                           description="Empty or longer than 10,000 characters: 400. Nobody able to "
-                                      "receive it (deactivated accounts): 400.")),
+                                      "receive it (deactivated accounts): 400. To send files, "
+                                      "`multipart/form-data` with `body` and one `files` part per "
+                                      "file (a type not accepted, too large or too many: 400)."),
+                   multipart="MessageCreateWithFiles"),
     },
     "/conversations/{conversation_id}/read": {"post": _write(op(
         "markConversationRead", "Move my read position (never backwards)", tag="messaging",

@@ -134,7 +134,10 @@ RESOURCES: dict[str, Schema] = {
         "body": {**STR, "description": "Markdown as written (empty once deleted)."},
         "html": {**STR, "description": "Sanitized HTML, safe to insert (empty once deleted)."},
         "created_at": TIME, "edited_at": TIME_OR_NULL, "deleted": BOOL, "can_edit": BOOL,
+        "files": {**array(ref("FileRef")), "description": "Files sent with it (none once deleted)."},
     }),
+    "FileRef": obj({"id": INT, "name": STR, "size": {**INT, "description": "Bytes."},
+                    "content_type": STR, "url": {**STR, "description": "Download (participants only)."}}),
     "MessagePage": obj({
         "items": array(ref("Message")),
         "more": {**BOOL, "description": "With `after`: more messages wait; ask again from the last id."},
@@ -262,6 +265,11 @@ REQUESTS: dict[str, Schema] = {
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
     }, optional=("group_id", "announcement", "files")),
+    "MessageCreateWithFiles": obj({
+        "body": {**STR, "description": "Markdown."},
+        "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
+                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
+    }, optional=("files",)),
     "BodyOnly": obj({"body": {**STR, "description": "Markdown."}}),
     "ReactionCreate": obj({"kind": enum(*REACTION_KINDS)}),
     "PinBody": obj({"pinned": {**BOOL, "default": True}}, optional=("pinned",)),

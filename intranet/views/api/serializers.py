@@ -15,7 +15,7 @@ from flask import url_for
 from ... import access
 from ...conversations import ConversationView
 from ...feeds import FeedPage, PostView
-from ...models import ApiToken, Comment, Group, Membership, Message, Notification, Role, User
+from ...models import ApiToken, Attachment, Comment, Group, Membership, Message, Notification, Role, User
 from ...sanitize import plain_text
 
 EXCERPT = 140
@@ -133,4 +133,11 @@ def message_json(message: Message, viewer: User) -> dict[str, Any]:
         "body": message.body_md, "html": message.body_html, "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at), "deleted": message.deleted_at is not None,
         "can_edit": access.can_edit_message(viewer, message),
+        "files": [attachment_json(a) for a in message.attachments],
     }
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    return {"id": attachment.id, "name": attachment.filename, "size": attachment.size,
+            "content_type": attachment.content_type,
+            "url": url_for("files.download", attachment_id=attachment.id)}
