@@ -4,7 +4,7 @@ The webhook now stores comments and acknowledges them; a worker matches, triages
 cases. Comments stored before this migration were processed on arrival: they are marked so.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-26 12:12:08.411767
 """
 
@@ -14,7 +14,7 @@ import intranet.models.base
 
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
