@@ -65,6 +65,24 @@ class SegmentArrays:
     ts_sorted: bool = False  # docnums in creation order: a time window is a docnum range
 
 
+SCORED_FIELDS = ("title", "body", "skills", "topics")  # BM25 reads their per-document lengths
+
+
+def _open_lazy_files(reader) -> None:
+    """Open now the per-document files that queries read later (stored keys, field lengths).
+
+    Whoosh opens them on first use, and the indexer's next merge deletes an older generation's
+    segment files: an open file stays readable, a deleted one cannot be opened, and the reader
+    then fails with "'NoneType' object is not subscriptable" (seen under load in the browser
+    tests). A generation's files all exist while it is the newest, which is when it is opened.
+    """
+    if not reader.doc_count_all():
+        return
+    reader.stored_fields(0)
+    for name in SCORED_FIELDS:
+        reader.doc_field_length(0, name)
+
+
 @dataclass
 class Snapshot:
     """One index generation as served: its searcher and each leaf's arrays and offset."""
@@ -148,6 +166,7 @@ class IndexStore:
         leaves = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
+            _open_lazy_files(reader)
             segment = reader.segment() if hasattr(reader, "segment") else None
             segid = segment.segment_id() if segment is not None else ""
             leaves.append((sub, offset, self._segment_arrays(segid, reader)))
