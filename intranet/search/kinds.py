@@ -58,13 +58,9 @@ def excerpt(text: str, n: int = 90) -> str:
 
 
 def _place(group: Group | None) -> tuple[str, str]:
-    return _place_of(None, "") if group is None else _place_of(group.id, group.name)
-
-
-def _place_of(group_id: int | None, name: str) -> tuple[str, str]:
-    if group_id is None:
+    if group is None:
         return str(_l("Company feed")), "/"
-    return name, f"/groups/{group_id}"
+    return group.name, f"/groups/{group.id}"
 
 
 @dataclass(frozen=True)
@@ -78,10 +74,10 @@ class Person:
 def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
     """One built-once query of only the columns a result shows (no ORM objects)."""
     rows = db.session.execute(_hydrate_posts_statement(), {"ids": ids, **access.mine_params(user)})
-    out = {}
+    out, company = {}, _place(None)  # translated once, not per post
     for pid, html, created, group_id, author_id, author_name, group_name in rows:
         text = index_text(html)
-        place, place_url = _place_of(group_id, group_name)
+        place, place_url = company if group_id is None else (group_name, f"/groups/{group_id}")
         out[pid] = Item("post", pid, excerpt(text), text, f"/posts/{pid}", created,
                         Person(author_id, author_name), place, place_url)
     return out
