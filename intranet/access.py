@@ -190,13 +190,51 @@ def require_admin(user: User) -> None:
 
 def readable_group_ids_clause(user: User) -> ColumnElement[bool]:
     """SQL condition on ``Group``: groups whose content the user may read."""
-    mine = list(memberships(user))
-    return or_(Group.visibility == Visibility.PUBLIC, Group.id.in_(mine) if mine else false())
+    return _readable_groups(_in_mine(user))
 
 
 def visible_groups_clause(user: User) -> ColumnElement[bool]:
+    return _visible_groups(_in_mine(user))
+
+
+def _in_mine(user: User) -> ColumnElement[bool]:
     mine = list(memberships(user))
-    return or_(Group.visibility != Visibility.SECRET, Group.id.in_(mine) if mine else false())
+    return Group.id.in_(mine) if mine else false()
+
+
+def _readable_groups(in_mine: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The rule, given "the group is one of mine" (a value list, or a bound template)."""
+    return or_(Group.visibility == Visibility.PUBLIC, in_mine)
+
+
+def _visible_groups(in_mine: ColumnElement[bool]) -> ColumnElement[bool]:
+    return or_(Group.visibility != Visibility.SECRET, in_mine)
+
+
+def _readable_posts(readable: Select) -> ColumnElement[bool]:
+    return or_(Post.group_id.is_(None), Post.group_id.in_(readable))
+
+
+# Templates of the rules above for statements built once (per-query code paths such as search):
+# bind ``mine_params(user)``; building and keying a statement costs more than running it.
+_MINE = bindparam("mine", expanding=True)
+
+
+def mine_params(user: User) -> dict[str, list[int]]:
+    return {"mine": list(memberships(user))}
+
+
+@lru_cache(maxsize=1)
+def group_access_statement() -> Select:
+    """(group id, may read its content) for every group the user may see: the visible and
+    readable rules in one statement, built once (bind ``mine_params``)."""
+    in_mine = Group.id.in_(_MINE)
+    return select(Group.id, _readable_groups(in_mine)).where(_visible_groups(in_mine))
+
+
+def readable_posts_template() -> ColumnElement[bool]:
+    """``readable_posts_clause`` for statements built once (bind ``mine_params``)."""
+    return _readable_posts(select(Group.id).where(_readable_groups(Group.id.in_(_MINE))))
 
 
 def feed_audiences(user: User) -> list[int | None]:
@@ -216,8 +254,7 @@ def feed_posts_clause(user: User) -> ColumnElement[bool]:
 
 def readable_posts_clause(user: User) -> ColumnElement[bool]:
     """Posts the user may open (used by topic pages, profiles and later by search hydration)."""
-    readable = select(Group.id).where(readable_group_ids_clause(user))
-    return or_(Post.group_id.is_(None), Post.group_id.in_(readable))
+    return _readable_posts(select(Group.id).where(readable_group_ids_clause(user)))
 
 
 EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built statement each

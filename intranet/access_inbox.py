@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, false, or_, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -35,10 +35,18 @@ def _load_services(user: User) -> list[int]:
     if user.is_admin:
         return list(db.session.scalars(select(Department.id)))
     led = [gid for gid, role in memberships(user).items() if role == Role.LEAD]
-    agent = select(InboxAgent.department_id).where(InboxAgent.user_id == user.id)
-    lead = select(Department.id).where(Department.group_id.in_(led)) if led else None
-    statement = agent.union(lead) if lead is not None else agent
-    return list(db.session.scalars(statement))
+    statement = _services_statement(bool(led))
+    return list(db.session.scalars(statement, {"me": user.id, "led": led} if led else {"me": user.id}))
+
+
+@lru_cache(maxsize=2)
+def _services_statement(leads: bool) -> Select | CompoundSelect:
+    """Built once per shape: searches and inbox pages read it on every request."""
+    agent = select(InboxAgent.department_id).where(InboxAgent.user_id == bindparam("me"))
+    if not leads:
+        return agent
+    return agent.union(select(Department.id).where(
+        Department.group_id.in_(bindparam("led", expanding=True))))
 
 
 def forget_services() -> None:

@@ -9,9 +9,11 @@ ACL values: "company" (everyone), "g:<id>" (content of group id: readable per
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import access, db, files
@@ -61,17 +63,33 @@ def _place(group: Group | None) -> tuple[str, str]:
     return group.name, f"/groups/{group.id}"
 
 
+@dataclass(frozen=True)
+class Person:
+    """The author as a result line shows them (a link and a name): not a whole ``User`` row."""
+
+    id: int
+    name: str
+
+
 def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
-    rows = db.session.scalars(select(Post).where(
-        Post.id.in_(ids), access.readable_posts_clause(user)).options(
-        joinedload(Post.author), joinedload(Post.group)))
-    out = {}
-    for p in rows:
-        text = index_text(p.html)
-        place, place_url = _place(p.group)
-        out[p.id] = Item("post", p.id, excerpt(text), text, f"/posts/{p.id}", p.created_at,
-                         p.author, place, place_url)
+    """One built-once query of only the columns a result shows (no ORM objects)."""
+    rows = db.session.execute(_hydrate_posts_statement(), {"ids": ids, **access.mine_params(user)})
+    out, company = {}, _place(None)  # translated once, not per post
+    for pid, html, created, group_id, author_id, author_name, group_name in rows:
+        text = index_text(html)
+        place, place_url = company if group_id is None else (group_name, f"/groups/{group_id}")
+        out[pid] = Item("post", pid, excerpt(text), text, f"/posts/{pid}", created,
+                        Person(author_id, author_name), place, place_url)
     return out
+
+
+@lru_cache(maxsize=1)
+def _hydrate_posts_statement() -> Select:
+    return (select(Post.id, Post.html, Post.created_at, Post.group_id, User.id, User.name,
+                   Group.name)
+            .join(User, User.id == Post.author_id).outerjoin(Group, Group.id == Post.group_id)
+            .where(Post.id.in_(bindparam("ids", expanding=True)),
+                   access.readable_posts_template()))
 
 
 # ---- comments --------------------------------------------------------------------------------
@@ -188,8 +206,7 @@ def foundation_principals(user: User) -> Iterable[str]:
     """Company content, content of groups I may read, groups I may see: from access.py's
     clauses, in one query (readable groups are a subset of visible ones)."""
     yield "company"
-    rows = db.session.execute(select(Group.id, access.readable_group_ids_clause(user))
-                              .where(access.visible_groups_clause(user)))
+    rows = db.session.execute(access.group_access_statement(), access.mine_params(user))
     for gid, readable in rows:
         yield f"gv:{gid}"
         if readable:

@@ -10,10 +10,11 @@ hydrated through the same access rules, so a departure hides them at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import access, access_inbox, db, files
@@ -100,7 +101,13 @@ def _conversation_titles(viewer: User, conversations: set[Conversation]) -> dict
 
 
 def conversation_principals(user: User) -> Iterable[str]:
-    return (f"c:{cid}" for cid in db.session.scalars(access.my_conversation_ids(user.id)))
+    return (f"c:{cid}" for cid in db.session.scalars(_my_conversations(), {"me": user.id}))
+
+
+@lru_cache(maxsize=1)
+def _my_conversations() -> Select:
+    """Built once: principals are read on every search."""
+    return access.my_conversation_ids(bindparam("me"))
 
 
 # ---- inbox cases -------------------------------------------------------------------------------

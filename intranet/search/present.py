@@ -7,12 +7,13 @@ values that survived the ACL (so a facet can never name a group the reader canno
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, bindparam, literal, select, union_all
 
 from .. import db
 from ..errors import Invalid
@@ -24,6 +25,11 @@ ARGS = ("q", "type", "group", "department", "author", "date", "sort")
 PERIOD_LABELS = {"week": _l("Past week"), "month": _l("Past month"), "year": _l("Past year"),
                  "older": _l("Older")}
 TOP = 8
+NAMED = {"group": Group, "department": Department, "author": User}  # facets named from the DB
+# (facet, query-string argument, label): labels are translated only for facets that are shown
+FACET_SPEC = (("kind", "type", _l("Type")), ("group", "group", _l("Group")),
+              ("department", "department", _l("Department")), ("author", "author", _l("Author")),
+              ("period", "date", _l("Date")))
 
 
 def _int_arg(args: Any, name: str) -> int | None:
@@ -66,12 +72,20 @@ class Facet:
     values: list[FacetValue]
 
 
-def _names(model: Any, ids: list[str], column: Any) -> dict[str, str]:
-    wanted = [int(i) for i in ids if i.isdigit()]
-    if not wanted:
-        return {}
-    return {str(i): n for i, n in db.session.execute(select(model.id, column).where(
-        model.id.in_(wanted)))}
+def _names(top: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Names of the listed groups, departments and authors, in one built-once query."""
+    params = {name: [int(i) for i in top[name] if i.isdigit()] for name in NAMED}
+    out: dict[str, dict[str, str]] = {name: {} for name in NAMED}
+    if any(params.values()):
+        for facet, oid, label in db.session.execute(_names_statement(), params):
+            out[facet][str(oid)] = label
+    return out
+
+
+@lru_cache(maxsize=1)
+def _names_statement() -> CompoundSelect:
+    return union_all(*(select(literal(name), model.id, model.name).where(
+        model.id.in_(bindparam(name, expanding=True))) for name, model in NAMED.items()))
 
 
 def facets_of(result: Result, args: Any) -> list[Facet]:
@@ -82,23 +96,18 @@ def facets_of(result: Result, args: Any) -> list[Facet]:
     top = {name: [v for v, _n in f[name].most_common(TOP)] for name in f}
     names = {
         "kind": {k: str(KINDS[k].label) for k in top["kind"] if k in KINDS},
-        "group": _names(Group, top["group"], Group.name),
-        "department": _names(Department, top["department"], Department.name),
-        "author": _names(User, top["author"], User.name),
-        "period": {k: str(v) for k, v in PERIOD_LABELS.items()},
+        **_names(top),
+        "period": {k: str(PERIOD_LABELS[k]) for k in top["period"] if k in PERIOD_LABELS},
     }
-    spec = (("kind", "type", _("Type")), ("group", "group", _("Group")),
-            ("department", "department", _("Department")), ("author", "author", _("Author")),
-            ("period", "date", _("Date")))
     out = []
-    for name, arg, label in spec:
+    for name, arg, label in FACET_SPEC:
         chosen = str(args.get(arg) or "")
         values = [FacetValue(v, names[name].get(v, v), f[name][v], v == chosen)
                   for v in top[name] if v in names[name]]
         if name == "period":
             values.sort(key=lambda fv: list(PERIOD_LABELS).index(fv.value))
         if values:
-            out.append(Facet(arg, label, values))
+            out.append(Facet(arg, str(label), values))
     return out
 
 

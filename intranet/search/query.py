@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -35,6 +36,10 @@ PAGE = 20
 FACETS = ("kind", "group", "department", "author")
 PERIODS = {"week": 7, "month": 31, "year": 366}
 SORTS = ("relevance", "newest")
+# At most this many estimated matches are scored in the collecting pass itself (a score call per
+# hit is cheap for a few hundred); above it, Whoosh's top-N search with block-max skipping ranks
+# the permitted hits in a second pass, which costs about one more raw search.
+SCORE_INLINE = 300
 
 
 @dataclass
@@ -220,21 +225,40 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     st = store()
     snap = st.snapshot()
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
-    runner = Runner(snap, tr.query, lambda since: collect(
-        snap, tr.query, allowed, wanted, filters.period, sort == "relevance" and bool(since), since))
-    hits, truncated = bounded(snap, runner)
-    rows = hits.rows
-    rows.sort(key=lambda r: (-r[0], -r[1], -r[2]))  # score (0 unless scored), then newest
-    total = len(rows)  # what the facets count
-    rows = rows[:MAX_HITS]
-    if sort == "relevance" and not truncated:
-        docnums = top_ranked(snap, tr.query, {d for _s, _t, d in rows}, offset + limit)[offset:]
-    else:
-        docnums = [d for _s, _t, d in rows[offset:offset + limit]]
+
+    def run(since: int, scored: bool = False) -> _Hits:
+        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since)
+
+    relevance = sort == "relevance"
+    runner = Runner(snap, tr.query, lambda since: run(since, relevance and bool(since)))
+    hits, truncated, rows, docnums = _page(snap, tr.query, runner, lambda: run(0, True),
+                                           relevance, offset, limit)
+    total = len(hits.rows)  # what the facets count
     items = hydrate(user, snap, docnums, tr.terms, tr.prefixes)
     nxt = offset + limit if offset + limit < len(rows) else None
     return Result(items, total, truncated, decode_facets(st, hits.facets),
                   str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
+
+
+def _page(snap: Snapshot, q: wq.Query, runner: Runner, scored_all: Callable[[], _Hits],
+          relevance: bool, offset: int, limit: int) -> tuple[_Hits, bool, list, list[int]]:
+    """The permitted hits, whether only a recent window was read, the (at most MAX_HITS)
+    rankable rows, and this page's docnums in result order.
+
+    Few estimated matches (relevance): one scored pass, ranked here in Whoosh's own order
+    (score, then docnum), which is what ``top_ranked`` would return, without a second search.
+    """
+    if relevance and runner.estimate <= SCORE_INLINE:
+        hits = scored_all()
+        rows = sorted(hits.rows, key=lambda r: (-r[1], -r[2]))[:MAX_HITS]  # the newest N
+        rows.sort(key=lambda r: (-r[0], r[2]))
+        return hits, False, rows, [d for _s, _t, d in rows[offset:offset + limit]]
+    hits, truncated = bounded(snap, runner)
+    rows = sorted(hits.rows, key=lambda r: (-r[0], -r[1], -r[2]))[:MAX_HITS]  # score, newest
+    if relevance and not truncated:
+        return hits, truncated, rows, top_ranked(snap, q, {d for _s, _t, d in rows},
+                                                 offset + limit)[offset:]
+    return hits, truncated, rows, [d for _s, _t, d in rows[offset:offset + limit]]
 
 
 def top_ranked(snap: Snapshot, q: wq.Query, permitted: set[int], n: int) -> list[int]:

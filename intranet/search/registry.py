@@ -34,7 +34,7 @@ class Item:
     text: str  # plain text the snippet is cut from
     url: str
     created_at: dt.datetime
-    author: Any = None  # User
+    author: Any = None  # has .id and .name: a User, or kinds.Person for posts (lighter)
     place: str = ""  # group name, or "" for the company feed
     place_url: str = ""
     department: str = ""
