@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from datetime import timedelta
@@ -12,6 +13,7 @@ from flask import Flask, Response, current_app, g, redirect, request, session, u
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +21,7 @@ from . import db
 from .extensions import login_manager
 from .models import ApiToken, User, utcnow
 
+log = logging.getLogger(__name__)
 TOKEN_PREFIX = "itk_"
 LOGIN_ID = "login_id"  # names one browser login, so logging out can end its sockets
 TOKEN_CACHE = "intranet.token_owners"
@@ -101,14 +104,25 @@ def user_for_token(clear: str) -> User | None:
     token = db.session.scalar(_token_by_hash(), {"hash": hashed})
     if token is None or not token.user.is_active_account:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
-        with db.transaction():
-            token.last_used_at = now
+    _touch(token)
     if len(owners) >= TOKEN_CACHE_SIZE:
         owners.clear()  # crude, and rare: the next requests simply read their tokens again
     owners[hashed] = (token.user_id, time.monotonic() + current_app.config["TOKEN_CACHE_SECONDS"])
     return token.user
+
+
+def _touch(token: ApiToken) -> None:
+    """Record the token's use, at most hourly. Bookkeeping only: when the database is busy
+    (a thousand clients reconnecting after a restart all touch their tokens at once) the touch
+    is skipped and retried at the next use, rather than refusing a valid token."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= timedelta(hours=1):
+        return
+    try:
+        with db.transaction():
+            token.last_used_at = now
+    except OperationalError:  # transaction() rolled back
+        log.warning("token %s: last use not recorded (database busy)", token.id)
 
 
 def _token_owners() -> dict[str, tuple[int, float]]:

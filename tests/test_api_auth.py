@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from intranet import db
 from intranet.actions.users import do_deactivate_user
 from intranet.models import ApiToken, User
@@ -146,3 +148,27 @@ def test_http_errors_on_api_paths_are_json(app, web, cast):
     assert resp.status_code == 415
     resp = web.raw.post("/api/v1/posts", json=["not", "an", "object"], headers=bearer(token))
     assert resp.status_code == 400 and "JSON object" in error_of(resp)["message"]
+
+
+def test_a_busy_database_does_not_refuse_a_valid_token(app, cast, session):
+    """Recording a token's last use is bookkeeping: when another writer holds the database
+    (a restart's thousand reconnects), the request is still served and the touch waits."""
+    import sqlite3
+
+
+    client = app.test_client()
+    token = issue_token(client, cast.alice)
+    row = session.scalar(select(ApiToken).where(ApiToken.user_id == cast.alice.id))
+    with app.app_context():
+        path = db.engine().url.database
+    other = sqlite3.connect(path, timeout=0)
+    other.execute(f"UPDATE api_tokens SET last_used_at = NULL WHERE id = {row.id}")
+    other.commit()
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock past our busy timeout
+    try:
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    finally:
+        other.rollback()
+        other.close()
+    session.expire_all()
+    assert session.get(ApiToken, row.id).last_used_at is None  # recorded at a later use
