@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -36,6 +37,7 @@ from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
+INDEX = DATA / "messaging_index"  # the bench's own search index, never the repo's
 STARTED: list[subprocess.Popen] = []
 WAIT_S = 10
 
@@ -84,10 +86,13 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     from intranet.actions.messaging import do_start_conversation
     from intranet.actions.users import do_create_token, do_create_user
     from intranet.migrate import upgrade
+    from intranet.search.indexer import drain
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(INDEX, ignore_errors=True)
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
+                      "SEARCH_INDEX_DIR": str(INDEX), "SEARCH_INDEXER_THREAD": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     out = []
     with app.app_context():
@@ -101,6 +106,7 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
                                                            f"Bench {start // per}")
                 for user in group:
                     out.append((user.id, conversation.id, do_create_token(s, user, "bench")[1]))
+        drain()  # an established company's people are indexed already; the run indexes its messages
         db.engine().dispose()
     return out
 
@@ -172,7 +178,7 @@ def _rooms(people) -> tuple[list[int], dict[int, int]]:
 
 def app_env(db: Path) -> dict[str, str]:
     return {"INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_SECRET_KEY": "bench-messaging",
-            "INTRANET_ENV": "development"}
+            "INTRANET_ENV": "development", "INTRANET_SEARCH_INDEX_DIR": str(INDEX)}
 
 
 def app_clients(people, url: str, procs: int) -> Swarm:
