@@ -6,8 +6,9 @@ scripts (JSON, when ``web.wants_json()``) from the same code, through these few 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Response, flash, jsonify, make_response, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import db
 from ..errors import DomainError, Invalid
@@ -151,3 +153,19 @@ def paginate(stmt: Select, per_page: int) -> Page:
     number = page_number()
     rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((number - 1) * per_page)))
     return Page(rows[:per_page], number, len(rows) > per_page)
+
+
+T = TypeVar("T")
+
+
+def frame_value(compute: Callable[[], T], fallback: T) -> T:
+    """A value base.html shows on every page (badges, the live cursor): the fallback for
+    visitors, and also when the database fails, so an error page caused by the database
+    still renders its frame."""
+    if not current_user.is_authenticated:
+        return fallback
+    try:
+        return compute()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return fallback

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from .. import access, cards, db, feeds, pagecache
 from ..actions.notifications import do_mark_read, unread_count
 from ..errors import Invalid, NotFound
 from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
-from .common import before_arg, form_data, me
+from .common import before_arg, form_data, frame_value, me
 from .posts import done, remember_last_event
 
 bp = Blueprint("feed", __name__)
@@ -97,25 +95,14 @@ def _ids(raw: Any) -> list[int]:
 def _last_event_id() -> int:
     """Set early by feed pages; computed at render time on other pages."""
     if "last_event_id" not in g:
-        g.last_event_id = _safely(lambda: feeds.last_event_id(db.session(), me()), 0)
+        g.last_event_id = frame_value(lambda: feeds.last_event_id(db.session(), me()), 0)
     return g.last_event_id
 
 
 def _unread() -> int:
     if "unread_notifications" in g:
         return g.unread_notifications
-    return _safely(lambda: unread_count(db.session(), me().id), 0)
-
-
-def _safely(compute: Callable[[], int], fallback: int) -> int:
-    """The frame must render even on an error page whose cause was the database."""
-    if not current_user.is_authenticated:
-        return fallback
-    try:
-        return compute()
-    except SQLAlchemyError:
-        db.session.rollback()
-        return fallback
+    return frame_value(lambda: unread_count(db.session(), me().id), 0)
 
 
 def _locale() -> str:

@@ -14,9 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from markupsafe import Markup
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .. import access, access_inbox, db, inbox_case, inbox_dashboard, inbox_queries
@@ -24,7 +23,7 @@ from ..actions import case_replies, cases
 from ..errors import DomainError, Invalid
 from ..models import Case
 from ..sanitize import linkify_text, safe_url
-from .common import done, form_data, me, refused
+from .common import done, form_data, frame_value, me, refused
 from .posts import remember_last_event
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -60,14 +59,10 @@ def combine(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 def _badge() -> int | None:
     """The nav's inbox count for inbox users; None hides the entry for everyone else."""
-    if not current_user.is_authenticated:
-        return None
-    try:
+    def count() -> int | None:
         user = me()
         return inbox_queries.open_count(db.session(), user) if access_inbox.is_inbox_user(user) else None
-    except SQLAlchemyError:
-        db.session.rollback()  # the frame must render even on an error page caused by the database
-        return None
+    return frame_value(count, None)
 
 
 @bp.app_context_processor

@@ -10,9 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from .. import access, conversations, db, presence
 from ..actions.files import do_send_message_with_files
@@ -25,7 +24,7 @@ from ..actions.messaging import (
 )
 from ..errors import Invalid
 from ..models import User
-from .common import done, form_data, like_pattern, me
+from .common import done, form_data, frame_value, like_pattern, me
 from .files import uploads_from_request
 from .posts import remember_last_event
 
@@ -168,16 +167,9 @@ def add(conversation_id: int) -> Any:
 
 
 def _unread_messages() -> int:
-    """The nav's message badge (muted conversations left out); computed once per page. The
-    frame must render even on an error page whose cause was the database: 0 then."""
-    if not current_user.is_authenticated:
-        return 0
+    """The nav's message badge (muted conversations left out); computed once per page."""
     if "unread_messages" not in g:
-        try:
-            g.unread_messages = conversations.unread_total(db.session, me())
-        except SQLAlchemyError:
-            db.session.rollback()
-            g.unread_messages = 0
+        g.unread_messages = frame_value(lambda: conversations.unread_total(db.session, me()), 0)
     return g.unread_messages
 
 
