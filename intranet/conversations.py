@@ -6,6 +6,7 @@ or from a conversation already fetched through ``access.access_conversation``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -77,6 +78,14 @@ def _participants(session: Session, ids: list[int]) -> dict[int, list[Participan
     for row in rows:
         out.setdefault(row.conversation_id, []).append(row)
     return out
+
+
+def titles(session: Session, viewer: User, conversations: Iterable[Conversation]) -> dict[int, str]:
+    """Each conversation's name as the viewer's list shows it (search results use it too)."""
+    conversations = list(conversations)
+    people = _participants(session, [c.id for c in conversations])
+    return {c.id: display_title(c, [p.user for p in people.get(c.id, []) if p.user_id != viewer.id])
+            for c in conversations}
 
 
 def conversation_list(session: Session, viewer: User, ids: list[int] | None = None) -> list[ConversationView]:

@@ -18,8 +18,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from .. import access, access_inbox, db, files
-from ..conversations import display_title
-from ..models import Attachment, Case, Conversation, ExternalComment, Message, Participant, User
+from ..conversations import titles as conversation_titles
+from ..models import Attachment, Case, ExternalComment, Message, User
 from ..sanitize import index_text
 from .kinds import excerpt, ids_in_order
 from .registry import Item, register_kind, register_principals
@@ -48,7 +48,7 @@ def hydrate_messages(user: User, ids: list[int]) -> dict[int, Item]:
         Message.id.in_(ids), Message.deleted_at.is_(None),
         Message.conversation_id.in_(access.my_conversation_ids(user.id)))
         .options(joinedload(Message.author), joinedload(Message.conversation))))
-    titles = _conversation_titles(user, {m.conversation for m in rows})
+    titles = conversation_titles(db.session, user, {m.conversation for m in rows})
     out = {}
     for m in rows:
         text, place = index_text(m.body_html), titles[m.conversation_id]
@@ -78,7 +78,7 @@ def hydrate_message_files(user: User, ids: list[int]) -> dict[int, Item]:
         Attachment.id.in_(ids), Message.deleted_at.is_(None),
         Message.conversation_id.in_(access.my_conversation_ids(user.id)))
         .options(joinedload(Attachment.uploader), joinedload(Message.conversation))))
-    titles = _conversation_titles(user, {m.conversation for _a, m in rows})
+    titles = conversation_titles(db.session, user, {m.conversation for _a, m in rows})
     out = {}
     for a, m in rows:
         url = f"/messages/{m.conversation_id}"
@@ -86,18 +86,6 @@ def hydrate_message_files(user: User, ids: list[int]) -> dict[int, Item]:
                          f"/files/{a.id}", a.created_at, a.uploader, titles[m.conversation_id], url,
                          extra={"message_url": f"{url}#message-{m.id}", "size": a.size})
     return out
-
-
-def _conversation_titles(viewer: User, conversations: set[Conversation]) -> dict[int, str]:
-    """Each conversation's name as its page shows it (else the other participants' names)."""
-    ids = [c.id for c in conversations]
-    others: dict[int, list[User]] = {cid: [] for cid in ids}
-    for cid, person in db.session.execute(select(Participant.conversation_id, User).join(
-            User, User.id == Participant.user_id).where(
-            Participant.conversation_id.in_(ids), Participant.left_at.is_(None),
-            Participant.user_id != viewer.id).order_by(User.name)):
-        others[cid].append(person)
-    return {c.id: display_title(c, others[c.id]) for c in conversations}
 
 
 def conversation_principals(user: User) -> Iterable[str]:
