@@ -79,11 +79,6 @@ def can_lead_service(user: User, department_id: int) -> bool:
             and memberships(user).get(department.group_id) == Role.LEAD)
 
 
-def require_service_lead(user: User, department_id: int) -> None:
-    if not can_lead_service(user, department_id):
-        raise NotFound(_("This page does not exist."))
-
-
 def can_work_case(user: User, case: Case) -> bool:
     """Assign, answer, change status: the case's service (any inbox user while unrouted)."""
     if case.department_id is None:

@@ -144,11 +144,6 @@ def messages_before(session: Session, conversation: Conversation, before: int | 
     return rows, rows[0].id if more and rows else None
 
 
-def read_by(view: ConversationView, message_id: int, viewer_id: int) -> list[User]:
-    """The other participants whose read position reached ``message_id``."""
-    return [u for u in view.others if view.read_positions.get(u.id, 0) >= message_id and u.id != viewer_id]
-
-
 def active_participant_ids(session: Session, conversation_id: int) -> list[int]:
     return list(session.scalars(select(Participant.user_id).where(
         Participant.conversation_id == conversation_id, Participant.left_at.is_(None))))

@@ -206,13 +206,6 @@ def topic_feed(session: Session, viewer: User, topic: Topic, before: int | None 
     return _page(session, viewer, Post.id.in_(tagged) & access.readable_posts_clause(viewer), before, limit)
 
 
-def author_feed(session: Session, viewer: User, author: User, before: int | None = None,
-                limit: int = 10) -> FeedPage:
-    """A colleague's posts that the viewer may read (profile pages)."""
-    return _page(session, viewer, (Post.author_id == author.id) & access.readable_posts_clause(viewer),
-                 before, limit)
-
-
 def post_view(session: Session, viewer: User, post: Post) -> PostView:
     return hydrate(session, viewer, [post])[0]
 

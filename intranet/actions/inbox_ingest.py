@@ -57,12 +57,6 @@ PURGE_CHANCE = 0.02
 FORWARD_SLUG = "forwarded"
 
 
-def upsert_insert(session: Session, table: Any) -> Any:
-    """The dialect's INSERT that can say ON CONFLICT DO NOTHING (SQLite and PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
-
-
 @lru_cache(maxsize=4)
 def _statements(dialect: str) -> dict[str, Any]:
     """The webhook's statements, built once per dialect: building and keying them cost more than
@@ -355,14 +349,6 @@ def do_forward(session: Session, user: User, url: Any, text: Any, author: Any) -
     if result.duplicate:
         return "duplicate"
     return "case" if result.case_ids else ("competitor" if result.competitor else "stored")
-
-
-def comment_case(session: Session, source: Source, external_id: str) -> tuple[int | None, int | None]:
-    """(comment id, case id) of a stored comment, to tell a forwarder where it went."""
-    row = session.execute(select(ExternalComment.id, Case.id).outerjoin(Case, Case.comment_id ==
-                          ExternalComment.id).where(ExternalComment.source_id == source.id,
-                                                    ExternalComment.external_id == external_id)).first()
-    return (row[0], row[1]) if row else (None, None)
 
 
 def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]:
