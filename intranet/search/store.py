@@ -65,6 +65,7 @@ class SegmentArrays:
     ts_sorted: bool = False  # docnums in creation order: a time window is a docnum range
 
 
+OPEN_ATTEMPTS = 3  # a generation can vanish while being opened (see ``snapshot``)
 SCORED_FIELDS = ("title", "body", "skills", "topics")  # BM25 reads their per-document lengths
 
 
@@ -154,6 +155,14 @@ class IndexStore:
         request threads is not safe; opening one costs ~2 ms per generation, and the segment
         arrays behind it are shared by every thread.
         """
+        for _retry in range(OPEN_ATTEMPTS - 1):
+            try:
+                return self._current()
+            except (FileNotFoundError, TypeError):
+                continue  # the indexer merged the generation away while it was being opened
+        return self._current()
+
+    def _current(self) -> Snapshot:
         ix = self.index()
         generation = (ix.storage.folder, ix.latest_generation())
         snap = getattr(self._local, "snapshot", None)
