@@ -27,6 +27,17 @@ def register_cli(app: Flask) -> None:
         upgrade()
         click.echo("Database is at the newest schema.")
 
+    @app.cli.command("sweep-files")
+    @click.option("--grace-minutes", default=60, show_default=True,
+                  help="Keep files touched more recently than this (uploads not committed yet).")
+    def sweep_files_command(grace_minutes: int) -> None:
+        """Delete stored files no post or message refers to any more."""
+        from .actions.files import sweep_files
+
+        with db.transaction() as s:
+            removed = sweep_files(s, grace_seconds=grace_minutes * 60)
+        click.echo(f"Removed {removed} stored file(s) nothing refers to.")
+
     @app.cli.command("db-revision")
     @click.argument("message")
     def db_revision(message: str) -> None:

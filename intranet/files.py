@@ -14,7 +14,10 @@ import html
 import io
 import os
 import re
+import threading
+import time
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,15 +70,49 @@ def stored_path(digest: str) -> Path:
 
 
 def store_bytes(data: bytes) -> str:
-    """Write the content once (atomic rename); returns its sha256."""
+    """Write the content once (atomic rename); returns its sha256. Content already there is
+    touched instead: ``sweep_orphans`` leaves recently touched files alone, so a second upload
+    of the same bytes is never swept before its row commits."""
     digest = sha256(data)
     path = stored_path(digest)
-    if not path.exists():
+    try:
+        os.utime(path)
+    except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
+        tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
     return digest
+
+
+def sweep_orphans(referenced: Callable[[list[str]], set[str]], *, grace_seconds: float = 3600,
+                  now: float | None = None) -> int:
+    """Delete stored contents no attachment refers to any more (their post was removed, their
+    message deleted), once untouched for ``grace_seconds``; returns how many went.
+
+    Garbage collection instead of a delete in each action: the same bytes may back several
+    attachments, and no removal path has to remember its files. The grace period covers an
+    upload whose row is not committed yet; ``referenced`` answers which digests still have rows.
+    """
+    root = Path(current_app.config["UPLOAD_DIR"]) / "files"
+    cutoff = (time.time() if now is None else now) - grace_seconds
+    old = [p for p in root.glob("*/*") if _mtime(p) < cutoff]
+    removed = 0
+    for start in range(0, len(old), 500):
+        batch = old[start:start + 500]
+        kept = referenced([p.name for p in batch if not p.name.startswith(".")])
+        for path in batch:  # a ".tmp" name is a write that crashed: never referenced
+            if path.name not in kept and _mtime(path) < cutoff:  # checked again: touched meanwhile?
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 @lru_cache(maxsize=64)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import files
@@ -89,3 +90,12 @@ def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], 
         enqueue_index(session, "file", att.id)
         rows.append(att)
     return rows
+
+
+def sweep_files(session: Session, grace_seconds: float = 3600) -> int:
+    """Delete the stored contents of removed posts' and deleted messages' files (see
+    ``files.sweep_orphans``); run hourly by the scheduler and by ``flask files sweep``."""
+    def referenced(digests: list[str]) -> set[str]:
+        return set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
+
+    return files.sweep_orphans(referenced, grace_seconds=grace_seconds)

@@ -1,4 +1,4 @@
-"""Periodic inbox work: poll the watch feeds that are due, record SLA breaches.
+"""Periodic work: poll the watch feeds that are due, record SLA breaches, sweep removed files.
 
 The embedded default (one process) runs ``run_once`` every minute in a daemon thread started by
 the first request, so CLI commands never start one. With several workers or servers, set
@@ -27,6 +27,7 @@ from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
+_last_sweep = -3600.0
 
 
 @dataclass
@@ -83,9 +84,22 @@ def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
         return do_record_breaches(s, now)
 
 
+def sweep_files_hourly(now: datetime | None = None) -> int:
+    """The stored files of removed posts and deleted messages go within the hour (this thread
+    is the embedded default's only periodic runner; cron runs ``flask files sweep`` elsewhere)."""
+    from ..actions.files import sweep_files
+
+    global _last_sweep
+    if time.monotonic() - _last_sweep < 3600:
+        return 0
+    _last_sweep = time.monotonic()
+    with db.transaction() as s:
+        return sweep_files(s)
+
+
 def run_once(app: Flask) -> None:
     with app.app_context():
-        for job in (poll_all, check_sla):
+        for job in (poll_all, check_sla, sweep_files_hourly):
             try:
                 job()
             except Exception:  # the next minute tries again; never kill the thread
