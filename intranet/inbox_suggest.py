@@ -88,28 +88,39 @@ KNOWLEDGE_KINDS = ("post", "comment", "file")
 
 def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
     """Readable posts and files (never the escalation thread itself) holding the comment's words."""
+    found = _searched(viewer, case)
+    if found is not None:
+        return found
     words = keywords(case.comment.text)
-    if not words:
-        return []
-    found = _searched(viewer, case, words)
-    return found if found is not None else _posts_like(session, viewer, case, words)
+    return _posts_like(session, viewer, case, words) if words else []
 
 
-def _searched(viewer: User, case: Case, words: list[str]) -> list[Knowledge] | None:
-    """Through the search index, or None when search is not installed or cannot answer."""
+def _searched(viewer: User, case: Case) -> list[Knowledge] | None:
+    """Through the search index with the comment's rarest words (ranked by the index's own
+    document frequencies), or None when search is not installed or cannot answer."""
     try:
         from .search.query import search
+        from .search.related import distinctive_words, words_shared
     except ImportError:
         return None
     thread = f"/posts/{case.post_id}" if case.post_id else None
     try:
+        quoting = 1 + (case.post_id is not None)  # the case's own document, its escalation thread
+        words = distinctive_words(case.comment.text, own_documents=quoting)
+        if not words:
+            return []
         result = search(viewer, " OR ".join(words), limit=LIMIT * 3)
     except Exception:  # suggestions are a help: a search failure falls back, never breaks the page
         log.warning("search for case %s suggestions failed", case.id, exc_info=True)
         return None
-    items = [i for i in result.items
-             if i.kind in KNOWLEDGE_KINDS and not (thread and i.url.startswith(thread))]
-    return [Knowledge(item.title or item.text[:90], item.url, item.text[:160]) for item in items[:LIMIT]]
+    # A word or two in common ("anyone else") is a coincidence: half the comment's words, at least 2.
+    enough = min(len(words), max(2, (len(words) + 1) // 2))
+    shared = {i.url: words_shared(f"{i.title} {i.text}", words) for i in result.items}
+    items = sorted((i for i in result.items if i.kind in KNOWLEDGE_KINDS and shared[i.url] >= enough
+                    and not (thread and i.url.startswith(thread))), key=lambda i: -shared[i.url])
+    places = {i.title or i.url: i for i in reversed(items)}  # a post and its comments (same title): once
+    best = sorted(places.values(), key=lambda i: -shared[i.url])
+    return [Knowledge(item.title or item.text[:90], item.url, item.text[:160]) for item in best[:LIMIT]]
 
 
 def _posts_like(session: Session, viewer: User, case: Case, words: list[str]) -> list[Knowledge]:

@@ -4,9 +4,10 @@ posts that may answer it, never one the agent may not read (nor the escalation t
 from __future__ import annotations
 
 from intranet import db
+from intranet.actions.comments import do_add_comment
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_update_profile
-from intranet.models import Group, User
+from intranet.models import Group, Post, User
 from tests.case_helpers import inbox_cast, make_case
 
 
@@ -54,3 +55,21 @@ def test_an_escalation_group_member_sees_no_suggestions(app, cast, make_web):
     page = make_web().login(cast.bob).get(f"/inbox/cases/{ic.case.id}").get_data(as_text=True)
     assert "Colleagues who may help" not in page and "Send the reply" not in page
     assert "charged twice" in page  # the comment itself is theirs to read
+
+
+def test_knowledge_follows_the_comments_distinctive_words_not_chit_chat(app, cast, web, drain_index):
+    ic = inbox_cast(app, cast)
+    case = make_case(app, ic.source, cast.service,
+                     text="Does anyone else find the Acme app slow since the redesign?")
+    chat = _post(app, cast.bob, cast.coffee, "Anyone up for the 10k run next month? Anyone else?")
+    answer = _post(app, cast.alice, None, "Since the redesign the app is slow on old phones: fix in 2.3")
+    with app.app_context(), db.transaction() as s:  # a comment under it says the same: listed once
+        do_add_comment(s, s.get(User, cast.bob.id), s.get(Post, answer), "Yes, the redesign made the app slow")
+    for n in range(3):  # "Acme" is everywhere: it must not decide what is suggested
+        _post(app, cast.bob, None, f"Acme news number {n}: the Acme canteen menu")
+    drain_index()
+    web.login(ic.sam)
+    page = web.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
+    knowledge = page[page.index("Posts that may answer it"):]
+    assert knowledge.count(f'href="/posts/{answer}') == 1
+    assert f'href="/posts/{chat}"' not in knowledge and "canteen" not in knowledge
