@@ -118,9 +118,19 @@ def _searched(viewer: User, case: Case) -> list[Knowledge] | None:
     shared = {i.url: words_shared(f"{i.title} {i.text}", words) for i in result.items}
     items = sorted((i for i in result.items if i.kind in KNOWLEDGE_KINDS and shared[i.url] >= enough
                     and not (thread and i.url.startswith(thread))), key=lambda i: -shared[i.url])
-    places = {i.title or i.url: i for i in reversed(items)}  # a post and its comments (same title): once
-    best = sorted(places.values(), key=lambda i: -shared[i.url])
-    return [Knowledge(item.title or item.text[:90], item.url, item.text[:160]) for item in best[:LIMIT]]
+    return [Knowledge(i.title or i.text[:90], i.url, i.text[:160]) for i in _once(items)[:LIMIT]]
+
+
+def _once(items: list) -> list:
+    """A post and its comments, or the same words posted twice, listed once (the first, best)."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        keys = {item.url.split("#")[0], item.title}
+        if not keys & seen:
+            kept.append(item)
+        seen |= keys
+    return kept
 
 
 def _posts_like(session: Session, viewer: User, case: Case, words: list[str]) -> list[Knowledge]:

@@ -64,7 +64,7 @@ def test_knowledge_follows_the_comments_distinctive_words_not_chit_chat(app, cas
     chat = _post(app, cast.bob, cast.coffee, "Anyone up for the 10k run next month? Anyone else?")
     answer = _post(app, cast.alice, None, "Since the redesign the app is slow on old phones: fix in 2.3")
     with app.app_context(), db.transaction() as s:  # a comment under it says the same: listed once
-        do_add_comment(s, s.get(User, cast.bob.id), s.get(Post, answer), "Yes, the redesign made the app slow")
+        do_add_comment(s, s.get(User, cast.bob.id), s.get(Post, answer), "The redesign: app slow")
     for n in range(3):  # "Acme" is everywhere: it must not decide what is suggested
         _post(app, cast.bob, None, f"Acme news number {n}: the Acme canteen menu")
     drain_index()
