@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import access_inbox, inbox_queries, inbox_suggest
+from . import access_inbox, feeds, inbox_queries, inbox_suggest
+from .actions import case_knowledge
 from .actions.case_replies import needs_approval, retryable
 from .actions.cases import TRANSITIONS
 from .inbox.triage import describe
@@ -63,4 +64,18 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
             "choices": {"sentiment": list(Sentiment), "urgency": list(Urgency),
                         "recommendation": list(Recommendation)},
         }
+        if case.status == CaseStatus.RESOLVED:
+            context |= knowledge_context(session, viewer, case, context["service"])
     return context
+
+
+def knowledge_context(session: Session, viewer: User, case: Case, service: Department | None
+                      ) -> dict[str, Any]:
+    """Sharing a resolved case as knowledge: the post it became, or a draft and where it may go
+    (the service's own group first)."""
+    shared = case_knowledge.shared_post_id(session, case)
+    if shared is not None:
+        return {"knowledge_post": shared}
+    return {"knowledge_post": None, "knowledge_draft": case_knowledge.knowledge_draft(session, case),
+            "post_groups": [ref for ref, _announce in feeds.postable_groups(session, viewer)],
+            "knowledge_group": case.group_id or (service.group_id if service else None)}

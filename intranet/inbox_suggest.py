@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import access
+from .actions.case_knowledge import shared_post_id
 from .models import Case, Post, Skill, User, user_skills
 from .sanitize import plain_text
 from .views.common import like_pattern
@@ -87,15 +88,17 @@ KNOWLEDGE_KINDS = ("post", "comment", "file")
 
 
 def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
-    """Readable posts and files (never the escalation thread itself) holding the comment's words."""
-    found = _searched(viewer, case)
+    """Readable posts and files holding the comment's words, never the case's own posts (its
+    escalation thread, the knowledge post it was shared as), which quote it."""
+    own = {pid for pid in (case.post_id, shared_post_id(session, case)) if pid is not None}
+    found = _searched(viewer, case, own)
     if found is not None:
         return found
     words = keywords(case.comment.text)
-    return _posts_like(session, viewer, case, words) if words else []
+    return _posts_like(session, viewer, own, words) if words else []
 
 
-def _searched(viewer: User, case: Case) -> list[Knowledge] | None:
+def _searched(viewer: User, case: Case, own: set[int]) -> list[Knowledge] | None:
     """Through the search index with the comment's rarest words (ranked by the index's own
     document frequencies), or None when search is not installed or cannot answer."""
     try:
@@ -103,10 +106,8 @@ def _searched(viewer: User, case: Case) -> list[Knowledge] | None:
         from .search.related import distinctive_words, words_shared
     except ImportError:
         return None
-    thread = f"/posts/{case.post_id}" if case.post_id else None
-    try:
-        quoting = 1 + (case.post_id is not None)  # the case's own document, its escalation thread
-        words = distinctive_words(case.comment.text, own_documents=quoting)
+    try:  # the case's own document and its posts quote the comment: their words are not rarer
+        words = distinctive_words(case.comment.text, own_documents=1 + len(own))
         if not words:
             return []
         result = search(viewer, " OR ".join(words), limit=LIMIT * 3)
@@ -116,8 +117,9 @@ def _searched(viewer: User, case: Case) -> list[Knowledge] | None:
     # A word or two in common ("anyone else") is a coincidence: half the comment's words, at least 2.
     enough = min(len(words), max(2, (len(words) + 1) // 2))
     shared = {i.url: words_shared(f"{i.title} {i.text}", words) for i in result.items}
+    mine = {f"/posts/{pid}" for pid in own}
     items = sorted((i for i in result.items if i.kind in KNOWLEDGE_KINDS and shared[i.url] >= enough
-                    and not (thread and i.url.startswith(thread))), key=lambda i: -shared[i.url])
+                    and i.url.split("#")[0] not in mine), key=lambda i: -shared[i.url])
     return [Knowledge(i.title or i.text[:90], i.url, i.text[:160]) for i in _once(items)[:LIMIT]]
 
 
@@ -133,13 +135,13 @@ def _once(items: list) -> list:
     return kept
 
 
-def _posts_like(session: Session, viewer: User, case: Case, words: list[str]) -> list[Knowledge]:
+def _posts_like(session: Session, viewer: User, own: set[int], words: list[str]) -> list[Knowledge]:
     stmt = (select(Post).options(joinedload(Post.group), joinedload(Post.author))
             .where(access.readable_posts_clause(viewer),
                    or_(*(func.lower(Post.body).like(like_pattern(w), escape="\\") for w in words)))
             .order_by(Post.id.desc()).limit(50))
-    if case.post_id is not None:
-        stmt = stmt.where(Post.id != case.post_id)
+    if own:
+        stmt = stmt.where(Post.id.not_in(own))
     out = []
     for post in session.scalars(stmt).unique():
         body, text = fold(post.body), plain_text(post.html)

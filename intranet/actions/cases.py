@@ -241,7 +241,8 @@ URGENCY_WORDS = {Urgency.LOW: _l("low"), Urgency.NORMAL: _l("normal"), Urgency.H
                  Urgency.CRITICAL: _l("critical")}
 ACTION_WORDS = {Recommendation.IGNORE: _l("ignore"), Recommendation.OBSERVE: _l("observe"),
                 Recommendation.ANSWER: _l("answer"), Recommendation.ESCALATE: _l("escalate")}
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~])")  # emphasis, code, links, HTML, tables, strike
+LINE_START_MARKER = re.compile(r"^(\s*\d*)([-+=.)])")  # lists ("- ", "1. "), setext and thematic lines
 SIGILS = re.compile(r"([@#])")
 
 
@@ -249,8 +250,9 @@ def inert(text: str) -> str:
     """Customer text as literal Markdown: no formatting, no links of its own making beyond bare
     URLs, and no @mention or #topic (a word joiner after the sigil), so a customer cannot ping
     colleagues or tag posts."""
-    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return SIGILS.sub("\\1\u2060", escaped)
+    lines = (LINE_START_MARKER.sub(r"\1\\\2", MARKDOWN_INLINE.sub(r"\\\1", line))
+             for line in text.split("\n"))
+    return SIGILS.sub("\\1\u2060", "\n".join(lines))
 
 
 def escalation_markdown(case: Case) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from .. import access, access_inbox, db, inbox_case, inbox_dashboard, inbox_queries
-from ..actions import case_replies, cases
+from ..actions import case_knowledge, case_replies, cases
 from ..errors import DomainError, Invalid
 from ..models import Case
 from ..sanitize import linkify_text, safe_url
@@ -175,6 +175,21 @@ def escalate(case_id: int) -> Response:
     group = access.access_group(me(), int(raw))
     return _change(case_id, lambda s, c: cases.do_escalate(s, me(), c, group),
                    _("The case is escalated to %(group)s.", group=group.name), status=201,
+                   payload=lambda post: {"post_id": post.id, "url": url_for("posts.show", post_id=post.id)})
+
+
+@bp.post("/cases/<int:case_id>/knowledge")
+@login_required
+def share_knowledge(case_id: int) -> Response:
+    """Publish the resolved case's question and answer as a post ("" is the company feed)."""
+    data = form_data()
+    raw, body = str(data.get("group_id") or ""), data.get("body")
+    if raw and not raw.isdigit():
+        target = url_for("inbox.case", case_id=case_id)
+        return refused(Invalid(_("Choose a group."), field="group_id"), target)
+    group = access.access_group(me(), int(raw)) if raw else None
+    return _change(case_id, lambda s, c: case_knowledge.do_share_knowledge(s, me(), c, group, body),
+                   _("The answer is shared as knowledge."), status=201,
                    payload=lambda post: {"post_id": post.id, "url": url_for("posts.show", post_id=post.id)})
 
 

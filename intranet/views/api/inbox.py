@@ -1,5 +1,5 @@
 """Inbox cases over the API: list and read cases, assign, change status, write notes and
-replies, escalate. The same access rules and actions as the pages (``access_inbox``,
+replies, escalate, share as knowledge. The same access rules and actions as the pages (``access_inbox``,
 ``actions.cases``, ``actions.case_replies``); shapes in ``inbox_serializers``.
 """
 
@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import login_required
 
-from ... import access, access_inbox, db, inbox_case, inbox_queries
-from ...actions import case_replies, cases
+from ... import access, access_inbox, db, feeds, inbox_case, inbox_queries
+from ...actions import case_knowledge, case_replies, cases
 from ...web import json_body
 from . import bp
 from .inbox_serializers import activity_json, case_detail_json, case_json, reply_json
 from .params import boolean, integer, me, query_int, text
+from .serializers import post_json
 
 
 def _case(case_id: int) -> Response:
@@ -76,6 +77,17 @@ def inbox_case_reply(case_id: int) -> tuple[Response, int]:
     with db.transaction() as s:
         reply = case_replies.do_reply(s, me(), item, text(data, "body", required=True))
     return jsonify(reply_json(reply)), 201
+
+
+@bp.post("/inbox/cases/<int:case_id>/knowledge")
+@login_required
+def inbox_case_knowledge(case_id: int) -> tuple[Response, int]:
+    item, data = access_inbox.access_case(me(), case_id), json_body()
+    group_id = integer(data, "group_id")
+    group = access.access_group(me(), group_id) if group_id is not None else None
+    with db.transaction() as s:
+        post = case_knowledge.do_share_knowledge(s, me(), item, group, text(data, "body", required=True))
+    return jsonify(post_json(feeds.post_view(db.session, me(), post))), 201
 
 
 @bp.post("/inbox/cases/<int:case_id>/escalate")

@@ -49,7 +49,7 @@ SCHEMAS: dict[str, Schema] = {
     "CaseEntry": obj({"kind": STR, "at": TIME, "actor": nullable("UserRef"),
                       "html": {**STR, "description": "Sanitized note or thread comment."},
                       "data": {"type": "object", "additionalProperties": ANY}},
-                     description="A timeline line: status, assign, note, reply, escalate, triage, "
+                     description="A timeline line: status, assign, note, reply, escalate, knowledge, triage, "
                                  "reply_sent, reply_failed, thread_comment..."),
     "CaseReply": obj({"id": INT, "state": enum(*(s.value for s in ReplyState)), "body": STR,
                       "attempts": INT, "error": STR, "created_at": TIME, "sent_at": TIME_OR_NULL}),
@@ -69,6 +69,11 @@ SCHEMAS: dict[str, Schema] = {
                      "to_thread": {**BOOL, "default": False}}, optional=("to_thread",)),
     "ReplyBody": obj({"body": {**STR, "description": "Plain text sent to the customer's network."}}),
     "EscalateBody": obj({"group_id": {**INT, "description": "A department group I am a member of."}}),
+    "KnowledgeBody": obj({"body": {**STR, "description": "The post's Markdown: the case page offers a "
+                                                         "draft (question quoted, the answer sent, #faq)."},
+                          "group_id": {**INT_OR_NULL, "description": "A group I may post in; absent or null: "
+                                                                     "the company feed."}},
+                         optional=("group_id",)),
 }
 
 CURSOR = {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 1},
@@ -107,6 +112,11 @@ def paths(op: Any, write: Any) -> dict[str, dict[str, Any]]:
             answer="CaseReply", status=201, body="ReplyBody", errors=(403, 404),
             description="Sent after the commit (signed webhook). `pending_approval` when the "
                         "service requires a lead's approval."))},
+        "/inbox/cases/{case_id}/knowledge": {"post": write(op(
+            "shareCaseAsKnowledge", "Publish a resolved case's question and answer as a post", tag="inbox",
+            answer="Post", status=201, body="KnowledgeBody", errors=(403, 404, 409),
+            description="409 while the case is not resolved, or once it is shared (until that post "
+                        "is removed). The post is found by search and by the next similar case."))},
         "/inbox/cases/{case_id}/escalate": {"post": write(op(
             "escalateCase", "Open a thread about the case in a department group", tag="inbox",
             answer="Case", status=201, body="EscalateBody", errors=(403, 404, 409)))},

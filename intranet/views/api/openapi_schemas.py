@@ -212,7 +212,7 @@ EVENTS: dict[str, Schema] = {
                          {"user_id": INT}, "`id` is the group id; `user_id` the member concerned.",
                          optional=("user_id",)),
     "CaseEvent": _event("case", ("add", "batch", "breach", "assign", "status", "note", "reply", "update",
-                                 "escalate"),
+                                 "escalate", "knowledge"),
                         {"service_id": INT_OR_NULL, "assignee_id": INT_OR_NULL,
                          "status": enum("new", "assigned", "waiting", "resolved", "ignored"),
                          "new": {**INT, "description": "New cases of the service now (add, batch)."},
