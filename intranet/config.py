@@ -78,6 +78,8 @@ def _coerce(value: str, current: Any) -> Any:
         return value.lower() in {"1", "true", "yes", "on"}
     if isinstance(current, int):
         return int(value)
+    if isinstance(current, float):  # e.g. INTRANET_PRESENCE_BATCH_SECONDS=2 (was kept a string)
+        return float(value)
     if isinstance(current, tuple):
         return tuple(v.strip() for v in value.split(",") if v.strip())
     return value
