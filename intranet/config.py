@@ -39,6 +39,7 @@ class Config:
     MAX_CONVERSATION_OTHERS = 50  # people besides the one starting a conversation
     TOKEN_CACHE_SECONDS = 30.0  # a known API token is re-read at most this often (auth.user_for_token)
     PRESENCE_BATCH_SECONDS = 0.5  # presence changes are sent in batches (0: one by one, at once)
+    PRESENCE_BURST_SECONDS = 3.0  # the next batch's wait after a big one (a reconnection wave)
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
     MAX_ATTACHMENTS = 5  # files per post
