@@ -33,6 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.search_worker import LagSampler, indexed_report, start_worker  # noqa: E402
 from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 
@@ -40,6 +41,7 @@ DATA = ROOT / "bench" / "data"
 INDEX = DATA / "messaging_index"  # the bench's own search index, never the repo's
 STARTED: list[subprocess.Popen] = []
 WAIT_S = 10
+APP = os.environ.get("BENCH_APP", "wsgi:app")  # another module wrapping wsgi.app, to diagnose
 
 
 def free_port() -> int:
@@ -176,9 +178,12 @@ def _rooms(people) -> tuple[list[int], dict[int, int]]:
 
 # ---- the app: latency, then the reconnect storm ------------------------------------------------------
 
-def app_env(db: Path) -> dict[str, str]:
+def app_env(db: Path, indexer: str = "process") -> dict[str, str]:
+    """The web server's environment; ``indexer``: "process" (README's deployment for hundreds of
+    open pages: the thread off, a niced ``search worker`` beside) or "thread" (the default)."""
     return {"INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_SECRET_KEY": "bench-messaging",
-            "INTRANET_ENV": "development", "INTRANET_SEARCH_INDEX_DIR": str(INDEX)}
+            "INTRANET_ENV": "development", "INTRANET_SEARCH_INDEX_DIR": str(INDEX),
+            "INTRANET_SEARCH_INDEXER_THREAD": "0" if indexer == "process" else "1"}
 
 
 def app_clients(people, url: str, procs: int) -> Swarm:
@@ -204,7 +209,7 @@ def app_sender(people, url: str):
 
 
 def storm(clients: Swarm, people, db: Path, port: int, threads: int, proc: subprocess.Popen,
-          rate: float) -> tuple[dict, subprocess.Popen]:
+          rate: float, env: dict[str, str]) -> tuple[dict, subprocess.Popen]:
     """Keep sending at ``rate``/s; kill the server (SIGKILL: a crash, nothing flushed politely),
     start a new one on the same port and database, keep sending 10 s; then count per client."""
     send, stop = app_sender(people, f"http://127.0.0.1:{port}"), threading.Event()
@@ -228,7 +233,7 @@ def storm(clients: Swarm, people, db: Path, port: int, threads: int, proc: subpr
     time.sleep(3)
     t_kill = time.time()
     kill(proc, signal.SIGKILL)
-    proc = start_server("wsgi:app", port, app_env(db), threads)
+    proc = start_server(APP, port, env, threads)
     t_ready = time.time()
     time.sleep(10)
     stop.set()
@@ -320,20 +325,27 @@ def main() -> None:
     parser.add_argument("--no-storm", action="store_true")
     parser.add_argument("--client-procs", type=int, default=4,
                         help="processes the clients are spread over (1: all in one, as before)")
+    parser.add_argument("--indexer", choices=("process", "thread"), default="process",
+                        help="search indexer: a niced `search worker` process (README's deployment for "
+                             "many open pages) or a thread of the web process (the embedded default)")
     args = parser.parse_args()
     threading.stack_size(512 * 1024)  # thousands of client threads
     DATA.mkdir(exist_ok=True)
     threads = 2 * args.clients + 200  # a websocket holds a thread; catch-up requests need as many again
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients, conversations of "
           f"{args.per_conversation}, gunicorn -w 1 --threads {threads}; clients in {args.client_procs} "
-          "processes", flush=True)
+          f"processes; search indexer: {args.indexer}", flush=True)
     db = DATA / "messaging.db"
     people = build_db(db, args.clients, args.per_conversation)
     port = free_port()
     ARRIVALS.clear()
     bare = bare_phase(people, port, args.messages, threads, args.client_procs)
     ARRIVALS.clear()
-    proc = start_server("wsgi:app", port, app_env(db), threads)
+    env = app_env(db, args.indexer)
+    if args.indexer == "process":
+        STARTED.append(start_worker(ROOT, env, DATA / "search_worker.log"))
+    lag = LagSampler(db).start()
+    proc = start_server(APP, port, env, threads)
     try:
         url = f"http://127.0.0.1:{port}"
         clients = app_clients(people, url, args.client_procs)
@@ -343,8 +355,11 @@ def main() -> None:
         print(f"p99 ratio app / bare: {ours['p99'] / bare['p99']:.2f} (aim <= 1.5); "
               f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
         if not args.no_storm:
-            _row, proc = storm(clients, people, db, port, threads, proc, args.rate)
+            _row, proc = storm(clients, people, db, port, threads, proc, args.rate, env)
         clients.stop()
+        indexed = {**lag.stop(), **indexed_report(db, INDEX)}
+        print("search: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
+                                     for k, v in indexed.items()), flush=True)
     finally:
         kill(proc)
 

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+        async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],
     )
     auth.init_app(app)
     security.init_app(app)

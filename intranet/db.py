@@ -45,10 +45,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+SQLITE_POOL_SIZE = 20  # connections kept open (SQLAlchemy's default: 5, with 10 more opened and closed)
+
+
 def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
+
+    SQLite keeps ``SQLITE_POOL_SIZE`` connections: with the default 5, every burst of socket
+    handlers (a thousand clients reconnecting after a restart, each asking ``catch_up`` in its own
+    thread) opened and closed up to 10 more connections again and again, each open running the
+    pragmas below. An idle SQLite connection is a file handle; the overflow stays as before."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5},
+                               pool_size=SQLITE_POOL_SIZE, max_overflow=10)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -57,11 +57,15 @@ def publish(
 ) -> Event:
     """Record an event for one audience (a user, a group's members, an inbox service's people,
     a conversation's participants, else the company). ``audience``: the user ids to emit to
-    when the caller has just read them (it saves the query; catch-up still applies the rule)."""
+    when the caller has just read them (it saves the query; catch-up still applies the rule).
+
+    The row is written by the transaction's next flush (a query's autoflush, at the latest the
+    commit), not flushed here: a send wrote its event, outbox row and updates in three flushes,
+    now in one. Rows of one flush are inserted in the order they were added, so ids still follow
+    ``publish`` calls; the id is read only after commit, when the event is emitted."""
     ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id,
                conversation_id=conversation_id, payload=payload)
     session.add(ev)
-    session.flush()
     if audience is not None:
         rooms = [user_room(uid) for uid in audience]
     elif user_id is not None:

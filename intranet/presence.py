@@ -20,6 +20,7 @@ from flask import Flask, current_app
 
 EXTENSION = "intranet.presence"
 ONLINE, AWAY, OFFLINE = "online", "away", "offline"
+BURST_PEOPLE = 50  # a presence batch this big means a wave of (re)connections: gather longer
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Registry:
     by_user: dict[int, set[str]] = field(default_factory=dict)  # a person's socket ids: no full scan
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: set[int] = field(default_factory=set)  # people whose state changed since the last flush
+    last_batch: int = 0  # how many people the last flush announced (see ``batch_delay``)
 
     def mark_changed(self, user_id: int) -> bool:
         """Remember a change to announce; True when it is the first since the last flush."""
@@ -49,7 +51,17 @@ class Registry:
         """The people changed since the last flush, with their state now; starts a new batch."""
         with self.lock:
             changed, self.changed = self.changed, set()
+            self.last_batch = len(changed)
             return {uid: self._state(uid) for uid in changed}
+
+    def batch_delay(self, usual: float, burst: float) -> float:
+        """How long the next batch gathers: ``usual``, or ``burst`` right after a batch of
+        ``BURST_PEOPLE`` or more. After a restart every open page reconnects within seconds: a
+        flush every ``usual`` seconds sent each of them an event twenty times over (and their
+        browsers had to handle it) while the server was busiest; a few longer batches say the
+        same. One person coming or going is announced as fast as before."""
+        with self.lock:
+            return burst if self.last_batch >= BURST_PEOPLE else usual
 
     def state_of(self, user_id: int) -> str:
         with self.lock:

@@ -30,15 +30,17 @@ def announce_presence(user_id: int | None, state: str | None) -> None:
 
     Changes are sent in batches (``PRESENCE_BATCH_SECONDS``, 0: at once): after a restart, 1,000
     reconnecting people each announced to 49 others made 49,000 sends and starved the server;
-    a batch is one send per person concerned, whatever the number of changes.
+    a batch is one send per person concerned, whatever the number of changes. Right after a big
+    batch the next one gathers longer (``PRESENCE_BURST_SECONDS``, ``Registry.batch_delay``).
     """
     if user_id is None or state is None:
         return
-    delay = current_app.config["PRESENCE_BATCH_SECONDS"]
-    first = presence.registry().mark_changed(user_id)
+    delay, registry = current_app.config["PRESENCE_BATCH_SECONDS"], presence.registry()
+    first = registry.mark_changed(user_id)
     if delay <= 0:
         flush_presence()
     elif first:
+        delay = registry.batch_delay(delay, current_app.config["PRESENCE_BURST_SECONDS"])
         socketio.start_background_task(_flush_later, current_app._get_current_object(), delay)
 
 

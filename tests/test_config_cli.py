@@ -18,9 +18,11 @@ def test_environment_overrides_defaults_with_types(tmp_path, monkeypatch):
     monkeypatch.setenv("INTRANET_SECRET_KEY", "from-env")
     monkeypatch.setenv("INTRANET_MAX_POST_LENGTH", "500")
     monkeypatch.setenv("INTRANET_SELF_REGISTRATION_DOMAINS", "acme.example, acme.fr")
+    monkeypatch.setenv("INTRANET_PRESENCE_BATCH_SECONDS", "2")
     values = load_config(ProductionConfig, {}, str(tmp_path))
     assert values["SECRET_KEY"] == "from-env"
     assert values["MAX_POST_LENGTH"] == 500
+    assert values["PRESENCE_BATCH_SECONDS"] == 2.0  # a float setting, not the string "2"
     assert values["SELF_REGISTRATION_DOMAINS"] == ("acme.example", "acme.fr")
     assert values["SESSION_COOKIE_SECURE"] is True and values["SESSION_COOKIE_HTTPONLY"] is True
 

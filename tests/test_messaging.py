@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain_helpers import fresh, make_user
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from intranet import db
@@ -55,6 +56,33 @@ def test_send_read_and_unread_counts(app, cast, session):
     assert positions[cast.bob.id] == m2["id"] and positions[cast.lea.id] == 0
     assert session.scalar(select(func.count()).select_from(SearchOutbox).where(
         SearchOutbox.kind == "message")) == 2
+
+
+def test_a_send_reads_the_senders_place_once_and_not_its_new_files(app, cast):
+    """The view's access check reads the conversation and the sender's place in one query and keeps
+    the place for the action's own check (it was collected in between and read again), and the
+    answer knows a new message's files (none here) without a query. What is written stays the
+    same: message, event, outbox row."""
+    apis = api_clients(app, cast)
+    cid = start(apis["alice"], cast.bob, cast.lea, title="Counted")["id"]
+    send(apis["alice"], cid, "warm-up")
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine()
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        sent = send(apis["alice"], cid, "Counted")
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+    assert sent["files"] == []
+    assert sum("participants.joined_at" in s for s in seen if s.startswith("SELECT")) == 1  # my place, once
+    assert not any("FROM attachments" in s for s in seen)
+    assert sorted(s.split(" (")[0] for s in seen if s.startswith("INSERT")) == [
+        "INSERT INTO events", "INSERT INTO messages", "INSERT INTO search_outbox"]
 
 
 def test_catch_up_by_message_id_in_order(app, cast):

@@ -243,3 +243,20 @@ def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, ma
     [event] = received(alice_sc, "presence")
     assert sorted((s["user_id"], s["state"]) for s in event["states"]) == [
         (cast.bob.id, "offline"), (cast.lea.id, "offline")]
+
+
+def test_after_a_wave_of_presence_changes_the_next_batch_gathers_longer(app):
+    """One person coming or going: the usual short batch. Right after a batch of many people (a
+    reconnection wave after a restart) the next one waits longer; then back to short."""
+    from intranet import presence
+
+    with app.app_context():
+        registry = presence.registry()
+        assert registry.batch_delay(0.5, 3.0) == 0.5
+        for uid in range(presence.BURST_PEOPLE):
+            registry.mark_changed(10_000 + uid)
+        registry.take_changed()
+        assert registry.batch_delay(0.5, 3.0) == 3.0
+        registry.mark_changed(10_000)
+        registry.take_changed()
+        assert registry.batch_delay(0.5, 3.0) == 0.5

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import files
 from ..errors import Invalid
@@ -72,7 +73,10 @@ def do_send_message_with_files(session: Session, author: User, conversation: Con
     message's live event goes out after commit, so the files are there when pages fetch it."""
     checked = check_uploads(uploads, on_message=True)
     message = do_send_message(session, author, conversation, body)
-    attach(session, author, checked, message_id=message.id)
+    rows = attach(session, author, checked, message_id=message.id)
+    # A new message has exactly these files (never added later): say so, rather than have the
+    # answer's serializer query them back on every send.
+    set_committed_value(message, "attachments", rows)
     return message
 
 

@@ -9,11 +9,12 @@ called from the CLI, the demo and tests.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import access, presence
@@ -202,12 +203,25 @@ def _recipients(session: Session, author: User, conversation: Conversation) -> l
             session.flush()
             publish(session, "conversation", {"op": "add", "id": conversation.id}, user_id=other_id)
     rows = [(uid, muted) for uid, muted in session.execute(
-        select(Participant.user_id, Participant.muted).join(User, User.id == Participant.user_id)
-        .where(Participant.conversation_id == conversation.id, Participant.left_at.is_(None),
-               Participant.user_id != author.id, User.is_active_account))]
+        _recipients_statement(), {"conversation_id": conversation.id, "author_id": author.id})]
     if not rows:
         raise Invalid(_("Nobody else in this conversation can receive messages."), field="body")
     return rows
+
+
+@cache
+def _recipients_statement() -> Select:
+    """Built once: building and keying it again on every send cost as much as running it."""
+    return (select(Participant.user_id, Participant.muted).join(User, User.id == Participant.user_id)
+            .where(Participant.conversation_id == bindparam("conversation_id"), Participant.left_at.is_(None),
+                   Participant.user_id != bindparam("author_id"), User.is_active_account))
+
+
+@cache
+def _pending_notifications_statement() -> Select:
+    return (select(Notification.user_id, Notification.kind)
+            .where(Notification.conversation_id == bindparam("conversation_id"),
+                   Notification.read_at.is_(None)))
 
 
 def do_send_message(session: Session, author: User, conversation: Conversation, body: object) -> Message:
@@ -226,8 +240,8 @@ def do_send_message(session: Session, author: User, conversation: Conversation, 
     publish(session, "message", {"op": "add", "id": message.id, "conversation_id": conversation.id,
                                  "author_id": author.id}, conversation_id=conversation.id,
             audience=[author.id, *(uid for uid, _muted in recipients)])
+    enqueue_index(session, "message", message.id)  # before _notify: its query flushes all of it at once
     _notify(session, author, conversation, recipients, mentioned)
-    enqueue_index(session, "message", message.id)
     return message
 
 
@@ -242,8 +256,7 @@ def _notify(session: Session, author: User, conversation: Conversation,
     if not candidates:
         return
     pending = {(uid, kind) for uid, kind in session.execute(
-        select(Notification.user_id, Notification.kind)
-        .where(Notification.conversation_id == conversation.id, Notification.read_at.is_(None)))}
+        _pending_notifications_statement(), {"conversation_id": conversation.id})}
     plain, mentions = [], []
     for uid, _muted in candidates:
         if uid in mentioned:

@@ -47,7 +47,7 @@ def status_command() -> None:
 
 
 @search_cli.command("worker")
-@click.option("--poll", default=0.2, help="Seconds between looks at an empty outbox.")
+@click.option("--poll", default=0.5, help="Seconds between rounds (the lag stays under about this).")
 def worker_command(poll: float) -> None:
     """Drain the outbox forever (run one per deployment when the web app's thread is off)."""
     from .indexer import run_worker

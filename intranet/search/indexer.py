@@ -176,12 +176,17 @@ class IndexerThread:
                 self.stopping.wait(self.poll)
 
 
-def run_worker(poll: float = 0.2, stop: Callable[[], bool] = lambda: False) -> None:
-    """``flask search worker``: the same loop in its own process (scale-out)."""
+def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+    """``flask search worker``: the same loop in its own process (scale-out).
+
+    It looks every ``poll`` seconds and indexes everything pending in one round, so the lag stays
+    under ``poll`` plus the round's work. It waits between rounds even after one that found work:
+    looking again at once, under a steady flow of messages, made an index commit (and an outbox
+    delete competing with the web process's writes) of one or two documents each time."""
     while not stop():
         try:
-            if not drain():
-                threading.Event().wait(poll)
+            drain()
+            threading.Event().wait(poll)
         except Exception:
             log.exception("search worker: batch failed, will retry")
             threading.Event().wait(poll * 5)

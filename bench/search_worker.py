@@ -1,0 +1,78 @@
+"""The search indexer during bench/messaging_bench.py: where it runs, how far behind it falls, and
+whether every message sent during the run ended up in the index.
+
+``--indexer process`` (the default) runs it as README tells an administrator to for hundreds of
+open pages: the web process with ``INTRANET_SEARCH_INDEXER_THREAD=0`` and a separate, niced
+``flask --app wsgi search worker``, which keeps running while the web server is killed and
+restarted (it is its own service). ``--indexer thread`` is the embedded default (a thread of the
+web process), the setup measured before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+NICE = 10  # README's deployment: the indexer yields the CPU to the web process
+
+
+def start_worker(root: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """``nice -n 10 flask --app wsgi search worker`` in its own session (reaped with killpg)."""
+    cmd = ["nice", "-n", str(NICE), sys.executable, "-m", "flask", "--app", "wsgi", "search", "worker"]
+    return subprocess.Popen(cmd, cwd=root, env={**os.environ, **env}, stdout=log.open("ab"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+class LagSampler:
+    """Every ``period`` s, the age of the oldest pending search outbox row (0 when none): the
+    indexing lag as ``flask search status`` reports it, read with plain sqlite3."""
+
+    def __init__(self, db: Path, period: float = 0.25) -> None:
+        self.db, self.period, self.samples = db, period, []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> LagSampler:
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        con = sqlite3.connect(self.db, timeout=5)
+        while not self.stopping.wait(self.period):
+            try:
+                oldest = con.execute("SELECT min(created_at) FROM search_outbox").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            self.samples.append((now - dt.datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0)
+        con.close()
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.thread.join()
+        ordered = sorted(self.samples) or [0.0]
+        return {"lag_p99_s": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))],
+                "lag_max_s": ordered[-1]}
+
+
+def indexed_report(db: Path, index_dir: Path, wait_s: float = 10) -> dict:
+    """After the run: how many of the database's messages the index holds (waits up to ``wait_s``
+    for the outbox to empty, so the last ones sent are counted fairly)."""
+    deadline = time.time() + wait_s
+    with sqlite3.connect(db, timeout=5) as con:
+        while con.execute("SELECT count(*) FROM search_outbox").fetchone()[0] and time.time() < deadline:
+            time.sleep(0.2)
+        ids = {row[0] for row in con.execute("SELECT id FROM messages WHERE deleted_at IS NULL")}
+        pending = con.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
+    from intranet.search.store import IndexStore
+
+    with IndexStore(index_dir).index().searcher() as searcher:
+        keys = {fields["key"] for fields in searcher.all_stored_fields()}
+    found = sum(f"message:{mid}" in keys for mid in ids)
+    return {"messages": len(ids), "indexed": found, "outbox_left": pending}
