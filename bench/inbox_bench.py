@@ -171,7 +171,8 @@ def webhook_bench(db: Path, secret: str, port: int, seconds: int, processing: st
                             stderr=open(db.parent / "server.log", "w"))  # noqa: SIM115
     worker = None
     if processing == "external":
-        worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "wsgi", "inbox", "process", "--loop"],
+        worker = subprocess.Popen(["nice", "-n", "10", str(VENV_BIN / "flask"), "--app", "wsgi", "inbox",
+                                   "process", "--loop"],
                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                   stderr=open(db.parent / "worker.log", "w"))  # noqa: SIM115
     try:

@@ -17,13 +17,18 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Engine, Table
 from sqlalchemy.orm import Session
 
 
 def supported(session: Session) -> bool:
     """SQLite with RETURNING (3.35+) and JSON functions."""
-    return session.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+    return engine_supported(session.get_bind())
+
+
+def engine_supported(engine: Engine) -> bool:
+    """``supported`` for code that writes on a DB-API connection of its own (no session)."""
+    return engine.dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
 
 
 def sqlite_time(value: datetime) -> str:

@@ -97,7 +97,7 @@ class Intake:
 
 def _write(batch: list[Delivery]) -> None:
     try:
-        if bulk.supported(db.session()) and (lock := sqlite_lock()) is not None:
+        if bulk.engine_supported(db.engine()) and (lock := sqlite_lock()) is not None:
             with lock:
                 _write_sqlite(batch)
         else:

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ... import db
 from ...actions.inbox_ingest import do_forward, replayed
 from ...errors import DomainError, Invalid, NotFound
-from ...extensions import csrf
+from ...extensions import csrf, limiter
 from ...inbox import intake, processing, ratelimit, webhook
 from ...inbox.items import parse_item
 from ...models import utcnow
@@ -49,6 +49,7 @@ def _raw_body() -> bytes:
 
 @bp.post("/inbox/sources/<slug>/webhook")
 @csrf.exempt  # no cookie authority: the HMAC signature over the raw body is the proof
+@limiter.exempt  # limited per source by ``inbox.ratelimit`` (flask-limiter's checks cost ~10 %)
 def inbox_webhook(slug: str) -> tuple[Response, int]:
     """Store the delivery's new comments (pending) and acknowledge them; matching, triage and
     cases follow in the worker (``inbox.processing``)."""
