@@ -26,7 +26,9 @@ from sqlalchemy import select
 from .. import db
 from ..errors import Invalid
 from ..models import ImportJob, Source, User, utcnow
-from .items import parse_item
+from .items import Item, parse_item
+from .parallel import ChildComputer
+from .parallel import available as parallel_available
 from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
@@ -121,11 +123,12 @@ def _job(source: Source, sha: str, filename: str, actor: User | None) -> ImportJ
 
 def run_import(source: Source, path: Path, filename: str, *, actor: User | None = None,
                batch: int = BATCH, stop_after: int | None = None,
-               progress: Callable[[int], None] | None = None) -> ImportOutcome:
+               progress: Callable[[int], None] | None = None, parallel: bool = False) -> ImportOutcome:
     """Import (or resume importing) a file into ``source``; needs an app context.
 
     ``stop_after``: process at most this many records this time (tests simulate an interruption
     with it; the next run resumes). ``progress`` is called with the number of records done.
+    ``parallel``: rules and triage in a child process (``inbox.parallel``; the CLI's default).
     """
     from ..actions.inbox_ingest import Pipeline
 
@@ -135,51 +138,92 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
         return _outcome(job, already_done=True)
     with db.transaction() as s:
         pipeline = Pipeline.load(s)
-    skip, done = job.position, 0
-    pending: list[Record] = []
-    for number, record in records(path, fmt):
-        if skip:
-            skip -= 1
-            continue
-        pending.append((number, record))
-        done += 1
-        if len(pending) >= batch or (stop_after is not None and done >= stop_after):
-            _commit_batch(job, source, pending, pipeline, actor, progress)
-            pending = []
-            if stop_after is not None and done >= stop_after:
-                return _outcome(job)
-    _commit_batch(job, source, pending, pipeline, actor, progress, last=True)
+    reader = _Reader(job, records(path, fmt), batch, stop_after)
+    computer = ChildComputer(pipeline, reader.prefetch) if parallel and parallel_available() else None
+    try:
+        while (parsed := reader.next()) is not None:
+            _commit_batch(job, source, parsed, pipeline, actor, progress, computer)
+    finally:
+        if computer is not None:
+            computer.close()
     return _outcome(job)
 
 
-def _commit_batch(job: ImportJob, source: Source, pending: list[Record], pipeline: Any,
-                  actor: User | None, progress: Callable[[int], None] | None,
-                  last: bool = False) -> None:
+@dataclass
+class _Batch:
+    items: list[Item]
+    errors: list[dict[str, Any]]
+    count: int  # records read, blank and broken ones included: how far ``position`` moves
+    last: bool
+
+
+class _Reader:
+    """The file's batches, validated, from the job's position on; ``prefetch`` reads the next
+    one ahead (while a child process computes the current one)."""
+
+    def __init__(self, job: ImportJob, found: Iterator[Record], batch: int, stop_after: int | None) -> None:
+        self.job, self.records, self.batch, self.stop_after = job, found, batch, stop_after
+        self.skip, self.done, self.ended = job.position, 0, False
+        self.ahead: _Batch | None = None
+
+    def prefetch(self) -> None:
+        if self.ahead is None:
+            self.ahead = self._read()
+
+    def next(self) -> _Batch | None:
+        found, self.ahead = self.ahead or self._read(), None
+        return found
+
+    def _read(self) -> _Batch | None:
+        if self.ended:
+            return None
+        pending: list[Record] = []
+        for number, record in self.records:
+            if self.skip:
+                self.skip -= 1
+                continue
+            pending.append((number, record))
+            self.done += 1
+            stop = self.stop_after is not None and self.done >= self.stop_after
+            if stop:
+                self.ended = True
+            if len(pending) >= self.batch or stop:
+                return self._parse(pending, last=False)
+        self.ended = True  # the end of the file: the last batch (maybe empty) finishes the job
+        return self._parse(pending, last=True)
+
+    def _parse(self, pending: list[Record], last: bool) -> _Batch:
+        items, errors = [], []
+        for number, record in pending:
+            if record is None:
+                continue
+            try:
+                items.append(parse_item(record if not isinstance(record, Invalid) else _raise(record)))
+            except Invalid as exc:
+                errors.append({"line": number, "message": exc.message})
+                log.warning("import %s line %d: %s", self.job.filename, number, exc.message)
+        return _Batch(items, errors, len(pending), last)
+
+
+def _commit_batch(job: ImportJob, source: Source, parsed: _Batch, pipeline: Any, actor: User | None,
+                  progress: Callable[[int], None] | None, computer: Any = None) -> None:
     from ..actions.inbox_ingest import do_ingest
 
-    items, errors = [], []
-    for number, record in pending:
-        if record is None:
-            continue
-        try:
-            items.append(parse_item(record if not isinstance(record, Invalid) else _raise(record)))
-        except Invalid as exc:
-            errors.append({"line": number, "message": exc.message})
-            log.warning("import %s line %d: %s", job.filename, number, exc.message)
     with ingest_transaction() as s:
-        result = do_ingest(s, source, items, pipeline=pipeline, actor=actor, live=False)
+        result = do_ingest(s, source, parsed.items, pipeline=pipeline, actor=actor, live=False,
+                           computer=computer)
         row = s.get(ImportJob, job.id)
-        row.position += len(pending)
+        row.position += parsed.count
         row.accepted += result.accepted
         row.duplicates += result.duplicate
-        if errors and len(row.errors or []) < MAX_ERRORS:
-            row.errors = [*(row.errors or []), *errors][:MAX_ERRORS]
-        if last:
+        if parsed.errors and len(row.errors or []) < MAX_ERRORS:
+            row.errors = [*(row.errors or []), *parsed.errors][:MAX_ERRORS]
+        if parsed.last:
             row.finished_at = utcnow()
         job.position, job.accepted, job.duplicates = row.position, row.accepted, row.duplicates
         job.errors, job.finished_at = row.errors, row.finished_at
     if progress:
-        progress(len(pending))
+        progress(parsed.count)
 
 
 def _raise(exc: Invalid) -> Any:
