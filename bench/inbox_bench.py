@@ -164,17 +164,18 @@ def webhook_bench(db: Path, secret: str, port: int, seconds: int, processing: st
     env = {**os.environ, "INTRANET_ENV": "production", "INTRANET_SECRET_KEY": SECRET,
            "INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_UPLOAD_DIR": str(db.parent / "uploads"),
            "INTRANET_INBOX_WEBHOOK_RATE_LIMIT": "10000000 per minute", "INTRANET_INBOX_SCHEDULER": "0",
-           "INTRANET_INBOX_PROCESSING": processing}
+           "INTRANET_INBOX_PROCESSING": processing, "INTRANET_SEARCH_INDEX_DIR": str(db.parent / "index"),
+           "INTRANET_SEARCH_INDEXER_THREAD": "1" if processing == "thread" else "0"}
     cmd = [str(VENV_BIN / "gunicorn"), "-w", "1", "--threads", "8", "-b", f"127.0.0.1:{port}",
            "bench.inbox_wsgi:app"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=open(db.parent / "server.log", "w"))  # noqa: SIM115
-    worker = None
-    if processing == "external":
-        worker = subprocess.Popen(["nice", "-n", "10", str(VENV_BIN / "flask"), "--app", "wsgi", "inbox",
-                                   "process", "--loop"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=open(db.parent / "worker.log", "w"))  # noqa: SIM115
+    workers = []
+    if processing == "external":  # as README says: both background jobs as processes of their own, niced
+        for name, command in (("inbox", ["inbox", "process", "--loop"]), ("search", ["search", "worker"])):
+            workers.append(subprocess.Popen(
+                ["nice", "-n", "10", str(VENV_BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
+                stdout=subprocess.DEVNULL, stderr=open(db.parent / f"{name}-worker.log", "w")))  # noqa: SIM115
     try:
         wait_ready(port)
         path = "/api/v1/inbox/sources/bench/webhook"
@@ -182,17 +183,16 @@ def webhook_bench(db: Path, secret: str, port: int, seconds: int, processing: st
         load(port, path, warm, 2)
         load(port, "/bench/hello", warm, 2)
         items = deliveries(secret, 4000 * seconds, seed=1)
-        pids = [proc.pid] + ([worker.pid] if worker is not None else [])
+        pids = [proc.pid] + [w.pid for w in workers]
         hook = measured(port, path, items, seconds, pids)
         hook["backlog"] = backlog(db)
         hook["drain_s"] = drain_time(db)
         wait_idle(port)
         hello = measured(port, "/bench/hello", items, seconds, pids)
     finally:
-        for p in (proc, worker):
-            if p is not None:
-                p.terminate()
-                p.wait(timeout=30)
+        for p in (proc, *workers):
+            p.terminate()
+            p.wait(timeout=30)
     with sqlite3.connect(db) as con:
         comments, distinct = con.execute("select count(*), count(distinct external_id) from inbox_comments "
                                          "where source_id = (select id from inbox_sources where slug = "
@@ -223,18 +223,26 @@ def measured(port: int, path: str, items: list, seconds: float, pids: list[int])
     return result
 
 
-def backlog(db: Path) -> int:
-    """Comments stored (acknowledged) but not processed yet by the server's inbox worker."""
+def backlog(db: Path) -> tuple[int, int]:
+    """Comments stored (acknowledged) but not processed yet by the inbox worker, and search
+    outbox rows (the new cases) not indexed yet by the search indexer."""
     with sqlite3.connect(db, timeout=30) as con:
-        return con.execute("select count(*) from inbox_comments where processed_at is null").fetchone()[0]
+        return (con.execute("select count(*) from inbox_comments where processed_at is null").fetchone()[0],
+                con.execute("select count(*) from search_outbox").fetchone()[0])
 
 
-def drain_time(db: Path, limit: float = 120) -> float:
-    """Seconds until the worker has processed every stored comment (rules, triage, cases)."""
-    began = time.perf_counter()
-    while backlog(db) and time.perf_counter() - began < limit:
+def drain_time(db: Path, limit: float = 120) -> tuple[float, float]:
+    """Seconds until every stored comment is processed (rules, triage, cases), and until the
+    search index has them too."""
+    began, processed = time.perf_counter(), None
+    while time.perf_counter() - began < limit:
+        comments, outbox = backlog(db)
+        if not comments and processed is None:
+            processed = round(time.perf_counter() - began, 2)
+        if not comments and not outbox:
+            break
         time.sleep(0.05)
-    return round(time.perf_counter() - began, 2)
+    return processed if processed is not None else limit, round(time.perf_counter() - began, 2)
 
 
 def wait_ready(port: int) -> None:
@@ -304,9 +312,10 @@ def report(r: dict) -> str:
                      f"{m['p99_ms']} | {m['status']} | {', '.join(map(str, m.get('cpu_ms', [])))} |")
     met = "met" if w["ratio"] >= 0.6 else "MISSED"
     lines += ["", f"webhook/hello: {w['ratio']:.1%} (aim >= 60 %: {met}); "
-              f"{w['webhook']['backlog']} comments pending when the load stopped, all processed "
-              f"{w['webhook']['drain_s']} s later; webhook comments {w['comments']}, cases {w['cases']}, "
-              f"duplicate comments {w['duplicates']}"]
+              f"{w['webhook']['backlog'][0]} comments pending when the load stopped, all processed "
+              f"{w['webhook']['drain_s'][0]} s later ({w['webhook']['backlog'][1]} search outbox rows, all "
+              f"indexed {w['webhook']['drain_s'][1]} s later); webhook comments {w['comments']}, "
+              f"cases {w['cases']}, duplicate comments {w['duplicates']}"]
     if i is None:
         return "\n".join(lines)
     lines += ["", "| import run | seconds | rows/s | new | duplicates |", "|---|---:|---:|---:|---:|"]
