@@ -92,7 +92,7 @@ def insert_rows(session: Session | sqlite3.Connection, table: Table, rows: list[
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return json.dumps(value)  # the default arguments: the module's shared encoder, no set-up
 
 
 def _rows_per_statement(width: int) -> int:

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ from sqlalchemy import select
 
 from .. import db
 from ..errors import Invalid
-from ..models import ImportJob, Source, User, utcnow
+from ..models import ExternalComment, ImportJob, Source, User, utcnow
 from .items import Item, parse_item
-from .parallel import ChildComputer
+from .parallel import ChildComputer, Pending
 from .parallel import available as parallel_available
 from .writes import ingest_transaction
 
@@ -139,13 +140,16 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
     with db.transaction() as s:
         pipeline = Pipeline.load(s)
     reader = _Reader(job, records(path, fmt), batch, stop_after)
-    computer = ChildComputer(pipeline, reader.prefetch) if parallel and parallel_available() else None
+    child = ChildComputer(pipeline) if parallel and parallel_available() else None
     try:
-        while (parsed := reader.next()) is not None:
-            _commit_batch(job, source, parsed, pipeline, actor, progress, computer)
+        current = _ahead(child, source, reader.next(), actor)
+        while current is not None:  # the child computes the next batch while this one is written
+            following = _ahead(child, source, reader.next(), actor)
+            _commit_batch(job, source, current, pipeline, actor, progress)
+            current = following
     finally:
-        if computer is not None:
-            computer.close()
+        if child is not None:
+            child.close()
     return _outcome(job)
 
 
@@ -155,24 +159,42 @@ class _Batch:
     errors: list[dict[str, Any]]
     count: int  # records read, blank and broken ones included: how far ``position`` moves
     last: bool
+    now: datetime | None = None  # set with ``computer``: when the child computed its cases
+    computer: Pending | None = None
+
+
+def _ahead(child: ChildComputer | None, source: Source, parsed: _Batch | None,
+           actor: User | None) -> _Batch | None:
+    """Send a batch's comments not stored yet to the child (``inbox.parallel``)."""
+    if child is None or parsed is None or not parsed.items:
+        return parsed
+    known = _known_ids(source.id, [item.external_id for item in parsed.items])
+    parsed.now = utcnow()
+    parsed.computer = child.submit([item for item in parsed.items if item.external_id not in known],
+                                   actor.id if actor else None, parsed.now)
+    return parsed
+
+
+def _known_ids(source_id: int, external_ids: list[str]) -> set[str]:
+    """Which of these external ids the source already has (a read, ended at once: the write
+    transaction that follows must not start from an old snapshot)."""
+    s = db.session()
+    try:
+        return set(s.scalars(select(ExternalComment.external_id).where(
+            ExternalComment.source_id == source_id, ExternalComment.external_id.in_(external_ids))))
+    finally:
+        s.rollback()
 
 
 class _Reader:
-    """The file's batches, validated, from the job's position on; ``prefetch`` reads the next
-    one ahead (while a child process computes the current one)."""
+    """The file's batches, validated, from the job's position on."""
 
     def __init__(self, job: ImportJob, found: Iterator[Record], batch: int, stop_after: int | None) -> None:
         self.job, self.records, self.batch, self.stop_after = job, found, batch, stop_after
         self.skip, self.done, self.ended = job.position, 0, False
-        self.ahead: _Batch | None = None
-
-    def prefetch(self) -> None:
-        if self.ahead is None:
-            self.ahead = self._read()
 
     def next(self) -> _Batch | None:
-        found, self.ahead = self.ahead or self._read(), None
-        return found
+        return self._read()
 
     def _read(self) -> _Batch | None:
         if self.ended:
@@ -206,12 +228,12 @@ class _Reader:
 
 
 def _commit_batch(job: ImportJob, source: Source, parsed: _Batch, pipeline: Any, actor: User | None,
-                  progress: Callable[[int], None] | None, computer: Any = None) -> None:
+                  progress: Callable[[int], None] | None) -> None:
     from ..actions.inbox_ingest import do_ingest
 
     with ingest_transaction() as s:
         result = do_ingest(s, source, parsed.items, pipeline=pipeline, actor=actor, live=False,
-                           computer=computer)
+                           now=parsed.now, computer=parsed.computer)
         row = s.get(ImportJob, job.id)
         row.position += parsed.count
         row.accepted += result.accepted
