@@ -81,12 +81,21 @@ def insert_rows(session: Session | sqlite3.Connection, table: Table, rows: list[
     columns = tuple(rows[0])
     plain = _converter()
     as_json = _json_columns(table, columns)
+    values = [tuple(plain(row[c]) if c not in as_json or row[c] is None else _dumps(row[c]) for c in columns)
+              for row in rows]
+    return insert_values(session, table, columns, values, returning=returning, on_conflict=on_conflict)
+
+
+def insert_values(session: Session | sqlite3.Connection, table: Table, columns: tuple[str, ...],
+                  values: list[tuple], *, returning: tuple[str, ...] = (),
+                  on_conflict: tuple[str, ...] = ()) -> list[tuple]:
+    """``insert_rows`` for rows already converted to what SQLite stores, as tuples in the order
+    of ``columns`` (hot paths build them directly)."""
     found: list[tuple] = []
     step = _rows_per_statement(len(columns))
-    for start in range(0, len(rows), step):
-        chunk = rows[start:start + step]
-        params = [plain(row[c]) if c not in as_json or row[c] is None else _dumps(row[c])
-                  for row in chunk for c in columns]
+    for start in range(0, len(values), step):
+        chunk = values[start:start + step]
+        params = [value for row in chunk for value in row]
         found += execute(session, _insert_sql(table, columns, returning, on_conflict, len(chunk)), params)
     return found if returning else []
 
