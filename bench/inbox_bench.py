@@ -10,9 +10,15 @@
    pre-signed deliveries of 5 comments each, ~30 % mentioning the brand; 20 % of deliveries are
    redeliveries of earlier comments (re-signed with a new timestamp, as a sender retries). The
    same bodies are then posted to the hello route. Aim: webhook >= 60 % of hello's requests/s.
+   By default (``--processing external``, README's setup for webhook volume) the stored comments
+   are processed and the new cases indexed by ``nice -n 10 flask inbox process --loop`` and
+   ``nice -n 10 flask search worker`` beside the server; ``--processing thread`` keeps both in
+   the web process (the embedded default of the app). Each run reports the CPU per request of
+   the server and of those workers, the backlog when the load stops and how long it takes to go.
 2. Import. 200,000 JSONL comments (30 % brand mentions) through ``run_import`` in this process
-   (what ``flask inbox import`` runs), then the same rows replayed 3 times (as new files: the
-   finished job would otherwise be skipped). Aim: >= 10,000 rows/s and 0 duplicates.
+   as ``flask inbox import`` runs it (rules and triage in a forked child), then the same rows
+   replayed 3 times (as new files: the finished job would otherwise be skipped). Aim: >= 10,000
+   rows/s and 0 duplicates.
 """
 
 from __future__ import annotations
@@ -159,8 +165,8 @@ def load(port: int, path: str, items: list, seconds: float) -> dict:
 
 
 def webhook_bench(db: Path, secret: str, port: int, seconds: int, processing: str) -> dict:
-    """``processing``: "thread" (the server's own worker thread, the default setup) or "external"
-    (``flask inbox process --loop`` in its own process, the scale-out setup)."""
+    """``processing``: "thread" (the web process's inbox worker and search indexer threads) or
+    "external" (both as niced processes of their own, as README says for webhook volume)."""
     env = {**os.environ, "INTRANET_ENV": "production", "INTRANET_SECRET_KEY": SECRET,
            "INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_UPLOAD_DIR": str(db.parent / "uploads"),
            "INTRANET_INBOX_WEBHOOK_RATE_LIMIT": "10000000 per minute", "INTRANET_INBOX_SCHEDULER": "0",
@@ -335,9 +341,10 @@ def main() -> None:
     p.add_argument("--seconds", type=int, default=None)
     p.add_argument("--rows", type=int, default=None)
     p.add_argument("--port", type=int, default=8767)
-    p.add_argument("--processing", choices=("thread", "external"), default="thread",
-                   help="who processes the webhook's stored comments: the server's worker thread "
-                        "(default setup) or a `flask inbox process --loop` process (scale-out)")
+    p.add_argument("--processing", choices=("thread", "external"), default="external",
+                   help="who processes the stored comments and indexes the new cases: niced "
+                        "`flask inbox process --loop` and `flask search worker` processes (README's "
+                        "setup for webhook volume, the default here) or the web process's threads")
     p.add_argument("--no-import", action="store_true", help="the webhook part only")
     args = p.parse_args()
     seconds = args.seconds or (4 if args.quick else 10)
