@@ -48,6 +48,7 @@ DATA = ROOT / "bench" / "data" / "inbox"
 VENV_BIN = Path(sys.executable).parent
 SECRET = "bench-" + secrets.token_hex(8)
 PROCESSES, THREADS, PER_DELIVERY = 2, 4, 5
+NICE = int(os.environ.get("INBOX_BENCH_NICE", "10"))  # the workers' niceness (README: 10)
 WORDS = ("card", "app", "delivery", "refund", "great", "slow", "question", "thanks", "broken", "price",
          "carte", "livraison", "remboursement", "merci", "lent", "appli", "prix", "service")
 
@@ -180,8 +181,8 @@ def webhook_bench(db: Path, secret: str, port: int, seconds: int, processing: st
     if processing == "external":  # as README says: both background jobs as processes of their own, niced
         for name, command in (("inbox", ["inbox", "process", "--loop"]), ("search", ["search", "worker"])):
             workers.append(subprocess.Popen(
-                ["nice", "-n", "10", str(VENV_BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
-                stdout=subprocess.DEVNULL, stderr=open(db.parent / f"{name}-worker.log", "w")))  # noqa: SIM115
+                ["nice", "-n", str(NICE), str(VENV_BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT,
+                env=env, stdout=subprocess.DEVNULL, stderr=open(db.parent / f"{name}-worker.log", "w")))  # noqa: SIM115
     try:
         wait_ready(port)
         path = "/api/v1/inbox/sources/bench/webhook"
