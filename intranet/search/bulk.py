@@ -1,0 +1,163 @@
+"""One pass over a word's postings: docnums and Whoosh's own BM25 scores, read block by block.
+
+A mid-frequency word (~2k matches) used to be read twice: a boolean pass for the ACL and the
+facets, then Whoosh's top-N search over the permitted hits. Going through Whoosh's matchers
+costs several Python calls per posting (``id()``, ``score()``, ``next()``, a field-length read);
+here each posting block is decoded once (ids, weights) and every hit is scored with the same
+formula on the same numbers (``whoosh.scoring.bm25``: idf and average length from the same
+scorer object, the field length from the same column byte), so the scores, hence the ranking,
+are exactly the ones ``searcher.search`` gives.
+
+Only the query shapes whose score is a plain sum this module can reproduce bit for bit are
+taken: one ``Term`` or an ``Or`` of two (a word that analyses to one stem, in title and body).
+Float addition of two numbers is commutative but three are not associative in general, and
+Whoosh sums wider ``Or`` trees in a weighted order: those, phrases, prefixes and filters keep
+the matcher path.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25FScorer
+from whoosh.util.numeric import byte_to_length
+
+from .store import SegmentArrays
+
+LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+_lengths_lock = threading.Lock()
+
+
+def simple_terms(q: wq.Query) -> list[tuple[str, str]] | None:
+    """``[(field, text)]`` when ``q`` is a Term or an Or of two Terms (boost 1), else None."""
+    subs = [q] if type(q) is wq.Term else (
+        q.subqueries if type(q) is wq.Or and q.boost == 1.0 and not q.scale
+        and not q.minmatch and len(q.subqueries) == 2 else [])
+    if not subs or any(type(s) is not wq.Term or s.boost != 1.0 or s.minquality for s in subs):
+        return None
+    return [(s.fieldname, s.text) for s in subs]
+
+
+@dataclass
+class TermPostings:
+    """One term's postings in one segment, with what its BM25 score needs."""
+
+    ids: list[int]  # docnums, ascending, deleted documents removed
+    tfs: list[float]
+    lengths: bytes  # the segment's encoded field length per docnum
+    idf: float
+    avgfl: float
+    B: float
+    K1: float
+
+    def scores(self, pairs: list[tuple[int, float]]) -> list[float]:
+        """``bm25`` of ``(docnum, tf)`` pairs, with its very operations in its order."""
+        idf, avgfl, B, K1, lens, table = (self.idf, self.avgfl, self.B, self.K1, self.lengths,
+                                          LENGTH_OF_BYTE)
+        return [idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * table[lens[d]] / avgfl)))
+                for d, tf in pairs]
+
+
+def leaf_postings(searcher, sub, arr: SegmentArrays,
+                  terms: list[tuple[str, str]]) -> list[TermPostings] | None:
+    """The terms' postings in one leaf, or None when a posting list is not in the codec's
+    block format (then the caller uses the matcher path)."""
+    reader = sub.reader()
+    out = []
+    for field, text in terms:
+        btext = sub.schema[field].to_bytes(text)
+        if (field, btext) not in reader:
+            continue
+        scorer = searcher.weighting.scorer(sub, field, btext)
+        if not isinstance(scorer, BM25FScorer):
+            return None
+        read = _read_blocks(reader.postings(field, btext))
+        if read is None:
+            return None
+        out.append(TermPostings(*read, _lengths(reader, arr, field), scorer.idf, scorer.avgfl,
+                                scorer.B, scorer.K1))
+    return out
+
+
+def _read_blocks(m) -> tuple[list[int], list[float]] | None:
+    excluded: frozenset = frozenset()
+    if isinstance(m, FilterMatcher) and m._exclude:
+        m, excluded = m.child, m._ids
+    if not isinstance(m, W3LeafMatcher):
+        return None
+    ids: list[int] = []
+    tfs: list[float] = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        tfs.extend(m._weights)
+        m._next_block()
+    if excluded:
+        keep = [i for i, d in enumerate(ids) if d not in excluded]
+        ids, tfs = [ids[i] for i in keep], [tfs[i] for i in keep]
+    return ids, tfs
+
+
+def _lengths(reader, arr: SegmentArrays, field: str) -> bytes:
+    """The segment's field-length bytes (what ``doc_field_length`` decodes), read once."""
+    found = arr.lengths.get(field)
+    if found is None:
+        with _lengths_lock:
+            found = arr.lengths.get(field)
+            if found is None:
+                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                found = arr.lengths[field] = bytes(column) if column is not None else b""
+    return found
+
+
+def leaf_hits(postings: list[TermPostings], first: int, acl, allowed: set[int], ts,
+              since_ts: int, scored: bool) -> list[tuple[int, float]]:
+    """``(docnum, score)`` of the leaf's permitted matches from docnum ``first`` (and created
+    since ``since_ts`` when given), in docnum order as a matcher yields them; score 0.0 when
+    not ``scored``."""
+    per_term = []
+    for p in postings:
+        start = bisect_left(p.ids, first)
+        pairs = [(d, tf) for d, tf in zip(islice(p.ids, start, None), islice(p.tfs, start, None),
+                                          strict=True) if acl[d] in allowed]
+        if since_ts:
+            pairs = [(d, tf) for d, tf in pairs if ts[d] >= since_ts]
+        per_term.append((pairs, p.scores(pairs) if scored else [0.0] * len(pairs)))
+    if len(per_term) == 1:
+        pairs, scores = per_term[0]
+        return [(d, s) for (d, _tf), s in zip(pairs, scores, strict=True)]
+    total: dict[int, float] = {}
+    for pairs, scores in per_term:
+        for (d, _tf), s in zip(pairs, scores, strict=True):
+            prev = total.get(d)
+            total[d] = s if prev is None else prev + s  # a.score() + b.score(), as UnionMatcher
+    return sorted(total.items())
+
+
+@dataclass
+class Postings:
+    """A word's postings in every leaf of a snapshot (index i = ``snap.leaves[i]``)."""
+
+    leaves: list[list[TermPostings]]
+
+
+def read_postings(snap, q: wq.Query) -> Postings | None:
+    """The query's postings, read once per search (windows reuse them), or None when the
+    query's shape or a posting list's format is not one this module reproduces."""
+    terms = simple_terms(q)
+    if terms is None:
+        return None
+    leaves = []
+    for sub, _offset, arr in snap.leaves:
+        found = leaf_postings(snap.searcher, sub, arr, terms)
+        if found is None:
+            return None
+        leaves.append(found)
+    return Postings(leaves)
