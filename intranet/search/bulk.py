@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, compress
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -56,12 +56,17 @@ class TermPostings:
     B: float
     K1: float
 
-    def scores(self, pairs: list[tuple[int, float]]) -> list[float]:
-        """``bm25`` of ``(docnum, tf)`` pairs, with its very operations in its order."""
-        idf, avgfl, B, K1, lens, table = (self.idf, self.avgfl, self.B, self.K1, self.lengths,
-                                          LENGTH_OF_BYTE)
-        return [idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * table[lens[d]] / avgfl)))
-                for d, tf in pairs]
+    def scores(self, ds: list[int], tfs: list[float]) -> list[float]:
+        """``bm25`` of each docnum with its weight, with its very operations in its order.
+
+        A score depends only on (weight, length byte): each distinct pair (a few hundred at
+        most) is computed once and the rest are look-ups, all in C-level ``map``s."""
+        idf, avgfl, B, K1 = self.idf, self.avgfl, self.B, self.K1
+        keys = list(zip(tfs, map(self.lengths.__getitem__, ds), strict=True))
+        value = {(tf, lb): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * LENGTH_OF_BYTE[lb]
+                                                                 / avgfl)))
+                 for tf, lb in set(keys)}
+        return list(map(value.__getitem__, keys))
 
 
 def leaf_postings(searcher, sub, arr: SegmentArrays,
@@ -89,14 +94,14 @@ def _read_blocks(m) -> tuple[list[int], list[float]] | None:
     excluded: frozenset = frozenset()
     if isinstance(m, FilterMatcher) and m._exclude:
         m, excluded = m.child, m._ids
-    if not isinstance(m, W3LeafMatcher):
+    if not isinstance(m, W3LeafMatcher) or m._byteids:
         return None
     ids: list[int] = []
     tfs: list[float] = []
-    while m.is_active():
-        m._read_ids()
+    while m.is_active():  # a block: (delta-encoded docnums, weights, values), see _read_ids
+        m._read_data()
         m._read_weights()
-        ids.extend(m._ids)
+        ids.extend(accumulate(m._data[0]))
         tfs.extend(m._weights)
         m._next_block()
     if excluded:
@@ -118,27 +123,26 @@ def _lengths(reader, arr: SegmentArrays, field: str) -> bytes:
 
 
 def leaf_hits(postings: list[TermPostings], first: int, acl, allowed: set[int], ts,
-              since_ts: int, scored: bool) -> list[tuple[int, float]]:
-    """``(docnum, score)`` of the leaf's permitted matches from docnum ``first`` (and created
-    since ``since_ts`` when given), in docnum order as a matcher yields them; score 0.0 when
+              since_ts: int, scored: bool) -> tuple[list[int], list[float]]:
+    """Docnums and scores of the leaf's permitted matches from docnum ``first`` (and created
+    since ``since_ts`` when given), in docnum order as a matcher yields them; scores 0.0 when
     not ``scored``."""
     per_term = []
     for p in postings:
         start = bisect_left(p.ids, first)
-        pairs = [(d, tf) for d, tf in zip(islice(p.ids, start, None), islice(p.tfs, start, None),
-                                          strict=True) if acl[d] in allowed]
-        if since_ts:
-            pairs = [(d, tf) for d, tf in pairs if ts[d] >= since_ts]
-        per_term.append((pairs, p.scores(pairs) if scored else [0.0] * len(pairs)))
+        ids, tfs = (p.ids[start:], p.tfs[start:]) if start else (p.ids, p.tfs)
+        mask = [acl[d] in allowed and (not since_ts or ts[d] >= since_ts) for d in ids]
+        ds, ws = list(compress(ids, mask)), list(compress(tfs, mask))
+        per_term.append((ds, p.scores(ds, ws) if scored else [0.0] * len(ds)))
     if len(per_term) == 1:
-        pairs, scores = per_term[0]
-        return [(d, s) for (d, _tf), s in zip(pairs, scores, strict=True)]
+        return per_term[0]
     total: dict[int, float] = {}
-    for pairs, scores in per_term:
-        for (d, _tf), s in zip(pairs, scores, strict=True):
+    for ds, scores in per_term:
+        for d, s in zip(ds, scores, strict=True):
             prev = total.get(d)
             total[d] = s if prev is None else prev + s  # a.score() + b.score(), as UnionMatcher
-    return sorted(total.items())
+    ds = sorted(total)
+    return ds, [total[d] for d in ds]
 
 
 @dataclass

@@ -14,10 +14,12 @@ How it stays fast and right (DESIGN §5):
 
 from __future__ import annotations
 
+import heapq
+import math
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -119,20 +121,20 @@ def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, in
         if postings is not None:
             skip = since_ts and arr.ts_sorted
             first = bisect_left(arr.ts, since_ts) if skip else 0
-            pairs = leaf_hits(postings.leaves[i], first, arr.fields["acl"], allowed, arr.ts,
-                              0 if skip else since_ts, scored)
+            ds, scores = leaf_hits(postings.leaves[i], first, arr.fields["acl"], allowed,
+                                   arr.ts, 0 if skip else since_ts, scored)
         else:
-            pairs = _matched(sub, arr, q, ctx, allowed, scored, since_ts)
+            ds, scores = _matched(sub, arr, q, ctx, allowed, scored, since_ts)
         if wanted or period:
-            _tally_filtered(hits, arr, offset, pairs, wanted, min_ts, now)
+            _tally_filtered(hits, arr, offset, zip(ds, scores, strict=True), wanted, min_ts, now)
         else:
-            _tally(hits, arr, offset, pairs, now)
+            _tally(hits, arr, offset, ds, scores, now)
     return hits
 
 
 def _matched(sub, arr, q: wq.Query, ctx, allowed: set[int], scored: bool,
-             since_ts: int) -> list[tuple[int, float]]:
-    """A leaf's permitted ``(docnum, score)`` hits through Whoosh's matcher."""
+             since_ts: int) -> tuple[list[int], list[float]]:
+    """A leaf's permitted hits (docnums, scores) through Whoosh's matcher."""
     m = q.matcher(sub, ctx)
     skip = since_ts and arr.ts_sorted
     if skip and m.is_active():
@@ -145,20 +147,44 @@ def _matched(sub, arr, q: wq.Query, ctx, allowed: set[int], scored: bool,
         pairs = [(d, 0.0) for d in ids if acl[d] in allowed]
     if since_ts and not skip:
         pairs = [(d, sc) for d, sc in pairs if arr.ts[d] >= since_ts]
-    return pairs
+    return [d for d, _sc in pairs], [sc for _d, sc in pairs]
 
 
-def _tally(hits: _Hits, arr, offset: int, pairs: list, now: float) -> None:
+def _tally(hits: _Hits, arr, offset: int, ds: list[int], scores: list[float],
+           now: float) -> None:
     """No filters: every permitted hit is a result; counts in bulk (C-level Counter.update)."""
-    ds = [d for d, _sc in pairs]
     for name in FACETS:
         hits.facets[name].update(map(arr.fields[name].__getitem__, ds))
-    ts = arr.ts
-    hits.facets["period"].update(_period(ts[d], now) for d in ds)
-    hits.rows.extend((sc, ts[d], offset + d) for d, sc in pairs)
+    when = list(map(arr.ts.__getitem__, ds))
+    _count_periods(hits.facets["period"], when, now)
+    hits.rows.extend(zip(scores, when, map(offset.__add__, ds), strict=True))
 
 
-def _tally_filtered(hits: _Hits, arr, offset: int, pairs: list,
+def _count_periods(counter: Counter, when: list[int], now: float) -> None:
+    """``counter[_period(ts, now)] += 1`` for each creation time, by bisecting them sorted:
+    the periods are nested windows, and ``_period`` is monotonic in ``ts``."""
+    if not when:
+        return
+    when = sorted(when)
+    inside = {name: len(when) - bisect_left(when, _first_inside(days, now))
+              for name, days in PERIODS.items()}
+    before = 0
+    for name, n in (*inside.items(), ("older", len(when))):
+        if n - before:
+            counter[name] += n - before
+        before = n
+
+
+def _first_inside(days: int, now: float) -> int:
+    """The smallest whole second ``ts`` with ``(now - ts) / 86400 <= days``, as ``_period``
+    computes it (float rounding included)."""
+    ts = math.ceil(now - days * 86400) - 2
+    while (now - ts) / 86400 > days:
+        ts += 1
+    return ts
+
+
+def _tally_filtered(hits: _Hits, arr, offset: int, pairs: Iterable[tuple[int, float]],
                     wanted: dict[str, int], min_ts: int, now: float) -> None:
     """With filters: a hit counts in a facet when it passes every OTHER filter."""
     cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
@@ -285,12 +311,16 @@ def _page(snap: Snapshot, q: wq.Query, runner: Runner, scored_all: Callable[[], 
     hits, truncated = (scored_all(), False) if inline else bounded(snap, runner)
     if windowed(snap, runner):
         rows = sorted(hits.rows, key=lambda r: (-r[0], -r[1], -r[2]))[:MAX_HITS]  # score, newest
+    elif relevance and (inline or runner.exact):  # only the page is ranked: the order of the
+        rows = hits.rows                          # newest N does not matter, only which they are
+        if len(rows) > MAX_HITS:
+            rows = heapq.nlargest(MAX_HITS, rows, key=lambda r: (r[1], r[2]))
     else:
         rows = sorted(hits.rows, key=lambda r: (-r[1], -r[2]))[:MAX_HITS]  # the newest N
     if relevance and not truncated:
         if inline or runner.exact:
-            ranked = sorted(rows, key=lambda r: (-r[0], r[2]))
-            return hits, False, rows, [d for _s, _t, d in ranked[offset:offset + limit]]
+            ranked = heapq.nsmallest(offset + limit, rows, key=lambda r: (-r[0], r[2]))
+            return hits, False, rows, [d for _s, _t, d in ranked[offset:]]
         return hits, truncated, rows, top_ranked(snap, q, {d for _s, _t, d in rows},
                                                  offset + limit)[offset:]
     return hits, truncated, rows, [d for _s, _t, d in rows[offset:offset + limit]]
