@@ -18,6 +18,7 @@ the matcher path.
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, compress
@@ -100,14 +101,21 @@ def _read_blocks(m) -> tuple[list[int], list[float]] | None:
     tfs: list[float] = []
     while m.is_active():  # a block: (delta-encoded docnums, weights, values), see _read_ids
         m._read_data()
-        m._read_weights()
         ids.extend(accumulate(m._data[0]))
-        tfs.extend(m._weights)
+        tfs.extend(_weights(m._data[1], m._blocklength))
         m._next_block()
     if excluded:
         keep = [i for i, d in enumerate(ids) if d not in excluded]
         ids, tfs = [ids[i] for i in keep], [tfs[i] for i in keep]
     return ids, tfs
+
+
+def _weights(stored, n: int):
+    """A block's weights as ``_read_weights`` gives them: None means 1.0 each, one float means
+    that weight each (both through a float32 array, as Whoosh stores them)."""
+    if stored is None or isinstance(stored, float):
+        return array("f", [1.0 if stored is None else stored]) * n
+    return stored
 
 
 def _lengths(reader, arr: SegmentArrays, field: str) -> bytes:
