@@ -54,6 +54,10 @@ class Codes:
     def value(self, field: str, code: int) -> str:
         return self._values[field][code]
 
+    def values(self, field: str) -> list[str]:
+        """The field's values by code (append-only: a code never changes its value)."""
+        return self._values[field]
+
 
 @dataclass
 class SegmentArrays:
