@@ -26,7 +26,8 @@ def _matches(text: str, terms: set[str], prefixes: set[str],
         stems = token_terms(word)
         if not stems:
             continue
-        if terms.intersection(stems) or any(fold(word).startswith(p) for p in prefixes):
+        if not terms.isdisjoint(stems) or (
+                prefixes and any(fold(word).startswith(p) for p in prefixes)):
             spans.append((m.start(), m.end()))
     return spans
 

@@ -315,7 +315,7 @@ def _page(snap: Snapshot, q: wq.Query, runner: Runner, scored_all: Callable[[], 
     elif relevance and (inline or runner.exact):  # only the page is ranked: the newest N's
         rows = hits.rows                          # order does not matter, only which they are
         if len(rows) > MAX_HITS:
-            rows = heapq.nlargest(MAX_HITS, rows, key=itemgetter(1, 2))
+            rows = sorted(rows, key=itemgetter(1, 2), reverse=True)[:MAX_HITS]
     else:
         rows = sorted(hits.rows, key=lambda r: (-r[1], -r[2]))[:MAX_HITS]  # the newest N
     if relevance and not truncated:
