@@ -26,7 +26,8 @@ from itertools import accumulate, compress
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.scoring import BM25FScorer
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from .store import SegmentArrays
@@ -70,25 +71,20 @@ class TermPostings:
         return list(map(value.__getitem__, keys))
 
 
-def leaf_postings(searcher, sub, arr: SegmentArrays,
-                  terms: list[tuple[str, str]]) -> list[TermPostings] | None:
-    """The terms' postings in one leaf, or None when a posting list is not in the codec's
-    block format (then the caller uses the matcher path)."""
-    reader = sub.reader()
-    out = []
-    for field, text in terms:
-        btext = sub.schema[field].to_bytes(text)
-        if (field, btext) not in reader:
-            continue
-        scorer = searcher.weighting.scorer(sub, field, btext)
-        if not isinstance(scorer, BM25FScorer):
-            return None
-        read = _read_blocks(reader.postings(field, btext))
-        if read is None:
-            return None
-        out.append(TermPostings(*read, _lengths(reader, arr, field), scorer.idf, scorer.avgfl,
-                                scorer.B, scorer.K1))
-    return out
+def _term_postings(snap, sub, arr: SegmentArrays, field: str,
+                   btext: bytes) -> TermPostings | None:
+    """One present term's postings in one leaf, scored as ``BM25F.scorer`` would set it up:
+    idf and average length from the top-level searcher (the leaf's parent), the field's B."""
+    weighting = snap.searcher.weighting
+    if type(weighting) is not BM25F or not sub.schema[field].scorable:
+        return None
+    read = _read_blocks(sub.reader().postings(field, btext))
+    if read is None:
+        return None
+    return TermPostings(*read, _lengths(sub.reader(), arr, field),
+                        snap.searcher.idf(field, btext),
+                        snap.searcher.avg_field_length(field) or 1,
+                        weighting._field_B.get(field, weighting.B), weighting.K1)
 
 
 def _read_blocks(m) -> tuple[list[int], list[float]] | None:
@@ -160,16 +156,34 @@ class Postings:
     leaves: list[list[TermPostings]]
 
 
-def read_postings(snap, q: wq.Query) -> Postings | None:
-    """The query's postings, read once per search (windows reuse them), or None when the
-    query's shape or a posting list's format is not one this module reproduces."""
+def read_postings(snap, q: wq.Query, limit: int) -> tuple[int, Postings | None] | None:
+    """The query's estimated size (``q.estimate_size``'s number, from the same term infos)
+    and, when it is at most ``limit``, its postings, read once per search (windows reuse
+    them); None when the query's shape is not one this module reproduces (the postings part
+    None when a posting list's format is not)."""
     terms = simple_terms(q)
     if terms is None:
         return None
+    present: list[list[tuple[str, bytes]]] = []
+    estimate = 0
+    for sub, _offset, _arr in snap.leaves:
+        reader, here = sub.reader(), []
+        for field, text in terms:
+            btext = sub.schema[field].to_bytes(text)
+            try:
+                estimate += reader.term_info(field, btext).doc_frequency()
+            except TermNotFound:
+                continue
+            here.append((field, btext))
+        present.append(here)
+    if len(terms) > 1:  # Or.estimate_size
+        estimate = min(estimate, snap.searcher.reader().doc_count())
+    if estimate > limit:
+        return estimate, None
     leaves = []
-    for sub, _offset, arr in snap.leaves:
-        found = leaf_postings(snap.searcher, sub, arr, terms)
-        if found is None:
-            return None
+    for (sub, _offset, arr), here in zip(snap.leaves, present, strict=True):
+        found = [_term_postings(snap, sub, arr, field, btext) for field, btext in here]
+        if None in found:
+            return estimate, None
         leaves.append(found)
-    return Postings(leaves)
+    return estimate, Postings(leaves)

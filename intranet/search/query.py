@@ -279,8 +279,8 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     st = store()
     snap = st.snapshot()
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
-    estimate = tr.query.estimate_size(snap.searcher.reader())
-    postings = read_postings(snap, tr.query) if estimate <= BULK_MAX else None
+    read = read_postings(snap, tr.query, BULK_MAX)
+    estimate, postings = read or (tr.query.estimate_size(snap.searcher.reader()), None)
 
     def run(since: int, scored: bool = False) -> _Hits:
         return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings)
