@@ -31,8 +31,18 @@ from .models import (
     User,
 )
 
-WATCHED = (Membership, Group, Conversation, Participant, InboxAgent, Department)
-WATCHED_TABLES = frozenset(cls.__tablename__ for cls in (*WATCHED, User))
+# Any insert or delete of these rows counts; an update only when it touches the listed columns
+# (None: any column). A sent message moves its conversation's last message and the sender's read
+# position many times a second: those must neither write a row nor empty the cache.
+WATCHED: dict[type, frozenset[str] | None] = {
+    Membership: None, InboxAgent: None,
+    Group: frozenset({"visibility", "kind"}),
+    Conversation: frozenset(),
+    Participant: frozenset({"left_at", "user_id", "conversation_id"}),
+    Department: frozenset({"group_id"}),
+    User: frozenset({"is_admin"}),
+}
+WATCHED_TABLES = frozenset(cls.__tablename__ for cls in WATCHED)
 
 
 def version(session: Session) -> int:
@@ -43,17 +53,21 @@ def version(session: Session) -> int:
 _VERSION = select(func.max(AccessChange.id))
 
 
-def _changes_access(obj: Any, deleted: bool) -> bool:
-    if isinstance(obj, WATCHED):
+def _changes_access(obj: Any, written: bool) -> bool:
+    """``written``: inserted or deleted; otherwise an update, judged by the columns it changed."""
+    cls = next((c for c in WATCHED if isinstance(obj, c)), None)
+    if cls is None:
+        return False
+    if written:
         return True
-    if isinstance(obj, User):
-        return deleted or inspect(obj).attrs.is_admin.history.has_changes()
-    return False
+    state = inspect(obj)
+    columns = WATCHED[cls]
+    names = state.mapper.column_attrs.keys() if columns is None else columns
+    return any(state.attrs[name].history.has_changes() for name in names)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    changed = any(_changes_access(o, False) for o in session.new) or any(
-        _changes_access(o, True) for o in session.deleted) or any(
+    changed = any(_changes_access(o, True) for o in (*session.new, *session.deleted)) or any(
         _changes_access(o, False) for o in session.dirty if session.is_modified(o))
     if changed:
         session.add(AccessChange())

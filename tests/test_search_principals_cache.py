@@ -14,7 +14,7 @@ from sqlalchemy import update
 from intranet import access_version, db
 from intranet.actions.groups import do_join_group, do_remove_member, do_set_member, do_update_group
 from intranet.actions.inbox_admin import do_add_agent, do_remove_agent
-from intranet.actions.messaging import do_leave, do_start_conversation
+from intranet.actions.messaging import do_leave, do_mark_read, do_send_message, do_start_conversation
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_update_profile
 from intranet.models import Conversation, Department, Membership, User
@@ -119,8 +119,14 @@ def test_every_access_write_moves_the_version(app: Flask, cast: Any, setup: Any,
 
 def test_other_writes_keep_the_version_and_the_cache(app: Flask, cast: Any) -> None:
     api = api_clients(app, cast)
+    with app.app_context(), db.transaction() as s:
+        _converse(s, cast)
     _post_ids(api, "alice", "anything")
     before = _version(app)
+    with app.app_context(), db.transaction() as s:  # a message moves the conversation and read positions
+        conversation = s.query(Conversation).filter_by(title="Lunch").one()
+        message = do_send_message(s, fresh(s, cast.bob), conversation, "On my way")
+        do_mark_read(s, fresh(s, cast.alice), conversation, message.id)
     cached = app.extensions[PRINCIPALS_CACHE][cast.alice.id]
     with app.app_context(), db.transaction() as s:
         alice = fresh(s, cast.alice)
