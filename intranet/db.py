@@ -66,7 +66,10 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
+    from . import checkpoint
+
     app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    checkpoint.init_app(app, app.extensions[ENGINE_KEY])
     app.teardown_appcontext(lambda _exc: session.remove())
 
 
