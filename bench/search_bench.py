@@ -54,6 +54,14 @@ def prepare(src: Path, work: Path) -> None:
         upgrade()
 
 
+def upgrade_work(app) -> None:
+    """A work folder built by an older branch gets this branch's schema (no-op when current)."""
+    from intranet.migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
 def build(args: argparse.Namespace) -> dict:
     from intranet.search.rebuild import rebuild
 
@@ -165,6 +173,7 @@ def query(args: argparse.Namespace) -> dict:
 
     work = Path(args.work)
     app = make_app(work)
+    upgrade_work(app)
     ensure_rare_terms(app)
     client = app.test_client()
     with app.app_context():
@@ -228,6 +237,7 @@ def lag(args: argparse.Namespace) -> dict:
 
     work = Path(args.work)
     app = make_app(work)
+    upgrade_work(app)
     logging.getLogger("intranet.search.indexer").addHandler(LockErrors())
     with app.app_context():
         authors = list(db.session.scalars(select(User.id).where(User.is_active_account).limit(200)))

@@ -108,3 +108,45 @@ def test_cli_import_shows_progress_and_line_errors(app, cast, tmp_path, session)
     assert "already imported" in again.output
     missing = app.test_cli_runner().invoke(args=["inbox", "import", "nope", str(path)])
     assert missing.exit_code != 0 and "No source" in missing.output
+
+
+def _outcomes(session, source_id: int) -> dict[str, tuple]:
+    """What became of each comment of a source: its rule matches and its case's triage."""
+    from intranet.models import CommentMatch
+
+    found: dict[str, tuple] = {}
+    for ext, cid in session.execute(select(ExternalComment.external_id, ExternalComment.id)
+                                    .where(ExternalComment.source_id == source_id)):
+        matches = sorted((m.rule_id, tuple(m.terms)) for m in session.scalars(
+            select(CommentMatch).where(CommentMatch.comment_id == cid)))
+        case = session.scalar(select(Case).where(Case.comment_id == cid))
+        found[ext] = (matches, case and (case.department_id, case.sentiment, case.urgency,
+                                         case.recommendation, case.needs_response, case.triage))
+    return found
+
+
+def test_parallel_import_decides_as_the_inline_one_and_still_resumes(app, cast, session, tmp_path):
+    """The child process (``inbox.parallel``) computes rules, triage and routes: same result."""
+    from tests.inbox_helpers import make_route
+
+    inline = make_source(app, cast.admin, "Inline", connector="import")
+    forked = make_source(app, cast.admin, "Forked", connector="import")
+    make_rule(app, cast.admin, "acme")
+    make_rule(app, cast.admin, "globex", kind="competitor")
+    make_route(app, cast.lea, cast.marketing, "Praise", query="great OR merci")
+    texts = ["Acme is great, merci !", "Acme charged me twice, I want a refund now?",
+             "Globex is cheaper", "Acme mon avocat va porter plainte", "nothing to see", "{broken"]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(t if t.startswith("{") else json.dumps(
+        {"external_id": f"m{i % 6}", "text": t, "followers": i % 6 * 5000})
+        for i, t in enumerate(texts * 7)) + "\n")
+    with app.app_context():
+        run_import(inline, path, path.name, batch=4)
+        part = run_import(forked, path, path.name, batch=4, stop_after=13, parallel=True)
+        done = run_import(forked, path, path.name, batch=4, parallel=True)
+    assert (part.position, part.finished) == (13, False)
+    assert (done.position, done.accepted, done.finished) == (42, 5, True)  # ids repeat: 5 distinct
+    assert [e["line"] for e in done.errors] == [6, 12, 18, 24, 30, 36, 42]
+    expected = _outcomes(session, inline.id)
+    assert len(expected) == 5 and sum(1 for _m, case in expected.values() if case) == 3
+    assert _outcomes(session, forked.id) == expected

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -91,6 +92,9 @@ def pipeline_changed(session: Session) -> None:
     after_commit(session, lambda: forget_pipeline(key))
 
 
+Computer = Callable[[list[tuple[int, Item]], int | None, datetime], Computed]
+
+
 @dataclass
 class IngestResult:
     accepted: int = 0
@@ -124,7 +128,8 @@ def _insert(session: Session, name: str, table: Any, rows: list[dict[str, Any]],
 
 def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: Pipeline | None = None,
               actor: User | None = None, live: bool = True, always_case: bool = False,
-              now: datetime | None = None, defer: bool = False) -> IngestResult:
+              now: datetime | None = None, defer: bool = False,
+              computer: Computer | None = None) -> IngestResult:
     """Store new comments once, then match watch rules and open cases for brand matches.
 
     ``defer``: only store them, pending (``processed_at`` NULL): the webhook acknowledges what
@@ -132,6 +137,8 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     loses nothing, the queue is in the database. ``always_case``: a person forwarded it, so it
     becomes a case unless only competitor rules match. ``live``: publish an event per case
     (webhooks, feeds); bulk imports pass False and get one summary event per audience.
+    ``computer``: what computes the new comments' matches and cases instead of ``compute`` here
+    (the bulk import's child process, ``inbox.parallel``).
     """
     if not items:
         return IngestResult()
@@ -144,8 +151,11 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     if defer:
         result.stored = entries
         return result
-    computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
-                       always_case=always_case, now=now)
+    if computer is not None and not always_case:
+        computed = computer(entries, actor_id, now) if entries else Computed()
+    else:
+        computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
+                           always_case=always_case, now=now)
     result.competitor = computed.competitor
     result.case_ids = write_computed(session, source, computed, actor, live, now)
     return result

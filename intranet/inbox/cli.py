@@ -21,7 +21,9 @@ inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed po
 @click.argument("source_slug")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--batch", default=1000, show_default=True, help="Records per transaction.")
-def import_file(source_slug: str, file: Path, batch: int) -> None:
+@click.option("--parallel/--no-parallel", default=True, show_default=True,
+              help="Watch rules and triage in a second process (two cores).")
+def import_file(source_slug: str, file: Path, batch: int, parallel: bool) -> None:
     """Import a JSONL or CSV file of comments into a source (run it again to resume)."""
     from .importer import count_records, run_import
 
@@ -30,7 +32,8 @@ def import_file(source_slug: str, file: Path, batch: int) -> None:
         raise click.ClickException(f"No source named {source_slug!r}.")
     try:
         with click.progressbar(length=count_records(file), label=f"Importing {file.name}") as bar:
-            outcome = run_import(source, file, file.name, batch=batch, progress=bar.update)
+            outcome = run_import(source, file, file.name, batch=batch, progress=bar.update,
+                                 parallel=parallel)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     if outcome.already_done:

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,10 @@ from sqlalchemy import select
 
 from .. import db
 from ..errors import Invalid
-from ..models import ImportJob, Source, User, utcnow
-from .items import parse_item
+from ..models import ExternalComment, ImportJob, Source, User, utcnow
+from .items import Item, parse_item
+from .parallel import ChildComputer, Pending
+from .parallel import available as parallel_available
 from .writes import ingest_transaction
 
 log = logging.getLogger(__name__)
@@ -121,11 +124,12 @@ def _job(source: Source, sha: str, filename: str, actor: User | None) -> ImportJ
 
 def run_import(source: Source, path: Path, filename: str, *, actor: User | None = None,
                batch: int = BATCH, stop_after: int | None = None,
-               progress: Callable[[int], None] | None = None) -> ImportOutcome:
+               progress: Callable[[int], None] | None = None, parallel: bool = False) -> ImportOutcome:
     """Import (or resume importing) a file into ``source``; needs an app context.
 
     ``stop_after``: process at most this many records this time (tests simulate an interruption
     with it; the next run resumes). ``progress`` is called with the number of records done.
+    ``parallel``: rules and triage in a child process (``inbox.parallel``; the CLI's default).
     """
     from ..actions.inbox_ingest import Pipeline
 
@@ -135,51 +139,113 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
         return _outcome(job, already_done=True)
     with db.transaction() as s:
         pipeline = Pipeline.load(s)
-    skip, done = job.position, 0
-    pending: list[Record] = []
-    for number, record in records(path, fmt):
-        if skip:
-            skip -= 1
-            continue
-        pending.append((number, record))
-        done += 1
-        if len(pending) >= batch or (stop_after is not None and done >= stop_after):
-            _commit_batch(job, source, pending, pipeline, actor, progress)
-            pending = []
-            if stop_after is not None and done >= stop_after:
-                return _outcome(job)
-    _commit_batch(job, source, pending, pipeline, actor, progress, last=True)
+    reader = _Reader(job, records(path, fmt), batch, stop_after)
+    child = ChildComputer(pipeline) if parallel and parallel_available() else None
+    try:
+        current = _ahead(child, source, reader.next(), actor)
+        while current is not None:  # the child computes the next batch while this one is written
+            following = _ahead(child, source, reader.next(), actor)
+            _commit_batch(job, source, current, pipeline, actor, progress)
+            current = following
+    finally:
+        if child is not None:
+            child.close()
     return _outcome(job)
 
 
-def _commit_batch(job: ImportJob, source: Source, pending: list[Record], pipeline: Any,
-                  actor: User | None, progress: Callable[[int], None] | None,
-                  last: bool = False) -> None:
+@dataclass
+class _Batch:
+    items: list[Item]
+    errors: list[dict[str, Any]]
+    count: int  # records read, blank and broken ones included: how far ``position`` moves
+    last: bool
+    now: datetime | None = None  # set with ``computer``: when the child computed its cases
+    computer: Pending | None = None
+
+
+def _ahead(child: ChildComputer | None, source: Source, parsed: _Batch | None,
+           actor: User | None) -> _Batch | None:
+    """Send a batch's comments not stored yet to the child (``inbox.parallel``)."""
+    if child is None or parsed is None or not parsed.items:
+        return parsed
+    known = _known_ids(source.id, [item.external_id for item in parsed.items])
+    parsed.now = utcnow()
+    parsed.computer = child.submit([item for item in parsed.items if item.external_id not in known],
+                                   actor.id if actor else None, parsed.now)
+    return parsed
+
+
+def _known_ids(source_id: int, external_ids: list[str]) -> set[str]:
+    """Which of these external ids the source already has (a read, ended at once: the write
+    transaction that follows must not start from an old snapshot)."""
+    s = db.session()
+    try:
+        return set(s.scalars(select(ExternalComment.external_id).where(
+            ExternalComment.source_id == source_id, ExternalComment.external_id.in_(external_ids))))
+    finally:
+        s.rollback()
+
+
+class _Reader:
+    """The file's batches, validated, from the job's position on."""
+
+    def __init__(self, job: ImportJob, found: Iterator[Record], batch: int, stop_after: int | None) -> None:
+        self.job, self.records, self.batch, self.stop_after = job, found, batch, stop_after
+        self.skip, self.done, self.ended = job.position, 0, False
+
+    def next(self) -> _Batch | None:
+        return self._read()
+
+    def _read(self) -> _Batch | None:
+        if self.ended:
+            return None
+        pending: list[Record] = []
+        for number, record in self.records:
+            if self.skip:
+                self.skip -= 1
+                continue
+            pending.append((number, record))
+            self.done += 1
+            stop = self.stop_after is not None and self.done >= self.stop_after
+            if stop:
+                self.ended = True
+            if len(pending) >= self.batch or stop:
+                return self._parse(pending, last=False)
+        self.ended = True  # the end of the file: the last batch (maybe empty) finishes the job
+        return self._parse(pending, last=True)
+
+    def _parse(self, pending: list[Record], last: bool) -> _Batch:
+        items, errors = [], []
+        for number, record in pending:
+            if record is None:
+                continue
+            try:
+                items.append(parse_item(record if not isinstance(record, Invalid) else _raise(record)))
+            except Invalid as exc:
+                errors.append({"line": number, "message": exc.message})
+                log.warning("import %s line %d: %s", self.job.filename, number, exc.message)
+        return _Batch(items, errors, len(pending), last)
+
+
+def _commit_batch(job: ImportJob, source: Source, parsed: _Batch, pipeline: Any, actor: User | None,
+                  progress: Callable[[int], None] | None) -> None:
     from ..actions.inbox_ingest import do_ingest
 
-    items, errors = [], []
-    for number, record in pending:
-        if record is None:
-            continue
-        try:
-            items.append(parse_item(record if not isinstance(record, Invalid) else _raise(record)))
-        except Invalid as exc:
-            errors.append({"line": number, "message": exc.message})
-            log.warning("import %s line %d: %s", job.filename, number, exc.message)
     with ingest_transaction() as s:
-        result = do_ingest(s, source, items, pipeline=pipeline, actor=actor, live=False)
+        result = do_ingest(s, source, parsed.items, pipeline=pipeline, actor=actor, live=False,
+                           now=parsed.now, computer=parsed.computer)
         row = s.get(ImportJob, job.id)
-        row.position += len(pending)
+        row.position += parsed.count
         row.accepted += result.accepted
         row.duplicates += result.duplicate
-        if errors and len(row.errors or []) < MAX_ERRORS:
-            row.errors = [*(row.errors or []), *errors][:MAX_ERRORS]
-        if last:
+        if parsed.errors and len(row.errors or []) < MAX_ERRORS:
+            row.errors = [*(row.errors or []), *parsed.errors][:MAX_ERRORS]
+        if parsed.last:
             row.finished_at = utcnow()
         job.position, job.accepted, job.duplicates = row.position, row.accepted, row.duplicates
         job.errors, job.finished_at = row.errors, row.finished_at
     if progress:
-        progress(len(pending))
+        progress(parsed.count)
 
 
 def _raise(exc: Invalid) -> Any:

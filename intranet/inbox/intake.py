@@ -97,7 +97,7 @@ class Intake:
 
 def _write(batch: list[Delivery]) -> None:
     try:
-        if bulk.supported(db.session()) and (lock := sqlite_lock()) is not None:
+        if bulk.engine_supported(db.engine()) and (lock := sqlite_lock()) is not None:
             with lock:
                 _write_sqlite(batch)
         else:
@@ -130,9 +130,16 @@ _DELIVERY_SQL = (f"INSERT INTO {WebhookDelivery.__tablename__} (source_id, signa
 _PURGE_SQL = f"DELETE FROM {WebhookDelivery.__tablename__} WHERE received_at < ?"
 
 
+_COMMENT_COLUMNS = ("source_id", "external_id", "text", "author", "author_url", "followers", "url",
+                    "posted_at", "lang", "in_reply_to", "received_at")
+
+
 def _write_sqlite(batch: list[Delivery]) -> None:
-    """The same as ``_write_session`` on one DB-API connection: SQLAlchemy's session and
-    transaction bookkeeping cost more than these few statements."""
+    """The same as ``_write_session`` on one DB-API connection (SQLAlchemy's session and
+    transaction bookkeeping cost more than these few statements), with the comments of every
+    delivery of the batch in one INSERT: VALUES rows are inserted in order, so an external id
+    repeated in the batch is new only in the first delivery that carries it, as when each
+    delivery had its own statement."""
     from ..actions.inbox_ingest import PURGE_CHANCE, REPLAY_WINDOW
 
     raw = db.engine().raw_connection()
@@ -141,18 +148,22 @@ def _write_sqlite(batch: list[Delivery]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
             conn.execute(_PURGE_SQL, (bulk.sqlite_time(batch[0].now - REPLAY_WINDOW),))
+        accepted, values = [], []
         for d in batch:
             when = bulk.sqlite_time(d.now)
             if conn.execute(_DELIVERY_SQL, (d.source.id, d.signature, when)).rowcount != 1:
                 d.replayed = True
                 continue
-            rows = [item.row(d.source.id, d.now) | {"forwarded_by_id": None, "processed_at": None}
-                    for item in d.items]
-            new_ids = dict((ext, cid) for cid, ext in bulk.insert_rows(
-                conn, ExternalComment.__table__, rows, returning=("id", "external_id"),
-                on_conflict=("source_id", "external_id"))) if rows else {}
-            d.stored = [(cid, item) for item in d.items  # pop: a repeated id in a batch is new once
-                        if (cid := new_ids.pop(item.external_id, None)) is not None]
+            accepted.append(d)
+            values += [(d.source.id, i.external_id, i.text, i.author, i.author_url, i.followers, i.url,
+                        bulk.sqlite_time(i.posted_at) if i.posted_at else when, i.lang, i.in_reply_to, when)
+                       for i in d.items]
+        new_ids = {(sid, ext): cid for cid, sid, ext in bulk.insert_values(
+            conn, ExternalComment.__table__, _COMMENT_COLUMNS, values,
+            returning=("id", "source_id", "external_id"), on_conflict=("source_id", "external_id"))}
+        for d in accepted:  # pop: a repeated id is new once, in the first delivery carrying it
+            d.stored = [(cid, item) for item in d.items
+                        if (cid := new_ids.pop((d.source.id, item.external_id), None)) is not None]
             d.accepted, d.duplicate = len(d.stored), len(d.items) - len(d.stored)
         conn.commit()
     except BaseException:

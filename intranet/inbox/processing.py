@@ -9,7 +9,8 @@ A webhook delivery is acknowledged (202) once its comments are stored, pending
   cheaper than in the request, and requests no longer wait for triage.
 - ``"inline"`` (tests, where "thread" means this): the request itself drains the queue after
   its commit, so a test sees the cases as soon as the webhook answered.
-- ``"external"`` (several workers or servers): ``flask --app wsgi inbox process --loop`` does it.
+- ``"external"`` (webhook volume, several workers or servers): ``flask --app wsgi inbox process
+  --loop`` does it, run niced (README) so that under a burst acknowledging comes first.
 
 Nothing acknowledged is lost: a crash between the store and the processing leaves the comments
 pending in the database; the next worker start (or ``inbox process``) resumes them. Claiming is

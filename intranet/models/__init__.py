@@ -1,6 +1,6 @@
 """All mapped classes, importable from one place."""
 
-from .audit import AuditLog, SearchOutbox
+from .audit import AccessChange, AuditLog, SearchOutbox
 from .base import Base, utcnow
 from .cases import (
     CannedReply,
@@ -48,6 +48,7 @@ from .users import ApiToken, Department, Skill, User, user_skills
 __all__ = [
     "REACTION_EMOJI",
     "REACTION_KINDS",
+    "AccessChange",
     "Acknowledgement",
     "ApiToken",
     "Attachment",

@@ -1,4 +1,4 @@
-"""Audit trail and the search outbox."""
+"""Audit trail, the search outbox, and the access version."""
 
 from __future__ import annotations
 
@@ -31,4 +31,14 @@ class SearchOutbox(Base):
     kind: Mapped[str] = mapped_column(String(20))  # post, comment, group, person, file, ...
     object_id: Mapped[int]
     op: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccessChange(Base):
+    """One row per transaction that changed who may see what (``access_version``): the newest
+    id is the version under which search caches each reader's principals."""
+
+    __tablename__ = "access_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

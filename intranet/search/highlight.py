@@ -14,14 +14,20 @@ from .analysis import TOKEN_RE, fold, token_terms
 WIDTH = 200
 
 
-def _matches(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, int]]:
-    spans = []
+def _matches(text: str, terms: set[str], prefixes: set[str],
+             width: int = WIDTH) -> list[tuple[int, int]]:
+    """The matched words' spans, up to the end of the snippet's window (which starts at most
+    at the first match: a later word cannot be shown, so a long text is not read to its end)."""
+    spans: list[tuple[int, int]] = []
     for m in TOKEN_RE.finditer(text):
+        if spans and m.start() >= spans[0][0] + width:
+            break
         word = m.group(0)
         stems = token_terms(word)
         if not stems:
             continue
-        if terms.intersection(stems) or any(fold(word).startswith(p) for p in prefixes):
+        if not terms.isdisjoint(stems) or (
+                prefixes and any(fold(word).startswith(p) for p in prefixes)):
             spans.append((m.start(), m.end()))
     return spans
 
@@ -29,7 +35,7 @@ def _matches(text: str, terms: set[str], prefixes: set[str]) -> list[tuple[int, 
 def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset(),
             width: int = WIDTH) -> Markup:
     """An escaped excerpt of ``text`` around its first match (or its start), matches marked."""
-    spans = _matches(text, terms, prefixes) if terms or prefixes else []
+    spans = _matches(text, terms, prefixes, width) if terms or prefixes else []
     start = 0
     if spans and spans[0][0] > width // 3:
         start = text.rfind(" ", 0, spans[0][0] - width // 3) + 1

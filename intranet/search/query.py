@@ -14,16 +14,20 @@ How it stays fast and right (DESIGN §5):
 
 from __future__ import annotations
 
+import heapq
+import math
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from flask_babel import gettext as _
 from whoosh import query as wq
 
 from ..errors import Invalid
+from .bulk import Postings, leaf_hits, read_postings
 from .highlight import snippet
 from .indexer import store
 from .querylang import QuerySyntaxError, parse, positive_terms
@@ -40,6 +44,9 @@ SORTS = ("relevance", "newest")
 # hit is cheap for a few hundred); above it, Whoosh's top-N search with block-max skipping ranks
 # the permitted hits in a second pass, which costs about one more raw search.
 SCORE_INLINE = 300
+# A word of at most this many estimated matches is read in one pass by ``bulk`` (all its
+# postings, decoded by blocks); above it, the matcher path skips to recent windows instead.
+BULK_MAX = 8000
 
 
 @dataclass
@@ -96,48 +103,89 @@ def _period(ts: int, now: float) -> str:
 
 
 def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, int],
-            period: str | None, scored: bool, since_ts: int = 0) -> _Hits:
+            period: str | None, scored: bool, since_ts: int = 0,
+            postings: Postings | None = None) -> _Hits:
     """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
 
     ``since_ts`` is applied by skipping: a segment whose documents are in creation order (a
     rebuild writes them by id, the indexer by outbox order) starts its matcher at the first
     docnum of the window, so older postings are skipped by blocks, never read one by one.
+    With ``postings`` (a one- or two-term word, read once per search by ``bulk``), the hits and
+    their scores come from the decoded blocks instead of a matcher: the same hits, the same
+    scores, in the same docnum order.
     """
     hits = _Hits()
     now = time.time()
     min_ts = int(now - PERIODS[period] * 86400) if period else 0
     ctx = snap.searcher.context(needs_current=True) if scored else snap.searcher.boolean_context()
-    for sub, offset, arr in snap.leaves:
-        m = q.matcher(sub, ctx)
-        skip = since_ts and arr.ts_sorted
-        if skip and m.is_active():
-            m.skip_to(bisect_left(arr.ts, since_ts))
-        acl = arr.fields["acl"]
-        if scored:
-            pairs = [(d, sc) for d, sc in _scored_ids(m) if acl[d] in allowed]
+    for i, (sub, offset, arr) in enumerate(snap.leaves):
+        if postings is not None:
+            skip = since_ts and arr.ts_sorted
+            first = bisect_left(arr.ts, since_ts) if skip else 0
+            ds, scores = leaf_hits(postings.leaves[i], first, arr.fields["acl"], allowed,
+                                   arr.ts, 0 if skip else since_ts, scored)
         else:
-            ids = _stepped_ids(m) if skip else m.all_ids()
-            pairs = [(d, 0.0) for d in ids if acl[d] in allowed]
-        if since_ts and not skip:
-            pairs = [(d, sc) for d, sc in pairs if arr.ts[d] >= since_ts]
+            ds, scores = _matched(sub, arr, q, ctx, allowed, scored, since_ts)
         if wanted or period:
-            _tally_filtered(hits, arr, offset, pairs, wanted, min_ts, now)
+            _tally_filtered(hits, arr, offset, zip(ds, scores, strict=True), wanted, min_ts, now)
         else:
-            _tally(hits, arr, offset, pairs, now)
+            _tally(hits, arr, offset, ds, scores, now)
     return hits
 
 
-def _tally(hits: _Hits, arr, offset: int, pairs: list, now: float) -> None:
+def _matched(sub, arr, q: wq.Query, ctx, allowed: set[int], scored: bool,
+             since_ts: int) -> tuple[list[int], list[float]]:
+    """A leaf's permitted hits (docnums, scores) through Whoosh's matcher."""
+    m = q.matcher(sub, ctx)
+    skip = since_ts and arr.ts_sorted
+    if skip and m.is_active():
+        m.skip_to(bisect_left(arr.ts, since_ts))
+    acl = arr.fields["acl"]
+    if scored:
+        pairs = [(d, sc) for d, sc in _scored_ids(m) if acl[d] in allowed]
+    else:
+        ids = _stepped_ids(m) if skip else m.all_ids()
+        pairs = [(d, 0.0) for d in ids if acl[d] in allowed]
+    if since_ts and not skip:
+        pairs = [(d, sc) for d, sc in pairs if arr.ts[d] >= since_ts]
+    return [d for d, _sc in pairs], [sc for _d, sc in pairs]
+
+
+def _tally(hits: _Hits, arr, offset: int, ds: list[int], scores: list[float],
+           now: float) -> None:
     """No filters: every permitted hit is a result; counts in bulk (C-level Counter.update)."""
-    ds = [d for d, _sc in pairs]
     for name in FACETS:
         hits.facets[name].update(map(arr.fields[name].__getitem__, ds))
-    ts = arr.ts
-    hits.facets["period"].update(_period(ts[d], now) for d in ds)
-    hits.rows.extend((sc, ts[d], offset + d) for d, sc in pairs)
+    when = list(map(arr.ts.__getitem__, ds))
+    _count_periods(hits.facets["period"], when, now)
+    hits.rows.extend(zip(scores, when, map(offset.__add__, ds), strict=True))
 
 
-def _tally_filtered(hits: _Hits, arr, offset: int, pairs: list,
+def _count_periods(counter: Counter, when: list[int], now: float) -> None:
+    """``counter[_period(ts, now)] += 1`` for each creation time, by bisecting them sorted:
+    the periods are nested windows, and ``_period`` is monotonic in ``ts``."""
+    if not when:
+        return
+    when = sorted(when)
+    inside = {name: len(when) - bisect_left(when, _first_inside(days, now))
+              for name, days in PERIODS.items()}
+    before = 0
+    for name, n in (*inside.items(), ("older", len(when))):
+        if n - before:
+            counter[name] += n - before
+        before = n
+
+
+def _first_inside(days: int, now: float) -> int:
+    """The smallest whole second ``ts`` with ``(now - ts) / 86400 <= days``, as ``_period``
+    computes it (float rounding included)."""
+    ts = math.ceil(now - days * 86400) - 2
+    while (now - ts) / 86400 > days:
+        ts += 1
+    return ts
+
+
+def _tally_filtered(hits: _Hits, arr, offset: int, pairs: Iterable[tuple[int, float]],
                     wanted: dict[str, int], min_ts: int, now: float) -> None:
     """With filters: a hit counts in a facet when it passes every OTHER filter."""
     cols = [(name, arr.fields[name], wanted.get(name)) for name in FACETS]
@@ -171,16 +219,20 @@ def _stepped_ids(m):
         m.next()
 
 
+def windowed(snap: Snapshot, run: Runner) -> bool:
+    """Whether ``bounded`` searches recent windows (many estimated matches) for this query."""
+    return run.estimate > 2 * MAX_HITS and bool(snap.min_ts)
+
+
 def bounded(snap: Snapshot, run) -> tuple[_Hits, bool]:
     """``run(since_ts)`` on everything, or on recent windows when the matches are many: the
     window starts sized for ~2x MAX_HITS estimated matches and grows x4 until it holds
     MAX_HITS permitted ones (the newest N) or covers the whole index."""
-    estimate, oldest = run.estimate, snap.min_ts
-    if estimate <= 2 * MAX_HITS or not oldest:
+    if not windowed(snap, run):
         return run(0), False
     now = time.time()
-    span = max(86400.0, now - oldest)
-    window = max(3 * 86400.0, span * 2 * MAX_HITS / estimate)
+    span = max(86400.0, now - snap.min_ts)
+    window = max(3 * 86400.0, span * 2 * MAX_HITS / run.estimate)
     while True:
         hits = run(int(now - window))
         if len(hits.rows) >= MAX_HITS or window >= span:
@@ -191,9 +243,11 @@ def bounded(snap: Snapshot, run) -> tuple[_Hits, bool]:
 class Runner:
     """A collection to run per window, with the query's estimated match count."""
 
-    def __init__(self, snap: Snapshot, q: wq.Query, fn) -> None:
-        self.estimate = q.estimate_size(snap.searcher.reader())
+    def __init__(self, snap: Snapshot, q: wq.Query, fn, estimate: int | None = None,
+                 exact: bool = False) -> None:
+        self.estimate = q.estimate_size(snap.searcher.reader()) if estimate is None else estimate
         self.fn = fn
+        self.exact = exact  # every run scores its hits as Whoosh does (ranked here, not by Whoosh)
 
     def __call__(self, since_ts: int) -> _Hits:
         return self.fn(since_ts)
@@ -225,12 +279,16 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     st = store()
     snap = st.snapshot()
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
+    read = read_postings(snap, tr.query, BULK_MAX)
+    estimate, postings = read or (tr.query.estimate_size(snap.searcher.reader()), None)
 
     def run(since: int, scored: bool = False) -> _Hits:
-        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since)
+        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings)
 
     relevance = sort == "relevance"
-    runner = Runner(snap, tr.query, lambda since: run(since, relevance and bool(since)))
+    exact = relevance and postings is not None  # scoring in the pass costs next to nothing
+    runner = Runner(snap, tr.query, lambda since: run(since, relevance and (exact or bool(since))),
+                    estimate, exact)
     hits, truncated, rows, docnums = _page(snap, tr.query, runner, lambda: run(0, True),
                                            relevance, offset, limit)
     total = len(hits.rows)  # what the facets count
@@ -245,17 +303,26 @@ def _page(snap: Snapshot, q: wq.Query, runner: Runner, scored_all: Callable[[], 
     """The permitted hits, whether only a recent window was read, the (at most MAX_HITS)
     rankable rows, and this page's docnums in result order.
 
-    Few estimated matches (relevance): one scored pass, ranked here in Whoosh's own order
-    (score, then docnum), which is what ``top_ranked`` would return, without a second search.
+    The rankable rows are the newest N, or, when recent windows were searched for relevance,
+    the N best by score then newest. Relevance over the whole index ranks them in Whoosh's
+    own order (score, then docnum): here when their scores are Whoosh's (few estimated
+    matches scored in one pass, or ``runner.exact``), else by ``top_ranked``'s second search.
     """
-    if relevance and runner.estimate <= SCORE_INLINE:
-        hits = scored_all()
+    inline = relevance and runner.estimate <= SCORE_INLINE and not runner.exact
+    hits, truncated = (scored_all(), False) if inline else bounded(snap, runner)
+    if windowed(snap, runner):
+        rows = sorted(hits.rows, key=lambda r: (-r[0], -r[1], -r[2]))[:MAX_HITS]  # score, newest
+    elif relevance and (inline or runner.exact):  # only the page is ranked: the newest N's
+        rows = hits.rows                          # order does not matter, only which they are
+        if len(rows) > MAX_HITS:
+            rows = sorted(rows, key=itemgetter(1, 2), reverse=True)[:MAX_HITS]
+    else:
         rows = sorted(hits.rows, key=lambda r: (-r[1], -r[2]))[:MAX_HITS]  # the newest N
-        rows.sort(key=lambda r: (-r[0], r[2]))
-        return hits, False, rows, [d for _s, _t, d in rows[offset:offset + limit]]
-    hits, truncated = bounded(snap, runner)
-    rows = sorted(hits.rows, key=lambda r: (-r[0], -r[1], -r[2]))[:MAX_HITS]  # score, newest
     if relevance and not truncated:
+        if inline or runner.exact:  # score, then docnum: nlargest is stable (as sorted is)
+            ranked = heapq.nlargest(offset + limit, sorted(rows, key=itemgetter(2)),
+                                    key=itemgetter(0))
+            return hits, False, rows, [d for _s, _t, d in ranked[offset:]]
         return hits, truncated, rows, top_ranked(snap, q, {d for _s, _t, d in rows},
                                                  offset + limit)[offset:]
     return hits, truncated, rows, [d for _s, _t, d in rows[offset:offset + limit]]
@@ -275,8 +342,8 @@ def decode_facets(st, facets: dict[str, Counter]) -> dict[str, Counter]:
         if name == "period":
             out[name] = counter
         else:
-            out[name] = Counter({st.codes.value(name, code): n for code, n in counter.items()
-                                 if code})
+            value = st.codes.values(name)  # a list read by code: ~1k authors per mid word
+            out[name] = Counter({value[code]: n for code, n in counter.items() if code})
     return out
 
 

@@ -18,9 +18,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import access_version, db
+from ..access import forget_memberships
+from ..access_inbox import forget_services
+from ..models import User
 from .schema import Doc
 
 
@@ -57,6 +62,7 @@ class Kind:
     children: bool = False  # deleting one also deletes documents whose parent is it
 
 
+PRINCIPALS_CACHE = "intranet.search.principals"  # app.extensions: user id -> (version, set)
 KINDS: dict[str, Kind] = {}
 _PRINCIPALS: list[Callable[[Any], Iterable[str]]] = []
 
@@ -72,14 +78,41 @@ def register_principals(fn: Callable[[Any], Iterable[str]]) -> None:
 
 
 def principals_of(user: Any) -> set[str]:
-    """Every ACL value the user holds right now (read at query time, so a departure counts).
+    """Every ACL value the user holds right now (a departure counts at the next search).
 
-    Remembered for the rest of the request only (a results page asks twice: results and
-    who-knows); never across requests."""
+    Remembered for the rest of the request (a results page asks twice: results and
+    who-knows), and across requests under the access version (``access_version``), which
+    every transaction changing memberships, groups, conversations or inbox roles moves."""
     cache = g.setdefault("search_principals", {}) if has_request_context() else {}
     if user.id not in cache:
-        out: set[str] = set()
-        for fn in _PRINCIPALS:
-            out.update(fn(user))
-        cache[user.id] = out
+        cache[user.id] = _versioned(user) if has_app_context() else _compute(user)
     return cache[user.id]
+
+
+def _compute(user: Any) -> set[str]:
+    out: set[str] = set()
+    for fn in _PRINCIPALS:
+        out.update(fn(user))
+    return out
+
+
+def _versioned(user: Any) -> frozenset[str]:
+    """The principals cached for the current access version, or computed and cached.
+
+    The version is read BEFORE computing, from fresh reads (the unit of work's cached
+    memberships and services are dropped first, and the user's admin flag is read again): a
+    change that commits after the version was read moves it again, so a stale set is never
+    stored under a version that is still current."""
+    cached: dict[int, tuple[int, frozenset[str]]] = current_app.extensions.setdefault(
+        PRINCIPALS_CACHE, {})
+    now = access_version.version(db.session)
+    found = cached.get(user.id)
+    if found is not None and found[0] == now:
+        return found[1]
+    forget_memberships()
+    forget_services()
+    is_admin = db.session.scalar(select(User.is_admin).where(User.id == user.id))
+    out = frozenset(_compute(user))
+    if is_admin == user.is_admin:  # else the object is older than the version: do not keep
+        cached[user.id] = (now, out)
+    return out

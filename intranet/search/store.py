@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -54,6 +54,10 @@ class Codes:
     def value(self, field: str, code: int) -> str:
         return self._values[field][code]
 
+    def values(self, field: str) -> list[str]:
+        """The field's values by code (append-only: a code never changes its value)."""
+        return self._values[field]
+
 
 @dataclass
 class SegmentArrays:
@@ -63,6 +67,7 @@ class SegmentArrays:
     ts: array
     min_ts: int = 0  # oldest creation time in the segment (0: empty)
     ts_sorted: bool = False  # docnums in creation order: a time window is a docnum range
+    lengths: dict[str, bytes] = field(default_factory=dict)  # field -> length bytes (bulk.py)
 
 
 OPEN_ATTEMPTS = 3  # a generation can vanish while being opened (see ``snapshot``)

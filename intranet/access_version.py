@@ -1,0 +1,71 @@
+"""A version of who may see what, moved in the same transaction as any change to it.
+
+Search reads each reader's principals (the ACL values they hold: groups they may see or read,
+conversations they take part in, inbox queues they work) on every request. Caching them across
+requests is right only if a change can never be missed, so the invalidation is not left to each
+action: every ORM flush or statement that writes a table those principals are read from adds an
+``AccessChange`` row in the same transaction, whichever action (or future one) does it. The
+newest row id is the version: it moves exactly when such a transaction commits.
+
+Watched: memberships (joins, leaves, roles: a lead works their service's inbox), groups
+(visibility, deletion), conversations and participants (joins, leaves), inbox agents,
+departments (a service's group), and a user's ``is_admin`` or deletion. Writes that bypass the
+ORM session (raw connections) must not touch these tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from .models import (
+    AccessChange,
+    Conversation,
+    Department,
+    Group,
+    InboxAgent,
+    Membership,
+    Participant,
+    User,
+)
+
+WATCHED = (Membership, Group, Conversation, Participant, InboxAgent, Department)
+WATCHED_TABLES = frozenset(cls.__tablename__ for cls in (*WATCHED, User))
+
+
+def version(session: Session) -> int:
+    """The committed version (what this session's next read sees)."""
+    return session.scalar(_VERSION) or 0
+
+
+_VERSION = select(func.max(AccessChange.id))
+
+
+def _changes_access(obj: Any, deleted: bool) -> bool:
+    if isinstance(obj, WATCHED):
+        return True
+    if isinstance(obj, User):
+        return deleted or inspect(obj).attrs.is_admin.history.has_changes()
+    return False
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    changed = any(_changes_access(o, False) for o in session.new) or any(
+        _changes_access(o, True) for o in session.deleted) or any(
+        _changes_access(o, False) for o in session.dirty if session.is_modified(o))
+    if changed:
+        session.add(AccessChange())
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    """Bulk ``insert``/``update``/``delete`` statements on a watched table (not flushes)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in WATCHED_TABLES:
+            state.session.add(AccessChange())
+
+
+event.listen(Session, "before_flush", _before_flush)
+event.listen(Session, "do_orm_execute", _on_execute)
