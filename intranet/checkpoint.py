@@ -31,6 +31,7 @@ class Checkpointer:
     def __init__(self, engine: Engine, seconds: float) -> None:
         self.path = engine.url.database or ""
         self.seconds = seconds
+        self.restart_frames = 4000
         self.running = False
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
@@ -57,8 +58,16 @@ class Checkpointer:
             record.info[_OFF] = True  # type: ignore[attr-defined]
 
     def checkpoint(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
-        """One passive checkpoint: (busy, log frames, frames copied), as SQLite reports it."""
-        return conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        """One passive checkpoint: (busy, log frames, frames copied), as SQLite reports it.
+
+        The log starts over only when a write transaction begins after a complete checkpoint and
+        before any other commit: under a steady flow a commit can land during every passive
+        one. Past ``restart_frames`` (16 MB) a ``RESTART`` one follows: it waits for the writer
+        of the moment and holds new ones back while it copies the few frames left and syncs."""
+        row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if row[1] > self.restart_frames:
+            row = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        return row
 
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
