@@ -10,7 +10,10 @@ newest row id is the version: it moves exactly when such a transaction commits.
 Watched: memberships (joins, leaves, roles: a lead works their service's inbox), groups
 (visibility, deletion), conversations and participants (joins, leaves), inbox agents,
 departments (a service's group), and a user's ``is_admin`` or deletion. Writes that bypass the
-ORM session (raw connections) must not touch these tables.
+ORM session (raw connections) must not touch these tables, with one exception: a message send
+moves ``conversations.last_message_id``/``last_activity`` and the sender's
+``participants.last_read_message_id`` by Core statements (``actions.messaging._write_message``);
+no principal reads them, and they no longer move the version on every message.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ class Config:
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
     SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process
     SEARCH_INDEXER_POLL = 1.0  # seconds; commits in this process wake it at once
+    # SQLite: WAL checkpoints every this many seconds from a thread of the web process, not inside
+    # whichever request's commit fills the log (intranet/checkpoint.py); 0: SQLite's own.
+    SQLITE_CHECKPOINT_SECONDS = 1.0
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     SOCKETIO_ASYNC_MODE = "threading"
     # False: a client's socket events (catch_up, presence, typing...) run in its socket's own thread,
@@ -66,6 +69,7 @@ class Config:
 class TestingConfig(Config):
     TESTING = True
     SEARCH_INDEXER_THREAD = False  # tests drain the outbox synchronously
+    SQLITE_CHECKPOINT_SECONDS = 0.0  # no thread per test app (tests/test_checkpoint.py runs it)
     SECRET_KEY = "testing-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False

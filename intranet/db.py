@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from flask.globals import app_ctx
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 ENGINE_KEY = "intranet.engine"
@@ -64,7 +66,10 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
+    from . import checkpoint
+
     app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    checkpoint.init_app(app, app.extensions[ENGINE_KEY])
     app.teardown_appcontext(lambda _exc: session.remove())
 
 
@@ -92,3 +97,18 @@ def transaction() -> Iterator[AppSession]:
     except BaseException:
         s.rollback()
         raise
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+def insert_now(s: Session, table: Table, values: dict[str, Any]) -> int:
+    """Write one row at once with a Core ``INSERT`` on the transaction's connection; its id.
+
+    For the rows of the hottest write (a message, its event, its outbox row): an ORM unit of work
+    cost ~1 ms per flush of a few rows, the statement itself ~0.1 ms. Nothing enters the session
+    (callers that need an object build it, see ``actions.messaging``); column defaults still apply.
+    """
+    return s.connection().execute(_insert(table), values).inserted_primary_key[0]

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access_inbox import service_audience
-from .db import AppSession
+from .db import AppSession, insert_now
 from .extensions import socketio
-from .models import Event, Membership, Participant
+from .models import Event, Membership, Participant, utcnow
 
 log = logging.getLogger(__name__)
 _signals = Namespace()
@@ -79,6 +79,20 @@ def publish(
     else:
         rooms = [COMPANY_ROOM]
     session.info.setdefault(PENDING, []).append((ev, rooms))
+    return ev
+
+
+def publish_now(session: Session, type_: str, payload: dict[str, Any], *, conversation_id: int,
+                audience: list[int]) -> Event:
+    """``publish`` to a conversation's ``audience``, the row written at once by one Core ``INSERT``
+    (a message send: no unit of work). Anything still pending in the session is flushed first,
+    so event ids keep following ``publish`` calls; the event is emitted after commit as any other.
+    The returned ``Event`` is not in the session."""
+    session.flush()
+    values = {"type": type_, "user_id": None, "group_id": None, "service_id": None,
+              "conversation_id": conversation_id, "payload": payload, "created_at": utcnow()}
+    ev = Event(id=insert_now(session, Event.__table__, values), **values)
+    session.info.setdefault(PENDING, []).append((ev, [user_room(uid) for uid in audience]))
     return ev
 
 

@@ -34,6 +34,7 @@ def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "SEARCH_INDEXER_THREAD": False,  # tests drain the outbox synchronously (drain_index)
+        "SQLITE_CHECKPOINT_SECONDS": 0,  # no checkpoint thread per test app (test_checkpoint.py)
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
         "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change
     }

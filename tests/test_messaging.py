@@ -6,9 +6,9 @@ from domain_helpers import fresh, make_user
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from intranet import db
+from intranet import access_version, db
 from intranet.actions.users import do_deactivate_user
-from intranet.models import Message, Notification, Participant, SearchOutbox
+from intranet.models import Conversation, Message, Notification, Participant, SearchOutbox
 from tests.api_helpers import api_clients, conforms
 
 
@@ -83,6 +83,30 @@ def test_a_send_reads_the_senders_place_once_and_not_its_new_files(app, cast):
     assert not any("FROM attachments" in s for s in seen)
     assert sorted(s.split(" (")[0] for s in seen if s.startswith("INSERT")) == [
         "INSERT INTO events", "INSERT INTO messages", "INSERT INTO search_outbox"]
+    assert sorted(s.split(" SET")[0] for s in seen if s.startswith("UPDATE")) == [
+        "UPDATE conversations", "UPDATE participants"]  # the last message, my read position
+
+
+def test_a_send_keeps_the_access_version_and_a_rejoin_moves_it(app, cast):
+    """A message moves positions nobody's access depends on (written as Core statements, which
+    ``access_version`` does not see); a direct conversation bringing back someone who had left
+    changes who reads it, through the ORM: the search principals cache must drop."""
+    apis = api_clients(app, cast)
+    cid = start(apis["alice"], cast.bob)["id"]
+    send(apis["alice"], cid, "first")
+    with app.app_context():
+        before = access_version.version(db.session)
+    sent = send(apis["alice"], cid, "second")
+    with app.app_context():
+        assert access_version.version(db.session) == before
+        assert db.session.get(Participant, (cid, cast.alice.id)).last_read_message_id == sent["id"]
+        assert db.session.get(Conversation, cid).last_message_id == sent["id"]
+    assert apis["bob"]("POST", f"/conversations/{cid}/leave")[0] == 204
+    with app.app_context():
+        before = access_version.version(db.session)
+    send(apis["alice"], cid, "come back")
+    with app.app_context():
+        assert access_version.version(db.session) > before
 
 
 def test_catch_up_by_message_id_in_order(app, cast):

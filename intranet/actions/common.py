@@ -7,8 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from ..db import insert_now
 from ..errors import Invalid
-from ..models import AuditLog, SearchOutbox, User
+from ..models import AuditLog, SearchOutbox, User, utcnow
+from ..search import note_outbox_written
 
 
 def clean_text(value: Any, *, field: str, label: str, max_len: int, required: bool = True) -> str:
@@ -42,3 +44,11 @@ def audit(session: Session, actor: User | None, action: str, target_type: str,
 def enqueue_index(session: Session, kind: str, object_id: int, op: str = "upsert") -> None:
     """Index work lands in the same transaction as the change: nothing is lost on a crash."""
     session.add(SearchOutbox(kind=kind, object_id=object_id, op=op))
+
+
+def enqueue_index_now(session: Session, kind: str, object_id: int, op: str = "upsert") -> None:
+    """``enqueue_index`` written at once by a Core ``INSERT`` (see ``db.insert_now``); the
+    indexer thread is still woken after commit."""
+    insert_now(session, SearchOutbox.__table__,
+               {"kind": kind, "object_id": object_id, "op": op, "created_at": utcnow()})
+    note_outbox_written(session)

@@ -43,7 +43,12 @@ def _note_outbox(session: Session, _ctx: object) -> None:
     from ..models import SearchOutbox
 
     if any(isinstance(o, SearchOutbox) for o in session.new):
-        session.info[_DIRTY] = True
+        note_outbox_written(session)
+
+
+def note_outbox_written(session: Session) -> None:
+    """Outbox rows were written in this transaction: wake the indexer after commit."""
+    session.info[_DIRTY] = True
 
 
 def _wake_indexer(session: Session) -> None:
