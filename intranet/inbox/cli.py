@@ -72,15 +72,14 @@ def process(loop: bool) -> None:
     (``INBOX_PROCESSING=external``, or after a crash)."""
     import time
 
-    from .processing import drain
+    from .processing import LOOP_GATHER_SECONDS, drain
 
     while True:
         done = drain()
         if not loop:
             click.echo(f"{done} comments processed.")
             return
-        if not done:
-            time.sleep(1)
+        time.sleep(LOOP_GATHER_SECONDS if done else 1)
 
 
 def init_app(app: Flask) -> None:
