@@ -57,12 +57,13 @@ class Delivery:
     error: BaseException | None = None
     done: bool = False
     stored: list[tuple[int, Item]] = field(default_factory=list)
+    wake: threading.Event = field(default_factory=threading.Event)
 
 
 class Intake:
     def __init__(self) -> None:
         self._sources: dict[str, tuple[float, Any]] = {}
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._queue: list[Delivery] = []
         self._busy = False
 
@@ -81,20 +82,30 @@ class Intake:
         self._sources.clear()
 
     def store(self, delivery: Delivery) -> Delivery:
-        """Store a delivery, with whatever others are queued (see the module's docstring)."""
-        with self._cond:
+        """Store a delivery, with whatever others are queued (see the module's docstring).
+
+        Each waiting thread is woken once: when its delivery is stored (or failed), or when it
+        is the first of the queue and the writer's turn passes to it (a shared condition woke
+        every waiting thread after each group commit, most of them to wait again)."""
+        with self._lock:
             self._queue.append(delivery)
-            while not delivery.done and self._busy:
-                self._cond.wait()
+            writer, self._busy = not self._busy, True
+        if not writer:
+            delivery.wake.wait()
             if delivery.done:
                 return _result(delivery)
-            self._busy, batch, self._queue = True, self._queue, []
+        with self._lock:  # this thread's turn: its delivery is first in the queue
+            batch, self._queue = self._queue, []
         try:
             _write(batch)
         finally:
-            with self._cond:
-                self._busy = False
-                self._cond.notify_all()
+            for d in batch:
+                d.wake.set()
+            with self._lock:
+                if self._queue:
+                    self._queue[0].wake.set()  # the writer's turn passes to it
+                else:
+                    self._busy = False
         return _result(delivery)
 
 
