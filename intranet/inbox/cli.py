@@ -66,7 +66,8 @@ def sla() -> None:
 
 
 @inbox_cli.command("process")
-@click.option("--loop", is_flag=True, help="Keep going: look for new pending comments every second (every 0.25 s while they keep coming).")
+@click.option("--loop", is_flag=True, help="Keep going: look for new pending comments every second "
+              "(every 0.25 s while they keep coming).")
 def process(loop: bool) -> None:
     """Match, triage and open cases for the webhook comments stored but not processed yet
     (``INBOX_PROCESSING=external``, or after a crash)."""
