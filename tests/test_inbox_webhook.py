@@ -4,6 +4,7 @@ bad items alone rejected, each comment stored once whatever the retries."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 
@@ -120,6 +121,40 @@ def test_same_comment_twice_in_one_batch_and_concurrent_deliveries_store_once(ap
     ids = session.scalars(select(ExternalComment.external_id)).all()
     assert len(ids) == len(set(ids)) == 8
     assert _count(session, Case) == 8
+
+
+def test_delivery_waits_for_another_process_write_lock_then_stores(app, cast, session):
+    """The intake looks at SQLite's write lock itself while another process (a worker) holds it:
+    the delivery is stored once the lock is released, and the pooled connection gets its busy
+    timeout back."""
+    from intranet import db
+    from intranet.inbox import intake
+
+    source = make_source(app, cast.admin)
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # as a worker's write transaction
+    released = threading.Event()
+
+    def release() -> None:
+        time.sleep(0.3)
+        released.set()
+        holder.execute("COMMIT")
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    answer = deliver(app.test_client(), source, [comment("1", "waited for the lock")])
+    thread.join()
+    holder.close()
+    assert answer.status_code == 202 and released.is_set()
+    assert answer.get_json()["accepted"] == 1 and _count(session, ExternalComment) == 1
+    with app.app_context():
+        raw = db.engine().raw_connection()
+        try:
+            timeout = raw.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+        finally:
+            raw.close()
+    assert timeout == intake.BUSY_SECONDS * 1000
 
 
 def test_webhook_needs_no_csrf_and_is_rate_limited_per_source(app, cast):

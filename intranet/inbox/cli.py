@@ -66,21 +66,21 @@ def sla() -> None:
 
 
 @inbox_cli.command("process")
-@click.option("--loop", is_flag=True, help="Keep going: look for new pending comments every second.")
+@click.option("--loop", is_flag=True, help="Keep going: look for new pending comments every second "
+              "(every 0.25 s while they keep coming).")
 def process(loop: bool) -> None:
     """Match, triage and open cases for the webhook comments stored but not processed yet
     (``INBOX_PROCESSING=external``, or after a crash)."""
     import time
 
-    from .processing import drain
+    from .processing import LOOP_GATHER_SECONDS, drain
 
     while True:
         done = drain()
         if not loop:
             click.echo(f"{done} comments processed.")
             return
-        if not done:
-            time.sleep(1)
+        time.sleep(LOOP_GATHER_SECONDS if done else 1)
 
 
 def init_app(app: Flask) -> None:

@@ -34,6 +34,34 @@ BATCH = 500
 JOURNAL = "REBUILD.journal"
 
 
+def _remember_missing_columns() -> None:
+    """Whoosh (3 codec) looks a field's length column up per posting when a segment is written
+    and, for the fields that have none (ids, ACL and facet keywords), asks the file system every
+    time: a ``stat`` per posting, ~18 % of the search worker's CPU. A segment's files never
+    change once written (the column files before its reader opens), so "no such column" is
+    remembered per reader like the columns found. Same answers, fewer system calls."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    found = W3PerDocReader._cached_reader
+    if getattr(found, "remembers_missing", False):
+        return
+
+    def cached_reader(self: W3PerDocReader, fieldname: str, column: object) -> object:
+        readers = self._readers
+        if fieldname in readers:
+            return readers[fieldname]
+        reader = found(self, fieldname, column)
+        if reader is None:
+            readers[fieldname] = None
+        return reader
+
+    cached_reader.remembers_missing = True  # type: ignore[attr-defined]
+    W3PerDocReader._cached_reader = cached_reader
+
+
+_remember_missing_columns()
+
+
 def store() -> IndexStore:
     return current_app.extensions["search"]
 
