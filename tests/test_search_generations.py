@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from intranet.search import indexer
+from intranet.search.bulk import LENGTH_OF_BYTE
 from tests.test_search import post
 
 
@@ -24,3 +25,32 @@ def test_an_old_snapshot_survives_a_merge_that_deletes_its_files(app: Flask, cas
         writer.commit(optimize=True)
         keys = [old.searcher.stored_fields(d)["key"] for d in docnums]
     assert f"post:{first}" in keys
+
+
+def test_packed_segment_values_read_as_whoosh_reads_them(app: Flask, cast: Any,
+                                                         drain_index: Any) -> None:
+    """The per-document codes, creation times and length bytes packed in one array per
+    segment (store._arrays) give, through their views, what Whoosh itself stores."""
+    post(app, cast.alice, "Zeppelin maintenance handbook, chapter one")
+    post(app, cast.lea, "Zeppelin hangar", cast.apollo)
+    drain_index()
+    with app.app_context():
+        store = indexer.store()
+        snap = store.snapshot()
+        checked = 0
+        for sub, _offset, arr in snap.leaves:
+            reader = sub.reader()
+            ts = list(reader.column_reader("ts"))
+            for d in range(reader.doc_count_all()):
+                assert arr.ts[d] == (ts[d] or 0)
+                for name in ("title", "body"):
+                    byte = arr.lengths[name][d]
+                    assert (LENGTH_OF_BYTE[byte] if byte else None) == \
+                        reader.doc_field_length(d, name)
+                for name, values in arr.fields.items():
+                    code = values[d]
+                    docs = set(reader.postings(name, store.codes.value(name, code)).all_ids()) \
+                        if code else set()
+                    assert not code or d in docs
+                checked += 1
+    assert checked >= 2

@@ -135,7 +135,8 @@ def leaf_hits(postings: list[TermPostings], first: int, acl, allowed: set[int], 
     for p in postings:
         start = bisect_left(p.ids, first)
         ids, tfs = (p.ids[start:], p.tfs[start:]) if start else (p.ids, p.tfs)
-        mask = [acl[d] in allowed and (not since_ts or ts[d] >= since_ts) for d in ids]
+        mask = ([acl[d] in allowed and ts[d] >= since_ts for d in ids] if since_ts
+                else list(map(allowed.__contains__, map(acl.__getitem__, ids))))
         ds, ws = list(compress(ids, mask)), list(compress(tfs, mask))
         per_term.append((ds, p.scores(ds, ws) if scored else [0.0] * len(ds)))
     if len(per_term) == 1:
