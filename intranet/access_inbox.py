@@ -65,9 +65,13 @@ def is_inbox_user(user: User) -> bool:
     return user.is_admin or bool(inbox_services(user))
 
 
-def require_inbox(user: User) -> None:
-    if not is_inbox_user(user):
+def require_inbox(user: User) -> frozenset[int]:
+    """The services whose cases I work (404 for someone outside the inbox): every inbox page
+    needs both the check and the list."""
+    services = inbox_services(user)
+    if not (user.is_admin or services):
         raise NotFound(_("This page does not exist."))
+    return services
 
 
 def can_lead_service(user: User, department_id: int) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict
 from ..models import Case, CaseActivity, CaseReply, CaseStatus, Group, Post, ReplyState, User
-from .cases import QUOTE_CHARS, inert, publish_case, record, require_worker
+from .cases import inert, publish_case, quoted_comment, record, require_worker
 from .posts import do_create_post
 
 KNOWLEDGE_TOPIC = "#faq"
@@ -31,12 +31,9 @@ def answer_of(session: Session, case: Case) -> str:
 
 def knowledge_draft(session: Session, case: Case) -> str:
     """Question (quoted, inert) and answer, for the agent to edit before publishing."""
-    text = case.comment.text
-    quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
-    quoted = "\n".join("> " + inert(line) if line.strip() else ">" for line in quote.splitlines())
     answer = answer_of(session, case) or _("(write the answer here)")
     return "\n".join([_("**A customer asked** on %(source)s:", source=inert(case.comment.source.name)),
-                      "", quoted, "", _("**Our answer:**"), "", answer, "", KNOWLEDGE_TOPIC])
+                      "", quoted_comment(case), "", _("**Our answer:**"), "", answer, "", KNOWLEDGE_TOPIC])
 
 
 def shared_post_id(session: Session, case: Case) -> int | None:

@@ -255,13 +255,20 @@ def inert(text: str) -> str:
     return SIGILS.sub("\\1\u2060", "\n".join(lines))
 
 
+def quoted_comment(case: Case) -> str:
+    """The customer's words as an inert Markdown quote, cut at ``QUOTE_CHARS``: what posts about
+    a case (escalation thread, knowledge post) show of it, never who wrote it."""
+    text = case.comment.text
+    quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+    return "\n".join("> " + inert(line) if line.strip() else ">" for line in quote.splitlines())
+
+
 def escalation_markdown(case: Case) -> str:
     """The thread's opening post. Department groups are public: the post quotes what the
     customer wrote publicly, but who they are (handle, profile, audience, history) stays behind
     the case link, which only the group's members and the inbox may open."""
     comment = case.comment
-    quote = comment.text if len(comment.text) <= QUOTE_CHARS else comment.text[:QUOTE_CHARS] + "…"
-    quoted = "\n".join("> " + inert(line) if line.strip() else ">" for line in quote.splitlines())
+    quoted = quoted_comment(case)
     link = f"/inbox/cases/{case.id}"  # also written outside requests (tests, CLI)
     due = case.resolution_due or case.first_response_due
     lines = [

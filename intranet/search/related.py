@@ -21,11 +21,11 @@ def distinctive_words(text: str, limit: int = 6, *, own_documents: int = 0) -> l
     ``own_documents`` is how many indexed documents hold the text itself (a case's own)."""
     searcher = store().snapshot().searcher
     ceiling = max(COMMON_FLOOR, int(searcher.doc_count() * COMMON_SHARE))
-    ranked: dict[str, int] = {}
-    for word in dict.fromkeys(w for w in TOKEN_RE.findall(text) if len(w) >= MIN_LETTERS):
-        terms = token_terms(word)
-        frequency = max((searcher.doc_frequency("body", t) for t in terms), default=0) - own_documents
-        if 0 < frequency <= ceiling and word.lower() not in {w.lower() for w in ranked}:
+    words = {w.lower(): w for w in reversed(TOKEN_RE.findall(text)) if len(w) >= MIN_LETTERS}
+    ranked: dict[str, int] = {}  # each word once, as first written, whatever its case
+    for word in words.values():
+        frequency = max((searcher.doc_frequency("body", t) for t in token_terms(word)), default=0)
+        if 0 < frequency - own_documents <= ceiling:
             ranked[word] = frequency
     return sorted(ranked, key=lambda w: (ranked[w], -len(w)))[:limit]
 

@@ -79,8 +79,7 @@ def _inbox_helpers() -> dict[str, Any]:
 @login_required
 def index() -> Any:
     user = me()
-    access_inbox.require_inbox(user)
-    services = access_inbox.inbox_services(user)
+    services = access_inbox.require_inbox(user)
     filters = inbox_queries.parse_filters(request.args, services)
     remember_last_event()
     s = db.session()
@@ -220,9 +219,7 @@ def reply_decision(case_id: int, reply_id: int, verb: str) -> Response:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> Any:
-    user = me()
-    access_inbox.require_inbox(user)
-    services = access_inbox.inbox_services(user)
+    services = access_inbox.require_inbox(me())
     service = inbox_queries.parse_filters({"service": request.args.get("service", "")}, services).service
     stats = inbox_dashboard.stats(db.session(), services if service is None else {service},
                                   inbox_queries.now())

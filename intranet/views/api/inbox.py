@@ -27,8 +27,7 @@ def _case(case_id: int) -> Response:
 def inbox_cases() -> Response:
     """Newest first; ``cursor`` is the previous page's ``next_cursor``."""
     user = me()
-    access_inbox.require_inbox(user)
-    filters = inbox_queries.parse_filters(request.args, access_inbox.inbox_services(user))
+    filters = inbox_queries.parse_filters(request.args, access_inbox.require_inbox(user))
     limit = query_int("limit", default=inbox_queries.PAGE, low=1, high=100)
     page = inbox_queries.case_page(db.session(), user, filters, limit=limit)
     return jsonify(items=[case_json(c, page.at, page.people) for c in page.items],
