@@ -50,6 +50,7 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
         "group": session.get(Group, case.group_id) if case.group_id else None,
     }
     if works:
+        shared = case_knowledge.shared_post_id(session, case)
         context |= {
             "transitions": status_buttons(case),
             "agents": inbox_queries.service_people(session, case.department_id),
@@ -60,20 +61,19 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
             "leads": case.department_id is not None
             and access_inbox.can_lead_service(viewer, case.department_id),
             "colleagues": inbox_suggest.colleagues(session, case),
-            "knowledge": inbox_suggest.knowledge(session, viewer, case),
+            "knowledge": inbox_suggest.knowledge(session, viewer, case, shared),
             "choices": {"sentiment": list(Sentiment), "urgency": list(Urgency),
                         "recommendation": list(Recommendation)},
         }
         if case.status == CaseStatus.RESOLVED:
-            context |= knowledge_context(session, viewer, case, context["service"])
+            context |= knowledge_context(session, viewer, case, context["service"], shared)
     return context
 
 
-def knowledge_context(session: Session, viewer: User, case: Case, service: Department | None
-                      ) -> dict[str, Any]:
-    """Sharing a resolved case as knowledge: the post it became, or a draft and where it may go
-    (the service's own group first)."""
-    shared = case_knowledge.shared_post_id(session, case)
+def knowledge_context(session: Session, viewer: User, case: Case, service: Department | None,
+                      shared: int | None) -> dict[str, Any]:
+    """Sharing a resolved case as knowledge: the post it became (``shared``), or a draft and
+    where it may go (the service's own group first)."""
     if shared is not None:
         return {"knowledge_post": shared}
     return {"knowledge_post": None, "knowledge_draft": case_knowledge.knowledge_draft(session, case),

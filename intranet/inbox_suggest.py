@@ -18,7 +18,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import access
-from .actions.case_knowledge import shared_post_id
 from .models import Case, Post, Skill, User, user_skills
 from .sanitize import plain_text
 from .views.common import like_pattern
@@ -87,10 +86,10 @@ class Knowledge:
 KNOWLEDGE_KINDS = ("post", "comment", "file")
 
 
-def knowledge(session: Session, viewer: User, case: Case) -> list[Knowledge]:
+def knowledge(session: Session, viewer: User, case: Case, shared_post: int | None) -> list[Knowledge]:
     """Readable posts and files holding the comment's words, never the case's own posts (its
-    escalation thread, the knowledge post it was shared as), which quote it."""
-    own = {pid for pid in (case.post_id, shared_post_id(session, case)) if pid is not None}
+    escalation thread, ``shared_post``: the knowledge post it was shared as), which quote it."""
+    own = {pid for pid in (case.post_id, shared_post) if pid is not None}
     found = _searched(viewer, case, own)
     if found is not None:
         return found
