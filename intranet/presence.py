@@ -36,6 +36,7 @@ class Registry:
 
     sockets: dict[str, _Socket] = field(default_factory=dict)
     by_user: dict[int, set[str]] = field(default_factory=dict)  # a person's socket ids: no full scan
+    by_focus: dict[int, set[str]] = field(default_factory=dict)  # sockets showing a conversation
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: set[int] = field(default_factory=set)  # people whose state changed since the last flush
     last_batch: int = 0  # how many people the last flush announced (see ``batch_delay``)
@@ -93,10 +94,8 @@ class Registry:
 
         def remove() -> None:
             if self.sockets.pop(sid, None) is not None:
-                sids = self.by_user.get(sock.user_id, set())
-                sids.discard(sid)
-                if not sids:
-                    self.by_user.pop(sock.user_id, None)
+                _discard(self.by_user, sock.user_id, sid)
+                _discard(self.by_focus, sock.focus, sid)
 
         return sock.user_id, self._change(sock.user_id, remove)
 
@@ -107,15 +106,29 @@ class Registry:
         return sock.user_id, self._change(sock.user_id, lambda: setattr(sock, "state", state))
 
     def set_focus(self, sid: str, conversation_id: int | None) -> None:
-        sock = self.sockets.get(sid)
-        if sock is not None:
-            sock.focus = conversation_id
+        with self.lock:
+            sock = self.sockets.get(sid)
+            if sock is not None:
+                _discard(self.by_focus, sock.focus, sid)
+                sock.focus = conversation_id
+                if conversation_id is not None:
+                    self.by_focus.setdefault(conversation_id, set()).add(sid)
 
     def focused_on(self, conversation_id: int) -> set[int]:
-        """People with a visible page on this conversation (the page blurs focus when hidden)."""
+        """People with a visible page on this conversation (the page blurs focus when hidden).
+        Read on every message sent: through the focus index, not a scan of every socket."""
         with self.lock:
-            return {s.user_id for s in self.sockets.values()
-                    if s.focus == conversation_id and s.state == ONLINE}
+            socks = [self.sockets[sid] for sid in self.by_focus.get(conversation_id, ())]
+            return {s.user_id for s in socks if s.state == ONLINE}
+
+
+def _discard(index: dict, key: object, sid: str) -> None:
+    """Remove ``sid`` from ``index[key]``, and the key once it has no socket left."""
+    sids = index.get(key)
+    if sids is not None:
+        sids.discard(sid)
+        if not sids:
+            del index[key]
 
 
 def init_app(app: Flask) -> None:

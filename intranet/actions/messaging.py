@@ -13,7 +13,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext, ngettext
 from sqlalchemy import Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -37,6 +37,9 @@ from .common import clean_text, enqueue_index, enqueue_index_now
 from .notifications import notify, unread_count
 
 TITLE_MAX = 120
+
+
+_MESSAGE = lazy_gettext("Message")
 
 
 def _max_others() -> int:
@@ -175,7 +178,8 @@ def do_set_muted(session: Session, user: User, conversation: Conversation, muted
 
 
 def _body(value: object) -> str:
-    return clean_text(value, field="body", label=_("Message"),
+    """The label is lazy: it is translated only for an error, not on every message sent."""
+    return clean_text(value, field="body", label=_MESSAGE,
                       max_len=current_app.config["MAX_MESSAGE_LENGTH"])
 
 
@@ -204,7 +208,7 @@ def _recipients(session: Session, author: User, conversation: Conversation) -> l
         if _join(session, conversation, other_id):
             session.flush()
             publish(session, "conversation", {"op": "add", "id": conversation.id}, user_id=other_id)
-    rows = [(uid, muted) for uid, muted in session.execute(
+    rows = [tuple(row) for row in session.connection().execute(  # Core: no ORM result per row
         _recipients_statement(), {"conversation_id": conversation.id, "author_id": author.id})]
     if not rows:
         raise Invalid(_("Nobody else in this conversation can receive messages."), field="body")
@@ -221,9 +225,9 @@ def _recipients_statement() -> Select:
 
 @cache
 def _pending_notifications_statement() -> Select:
-    return (select(Notification.user_id, Notification.kind)
+    return (select(Notification.user_id)
             .where(Notification.conversation_id == bindparam("conversation_id"),
-                   Notification.read_at.is_(None)))
+                   Notification.kind == bindparam("kind"), Notification.read_at.is_(None)))
 
 
 def do_send_message(session: Session, author: User, conversation: Conversation, body: object) -> Message:
@@ -289,17 +293,20 @@ def _notify(session: Session, author: User, conversation: Conversation,
                   if uid not in looking and (uid in mentioned or not muted)]
     if not candidates:
         return
-    pending = {(uid, kind) for uid, kind in session.execute(
-        _pending_notifications_statement(), {"conversation_id": conversation.id})}
-    plain, mentions = [], []
-    for uid, _muted in candidates:
-        if uid in mentioned:
-            if (uid, NotificationKind.MESSAGE_MENTION) not in pending:
-                mentions.append(uid)
-        elif (uid, NotificationKind.MESSAGE) not in pending:
-            plain.append(uid)
-    notify(session, mentions, NotificationKind.MESSAGE_MENTION, actor=author, conversation_id=conversation.id)
-    notify(session, plain, NotificationKind.MESSAGE, actor=author, conversation_id=conversation.id)
+    for kind, ids in ((NotificationKind.MESSAGE_MENTION, [uid for uid, _m in candidates if uid in mentioned]),
+                      (NotificationKind.MESSAGE, [uid for uid, _m in candidates if uid not in mentioned])):
+        if ids:
+            pending = _pending(session, conversation.id, kind)
+            notify(session, [uid for uid in ids if uid not in pending], kind, actor=author,
+                   conversation_id=conversation.id)
+
+
+def _pending(session: Session, conversation_id: int, kind: NotificationKind) -> set[int]:
+    """Who has an unread notification of this kind for the conversation already (after the
+    first message of a burst: everyone, on every send; hence a Core read of plain ids)."""
+    rows = session.connection().execute(_pending_notifications_statement(),
+                                        {"conversation_id": conversation_id, "kind": kind})
+    return set(rows.scalars())
 
 
 def _own(user: User, message: Message) -> None:
