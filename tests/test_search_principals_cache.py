@@ -93,6 +93,21 @@ def test_hydration_memberships_are_kept_with_the_principals_and_follow_a_departu
     assert app.extensions[MEMBERSHIPS_CACHE][cast.alice.id] == (_version(app), mine)
 
 
+def test_a_groups_first_indexed_post_reaches_a_reader_whose_principals_are_cached(
+        app: Flask, cast: Any, drain_index: Any) -> None:
+    """The reader's ACL codes are remembered with their principals; Apollo has no code until
+    its first post is indexed, which must count although the principals did not change."""
+    drain_index()
+    api = api_clients(app, cast)
+    assert _post_ids(api, "alice", "quetzal") == []
+    cached = app.extensions[PRINCIPALS_CACHE][cast.alice.id]
+    with app.app_context(), db.transaction() as s:
+        post = do_create_post(s, fresh(s, cast.lea), fresh(s, cast.apollo), "Le plan quetzal")
+    drain_index()
+    assert _post_ids(api, "alice", "quetzal") == [post.id]
+    assert app.extensions[PRINCIPALS_CACHE][cast.alice.id] is cached  # same set, new code
+
+
 def _join(s: Any, cast: Any) -> None:
     do_join_group(s, fresh(s, cast.alice), fresh(s, cast.coffee))
 

@@ -50,10 +50,10 @@ class FacetCounts(Mapping[str, Counter]):
         counter = self._counts[name]
         if name in UNCODED or name in self._decoded:
             return self[name].most_common(n)
-        top = heapq.nlargest(n, ((code, k) for code, k in counter.items() if code),
-                             key=itemgetter(1))
+        # code 0 may hold one of the n + 1 places: dropping it keeps the others' order
+        top = heapq.nlargest(n + 1, counter.items(), key=itemgetter(1))
         value = self._codes.values(name)
-        return [(value[code], k) for code, k in top]
+        return [(value[code], k) for code, k in top if code][:n]
 
     def counted(self) -> bool:
         """Whether any facet counts a value (``any(self.values())`` without decoding)."""
