@@ -47,9 +47,8 @@ def memberships(user: User) -> dict[int, Role]:
 
 
 def my_group_names(user: User) -> dict[int, str]:
-    """The names of the user's groups, read with ``memberships`` (same query, same unit of work):
-    the home page lists them, and a query of its own cost ~0.2 ms per page. Memberships given
-    by ``remember_memberships`` come without names: those are read again here."""
+    """The names of the user's groups, read with ``memberships`` (same query, same unit of work;
+    again if ``remember_memberships`` gave them): the home page lists them."""
     names = db.session.info.get(GROUP_NAMES, {}).get(user.id)
     if names is None:
         db.session.info.get(MEMBERSHIPS, {}).pop(user.id, None)
@@ -59,9 +58,8 @@ def my_group_names(user: User) -> dict[int, str]:
 
 
 def remember_memberships(user: User, roles: dict[int, Role]) -> None:
-    """Use ``roles`` as the user's memberships for this unit of work, unless it read them
-    already. For search, which keeps them with the principals under the access version (any
-    change to a membership or a group moves it): the caller vouches they are current."""
+    """``roles`` as the user's memberships for this unit of work (unless read already): search
+    keeps them with the principals under the access version, which any membership moves."""
     cache = db.session.info.setdefault(MEMBERSHIPS, {})
     if user.id not in cache:
         cache[user.id] = dict(roles)
