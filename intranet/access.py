@@ -47,10 +47,22 @@ def memberships(user: User) -> dict[int, Role]:
 
 
 def my_group_names(user: User) -> dict[int, str]:
-    """The names of the user's groups, read with ``memberships`` (same query, same unit of work):
-    the home page lists them, and a query of its own cost ~0.2 ms per page."""
-    memberships(user)
-    return db.session.info[GROUP_NAMES][user.id]
+    """The names of the user's groups, read with ``memberships`` (same query, same unit of work;
+    again if ``remember_memberships`` gave them): the home page lists them."""
+    names = db.session.info.get(GROUP_NAMES, {}).get(user.id)
+    if names is None:
+        db.session.info.get(MEMBERSHIPS, {}).pop(user.id, None)
+        memberships(user)
+        names = db.session.info[GROUP_NAMES][user.id]
+    return names
+
+
+def remember_memberships(user: User, roles: dict[int, Role]) -> None:
+    """``roles`` as the user's memberships for this unit of work (unless read already): search
+    keeps them with the principals under the access version, which any membership moves."""
+    cache = db.session.info.setdefault(MEMBERSHIPS, {})
+    if user.id not in cache:
+        cache[user.id] = dict(roles)
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from . import db
 from .models import (
     AccessChange,
     Conversation,
@@ -49,8 +50,8 @@ WATCHED_TABLES = frozenset(cls.__tablename__ for cls in WATCHED)
 
 
 def version(session: Session) -> int:
-    """The committed version (what this session's next read sees)."""
-    return session.scalar(_VERSION) or 0
+    """The committed version (what this session's next read sees); read on every search."""
+    return db.read(_VERSION, s=session).scalar() or 0
 
 
 _VERSION = select(func.max(AccessChange.id))

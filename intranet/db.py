@@ -104,6 +104,18 @@ def _insert(table: Table) -> Insert:
     return insert(table)
 
 
+def read(statement: Any, params: dict[str, Any] | None = None, s: Session | None = None) -> Any:
+    """Run a column ``SELECT`` as Core on the unit of work's connection; its rows.
+
+    For built-once statements on a request's hot path (search): ``session.execute`` of such a
+    statement adds ~20 µs of ORM bookkeeping and returns the same rows. Pending changes are
+    flushed first, as ``session.execute``'s autoflush would, so the read sees them."""
+    s = s or session()
+    if s.autoflush:
+        s.flush()
+    return s.connection().execute(statement, params or {})
+
+
 def insert_now(s: Session, table: Table, values: dict[str, Any]) -> int:
     """Write one row at once with a Core ``INSERT`` on the transaction's connection; its id.
 

@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import event, update
 
-from intranet import access_version, db
+from intranet import access, access_version, db
 from intranet.actions.groups import do_join_group, do_remove_member, do_set_member, do_update_group
 from intranet.actions.inbox_admin import do_add_agent, do_remove_agent
 from intranet.actions.messaging import do_leave, do_mark_read, do_send_message, do_start_conversation
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_update_profile
 from intranet.models import Conversation, Department, Membership, User
-from intranet.search.registry import PRINCIPALS_CACHE
+from intranet.search.registry import MEMBERSHIPS_CACHE, PRINCIPALS_CACHE, principals_of
 from tests.api_helpers import api_clients
 from tests.domain_helpers import fresh
 
@@ -49,6 +49,63 @@ def test_removal_from_a_private_group_hides_its_content_from_the_very_next_searc
     assert _version(app) > cached_at
     assert _post_ids(api, "alice", "quetzal") == []
     assert _post_ids(api, "lea", "quetzal") == [post.id]
+
+
+def _memberships_for_hydration(app: Flask, user: Any) -> tuple[dict[int, Any], list[str]]:
+    """What a search request's hydration checks results against (``access.memberships``,
+    after the principals), and the statements that read memberships to get it."""
+    seen: list[str] = []
+
+    def spy(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "FROM memberships" in statement:
+            seen.append(statement)
+
+    with app.test_request_context("/"):
+        event.listen(db.engine(), "before_cursor_execute", spy)
+        try:
+            reader = fresh(db.session, user)
+            principals_of(reader)
+            return dict(access.memberships(reader)), seen
+        finally:
+            event.remove(db.engine(), "before_cursor_execute", spy)
+
+
+def test_hydration_memberships_are_kept_with_the_principals_and_follow_a_departure(
+        app: Flask, cast: Any, drain_index: Any) -> None:
+    with app.app_context(), db.transaction() as s:
+        post = do_create_post(s, fresh(s, cast.lea), fresh(s, cast.apollo), "Le plan quetzal")
+    drain_index()
+    api = api_clients(app, cast)
+    assert _post_ids(api, "alice", "quetzal") == [post.id]
+    cached_at, roles = app.extensions[MEMBERSHIPS_CACHE][cast.alice.id]
+    assert cached_at == _version(app) and cast.apollo.id in roles
+    mine, reads = _memberships_for_hydration(app, cast.alice)
+    assert mine == roles and reads == []  # from the cache, no statement
+    with app.test_request_context("/"):  # the home page's names are read again, not lost
+        alice = fresh(db.session, cast.alice)
+        principals_of(alice)
+        assert access.my_group_names(alice)[cast.apollo.id] == cast.apollo.name
+    with app.app_context(), db.transaction() as s:
+        do_remove_member(s, fresh(s, cast.lea), fresh(s, cast.apollo), fresh(s, cast.alice))
+    mine, reads = _memberships_for_hydration(app, cast.alice)
+    assert cast.apollo.id not in mine and len(reads) == 1  # read again at once
+    assert _post_ids(api, "alice", "quetzal") == []
+    assert app.extensions[MEMBERSHIPS_CACHE][cast.alice.id] == (_version(app), mine)
+
+
+def test_a_groups_first_indexed_post_reaches_a_reader_whose_principals_are_cached(
+        app: Flask, cast: Any, drain_index: Any) -> None:
+    """The reader's ACL codes are remembered with their principals; Apollo has no code until
+    its first post is indexed, which must count although the principals did not change."""
+    drain_index()
+    api = api_clients(app, cast)
+    assert _post_ids(api, "alice", "quetzal") == []
+    cached = app.extensions[PRINCIPALS_CACHE][cast.alice.id]
+    with app.app_context(), db.transaction() as s:
+        post = do_create_post(s, fresh(s, cast.lea), fresh(s, cast.apollo), "Le plan quetzal")
+    drain_index()
+    assert _post_ids(api, "alice", "quetzal") == [post.id]
+    assert app.extensions[PRINCIPALS_CACHE][cast.alice.id] is cached  # same set, new code
 
 
 def _join(s: Any, cast: Any) -> None:

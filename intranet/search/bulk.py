@@ -126,7 +126,7 @@ def _lengths(reader, arr: SegmentArrays, field: str) -> bytes:
     return found
 
 
-def leaf_hits(postings: list[TermPostings], first: int, acl, allowed: set[int], ts,
+def leaf_hits(postings: list[TermPostings], first: int, acl, allowed: frozenset[int], ts,
               since_ts: int, scored: bool) -> tuple[list[int], list[float]]:
     """Docnums and scores of the leaf's permitted matches from docnum ``first`` (and created
     since ``since_ts`` when given), in docnum order as a matcher yields them; scores 0.0 when

@@ -43,15 +43,14 @@ def snippet(text: str, terms: set[str], prefixes: set[str] = frozenset(),
     if end < len(text):
         cut = text.rfind(" ", start, end)
         end = cut if cut > start else end
-    out = [Markup("…") if start else Markup("")]
+    out = ["…" if start else ""]  # plain strings around escaped pieces, wrapped once
     pos = start
     for s, e in spans:
         if s < start or e > end:
             continue
-        out.append(escape(text[pos:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out += (escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>")
         pos = e
     out.append(escape(text[pos:end]))
     if end < len(text):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))

@@ -73,7 +73,7 @@ class Person:
 
 def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
     """One built-once query of only the columns a result shows (no ORM objects)."""
-    rows = db.session.execute(_hydrate_posts_statement(), {"ids": ids, **access.mine_params(user)})
+    rows = db.read(_hydrate_posts_statement(), {"ids": ids, **access.mine_params(user)})
     out, company = {}, _place(None)  # translated once, not per post
     for pid, html, created, group_id, author_id, author_name, group_name in rows:
         text = index_text(html)

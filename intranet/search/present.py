@@ -72,12 +72,12 @@ class Facet:
     values: list[FacetValue]
 
 
-def _names(top: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+def _names(top: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
     """Names of the listed groups, departments and authors, in one built-once query."""
     params = {name: [int(i) for i in top[name] if i.isdigit()] for name in NAMED}
     out: dict[str, dict[str, str]] = {name: {} for name in NAMED}
     if any(params.values()):
-        for facet, oid, label in db.session.execute(_names_statement(), params):
+        for facet, oid, label in db.read(_names_statement(), params):
             out[facet][str(oid)] = label
     return out
 
@@ -91,9 +91,9 @@ def _names_statement() -> CompoundSelect:
 def facets_of(result: Result, args: Any) -> list[Facet]:
     """The facet lists of a results page, most frequent first, the chosen value marked."""
     f = result.facets
-    if not result.total and not any(f.values()):
+    if not result.total and not f.counted():
         return []
-    top = {name: [v for v, _n in f[name].most_common(TOP)] for name in f}
+    top = {name: dict(f.most_common(name, TOP)) for name in f}  # value -> count, most first
     names = {
         "kind": {k: str(KINDS[k].label) for k in top["kind"] if k in KINDS},
         **_names(top),
@@ -102,8 +102,8 @@ def facets_of(result: Result, args: Any) -> list[Facet]:
     out = []
     for name, arg, label in FACET_SPEC:
         chosen = str(args.get(arg) or "")
-        values = [FacetValue(v, names[name].get(v, v), f[name][v], v == chosen)
-                  for v in top[name] if v in names[name]]
+        values = [FacetValue(v, names[name].get(v, v), n, v == chosen)
+                  for v, n in top[name].items() if v in names[name]]
         if name == "period":
             values.sort(key=lambda fv: list(PERIOD_LABELS).index(fv.value))
         if values:

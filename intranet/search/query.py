@@ -28,6 +28,7 @@ from whoosh import query as wq
 
 from ..errors import Invalid
 from .bulk import Postings, leaf_hits, read_postings
+from .facets import FacetCounts
 from .highlight import snippet
 from .indexer import store
 from .querylang import QuerySyntaxError, parse, positive_terms
@@ -65,7 +66,7 @@ class Result:
     items: list[Item]
     total: int  # permitted matches read (only a recent window's when ``truncated``)
     truncated: bool
-    facets: dict[str, Counter]
+    facets: FacetCounts  # by value (only the values read are decoded)
     next_cursor: str | None
     notes: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
@@ -80,9 +81,9 @@ class _Hits:
     authors: Counter = field(default_factory=Counter)
 
 
-def allowed_codes(snap_store, user) -> set[int]:
-    codes = snap_store.codes
-    return {c for p in principals_of(user) if (c := codes.known("acl", p)) is not None}
+def allowed_codes(snap_store, user) -> frozenset[int]:
+    """The ACL codes the reader holds (remembered while their principals are the same set)."""
+    return snap_store.codes.known_set("acl", principals_of(user), user.id)
 
 
 def _wanted(snap_store, filters: Filters) -> dict[str, int]:
@@ -102,7 +103,7 @@ def _period(ts: int, now: float) -> str:
     return next((name for name, days in PERIODS.items() if age <= days), "older")
 
 
-def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, int],
+def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[str, int],
             period: str | None, scored: bool, since_ts: int = 0,
             postings: Postings | None = None) -> _Hits:
     """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
@@ -133,7 +134,7 @@ def collect(snap: Snapshot, q: wq.Query, allowed: set[int], wanted: dict[str, in
     return hits
 
 
-def _matched(sub, arr, q: wq.Query, ctx, allowed: set[int], scored: bool,
+def _matched(sub, arr, q: wq.Query, ctx, allowed: frozenset[int], scored: bool,
              since_ts: int) -> tuple[list[int], list[float]]:
     """A leaf's permitted hits (docnums, scores) through Whoosh's matcher."""
     m = q.matcher(sub, ctx)
@@ -294,7 +295,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     total = len(hits.rows)  # what the facets count
     items = hydrate(user, snap, docnums, tr.terms, tr.prefixes)
     nxt = offset + limit if offset + limit < len(rows) else None
-    return Result(items, total, truncated, decode_facets(st, hits.facets),
+    return Result(items, total, truncated, FacetCounts(st.codes, hits.facets),
                   str(nxt) if nxt is not None else None, tr.notes, tr.terms, tr.prefixes)
 
 
@@ -311,13 +312,13 @@ def _page(snap: Snapshot, q: wq.Query, runner: Runner, scored_all: Callable[[], 
     inline = relevance and runner.estimate <= SCORE_INLINE and not runner.exact
     hits, truncated = (scored_all(), False) if inline else bounded(snap, runner)
     if windowed(snap, runner):
-        rows = sorted(hits.rows, key=lambda r: (-r[0], -r[1], -r[2]))[:MAX_HITS]  # score, newest
+        rows = sorted(hits.rows, reverse=True)[:MAX_HITS]  # score, newest (docnums are unique)
     elif relevance and (inline or runner.exact):  # only the page is ranked: the newest N's
         rows = hits.rows                          # order does not matter, only which they are
         if len(rows) > MAX_HITS:
             rows = sorted(rows, key=itemgetter(1, 2), reverse=True)[:MAX_HITS]
     else:
-        rows = sorted(hits.rows, key=lambda r: (-r[1], -r[2]))[:MAX_HITS]  # the newest N
+        rows = sorted(hits.rows, key=itemgetter(1, 2), reverse=True)[:MAX_HITS]  # the newest N
     if relevance and not truncated:
         if inline or runner.exact:  # score, then docnum: nlargest is stable (as sorted is)
             ranked = heapq.nlargest(offset + limit, sorted(rows, key=itemgetter(2)),
@@ -334,17 +335,6 @@ def top_ranked(snap: Snapshot, q: wq.Query, permitted: set[int], n: int) -> list
     if not permitted:
         return []
     return [hit.docnum for hit in snap.searcher.search(q, limit=n, filter=permitted)]
-
-
-def decode_facets(st, facets: dict[str, Counter]) -> dict[str, Counter]:
-    out: dict[str, Counter] = {}
-    for name, counter in facets.items():
-        if name == "period":
-            out[name] = counter
-        else:
-            value = st.codes.values(name)  # a list read by code: ~1k authors per mid word
-            out[name] = Counter({value[code]: n for code, n in counter.items() if code})
-    return out
 
 
 def keys_of(snap: Snapshot, docnums: list[int]) -> list[tuple[str, int]]:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import access_version, db
-from ..access import forget_memberships
+from ..access import forget_memberships, memberships, remember_memberships
 from ..access_inbox import forget_services
 from ..models import User
 from .schema import Doc
@@ -63,6 +63,7 @@ class Kind:
 
 
 PRINCIPALS_CACHE = "intranet.search.principals"  # app.extensions: user id -> (version, set)
+MEMBERSHIPS_CACHE = "intranet.search.memberships"  # user id -> (version, {group id: role})
 KINDS: dict[str, Kind] = {}
 _PRINCIPALS: list[Callable[[Any], Iterable[str]]] = []
 
@@ -102,12 +103,17 @@ def _versioned(user: Any) -> frozenset[str]:
     The version is read BEFORE computing, from fresh reads (the unit of work's cached
     memberships and services are dropped first, and the user's admin flag is read again): a
     change that commits after the version was read moves it again, so a stale set is never
-    stored under a version that is still current."""
+    stored under a version that is still current.
+    The memberships read with them are kept too, under the same version: hydration checks
+    each result against them (``access.mine_params``) in the same request."""
     cached: dict[int, tuple[int, frozenset[str]]] = current_app.extensions.setdefault(
         PRINCIPALS_CACHE, {})
+    roles: dict[int, tuple[int, dict]] = current_app.extensions.setdefault(MEMBERSHIPS_CACHE, {})
     now = access_version.version(db.session)
-    found = cached.get(user.id)
+    found, mine = cached.get(user.id), roles.get(user.id)
     if found is not None and found[0] == now:
+        if mine is not None and mine[0] == now:
+            remember_memberships(user, mine[1])
         return found[1]
     forget_memberships()
     forget_services()
@@ -115,4 +121,5 @@ def _versioned(user: Any) -> frozenset[str]:
     out = frozenset(_compute(user))
     if is_admin == user.is_admin:  # else the object is older than the version: do not keep
         cached[user.id] = (now, out)
+        roles[user.id] = (now, dict(memberships(user)))
     return out
