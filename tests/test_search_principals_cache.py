@@ -34,13 +34,20 @@ def _post_ids(api: Any, who: str, q: str) -> list[int]:
     return [i["id"] for i in body["items"] if i["kind"] == "post"]
 
 
-def test_removal_from_a_private_group_hides_its_content_from_the_very_next_search(
-        app: Flask, cast: Any, drain_index: Any) -> None:
+def _private_post_found_by_alice(app: Flask, cast: Any, drain_index: Any) -> tuple[Any, Any]:
+    """Lea's post in the private group apollo, indexed, found by its member alice (so her
+    principals are cached); the post and the API clients."""
     with app.app_context(), db.transaction() as s:
         post = do_create_post(s, fresh(s, cast.lea), fresh(s, cast.apollo), "Le plan quetzal")
     drain_index()
     api = api_clients(app, cast)
     assert _post_ids(api, "alice", "quetzal") == [post.id]
+    return post, api
+
+
+def test_removal_from_a_private_group_hides_its_content_from_the_very_next_search(
+        app: Flask, cast: Any, drain_index: Any) -> None:
+    post, api = _private_post_found_by_alice(app, cast, drain_index)
     assert _post_ids(api, "alice", "quetzal") == [post.id]  # the second one from the cache
     cached_at, principals = app.extensions[PRINCIPALS_CACHE][cast.alice.id]
     assert cached_at == _version(app) and f"g:{cast.apollo.id}" in principals
@@ -72,11 +79,7 @@ def _memberships_for_hydration(app: Flask, user: Any) -> tuple[dict[int, Any], l
 
 def test_hydration_memberships_are_kept_with_the_principals_and_follow_a_departure(
         app: Flask, cast: Any, drain_index: Any) -> None:
-    with app.app_context(), db.transaction() as s:
-        post = do_create_post(s, fresh(s, cast.lea), fresh(s, cast.apollo), "Le plan quetzal")
-    drain_index()
-    api = api_clients(app, cast)
-    assert _post_ids(api, "alice", "quetzal") == [post.id]
+    _post, api = _private_post_found_by_alice(app, cast, drain_index)
     cached_at, roles = app.extensions[MEMBERSHIPS_CACHE][cast.alice.id]
     assert cached_at == _version(app) and cast.apollo.id in roles
     mine, reads = _memberships_for_hydration(app, cast.alice)
