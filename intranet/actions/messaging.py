@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access, presence
-from ..db import insert_now
+from ..db import insert_now, read
 from ..errors import Forbidden, Invalid, NotFound
 from ..events import publish, publish_now
 from ..models import (
@@ -208,8 +208,8 @@ def _recipients(session: Session, author: User, conversation: Conversation) -> l
         if _join(session, conversation, other_id):
             session.flush()
             publish(session, "conversation", {"op": "add", "id": conversation.id}, user_id=other_id)
-    rows = [tuple(row) for row in session.connection().execute(  # Core: no ORM result per row
-        _recipients_statement(), {"conversation_id": conversation.id, "author_id": author.id})]
+    rows = [tuple(row) for row in read(  # Core: no ORM result per row
+        _recipients_statement(), {"conversation_id": conversation.id, "author_id": author.id}, session)]
     if not rows:
         raise Invalid(_("Nobody else in this conversation can receive messages."), field="body")
     return rows
@@ -304,8 +304,8 @@ def _notify(session: Session, author: User, conversation: Conversation,
 def _pending(session: Session, conversation_id: int, kind: NotificationKind) -> set[int]:
     """Who has an unread notification of this kind for the conversation already (after the
     first message of a burst: everyone, on every send; hence a Core read of plain ids)."""
-    rows = session.connection().execute(_pending_notifications_statement(),
-                                        {"conversation_id": conversation_id, "kind": kind})
+    rows = read(_pending_notifications_statement(), {"conversation_id": conversation_id, "kind": kind},
+                session)
     return set(rows.scalars())
 
 
