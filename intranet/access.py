@@ -1,7 +1,8 @@
 """The one place that decides who may see and do what.
 
 Pages, feeds, notifications, sockets, catch-up and the API all call these functions. Missing
-and hidden objects both raise ``NotFound`` (404), so ids cannot be probed.
+and hidden objects both raise ``NotFound`` (404), so ids cannot be probed. Conversations
+(``access_messaging``) and the inbox (``access_inbox``) have their rules in sibling modules.
 """
 
 from __future__ import annotations
@@ -14,18 +15,16 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from . import db
+from .access_messaging import access_message, my_conversation_ids
 from .errors import Forbidden, NotFound
 from .models import (
     Attachment,
     Case,
     Comment,
-    Conversation,
     Event,
     Group,
     Membership,
-    Message,
     Notification,
-    Participant,
     Post,
     Role,
     User,
@@ -345,62 +344,3 @@ def readable_case(viewer: User) -> ColumnElement[bool]:
     mine = list(memberships(viewer))
     escalated = Case.group_id.in_(mine) if mine else false()
     return exists().where(Case.id == Notification.case_id, or_(visible_cases_clause(viewer), escalated))
-
-
-# ---- conversations: participants only, everywhere (admins and leads included) ------------------
-
-_KEPT_PARTICIPATIONS = "intranet.kept_participations"
-
-
-def my_conversation_ids(user_id: int | ColumnElement[int]) -> Select:
-    """The conversations someone currently takes part in (a subquery for ``IN``): the one rule
-    for lists, catch-up, notifications and socket fan-out."""
-    return select(Participant.conversation_id).where(Participant.user_id == user_id,
-                                                     Participant.left_at.is_(None))
-
-
-def participation(user: User, conversation_id: int) -> Participant | None:
-    """My current place in a conversation, or None (never joined, or left).
-
-    The row is kept referenced for the session's life: the identity map holds objects weakly, so
-    a view's check (``access_conversation``) that only tests the row let it be collected and the
-    action's own check loaded it again (one more query per sent message). Same object, same
-    state as ``session.get`` returns while anyone holds it; a new session starts empty."""
-    s = db.session()
-    row = s.get(Participant, (conversation_id, user.id))
-    if row is not None:
-        s.info.setdefault(_KEPT_PARTICIPATIONS, {})[(conversation_id, user.id)] = row
-    return row if row is not None and row.left_at is None else None
-
-
-def access_conversation(user: User, conversation_id: int) -> Conversation:
-    """Participants only: an admin or a department lead gets the same 404 as a stranger.
-
-    The conversation and my place in it come in one query (two ``session.get`` were two, on
-    every message sent); my place is kept for the actions' own check, as ``participation``."""
-    s = db.session()
-    row = s.execute(_conversation_and_place(), {"conversation_id": conversation_id, "me": user.id}).first()
-    if row is None or row.Participant.left_at is not None:
-        raise NotFound(_("This conversation does not exist or you are not in it."))
-    s.info.setdefault(_KEPT_PARTICIPATIONS, {})[(conversation_id, user.id)] = row.Participant
-    return row.Conversation
-
-
-@lru_cache(maxsize=1)
-def _conversation_and_place() -> Select:
-    return (select(Conversation, Participant)
-            .join(Participant, (Participant.conversation_id == Conversation.id)
-                  & (Participant.user_id == bindparam("me")))
-            .where(Conversation.id == bindparam("conversation_id")))
-
-
-def access_message(user: User, message_id: int) -> Message:
-    message = db.session.get(Message, message_id)
-    if message is None or participation(user, message.conversation_id) is None:
-        raise NotFound(_("This message does not exist or is not visible to you."))
-    return message
-
-
-def can_edit_message(user: User, message: Message) -> bool:
-    """Own messages only, and not once deleted; nobody moderates private conversations."""
-    return message.author_id == user.id and message.deleted_at is None

@@ -1,7 +1,7 @@
 """Read models of messaging: my conversation list, unread counts, message pages, read positions.
 
-Every function starts from the viewer's current participations (``access.my_conversation_ids``)
-or from a conversation already fetched through ``access.access_conversation``.
+Every function starts from the viewer's current participations (``access_messaging.my_conversation_ids``)
+or from a conversation already fetched through ``access_messaging.access_conversation``.
 """
 
 from __future__ import annotations

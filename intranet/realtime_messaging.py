@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO
 
-from . import access, db, presence
+from . import access_messaging, db, presence
 from .conversations import active_participant_ids, co_participants_of
 from .events import user_room
 from .extensions import socketio
@@ -90,7 +90,7 @@ def register(sio: SocketIO) -> None:
     def on_focus(data: Any = None) -> dict[str, bool]:
         """The page shows this conversation (or none: ``conversation_id`` null)."""
         user, cid = socket_user(), _conversation_id(data)
-        if user is None or (cid is not None and access.participation(user, cid) is None):
+        if user is None or (cid is not None and access_messaging.participation(user, cid) is None):
             presence.registry().set_focus(request.sid, None)
             return {"ok": False}
         presence.registry().set_focus(request.sid, cid)
@@ -99,7 +99,7 @@ def register(sio: SocketIO) -> None:
     @sio.on("typing")
     def on_typing(data: Any = None) -> dict[str, bool]:
         user, cid = socket_user(), _conversation_id(data)
-        if user is None or cid is None or access.participation(user, cid) is None:
+        if user is None or cid is None or access_messaging.participation(user, cid) is None:
             return {"ok": False}
         typing = bool(data.get("typing", True))
         rooms = [user_room(i) for i in active_participant_ids(db.session(), cid) if i != user.id]

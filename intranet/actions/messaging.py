@@ -18,7 +18,7 @@ from sqlalchemy import Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import access, presence
+from .. import access_messaging, presence
 from ..db import insert_now, read
 from ..errors import Forbidden, Invalid, NotFound
 from ..events import publish, publish_now
@@ -48,7 +48,7 @@ def _max_others() -> int:
 
 def _member(user: User, conversation: Conversation) -> Participant:
     """The actor's participation: outsiders get the same 404 as for a missing conversation."""
-    row = access.participation(user, conversation.id)
+    row = access_messaging.participation(user, conversation.id)
     if row is None or not user.is_active_account:
         raise NotFound(_("This conversation does not exist or you are not in it."))
     return row
@@ -311,7 +311,7 @@ def _pending(session: Session, conversation_id: int, kind: NotificationKind) -> 
 
 def _own(user: User, message: Message) -> None:
     _member(user, message.conversation)
-    if not access.can_edit_message(user, message):
+    if not access_messaging.can_edit_message(user, message):
         raise Forbidden(_("You can only change your own messages."))
 
 

@@ -1,7 +1,7 @@
 """Searchable content that only some people may read: conversation messages and inbox cases.
 
 Messages, and the files sent with them, carry ``c:<conversation id>``, held by the
-conversation's current participants (``access.my_conversation_ids``); cases carry
+conversation's current participants (``access_messaging.my_conversation_ids``); cases carry
 ``inbox:<department id>`` (``inbox:none`` while unrouted), held by the people
 ``access_inbox.inbox_services`` gives that service. Results are
 hydrated through the same access rules, so a departure hides them at once.
@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import access, access_inbox, db, files
+from .. import access_inbox, access_messaging, db, files
 from ..conversations import titles as conversation_titles
 from ..models import Attachment, Case, ExternalComment, Message, User
 from ..sanitize import index_text
@@ -46,7 +46,7 @@ def build_messages(session: Session, ids: list[int]) -> dict[int, Doc]:
 def hydrate_messages(user: User, ids: list[int]) -> dict[int, Item]:
     rows = list(db.session.scalars(select(Message).where(
         Message.id.in_(ids), Message.deleted_at.is_(None),
-        Message.conversation_id.in_(access.my_conversation_ids(user.id)))
+        Message.conversation_id.in_(access_messaging.my_conversation_ids(user.id)))
         .options(joinedload(Message.author), joinedload(Message.conversation))))
     titles = conversation_titles(db.session, user, {m.conversation for m in rows})
     out = {}
@@ -76,7 +76,7 @@ def hydrate_message_files(user: User, ids: list[int]) -> dict[int, Item]:
     rows = list(db.session.execute(select(Attachment, Message).join(
         Message, Message.id == Attachment.message_id).where(
         Attachment.id.in_(ids), Message.deleted_at.is_(None),
-        Message.conversation_id.in_(access.my_conversation_ids(user.id)))
+        Message.conversation_id.in_(access_messaging.my_conversation_ids(user.id)))
         .options(joinedload(Attachment.uploader), joinedload(Message.conversation))))
     titles = conversation_titles(db.session, user, {m.conversation for _a, m in rows})
     out = {}
@@ -95,7 +95,7 @@ def conversation_principals(user: User) -> Iterable[str]:
 @lru_cache(maxsize=1)
 def _my_conversations() -> Select:
     """Built once: principals are read on every search."""
-    return access.my_conversation_ids(bindparam("me"))
+    return access_messaging.my_conversation_ids(bindparam("me"))
 
 
 # ---- inbox cases -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
-from .. import access, conversations, db, presence
+from .. import access, access_messaging, conversations, db, presence
 from ..actions.files import do_send_message_with_files
 from ..actions.messaging import (
     do_add_participants,
@@ -80,7 +80,7 @@ def new() -> Any:
 @bp.route("/messages/<int:conversation_id>", methods=["GET"])
 @login_required
 def show(conversation_id: int) -> str:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     remember_last_event()
     view = conversations.conversation_view(db.session, me(), found)
     rows, next_before = conversations.messages_before(db.session, found, request.args.get("before", type=int))
@@ -94,11 +94,11 @@ def show(conversation_id: int) -> str:
 def fragments(conversation_id: int) -> str:
     """Server-rendered messages for live pages: all after ``after`` (oldest first, no gaps), or
     the current state of one message (``only``, after an edit or a deletion)."""
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     view = conversations.conversation_view(db.session, me(), found)
     only = request.args.get("only", type=int)
     if only is not None:
-        rows = [m for m in [access.access_message(me(), only)] if m.conversation_id == found.id]
+        rows = [m for m in [access_messaging.access_message(me(), only)] if m.conversation_id == found.id]
     else:
         rows, _more = conversations.messages_after(db.session, found, request.args.get("after", 0, type=int))
     return render_template("messages/_messages.html", view=view, messages=rows)
@@ -108,7 +108,7 @@ def fragments(conversation_id: int) -> str:
 @login_required
 def item(conversation_id: int) -> str:
     """One row of the conversation list, for its live reordering."""
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     view = conversations.conversation_view(db.session, me(), found)
     return render_template("messages/_item.html", item=view)
 
@@ -116,7 +116,7 @@ def item(conversation_id: int) -> str:
 @bp.route("/messages/<int:conversation_id>/send", methods=["POST"])
 @login_required
 def send(conversation_id: int) -> Response:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     with db.transaction() as s:
         message = do_send_message_with_files(s, me(), found, form_data().get("body"), uploads_from_request())
     return done(None, url_for(".show", conversation_id=found.id, _anchor=f"message-{message.id}"),
@@ -126,7 +126,7 @@ def send(conversation_id: int) -> Response:
 @bp.route("/messages/<int:conversation_id>/rename", methods=["POST"])
 @login_required
 def rename(conversation_id: int) -> Response:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     with db.transaction() as s:
         do_rename(s, me(), found, form_data().get("title", ""))
     return done(_("The conversation is renamed."), url_for(".show", conversation_id=found.id))
@@ -135,7 +135,7 @@ def rename(conversation_id: int) -> Response:
 @bp.route("/messages/<int:conversation_id>/mute", methods=["POST"])
 @login_required
 def mute(conversation_id: int) -> Response:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     muted = form_data().get("muted") == "1"
     with db.transaction() as s:
         do_set_muted(s, me(), found, muted)
@@ -146,7 +146,7 @@ def mute(conversation_id: int) -> Response:
 @bp.route("/messages/<int:conversation_id>/leave", methods=["POST"])
 @login_required
 def leave(conversation_id: int) -> Response:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     with db.transaction() as s:
         do_leave(s, me(), found)
     return done(_("You left the conversation."), url_for(".index"))
@@ -155,7 +155,7 @@ def leave(conversation_id: int) -> Response:
 @bp.route("/messages/<int:conversation_id>/add", methods=["GET", "POST"])
 @login_required
 def add(conversation_id: int) -> Any:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     if request.method == "POST":
         with db.transaction() as s:
             added = do_add_participants(s, me(), found, _ids(form_data()))

@@ -7,7 +7,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ... import access, conversations, db
+from ... import access_messaging, conversations, db
 from ...actions.files import do_send_message_with_files
 from ...actions.messaging import (
     do_add_participants,
@@ -65,14 +65,14 @@ def conversation_create() -> tuple[Response, int, dict]:
 @bp.get("/conversations/<int:conversation_id>")
 @login_required
 def conversation(conversation_id: int) -> Response:
-    return jsonify(_conversation(access.access_conversation(me(), conversation_id)))
+    return jsonify(_conversation(access_messaging.access_conversation(me(), conversation_id)))
 
 
 @bp.patch("/conversations/<int:conversation_id>")
 @login_required
 def conversation_update(conversation_id: int) -> Response:
     """Rename (``title``, group conversations) and/or mute for me (``muted``)."""
-    found, data = access.access_conversation(me(), conversation_id), json_body()
+    found, data = access_messaging.access_conversation(me(), conversation_id), json_body()
     with db.transaction() as s:
         if "title" in data:
             do_rename(s, me(), found, text(data, "title", default=""))
@@ -84,7 +84,7 @@ def conversation_update(conversation_id: int) -> Response:
 @bp.post("/conversations/<int:conversation_id>/participants")
 @login_required
 def conversation_add(conversation_id: int) -> Response:
-    found, data = access.access_conversation(me(), conversation_id), json_body()
+    found, data = access_messaging.access_conversation(me(), conversation_id), json_body()
     with db.transaction() as s:
         do_add_participants(s, me(), found, data.get("user_ids"))
     return jsonify(_conversation(found))
@@ -93,7 +93,7 @@ def conversation_add(conversation_id: int) -> Response:
 @bp.post("/conversations/<int:conversation_id>/leave")
 @login_required
 def conversation_leave(conversation_id: int) -> tuple[str, int]:
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     with db.transaction() as s:
         do_leave(s, me(), found)
     return "", 204
@@ -104,7 +104,7 @@ def conversation_leave(conversation_id: int) -> tuple[str, int]:
 def message_list(conversation_id: int) -> Response:
     """``after``: catch-up, oldest first from that id (page while ``more``). Without it: the newest
     page, oldest first, and ``next_before`` for older ones."""
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     after, before = query_int("after", low=0), query_int("before", low=1)
     limit = query_int("limit", default=conversations.PAGE_SIZE, low=1, high=conversations.MAX_AFTER)
     if after is not None:
@@ -120,7 +120,7 @@ def message_list(conversation_id: int) -> Response:
 @login_required
 def message_create(conversation_id: int) -> tuple[Response, int]:
     """JSON ``{"body"}``, or multipart/form-data with ``body`` and ``files`` parts (as for posts)."""
-    found = access.access_conversation(me(), conversation_id)
+    found = access_messaging.access_conversation(me(), conversation_id)
     multipart = request.mimetype == "multipart/form-data"
     data = {"body": request.form.get("body")} if multipart else json_body()
     uploads = uploads_from_request() if multipart else []
@@ -133,7 +133,7 @@ def message_create(conversation_id: int) -> tuple[Response, int]:
 @login_required
 def conversation_read(conversation_id: int) -> Response:
     """Moves forward only: an older ``message_id`` than my position changes nothing."""
-    found, data = access.access_conversation(me(), conversation_id), json_body()
+    found, data = access_messaging.access_conversation(me(), conversation_id), json_body()
     with db.transaction() as s:
         position = do_mark_read(s, me(), found, integer(data, "message_id", required=True))
     unread = conversations.unread_counts(db.session, me()).get(found.id, 0)
@@ -144,13 +144,13 @@ def conversation_read(conversation_id: int) -> Response:
 @bp.get("/messages/<int:message_id>")
 @login_required
 def message(message_id: int) -> Response:
-    return jsonify(message_json(access.access_message(me(), message_id), me()))
+    return jsonify(message_json(access_messaging.access_message(me(), message_id), me()))
 
 
 @bp.patch("/messages/<int:message_id>")
 @login_required
 def message_edit(message_id: int) -> Response:
-    found, data = access.access_message(me(), message_id), json_body()
+    found, data = access_messaging.access_message(me(), message_id), json_body()
     with db.transaction() as s:
         do_edit_message(s, me(), found, text(data, "body", required=True))
     return jsonify(message_json(found, me()))
@@ -159,7 +159,7 @@ def message_edit(message_id: int) -> Response:
 @bp.delete("/messages/<int:message_id>")
 @login_required
 def message_delete(message_id: int) -> tuple[str, int]:
-    found = access.access_message(me(), message_id)
+    found = access_messaging.access_message(me(), message_id)
     with db.transaction() as s:
         do_delete_message(s, me(), found)
     return "", 204

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import url_for
 
-from ... import access
+from ... import access, access_messaging
 from ...conversations import ConversationView
 from ...feeds import FeedPage, PostView
 from ...models import ApiToken, Attachment, Comment, Group, Membership, Message, Notification, Role, User
@@ -132,7 +132,7 @@ def message_json(message: Message, viewer: User) -> dict[str, Any]:
         "id": message.id, "conversation_id": message.conversation_id, "author": user_ref(message.author),
         "body": message.body_md, "html": message.body_html, "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at), "deleted": message.deleted_at is not None,
-        "can_edit": access.can_edit_message(viewer, message),
+        "can_edit": access_messaging.can_edit_message(viewer, message),
         "files": [attachment_json(a) for a in message.attachments],
     }
 
