@@ -155,16 +155,21 @@ class Client:
                 self.apply(ev)
 
 
-def connect_all(clients: list[Client], parallel: int = 16) -> float:
-    """Connect every client, ``parallel`` at a time; returns the seconds it took."""
-    start, queue, errors = time.time(), list(clients), []
+def connect_all(clients: list[Client], parallel: int = 16, over: float = 0.0) -> float:
+    """Connect every client, ``parallel`` at a time; returns the seconds it took. ``over`` > 0:
+    the i-th client starts no earlier than ``i * over / len(clients)`` s after the first, as
+    people arrive over a morning rather than all in the same second."""
+    start, errors = time.time(), []
+    queue = list(enumerate(clients))[::-1]  # popped from the end: the first client first
+    step = over / max(1, len(clients))
 
     def work() -> None:
         while queue:
             try:
-                client = queue.pop()
+                i, client = queue.pop()
             except IndexError:
                 return
+            time.sleep(max(0.0, start + i * step - time.time()))
             try:
                 client.start()
             except Exception as exc:  # reported below, all together

@@ -47,9 +47,9 @@ def _child(conn: Any, arrivals: Any, specs: list[dict], parallel: int) -> None:
     clients = [Client(**spec) for spec in specs]
     try:
         while True:
-            command = conn.recv()
+            command, *args = conn.recv()
             if command == "connect":
-                conn.send(socket_clients.connect_all(clients, parallel=parallel))
+                conn.send(socket_clients.connect_all(clients, parallel, *args))
             elif command == "states":
                 conn.send([_state(c) for c in clients])
             elif command == "stop":
@@ -91,14 +91,15 @@ class Swarm:
             mid, when = self.arrivals.get()
             ARRIVALS[mid].append(when)
 
-    def _all(self, command: str) -> list[Any]:
+    def _all(self, command: str, *args: Any) -> list[Any]:
         for pipe in self.pipes:
-            pipe.send(command)
+            pipe.send((command, *args))
         return [pipe.recv() for pipe in self.pipes]
 
-    def connect(self) -> float:
-        """Connect every client (all processes at once); the seconds the slowest took."""
-        return max(self._all("connect"))
+    def connect(self, over: float = 0.0) -> float:
+        """Connect every client (all processes at once, each spreading its own over ``over``
+        seconds); the seconds the slowest took."""
+        return max(self._all("connect", over))
 
     def states(self) -> list[ClientState]:
         return [s for states in self._all("states") for s in states]
