@@ -91,11 +91,14 @@ def transaction() -> Iterator[AppSession]:
     Commit and the emits it triggers happen under one process-wide lock, so this process sends
     events in commit order, which SQLite makes the order of their ids (one writer at a time): a
     client whose cursor is the last ``event_id`` it saw can never have skipped a lower one that
-    another thread emitted late. Only the commit is serialized, not the work before it.
+    another thread emitted late. Only the commit is serialized, not the work before it. The last
+    rows are flushed before the lock: a commit waiting in the lock for SQLite's write lock, held
+    by a writer waiting for this lock, waited out the 5 s busy timeout and failed.
     """
     s = session()
     try:
         yield s
+        s.flush()
         with _COMMIT_ORDER:
             s.commit()
     except BaseException:
