@@ -54,6 +54,8 @@ SETTLE_S = 5.0
 # pings at its own moment, 40 a second, through both measurements. ``--ramp 0``: as before.
 RAMP_S = 25.0
 APP = os.environ.get("BENCH_APP", "wsgi:app")  # another module wrapping wsgi.app, to diagnose
+TRACED: dict[int, tuple[float, float]] = {}  # measured message id -> (send time, last arrival)
+TRACE: dict[str, Path] = {}  # --trace: server target -> its trace file (bench/messaging_trace.py)
 
 
 def free_port() -> int:
@@ -63,6 +65,9 @@ def free_port() -> int:
 
 
 def start_server(target: str, port: int, env: dict[str, str], threads: int) -> subprocess.Popen:
+    if target in TRACE:
+        env = {**env, "TRACE_TARGET": target, "TRACE_FILE": str(TRACE[target])}
+        target = "bench.messaging_trace:app"
     cmd = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", "1", "--threads", str(threads),
            "--worker-connections", str(threads),
            "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "--no-control-socket",
@@ -136,7 +141,8 @@ def measure(send, rooms: list[int], recipients: dict[int, int], n: int) -> list[
         room = rooms[i % len(rooms)]
         mid, t0 = send(room)
         if _wait(mid, recipients[room]):
-            times.append((max(ARRIVALS[mid][: recipients[room]]) - t0) * 1000)
+            TRACED[mid] = (t0, max(ARRIVALS[mid][: recipients[room]]))
+            times.append((TRACED[mid][1] - t0) * 1000)
     return times
 
 
@@ -152,16 +158,27 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def report(name: str, times: list[float], sent: int) -> dict:
+def report(name: str, times: list[float], sent: int, target: str) -> dict:
+    """Print and return the phase's figures; with ``--trace``, its breakdown too (then cleared)."""
     row = {"name": name, "sent": sent, "complete": len(times), "p50": pct(times, 50), "p99": pct(times, 99),
            "mean": statistics.fmean(times)}
     print(f"{name:<34} {len(times)}/{sent} complete  p50 {row['p50']:.1f} ms  p99 {row['p99']:.1f} ms  "
           f"mean {row['mean']:.1f} ms", flush=True)
+    if target in TRACE:
+        from bench.messaging_trace import breakdown
+
+        for part, values in breakdown(TRACED, TRACE[target]).items():
+            print(f"  {part:<7} p50 {pct(values, 50):6.2f}  p90 {pct(values, 90):6.2f}  "
+                  f"p99 {pct(values, 99):6.2f} ms", flush=True)
+    TRACED.clear()
     return row
 
 
+BARE = "bench.bare_socketio_server:app"
+
+
 def bare_phase(people, port: int, n: int, threads: int, procs: int, settle: float, ramp: float) -> dict:
-    proc = start_server("bench.bare_socketio_server:app", port, {}, threads)
+    proc = start_server(BARE, port, {}, threads)
     url = f"http://127.0.0.1:{port}"
     try:
         clients = Swarm([{"url": url, "user_id": uid, "room": cid, "auth": {"room": cid}}
@@ -177,7 +194,7 @@ def bare_phase(people, port: int, n: int, threads: int, procs: int, settle: floa
         rooms, counts = _rooms(people)
         times = measure(send, rooms, counts, n)
         clients.stop()
-        return report("bare python-socketio broadcast", times, n)
+        return report("bare python-socketio broadcast", times, n, BARE)
     finally:
         kill(proc)
 
@@ -342,6 +359,8 @@ def main() -> None:
                         help="seconds the clients' connects are spread over (0: all at once, before Stop 10)")
     parser.add_argument("--rate", type=float, default=5, help="messages/s during the storm")
     parser.add_argument("--no-storm", action="store_true")
+    parser.add_argument("--trace", action="store_true",
+                        help="split each latency by stage on both servers (bench/messaging_trace.py)")
     parser.add_argument("--client-procs", type=int, default=4,
                         help="processes the clients are spread over (1: all in one, as before)")
     parser.add_argument("--indexer", choices=("process", "thread"), default="process",
@@ -354,6 +373,10 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients, conversations of "
           f"{args.per_conversation}, gunicorn -w 1 --threads {threads}; clients in {args.client_procs} "
           f"processes; search indexer: {args.indexer}", flush=True)
+    if args.trace:
+        for target in (BARE, APP):
+            TRACE[target] = DATA / f"trace_{target.split(':')[0]}.txt"
+            TRACE[target].unlink(missing_ok=True)
     db = DATA / "messaging.db"
     people = build_db(db, args.clients, args.per_conversation)
     port = free_port()
@@ -371,7 +394,7 @@ def main() -> None:
         print(f"app: {len(people)} clients connected in {clients.connect(args.ramp):.1f} s", flush=True)
         time.sleep(args.settle)
         times = measure(app_sender(people, url), *_rooms(people), args.messages)
-        ours = report("intranet: HTTP send -> last recipient", times, args.messages)
+        ours = report("intranet: HTTP send -> last recipient", times, args.messages, APP)
         print(f"p99 ratio app / bare: {ours['p99'] / bare['p99']:.2f} (aim <= 1.5); "
               f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
         if not args.no_storm:

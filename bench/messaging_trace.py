@@ -1,0 +1,98 @@
+"""``messaging_bench.py --trace``: where each measured message's time went, on either server.
+
+The server runs behind this WSGI wrapper (``TRACE_TARGET``: the app it wraps, ``module:attr``).
+For every message sent it writes to ``TRACE_FILE`` the message id and four ``perf_counter`` times
+(one clock for every process on Linux): request start, emit start, emit end, request end. With
+the bench's send time and the last recipient's arrival, a message's latency splits into:
+
+- ``in``: the bench's POST until the server's WSGI call (HTTP client, gunicorn, thread wake-up);
+- ``before``: the request's work before the emit (the app's auth, access check, action, commit);
+- ``emit``: the emit call (one ``queue.put`` per socket, waking its writer thread);
+- ``fan``: the emit's end until the last recipient has it (writer threads, then the clients);
+- ``after``: the request's work after the emit (answer, teardown), overlapping ``fan``.
+
+Diagnosis only (it found the ping wave of Stop 10): the wrapper's own ~20 µs fall in ``before``
+of both servers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+_local = threading.local()
+
+
+def _load() -> tuple[Callable[..., Iterable[bytes]], Any]:
+    """The wrapped WSGI app, and the Socket.IO object whose ``emit`` it calls."""
+    module, attr = os.environ["TRACE_TARGET"].split(":")
+    inner = getattr(importlib.import_module(module), attr)
+    if module == "bench.bare_socketio_server":
+        from bench.bare_socketio_server import sio as server
+    else:
+        from intranet.extensions import socketio as server
+    return inner, server
+
+
+def _timed(emit: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(emit)
+    def timed(event: str, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return emit(event, *args, **kwargs)
+        finally:
+            if event == "message":
+                _local.emit = (start, time.perf_counter())
+
+    return timed
+
+
+def _make_app() -> Callable[..., Iterable[bytes]]:
+    inner, server = _load()
+    server.emit = _timed(server.emit)
+    out = Path(os.environ["TRACE_FILE"]).open("a", buffering=1)  # noqa: SIM115 (the server's life)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+        if method != "POST" or not (path == "/send" or path.endswith("/messages")):
+            return inner(environ, start_response)
+        start, _local.emit = time.perf_counter(), (0.0, 0.0)
+        answer = inner(environ, start_response)
+        body = b"".join(answer)
+        if hasattr(answer, "close"):
+            answer.close()
+        end = time.perf_counter()
+        try:
+            message_id = json.loads(body)["id"]
+        except (ValueError, KeyError, TypeError):
+            return [body]  # an error answer: nothing was sent
+        out.write(f"{message_id} {start:.6f} {_local.emit[0]:.6f} {_local.emit[1]:.6f} {end:.6f}\n")
+        return [body]
+
+    return app
+
+
+def breakdown(sent: dict[int, tuple[float, float]], trace_file: Path) -> dict[str, list[float]]:
+    """``sent``: message id -> (bench's send time, last arrival); ms per component."""
+    parts: dict[str, list[float]] = {k: [] for k in ("total", "in", "before", "emit", "fan", "after")}
+    for line in trace_file.read_text().splitlines():
+        message_id, *times = line.split()
+        if int(message_id) not in sent:
+            continue  # the warm-up round
+        t0, last = sent[int(message_id)]
+        start, emit_start, emit_end, end = map(float, times)
+        for name, value in (("total", last - t0), ("in", start - t0), ("before", emit_start - start),
+                            ("emit", emit_end - emit_start), ("fan", last - emit_end),
+                            ("after", end - emit_end)):
+            parts[name].append(value * 1000)
+    return parts
+
+
+app = _make_app() if "TRACE_TARGET" in os.environ else None
