@@ -33,6 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.messaging_trace import breakdown, debug_lost  # noqa: E402
 from bench.search_worker import LagSampler, indexed_report, start_worker  # noqa: E402
 from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
@@ -46,12 +47,10 @@ WAIT_S = 10
 # after the wave; the latency aim is about 1,000 connected clients, not 1,000 connecting ones
 # (the reconnect storm measures that). ``--settle 0``: measure at once, as before Stop 9.
 SETTLE_S = 5.0
-# Clients connect spread over this many seconds, in both phases: engine.io pings every socket
-# every 25 s from its connect, so 1,000 clients connected in 2-5 s ping in one wave 25 s later,
-# as in no office. The app's measurement (longer: its connection wave and its sends are slower)
-# ran into that wave and the bare server's ended before it: the last 200-400 app messages took
-# 2-3 ms more (bench/README.md, Messaging, Stop 10). Spread over one ping interval, every client
-# pings at its own moment, 40 a second, through both measurements. ``--ramp 0``: as before.
+# Connects spread over this many seconds, in both phases: engine.io pings a socket every 25 s from
+# its connect, so clients connected in 2-5 s pinged in one wave, which the app's (longer)
+# measurement ran into and the bare server's did not (bench/README.md, Messaging, Stop 10). Spread
+# over one ping interval, they ping 40 a second through both measurements. ``--ramp 0``: as before.
 RAMP_S = 25.0
 APP = os.environ.get("BENCH_APP", "wsgi:app")  # another module wrapping wsgi.app, to diagnose
 TRACED: dict[int, tuple[float, float]] = {}  # measured message id -> (send time, last arrival)
@@ -165,8 +164,6 @@ def report(name: str, times: list[float], sent: int, target: str) -> dict:
     print(f"{name:<34} {len(times)}/{sent} complete  p50 {row['p50']:.1f} ms  p99 {row['p99']:.1f} ms  "
           f"mean {row['mean']:.1f} ms", flush=True)
     if target in TRACE:
-        from bench.messaging_trace import breakdown
-
         for part, values in breakdown(TRACED, TRACE[target]).items():
             print(f"  {part:<7} p50 {pct(values, 50):6.2f}  p90 {pct(values, 90):6.2f}  "
                   f"p99 {pct(values, 99):6.2f} ms", flush=True)
@@ -297,7 +294,7 @@ def _storm_report(clients: list[ClientState], db: Path, base: int, t_kill: float
     settled = [c for c in clients if any(t > t_kill for t in c.caught_up)]
     lost = sum(len(expected.get(c.room, set()) - c.messages) for c in settled)
     if os.environ.get("BENCH_DEBUG"):
-        _debug_lost(settled, expected, db, t_kill)
+        debug_lost(settled, expected, db, t_kill)
     extra = sum(len({m for m in c.messages if m > base} - expected.get(c.room, set())) for c in clients)
     back = [min(t for t in c.connects if t > t_kill) for c in clients
             if any(t > t_kill for t in c.connects)]
@@ -324,24 +321,6 @@ def _storm_report(clients: list[ClientState], db: Path, base: int, t_kill: float
 
 def _on_term(_sig: int, _frame: object) -> None:
     raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
-
-
-def _debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
-    """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
-    for c in settled:
-        for mid in sorted(expected.get(c.room, set()) - c.messages):
-            def rel(times: list[float]) -> list[float]:
-                return [round(t - t_kill, 2) for t in times]
-
-            print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
-                  f"last {c.last} arrivals {len(ARRIVALS[mid])} "
-                  f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
-    with sqlite3.connect(db) as con:
-        print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
-                                    "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
-        print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
-              .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
-              flush=True)
 
 
 def main() -> None:

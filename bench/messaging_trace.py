@@ -1,4 +1,5 @@
-"""``messaging_bench.py --trace``: where each measured message's time went, on either server.
+"""Diagnosis for ``messaging_bench.py``: ``--trace`` (where each measured message's time went, on
+either server) and ``BENCH_DEBUG=1`` (who missed which message in the storm, ``debug_lost``).
 
 The server runs behind this WSGI wrapper (``TRACE_TARGET``: the app it wraps, ``module:attr``).
 For every message sent it writes to ``TRACE_FILE`` the message id and four ``perf_counter`` times
@@ -11,8 +12,8 @@ the bench's send time and the last recipient's arrival, a message's latency spli
 - ``fan``: the emit's end until the last recipient has it (writer threads, then the clients);
 - ``after``: the request's work after the emit (answer, teardown), overlapping ``fan``.
 
-Diagnosis only (it found the ping wave of Stop 10): the wrapper's own ~20 µs fall in ``before``
-of both servers.
+The trace found the ping wave of Stop 10; the wrapper's own ~20 µs fall in ``before`` of both
+servers.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any
+
+from bench.socket_clients import ARRIVALS
+from bench.socket_swarm import ClientState
 
 _local = threading.local()
 
@@ -93,6 +98,25 @@ def breakdown(sent: dict[int, tuple[float, float]], trace_file: Path) -> dict[st
                             ("after", end - emit_end)):
             parts[name].append(value * 1000)
     return parts
+
+
+def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
+    """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
+    for c in settled:
+        for mid in sorted(expected.get(c.room, set()) - c.messages):
+            def rel(times: list[float]) -> list[float]:
+                return [round(t - t_kill, 2) for t in times]
+
+            print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
+                  f"last {c.last} arrivals {len(ARRIVALS[mid])} "
+                  f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
+    with sqlite3.connect(db) as con:
+        print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
+                                    "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
+        print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
+              .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
+              flush=True)
+
 
 
 app = _make_app() if "TRACE_TARGET" in os.environ else None
