@@ -12,8 +12,9 @@ the bench's send time and the last recipient's arrival, a message's latency spli
 - ``fan``: the emit's end until the last recipient has it (writer threads, then the clients);
 - ``after``: the request's work after the emit (answer, teardown), overlapping ``fan``.
 
-The trace found the ping wave of Stop 10; the wrapper's own ~20 µs fall in ``before`` of both
-servers.
+The trace found the ping wave of Stop 10. The wrapper parses the answer and writes its line after
+``end``; inside the stages it adds only clock reads, on both servers alike. It imports nothing of
+the clients: the servers it wraps load only what they serve.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.socket_clients import ARRIVALS
-from bench.socket_swarm import ClientState
+if TYPE_CHECKING:
+    from bench.socket_swarm import ClientState
 
 _local = threading.local()
 
@@ -102,6 +103,8 @@ def breakdown(sent: dict[int, tuple[float, float]], trace_file: Path) -> dict[st
 
 def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
     """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
+    from bench.socket_clients import ARRIVALS  # the bench's process only
+
     for c in settled:
         for mid in sorted(expected.get(c.room, set()) - c.messages):
             def rel(times: list[float]) -> list[float]:
