@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -204,17 +205,22 @@ class IndexerThread:
                 self.stopping.wait(self.poll)
 
 
-def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limit: int = BATCH,
+               pause: Callable[[float], object] = time.sleep) -> None:
     """``flask search worker``: the same loop in its own process (scale-out).
 
-    It looks every ``poll`` seconds and indexes everything pending in one round, so the lag stays
-    under ``poll`` plus the round's work. It waits between rounds even after one that found work:
-    looking again at once, under a steady flow of messages, made an index commit (and an outbox
-    delete competing with the web process's writes) of one or two documents each time."""
+    Every ``poll`` seconds it indexes what is pending in ONE batch (one index commit), so the lag
+    stays under ``poll`` plus the round's work; only a full batch (a backlog) goes on at once.
+    Draining until nothing was left made a second, third... commit of the one or two messages
+    sent while the first was being written: each Whoosh commit costs ~8 ms of CPU whatever its
+    size, and those rounds of 2-4 commits slowed live messages (bench/README.md, Messaging,
+    Stop 11). Waiting after a round that found work is older for the same reason: looking again
+    at once, under a steady flow, made a commit (and an outbox delete competing with the web
+    process's writes) of one or two documents each time."""
     while not stop():
         try:
-            drain()
-            threading.Event().wait(poll)
+            if drain_once(limit) < limit:
+                pause(poll)
         except Exception:
             log.exception("search worker: batch failed, will retry")
-            threading.Event().wait(poll * 5)
+            pause(poll * 5)
