@@ -23,6 +23,7 @@ class Config:
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
     SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process
     SEARCH_INDEXER_POLL = 1.0  # seconds; commits in this process wake it at once
+    SEARCH_INDEXER_GATHER = 0.25  # seconds of commits batched after a round that found work
     # SQLite: WAL checkpoints every this many seconds from a thread of the web process, not inside
     # whichever request's commit fills the log (intranet/checkpoint.py); 0: SQLite's own.
     SQLITE_CHECKPOINT_SECONDS = 1.0

@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
     register_foundation()
     register_private()
     if app.config.get("SEARCH_INDEXER_THREAD"):
-        indexer = IndexerThread(app, poll=app.config.get("SEARCH_INDEXER_POLL", 1.0))
+        indexer = IndexerThread(app, poll=app.config.get("SEARCH_INDEXER_POLL", 1.0),
+                                gather=app.config.get("SEARCH_INDEXER_GATHER", 0.25))
         app.extensions[THREAD] = indexer
         app.before_request(indexer.start)
     if not sa_event.contains(db.AppSession, "after_commit", _wake_indexer):
