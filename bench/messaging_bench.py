@@ -378,8 +378,11 @@ def main() -> None:
               f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
         if not args.no_storm:
             _row, proc = storm(clients, people, db, port, threads, proc, args.rate, env)
+        # the lag while the clients are connected: 1,000 disconnects at once stall the web
+        # process for seconds (bench/README.md, Stop 11), and an indexer thread with it
+        lag_figures = lag.stop()
         clients.stop()
-        indexed = {**lag.stop(), **indexed_report(db, INDEX)}
+        indexed = {**lag_figures, **indexed_report(db, INDEX)}
         print("search: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
                                      for k, v in indexed.items()), flush=True)
     finally:
