@@ -220,12 +220,10 @@ def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limi
 
     Every ``poll`` seconds it indexes what is pending in ONE batch (one index commit), so the lag
     stays under ``poll`` plus the round's work; only a full batch (a backlog) goes on at once.
-    Draining until nothing was left made a second, third... commit of the one or two messages
-    sent while the first was being written: each Whoosh commit costs ~8 ms of CPU whatever its
-    size, and those rounds of 2-4 commits slowed live messages (bench/README.md, Messaging,
-    Stop 11). Waiting after a round that found work is older for the same reason: looking again
-    at once, under a steady flow, made a commit (and an outbox delete competing with the web
-    process's writes) of one or two documents each time."""
+    A Whoosh commit costs ~8 ms of CPU whatever its size: draining until nothing was left made
+    a second, third... commit of the messages sent while the first was being written, and
+    looking again at once after a round made a commit of one or two documents each time. Both
+    slowed live messages (bench/README.md, Messaging, Stops 8 and 11)."""
     while not stop():
         try:
             if drain_once(limit) < limit:
