@@ -121,5 +121,4 @@ def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Pa
               flush=True)
 
 
-
 app = _make_app() if "TRACE_TARGET" in os.environ else None

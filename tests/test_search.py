@@ -252,37 +252,6 @@ def test_indexer_thread_drains_after_a_commit(app: Flask, cast: Any) -> None:
         thread.thread.join(5)
 
 
-def test_indexer_thread_gathers_a_flow_of_commits_into_one_index_commit(app: Flask, cast: Any) -> None:
-    """After a round that found work, the commits of the next ``gather`` seconds make one batch,
-    not one index commit each (~8 ms of CPU under the web process's GIL)."""
-    import time
-
-    from intranet.search import THREAD
-    from intranet.search.indexer import IndexerThread, store
-
-    thread = app.extensions[THREAD] = IndexerThread(app, poll=30, gather=1.0)
-    thread.start()
-
-    def wait_for(word: str, count: int) -> set[tuple[str, int]]:
-        deadline = time.monotonic() + 20
-        while len(hits := found(app, cast.bob, word)) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return hits
-
-    try:
-        first = post(app, cast.bob, "Gathered zeppelin one")
-        assert wait_for("zeppelin", 1) == {("post", first)}  # a lone post: at once
-        with app.app_context():
-            generation = store().index().latest_generation()
-        flow = [post(app, cast.bob, f"Gathered zeppelin {n}") for n in ("two", "three", "four")]
-        assert wait_for("zeppelin", 4) == {("post", p) for p in (first, *flow)}
-        with app.app_context():
-            assert store().index().latest_generation() == generation + 1
-    finally:
-        thread.stop()
-        thread.thread.join(5)
-
-
 def test_many_matches_rank_only_the_newest(app: Flask, cast: Any, drain_index: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Past 2 x MAX_HITS estimated matches, only a recent window is read: the newest N."""
