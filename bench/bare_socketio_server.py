@@ -3,7 +3,7 @@
 
 Clients connect with ``auth={"room": <n>}`` and join ``room:<n>``. ``POST /send`` with
 ``{"room": n, "author_id": a}`` emits the same ``message`` payload the app sends for a new
-message (with an increasing id) to that room, and answers ``{"id": ...}``.
+message (with an increasing id, from 10**9) to that room, and answers ``{"id": ...}``.
 Run: ``gunicorn -w 1 --threads 1200 bench.bare_socketio_server:app``.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 import socketio
 
 sio = socketio.Server(async_mode="threading")
-_ids = itertools.count(1)
+_ids = itertools.count(10**9)  # far from the app's message ids: the bench's clients record both
 _lock = threading.Lock()
 
 

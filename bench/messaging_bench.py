@@ -11,6 +11,8 @@ python-socketio sync clients behaving like live.js (bench/socket_clients.py), sp
 ``--client-procs`` processes (bench/socket_swarm.py). Latency: from just
 before the HTTP send to the last of the conversation's 50 sockets receiving the event; messages
 go one at a time, round-robin over the conversations, after one unmeasured warm-up round.
+Both servers are up with their own clients, the measurement alternating between them in blocks
+(bench/messaging_latency.py says why); the storm then runs on the app alone.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -33,7 +34,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.messaging_trace import breakdown, debug_lost  # noqa: E402
+from bench.messaging_latency import Side, alternate, outbox_empty, pct, report, rooms_of  # noqa: E402
+from bench.messaging_trace import debug_lost  # noqa: E402
 from bench.search_worker import LagSampler, indexed_report, start_worker  # noqa: E402
 from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
@@ -41,26 +43,32 @@ from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 DATA = ROOT / "bench" / "data"
 INDEX = DATA / "messaging_index"  # the bench's own search index, never the repo's
 STARTED: list[subprocess.Popen] = []
-WAIT_S = 10
-# Measuring starts this long after the last client connected, in both phases: the app announces
+# Measuring starts this long after the last client connected: the app announces
 # the connection wave's presence in batches, the last one up to PRESENCE_BURST_SECONDS (3 s)
 # after the wave; the latency aim is about 1,000 connected clients, not 1,000 connecting ones
 # (the reconnect storm measures that). ``--settle 0``: measure at once, as before Stop 9.
 SETTLE_S = 5.0
-# Connects spread over this many seconds, in both phases: engine.io pings a socket every 25 s from
+# Connects spread over this many seconds, on both servers: engine.io pings a socket every 25 s from
 # its connect, so clients connected in 2-5 s pinged in one wave, which the app's (longer)
 # measurement ran into and the bare server's did not (bench/README.md, Messaging, Stop 10). Spread
 # over one ping interval, they ping 40 a second through both measurements. ``--ramp 0``: as before.
+BLOCK = 100  # messages per turn when alternating (``--block``; bench/messaging_latency.py)
 RAMP_S = 25.0
+BARE = "bench.bare_socketio_server:app"
 APP = os.environ.get("BENCH_APP", "wsgi:app")  # another module wrapping wsgi.app, to diagnose
-TRACED: dict[int, tuple[float, float]] = {}  # measured message id -> (send time, last arrival)
 TRACE: dict[str, Path] = {}  # --trace: server target -> its trace file (bench/messaging_trace.py)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct free ports (held open together while the kernel picks them)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def start_server(target: str, port: int, env: dict[str, str], threads: int) -> subprocess.Popen:
@@ -129,80 +137,6 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     return out
 
 
-# ---- latency ---------------------------------------------------------------------------------------
-
-def measure(send, rooms: list[int], recipients: dict[int, int], n: int) -> list[float]:
-    """``send(room) -> message id``; one at a time; ms until the room's last recipient has it."""
-    for room in rooms:  # warm-up round: first-message work (notifications) is not what we time
-        _wait(send(room)[0], recipients[room])
-    times = []
-    for i in range(n):
-        room = rooms[i % len(rooms)]
-        mid, t0 = send(room)
-        if _wait(mid, recipients[room]):
-            TRACED[mid] = (t0, max(ARRIVALS[mid][: recipients[room]]))
-            times.append((TRACED[mid][1] - t0) * 1000)
-    return times
-
-
-def _wait(mid: int, count: int) -> bool:
-    deadline = time.perf_counter() + WAIT_S
-    while len(ARRIVALS[mid]) < count and time.perf_counter() < deadline:
-        time.sleep(0.001)
-    return len(ARRIVALS[mid]) >= count
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def report(name: str, times: list[float], sent: int, target: str) -> dict:
-    """Print and return the phase's figures; with ``--trace``, its breakdown too (then cleared)."""
-    row = {"name": name, "sent": sent, "complete": len(times), "p50": pct(times, 50), "p99": pct(times, 99),
-           "mean": statistics.fmean(times)}
-    print(f"{name:<34} {len(times)}/{sent} complete  p50 {row['p50']:.1f} ms  p99 {row['p99']:.1f} ms  "
-          f"mean {row['mean']:.1f} ms", flush=True)
-    if target in TRACE:
-        for part, values in breakdown(TRACED, TRACE[target]).items():
-            print(f"  {part:<7} p50 {pct(values, 50):6.2f}  p90 {pct(values, 90):6.2f}  "
-                  f"p99 {pct(values, 99):6.2f} ms", flush=True)
-    TRACED.clear()
-    return row
-
-
-BARE = "bench.bare_socketio_server:app"
-
-
-def bare_phase(people, port: int, n: int, threads: int, procs: int, settle: float, ramp: float) -> dict:
-    proc = start_server(BARE, port, {}, threads)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        clients = Swarm([{"url": url, "user_id": uid, "room": cid, "auth": {"room": cid}}
-                         for uid, cid, _tok in people], procs)
-        print(f"bare: {len(people)} clients connected in {clients.connect(ramp):.1f} s", flush=True)
-        time.sleep(settle)
-        http = requests.Session()
-
-        def send(room: int) -> tuple[int, float]:
-            t0 = time.perf_counter()
-            return http.post(f"{url}/send", json={"room": room, "author_id": 0}, timeout=10).json()["id"], t0
-
-        rooms, counts = _rooms(people)
-        times = measure(send, rooms, counts, n)
-        clients.stop()
-        return report("bare python-socketio broadcast", times, n, BARE)
-    finally:
-        kill(proc)
-
-
-def _rooms(people) -> tuple[list[int], dict[int, int]]:
-    counts: dict[int, int] = {}
-    for _uid, cid, _tok in people:
-        counts[cid] = counts.get(cid, 0) + 1
-    return sorted(counts), counts
-
-
 # ---- the app: latency, then the reconnect storm ------------------------------------------------------
 
 def app_env(db: Path, indexer: str = "process") -> dict[str, str]:
@@ -240,7 +174,7 @@ def storm(clients: Swarm, people, db: Path, port: int, threads: int, proc: subpr
     """Keep sending at ``rate``/s; kill the server (SIGKILL: a crash, nothing flushed politely),
     start a new one on the same port and database, keep sending 10 s; then count per client."""
     send, stop = app_sender(people, f"http://127.0.0.1:{port}"), threading.Event()
-    rooms, _counts = _rooms(people)
+    rooms, _counts = rooms_of(people)
     base = _max_message_id(db)
     attempts = {"ok": 0, "failed": 0}
 
@@ -323,8 +257,29 @@ def _on_term(_sig: int, _frame: object) -> None:
     raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
 
 
-def main() -> None:
-    signal.signal(signal.SIGTERM, _on_term)
+def bare_sender(url: str):
+    http = requests.Session()
+
+    def send(room: int) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        return http.post(f"{url}/send", json={"room": room, "author_id": 0}, timeout=10).json()["id"], t0
+
+    return send
+
+
+def connect_all(swarms: dict[str, Swarm], ramp: float) -> None:
+    """Both servers' clients connect over the same ``ramp`` seconds, side by side."""
+    done: dict[str, float] = {}
+    threads = [threading.Thread(target=lambda k=k, s=s: done.update({k: s.connect(ramp)}))
+               for k, s in swarms.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("; ".join(f"{k}: clients connected in {done[k]:.1f} s" for k in swarms), flush=True)
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)
@@ -332,6 +287,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000,
                         help="measured messages per server (100 before Stop 9: its p99 was the "
                              "second-largest value)")
+    parser.add_argument("--block", type=int, default=BLOCK,
+                        help="messages per turn, the servers taking turns (>= --messages: all the "
+                             "bare server's, then all the app's, both servers up)")
     parser.add_argument("--settle", type=float, default=SETTLE_S,
                         help="seconds between the last connect and the first measured message")
     parser.add_argument("--ramp", type=float, default=RAMP_S,
@@ -341,41 +299,53 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true",
                         help="split each latency by stage on both servers (bench/messaging_trace.py)")
     parser.add_argument("--client-procs", type=int, default=4,
-                        help="processes the clients are spread over (1: all in one, as before)")
+                        help="processes each server's clients are spread over (1: all in one)")
     parser.add_argument("--indexer", choices=("process", "thread"), default="process",
                         help="search indexer: a niced `search worker` process (README's deployment for "
                              "many open pages) or a thread of the web process (the embedded default)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _on_term)
+    args = parse_args()
     threading.stack_size(512 * 1024)  # thousands of client threads
     DATA.mkdir(exist_ok=True)
     threads = 2 * args.clients + 200  # a websocket holds a thread; catch-up requests need as many again
-    print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients, conversations of "
-          f"{args.per_conversation}, gunicorn -w 1 --threads {threads}; clients in {args.client_procs} "
-          f"processes; search indexer: {args.indexer}", flush=True)
+    print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients per server, "
+          f"conversations of {args.per_conversation}, gunicorn -w 1 --threads {threads}; each server's "
+          f"clients in {args.client_procs} processes; search indexer: {args.indexer}; blocks of "
+          f"{args.block}", flush=True)
     if args.trace:
         for target in (BARE, APP):
             TRACE[target] = DATA / f"trace_{target.split(':')[0]}.txt"
             TRACE[target].unlink(missing_ok=True)
     db = DATA / "messaging.db"
     people = build_db(db, args.clients, args.per_conversation)
-    port = free_port()
+    bare_port, port = free_ports(2)
+    bare_url, url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{port}"
     ARRIVALS.clear()
-    bare = bare_phase(people, port, args.messages, threads, args.client_procs, args.settle, args.ramp)
-    ARRIVALS.clear()
+    bare_proc = start_server(BARE, bare_port, {}, threads)
     env = app_env(db, args.indexer)
     if args.indexer == "process":
         STARTED.append(start_worker(ROOT, env, DATA / "search_worker.log"))
     lag = LagSampler(db).start()
     proc = start_server(APP, port, env, threads)
     try:
-        url = f"http://127.0.0.1:{port}"
+        bare_clients = Swarm([{"url": bare_url, "user_id": uid, "room": cid, "auth": {"room": cid}}
+                              for uid, cid, _tok in people], args.client_procs)
         clients = app_clients(people, url, args.client_procs)
-        print(f"app: {len(people)} clients connected in {clients.connect(args.ramp):.1f} s", flush=True)
+        connect_all({"bare": bare_clients, "app": clients}, args.ramp)
         time.sleep(args.settle)
-        times = measure(app_sender(people, url), *_rooms(people), args.messages)
-        ours = report("intranet: HTTP send -> last recipient", times, args.messages, APP)
-        print(f"p99 ratio app / bare: {ours['p99'] / bare['p99']:.2f} (aim <= 1.5); "
-              f"p50 ratio {ours['p50'] / bare['p50']:.2f}", flush=True)
+        bare = Side("bare python-socketio broadcast", BARE, bare_sender(bare_url), *rooms_of(people))
+        app = Side("intranet: HTTP send -> last recipient", APP, app_sender(people, url),
+                   *rooms_of(people), quiet=outbox_empty(db))
+        alternate([bare, app], args.messages, args.block)
+        bare_row, ours = (report(side, args.messages, TRACE.get(side.target)) for side in (bare, app))
+        print(f"p99 ratio app / bare: {ours['p99'] / bare_row['p99']:.2f} (aim <= 1.5); "
+              f"p50 ratio {ours['p50'] / bare_row['p50']:.2f}", flush=True)
+        bare_clients.stop()
+        kill(bare_proc)
         if not args.no_storm:
             _row, proc = storm(clients, people, db, port, threads, proc, args.rate, env)
         # the lag while the clients are connected: 1,000 disconnects at once stall the web
