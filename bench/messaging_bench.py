@@ -40,7 +40,7 @@ from bench.search_worker import LagSampler, indexed_report, start_worker  # noqa
 from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 
-DATA = ROOT / "bench" / "data"
+DATA = Path(os.environ.get("BENCH_DATA", ROOT / "bench" / "data"))  # the smoke test's is a temp dir
 INDEX = DATA / "messaging_index"  # the bench's own search index, never the repo's
 STARTED: list[subprocess.Popen] = []
 # Measuring starts this long after the last client connected: the app announces

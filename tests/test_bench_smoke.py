@@ -39,3 +39,25 @@ def test_search_bench_builds_and_queries_a_tiny_index(tmp_path):
     assert build(args)["documents"] == 200
     report = query(args)
     assert report["classes"] and all(c["endpoint_p95_ms"] > 0 for c in report["classes"].values())
+
+
+def test_messaging_bench_alternates_both_servers_at_a_tiny_size(tmp_path):
+    """bench/messaging_bench.py with 10 clients per server: both servers up, turns of 5 messages,
+    every message reaches its room's last client on both; no storm (it would take 15 s more)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "bench/messaging_bench.py", "--clients", "10", "--per-conversation",
+                          "5", "--messages", "10", "--block", "5", "--ramp", "0", "--settle", "0",
+                          "--client-procs", "1", "--no-storm"],
+                         cwd=root, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "BENCH_DATA": str(tmp_path)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    complete = [line for line in run.stdout.splitlines() if "complete" in line]
+    assert len(complete) == 2 and all(" 10/10 complete" in line for line in complete), run.stdout
+    blocks = [line for line in run.stdout.splitlines() if "p50 per block:" in line]
+    assert [len(line.split(":")[1].split()) for line in blocks] == [2, 2]
+    assert "p99 ratio app / bare" in run.stdout and "messages 12, indexed 12" in run.stdout
