@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -52,8 +53,8 @@ SETTLE_S = 5.0
 # its connect, so clients connected in 2-5 s pinged in one wave, which the app's (longer)
 # measurement ran into and the bare server's did not (bench/README.md, Messaging, Stop 10). Spread
 # over one ping interval, they ping 40 a second through both measurements. ``--ramp 0``: as before.
-BLOCK = 100  # messages per turn when alternating (``--block``; bench/messaging_latency.py)
 RAMP_S = 25.0
+BLOCK = 100  # messages per turn when alternating (``--block``; bench/messaging_latency.py)
 BARE = "bench.bare_socketio_server:app"
 APP = os.environ.get("BENCH_APP", "wsgi:app")  # another module wrapping wsgi.app, to diagnose
 TRACE: dict[str, Path] = {}  # --trace: server target -> its trace file (bench/messaging_trace.py)
@@ -137,7 +138,50 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     return out
 
 
-# ---- the app: latency, then the reconnect storm ------------------------------------------------------
+# ---- both servers ------------------------------------------------------------------------------------
+
+def bare_sender(url: str) -> Callable[[int], tuple[int, float]]:
+    http = requests.Session()
+
+    def send(room: int) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        return http.post(f"{url}/send", json={"room": room, "author_id": 0}, timeout=10).json()["id"], t0
+
+    return send
+
+
+def connect_all(swarms: dict[str, Swarm], ramp: float) -> None:
+    """Both servers' clients connect over the same ``ramp`` seconds, side by side."""
+    done: dict[str, float] = {}
+    threads = [threading.Thread(target=lambda k=k, s=s: done.update({k: s.connect(ramp)}))
+               for k, s in swarms.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("; ".join(f"{k}: clients connected in {done[k]:.1f} s" for k in swarms), flush=True)
+
+
+def latency(args: argparse.Namespace, people, db: Path, bare_url: str, url: str) -> Swarm:
+    """Each server's clients connect, the servers take turns (``--block``), both are reported with
+    the ratio. The bare server's clients are stopped; the app's are returned for the storm."""
+    bare_clients = Swarm([{"url": bare_url, "user_id": uid, "room": cid, "auth": {"room": cid}}
+                          for uid, cid, _tok in people], args.client_procs)
+    clients = app_clients(people, url, args.client_procs)
+    connect_all({"bare": bare_clients, "app": clients}, args.ramp)
+    time.sleep(args.settle)
+    bare = Side("bare python-socketio broadcast", BARE, bare_sender(bare_url), *rooms_of(people))
+    app = Side("intranet: HTTP send -> last recipient", APP, app_sender(people, url),
+               *rooms_of(people), quiet=outbox_empty(db))
+    alternate([bare, app], args.messages, args.block)
+    bare_row, ours = (report(side, args.messages, TRACE.get(side.target)) for side in (bare, app))
+    print(f"p99 ratio app / bare: {ours['p99'] / bare_row['p99']:.2f} (aim <= 1.5); "
+          f"p50 ratio {ours['p50'] / bare_row['p50']:.2f}", flush=True)
+    bare_clients.stop()
+    return clients
+
+
+# ---- the app, and the reconnect storm -----------------------------------------------------------------
 
 def app_env(db: Path, indexer: str = "process") -> dict[str, str]:
     """The web server's environment; ``indexer``: "process" (README's deployment for hundreds of
@@ -154,7 +198,7 @@ def app_clients(people, url: str, procs: int) -> Swarm:
                    "last": start} for uid, cid, tok in people], procs)
 
 
-def app_sender(people, url: str):
+def app_sender(people, url: str) -> Callable[[int], tuple[int, float]]:
     first = {}
     for _uid, cid, tok in people:
         first.setdefault(cid, tok)
@@ -257,28 +301,6 @@ def _on_term(_sig: int, _frame: object) -> None:
     raise SystemExit(1)  # reap the servers on SIGTERM (``timeout``) too
 
 
-def bare_sender(url: str):
-    http = requests.Session()
-
-    def send(room: int) -> tuple[int, float]:
-        t0 = time.perf_counter()
-        return http.post(f"{url}/send", json={"room": room, "author_id": 0}, timeout=10).json()["id"], t0
-
-    return send
-
-
-def connect_all(swarms: dict[str, Swarm], ramp: float) -> None:
-    """Both servers' clients connect over the same ``ramp`` seconds, side by side."""
-    done: dict[str, float] = {}
-    threads = [threading.Thread(target=lambda k=k, s=s: done.update({k: s.connect(ramp)}))
-               for k, s in swarms.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    print("; ".join(f"{k}: clients connected in {done[k]:.1f} s" for k in swarms), flush=True)
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -332,19 +354,7 @@ def main() -> None:
     lag = LagSampler(db).start()
     proc = start_server(APP, port, env, threads)
     try:
-        bare_clients = Swarm([{"url": bare_url, "user_id": uid, "room": cid, "auth": {"room": cid}}
-                              for uid, cid, _tok in people], args.client_procs)
-        clients = app_clients(people, url, args.client_procs)
-        connect_all({"bare": bare_clients, "app": clients}, args.ramp)
-        time.sleep(args.settle)
-        bare = Side("bare python-socketio broadcast", BARE, bare_sender(bare_url), *rooms_of(people))
-        app = Side("intranet: HTTP send -> last recipient", APP, app_sender(people, url),
-                   *rooms_of(people), quiet=outbox_empty(db))
-        alternate([bare, app], args.messages, args.block)
-        bare_row, ours = (report(side, args.messages, TRACE.get(side.target)) for side in (bare, app))
-        print(f"p99 ratio app / bare: {ours['p99'] / bare_row['p99']:.2f} (aim <= 1.5); "
-              f"p50 ratio {ours['p50'] / bare_row['p50']:.2f}", flush=True)
-        bare_clients.stop()
+        clients = latency(args, people, db, bare_url, url)
         kill(bare_proc)
         if not args.no_storm:
             _row, proc = storm(clients, people, db, port, threads, proc, args.rate, env)
