@@ -1,10 +1,9 @@
 """Many python-socketio clients in one process, each behaving like live.js in a browser:
 remember the last ``event_id``, catch up after every reconnect (``catch_up`` over the socket,
 HTTP when it does not answer), de-duplicate by ``event_id``; and reconnect as socket.io-client
-does with live.js's options (see ``backoff``), not as python-socketio's client does: its
-reconnection gives up on a server that takes over 1 s to accept, and its jitter is +-0.5 s
-whatever the delay, which after a restart turned a busy server into 1,000 clients retrying in
-step.
+does (see ``backoff``), not as python-socketio's client does: its reconnection gives up on a
+server that takes over 1 s to accept, and its jitter is +-0.5 s whatever the delay, which after
+a restart turned a busy server into 1,000 clients retrying in step.
 
 Used by bench/messaging_bench.py; threads, not asyncio (python-socketio's sync client on
 websocket-client), so no package beyond requirements-dev.txt is needed.
@@ -34,7 +33,7 @@ CONNECT_TIMEOUT_S = 20  # socket.io-client's ``timeout`` default
 CATCH_UP_TIMEOUT_S = 10  # live.js CATCH_UP_TIMEOUT_MS
 
 
-def backoff(attempt: int, low: float = 1.0, high: float = 3.0, jitter: float = 0.5) -> float:
+def backoff(attempt: int, low: float = 1.0, high: float = 5.0, jitter: float = 0.5) -> float:
     """socket.io-client's reconnection delay (its Backoff class with live.js's RECONNECT
     options): ``low * 2**attempt`` moved by up to +-``jitter`` of itself, at most ``high``."""
     ms = low * 2 ** min(attempt, 10)

@@ -89,7 +89,7 @@ def test_posts_written_while_offline_appear_once_each_in_order_after_reconnectin
     expect(bob.page.get_by_role("status")).to_have_text(re.compile("Connection lost"))
     expect(feed_cards(bob.page, token)).to_have_count(0)
 
-    bob.context.set_offline(False)  # Socket.IO retries with a backoff of up to 3 s (live.js)
+    bob.context.set_offline(False)  # Socket.IO retries with a backoff of up to 5 s
     expect(feed_cards(bob.page, token)).to_have_count(2, timeout=RECONNECT_TIMEOUT_MS)
     expect(bob.page.get_by_role("status")).to_be_hidden()
     expect(feed_cards(bob.page, f"First {token}")).to_have_count(1)
