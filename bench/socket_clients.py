@@ -29,7 +29,7 @@ def _keep_arrival(message_id: int, when: float) -> None:
 
 
 record_arrival = _keep_arrival  # bench/socket_swarm.py sends them to the parent process instead
-CONNECT_TIMEOUT_S = 20  # socket.io-client's ``timeout`` default
+CONNECT_TIMEOUT_S = 20  # socket.io-client's ``timeout`` default: one connection attempt's limit
 CATCH_UP_TIMEOUT_S = 10  # live.js CATCH_UP_TIMEOUT_MS
 
 
@@ -64,7 +64,10 @@ class Client:
     stopping: bool = False
 
     def start(self) -> None:
-        self.sio = socketio.Client(reconnection=False, handle_sigint=False)
+        # request_timeout: the engine.io handshake's limit, 5 s by default, where socket.io-client
+        # gives each attempt ``timeout`` (20 s): after a restart, attempts made as the new server
+        # came up failed after 5 s, then waited for their next retry (bench/README.md, Stop 12)
+        self.sio = socketio.Client(reconnection=False, handle_sigint=False, request_timeout=CONNECT_TIMEOUT_S)
         self.sio.on("message", self._on_message)
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
