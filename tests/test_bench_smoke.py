@@ -1,8 +1,12 @@
-"""The benchmark data generator at a tiny size: it migrates a fresh file and writes coherent rows."""
+"""The benchmarks at a tiny size: the data generator, the search bench, the messaging bench."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 from bench.generate import generate
 
@@ -44,11 +48,6 @@ def test_search_bench_builds_and_queries_a_tiny_index(tmp_path):
 def test_messaging_bench_alternates_both_servers_at_a_tiny_size(tmp_path):
     """bench/messaging_bench.py with 10 clients per server: both servers up, turns of 5 messages,
     every message reaches its room's last client on both; no storm (it would take 15 s more)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     root = Path(__file__).resolve().parent.parent
     run = subprocess.run([sys.executable, "bench/messaging_bench.py", "--clients", "10", "--per-conversation",
                           "5", "--messages", "10", "--block", "5", "--ramp", "0", "--settle", "0",
