@@ -35,9 +35,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.messaging_latency import Side, alternate, outbox_empty, pct, report, rooms_of  # noqa: E402
+from bench.messaging_latency import Side, alternate, pct, report, rooms_of  # noqa: E402
 from bench.messaging_trace import debug_lost  # noqa: E402
-from bench.search_worker import LagSampler, indexed_report, start_worker  # noqa: E402
+from bench.search_worker import LagSampler, indexed_report, start_worker, wait_for_outbox  # noqa: E402
 from bench.socket_clients import ARRIVALS  # noqa: E402
 from bench.socket_swarm import ClientState, Swarm, reap_swarms  # noqa: E402
 
@@ -172,7 +172,7 @@ def latency(args: argparse.Namespace, people, db: Path, bare_url: str, url: str)
     time.sleep(args.settle)
     bare = Side("bare python-socketio broadcast", BARE, bare_sender(bare_url), *rooms_of(people))
     app = Side("intranet: HTTP send -> last recipient", APP, app_sender(people, url),
-               *rooms_of(people), quiet=outbox_empty(db))
+               *rooms_of(people), quiet=lambda: wait_for_outbox(db))
     alternate([bare, app], args.messages, args.block)
     bare_row, ours = (report(side, args.messages, TRACE.get(side.target)) for side in (bare, app))
     print(f"p99 ratio app / bare: {ours['p99'] / bare_row['p99']:.2f} (aim <= 1.5); "

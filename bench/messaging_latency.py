@@ -15,7 +15,6 @@ messages, while the app's blocks pay for it as in production.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -85,18 +84,6 @@ def alternate(sides: list[Side], n: int, block: int) -> None:
             _block(side, start, min(block, n - start))
             side.quiet()
             time.sleep(GAP_S)
-
-
-def outbox_empty(db: Path, limit_s: float = 10) -> Callable[[], None]:
-    """The app's ``quiet``: wait until the search indexer has taken every pending row."""
-
-    def quiet() -> None:
-        deadline = time.time() + limit_s
-        with sqlite3.connect(db, timeout=5) as con:
-            while con.execute("SELECT count(*) FROM search_outbox").fetchone()[0] and time.time() < deadline:
-                time.sleep(0.05)
-
-    return quiet
 
 
 def pct(values: list[float], p: float) -> float:

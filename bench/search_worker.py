@@ -61,15 +61,21 @@ class LagSampler:
                 "lag_max_s": ordered[-1]}
 
 
+def wait_for_outbox(db: Path, limit_s: float = 10) -> int:
+    """Until the indexer has taken every pending outbox row (or ``limit_s``); the rows left."""
+    deadline, query = time.time() + limit_s, "SELECT count(*) FROM search_outbox"
+    with sqlite3.connect(db, timeout=5) as con:
+        while (left := con.execute(query).fetchone()[0]) and time.time() < deadline:
+            time.sleep(0.05)
+    return left
+
+
 def indexed_report(db: Path, index_dir: Path, wait_s: float = 10) -> dict:
     """After the run: how many of the database's messages the index holds (waits up to ``wait_s``
     for the outbox to empty, so the last ones sent are counted fairly)."""
-    deadline = time.time() + wait_s
+    pending = wait_for_outbox(db, wait_s)
     with sqlite3.connect(db, timeout=5) as con:
-        while con.execute("SELECT count(*) FROM search_outbox").fetchone()[0] and time.time() < deadline:
-            time.sleep(0.2)
         ids = {row[0] for row in con.execute("SELECT id FROM messages WHERE deleted_at IS NULL")}
-        pending = con.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
     from intranet.search.store import IndexStore
 
     with IndexStore(index_dir).index().searcher() as searcher:
