@@ -233,25 +233,6 @@ def test_cli_status_and_rebuild(app: Flask, cast: Any, corpus: dict[str, int]) -
     assert rebuilt.exit_code == 0 and "Index rebuilt: 16 documents." in rebuilt.output
 
 
-def test_indexer_thread_drains_after_a_commit(app: Flask, cast: Any) -> None:
-    import time
-
-    from intranet.search import THREAD
-    from intranet.search.indexer import IndexerThread
-
-    thread = app.extensions[THREAD] = IndexerThread(app, poll=30)  # only a wake-up can be fast
-    thread.start()
-    try:
-        pid = post(app, cast.bob, "Woken indexer finds this")
-        deadline = time.monotonic() + 20
-        while not found(app, cast.bob, "woken") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert found(app, cast.bob, "woken") == {("post", pid)}
-    finally:
-        thread.stop()
-        thread.thread.join(5)
-
-
 def test_many_matches_rank_only_the_newest(app: Flask, cast: Any, drain_index: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Past 2 x MAX_HITS estimated matches, only a recent window is read: the newest N."""

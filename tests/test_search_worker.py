@@ -74,24 +74,26 @@ def test_a_full_batch_goes_on_without_waiting(app: Flask, cast: Any, drain_index
     assert pauses == [0.5]  # none after the full batch of 2, one after the last post
 
 
-def test_indexer_thread_gathers_a_flow_of_commits_into_one_index_commit(app: Flask, cast: Any) -> None:
-    """After a round that found work, the commits of the next ``gather`` seconds make one batch,
-    not one index commit each (~8 ms of CPU under the web process's GIL)."""
+def _found_soon(app: Flask, user: Any, word: str, count: int) -> set[tuple[str, int]]:
+    """What ``user`` finds for ``word`` once ``count`` hits are there (or after 20 s)."""
+    deadline = time.monotonic() + 20
+    while len(hits := found(app, user, word)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return hits
+
+
+def test_indexer_thread_wakes_on_a_commit_then_gathers_a_flow(app: Flask, cast: Any) -> None:
+    """A lone post is indexed as soon as it is committed (``poll`` is 30 s: only the commit's
+    wake-up can be that fast). After a round that found work, the commits of the next ``gather``
+    seconds make one batch, not one index commit each (~8 ms of CPU under the web process's GIL)."""
     thread = app.extensions[THREAD] = indexer.IndexerThread(app, poll=30, gather=1.0)
     thread.start()
-
-    def wait_for(word: str, count: int) -> set[tuple[str, int]]:
-        deadline = time.monotonic() + 20
-        while len(hits := found(app, cast.bob, word)) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return hits
-
     try:
         first = post(app, cast.bob, "Gathered zeppelin one")
-        assert wait_for("zeppelin", 1) == {("post", first)}  # a lone post: at once
+        assert _found_soon(app, cast.bob, "zeppelin", 1) == {("post", first)}
         generation = _generation(app)
         flow = [post(app, cast.bob, f"Gathered zeppelin {n}") for n in ("two", "three", "four")]
-        assert wait_for("zeppelin", 4) == {("post", p) for p in (first, *flow)}
+        assert _found_soon(app, cast.bob, "zeppelin", 4) == {("post", p) for p in (first, *flow)}
         assert _generation(app) == generation + 1
     finally:
         thread.stop()
