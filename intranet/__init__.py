@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import db
-from .config import ROOT, config_class, load_config
-from .extensions import babel, csrf, limiter, login_manager, socketio
+from intranet import db
+from intranet.config import ROOT, config_class, load_config
+from intranet.extensions import babel, csrf, limiter, login_manager, socketio
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,10 +22,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cardcache, files, i18n, pagecache, presence, realtime, search, security, web
-    from .cli import register_cli
-    from .inbox import processing, scheduler
-    from .views import register_blueprints
+    from intranet import auth, cardcache, files, i18n, pagecache, presence, realtime, search, security, web
+    from intranet.cli import register_cli
+    from intranet.inbox import processing, scheduler
+    from intranet.views import register_blueprints
 
     db.init_app(app)
     csrf.init_app(app)

@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, false, or_, sel
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
-from . import db
-from .access_messaging import access_message, my_conversation_ids
-from .errors import Forbidden, NotFound
-from .models import (
+from intranet import db
+from intranet.access_messaging import access_message, my_conversation_ids
+from intranet.errors import Forbidden, NotFound
+from intranet.models import (
     Attachment,
     Case,
     Comment,
@@ -274,7 +274,7 @@ EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built st
 def visible_events_clause(user: User) -> ColumnElement[bool]:
     """Catch-up: my personal events, my groups', inbox services' and conversations' events,
     and company-wide events."""
-    from .access_inbox import inbox_services  # it builds on this module
+    from intranet.access_inbox import inbox_services  # it builds on this module
 
     mine, services = list(memberships(user)), sorted(inbox_services(user))
     return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(),
@@ -294,7 +294,7 @@ def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
 
 def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
     """The shape and parameters of ``visible_events_template`` for this user."""
-    from .access_inbox import inbox_services
+    from intranet.access_inbox import inbox_services
 
     mine, services = sorted(memberships(user)), sorted(inbox_services(user))
     params: dict[str, object] = {"me": user.id}
@@ -339,7 +339,7 @@ def readable_case(viewer: User) -> ColumnElement[bool]:
     """The notification's case is one ``access_inbox.access_case`` would open: a person moved out
     of the inbox (or out of the escalation group) no longer reads even the notification about
     the customer's case."""
-    from .access_inbox import visible_cases_clause  # it builds on this module
+    from intranet.access_inbox import visible_cases_clause  # it builds on this module
 
     mine = list(memberships(viewer))
     escalated = Case.group_id.in_(mine) if mine else false()

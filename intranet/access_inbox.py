@@ -15,10 +15,10 @@ from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, false, 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from . import db
-from .access import memberships
-from .errors import NotFound
-from .models import Case, Department, InboxAgent, Membership, Role, User
+from intranet import db
+from intranet.access import memberships
+from intranet.errors import NotFound
+from intranet.models import Case, Department, InboxAgent, Membership, Role, User
 
 SERVICES = "intranet.inbox_services"
 

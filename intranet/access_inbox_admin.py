@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import db
-from .access import memberships
-from .access_inbox import can_lead_service, is_inbox_user
-from .errors import NotFound
-from .models import Department, Role, User
+from intranet import db
+from intranet.access import memberships
+from intranet.access_inbox import can_lead_service, is_inbox_user
+from intranet.errors import NotFound
+from intranet.models import Department, Role, User
 
 
 def led_services(user: User) -> list[Department]:

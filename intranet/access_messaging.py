@@ -11,9 +11,9 @@ from functools import lru_cache
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, bindparam, select
 
-from . import db
-from .errors import NotFound
-from .models import Conversation, Message, Participant, User
+from intranet import db
+from intranet.errors import NotFound
+from intranet.models import Conversation, Message, Participant, User
 
 _KEPT_PARTICIPATIONS = "intranet.kept_participations"
 

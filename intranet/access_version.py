@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from . import db
-from .models import (
+from intranet import db
+from intranet.models import (
     AccessChange,
     Conversation,
     Department,

@@ -27,12 +27,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from . import cards, db
-from .cards import CardState
-from .i18n import ago
+from intranet import cards, db
+from intranet.cards import CardState
+from intranet.i18n import ago
 
 if TYPE_CHECKING:
-    from .feeds import PostView
+    from intranet.feeds import PostView
 
 CSRF = "csrf" + secrets.token_hex(16)
 NEXT = "next" + secrets.token_hex(16)

@@ -16,9 +16,9 @@ from functools import lru_cache
 from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from . import access, feeds
-from .feeds import CARD_LOADS, PostView
-from .models import Acknowledgement, Comment, Group, Post, Reaction, User
+from intranet import access, feeds
+from intranet.feeds import CARD_LOADS, PostView
+from intranet.models import Acknowledgement, Comment, Group, Post, Reaction, User
 
 
 @dataclass(frozen=True)

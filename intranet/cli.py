@@ -6,23 +6,23 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from . import db
-from .errors import DomainError
-from .models import Department
+from intranet import db
+from intranet.errors import DomainError
+from intranet.models import Department
 
 
 def register_cli(app: Flask) -> None:
-    from .inbox.cli import init_app as inbox_cli
+    from intranet.inbox.cli import init_app as inbox_cli
 
     inbox_cli(app)
-    from .search.cli import search_cli
+    from intranet.search.cli import search_cli
 
     app.cli.add_command(search_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or upgrade the database to the newest schema."""
-        from .migrate import upgrade
+        from intranet.migrate import upgrade
 
         upgrade()
         click.echo("Database is at the newest schema.")
@@ -32,7 +32,7 @@ def register_cli(app: Flask) -> None:
                   help="Keep files touched more recently than this (uploads not committed yet).")
     def sweep_files_command(grace_minutes: int) -> None:
         """Delete stored files no post or message refers to any more."""
-        from .actions.files import sweep_files
+        from intranet.actions.files import sweep_files
 
         with db.transaction() as s:
             removed = sweep_files(s, grace_seconds=grace_minutes * 60)
@@ -42,7 +42,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("message")
     def db_revision(message: str) -> None:
         """(Developers) Autogenerate a migration from the models."""
-        from .migrate import revision
+        from intranet.migrate import revision
 
         revision(message)
 
@@ -56,7 +56,7 @@ def register_cli(app: Flask) -> None:
     def create_user(email: str, name: str, password: str, admin: bool, department: str | None,
                     job_title: str) -> None:
         """Create an account."""
-        from .actions.users import do_create_department, do_create_user
+        from intranet.actions.users import do_create_department, do_create_user
 
         try:
             with db.transaction() as s:
@@ -74,6 +74,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--seed", default=7, help="Random seed, for a reproducible organisation.")
     def demo(seed: int) -> None:
         """Load the demo organisation (idempotent: does nothing if it is already there)."""
-        from .demo import load_demo
+        from intranet.demo import load_demo
 
         click.echo(load_demo(seed=seed))

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .models import Conversation, Message, Participant, User
+from intranet.models import Conversation, Message, Participant, User
 
 LIST_LIMIT = 200
 PAGE_SIZE = 50

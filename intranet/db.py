@@ -70,7 +70,7 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    from . import checkpoint
+    from intranet import checkpoint
 
     app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
     checkpoint.init_app(app, app.extensions[ENGINE_KEY])

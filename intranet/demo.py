@@ -18,16 +18,16 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from . import db
-from .actions.comments import do_add_comment, do_add_reaction
-from .actions.groups import do_create_group, do_join_group, do_set_member
-from .actions.posts import do_acknowledge, do_create_post, do_pin_post
-from .actions.users import do_create_department, do_create_user, do_update_profile
-from .demo_cases import work_cases
-from .demo_files import share_demo_files
-from .demo_inbox import demo_departments, load_inbox
-from .demo_messages import load_conversations
-from .demo_people import (
+from intranet import db
+from intranet.actions.comments import do_add_comment, do_add_reaction
+from intranet.actions.groups import do_create_group, do_join_group, do_set_member
+from intranet.actions.posts import do_acknowledge, do_create_post, do_pin_post
+from intranet.actions.users import do_create_department, do_create_user, do_update_profile
+from intranet.demo_cases import work_cases
+from intranet.demo_files import share_demo_files
+from intranet.demo_inbox import demo_departments, load_inbox
+from intranet.demo_messages import load_conversations
+from intranet.demo_people import (
     ADMIN,
     ADMIN_EMAIL,
     DEPARTMENTS,
@@ -39,8 +39,8 @@ from .demo_people import (
     SHOWCASE,
     Person,
 )
-from .demo_texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
-from .models import (
+from intranet.demo_texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
+from intranet.models import (
     Acknowledgement,
     Comment,
     Department,
@@ -53,7 +53,7 @@ from .models import (
     Visibility,
     utcnow,
 )
-from .search.indexer import drain
+from intranet.search.indexer import drain
 
 GENERATED_POSTS = 290
 DAYS_SPAN = 30

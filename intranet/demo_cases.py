@@ -14,9 +14,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .actions.cases import do_add_note, do_assign, do_escalate, do_override_triage, do_set_status, record
-from .actions.comments import do_add_comment
-from .models import Case, CaseActivity, CaseReply, CaseStatus, ReplyState, Sentiment, User
+from intranet.actions.cases import (
+    do_add_note,
+    do_assign,
+    do_escalate,
+    do_override_triage,
+    do_set_status,
+    record,
+)
+from intranet.actions.comments import do_add_comment
+from intranet.models import Case, CaseActivity, CaseReply, CaseStatus, ReplyState, Sentiment, User
 
 ANSWERS = {
     "fr": "Bonjour, nous sommes désolés. Écrivez-nous en privé avec votre numéro de commande, nous "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .actions.files import Upload, do_create_post_with_files
-from .models import Group, User
+from intranet.actions.files import Upload, do_create_post_with_files
+from intranet.models import Group, User
 
 GUIDE = """# Guide de démarrage du Robot Chef 2
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .actions.inbox_admin import (
+from intranet.actions.inbox_admin import (
     do_add_agent,
     do_save_canned_reply,
     do_save_routing_rule,
@@ -21,10 +21,10 @@ from .actions.inbox_admin import (
     do_save_source,
     do_save_watch_rule,
 )
-from .actions.inbox_ingest import Pipeline, do_forward, do_ingest, do_record_breaches
-from .demo_inbox_texts import COMMENTS, FORWARDED
-from .inbox.items import parse_item
-from .models import Department, User
+from intranet.actions.inbox_ingest import Pipeline, do_forward, do_ingest, do_record_breaches
+from intranet.demo_inbox_texts import COMMENTS, FORWARDED
+from intranet.inbox.items import parse_item
+from intranet.models import Department, User
 
 SOURCES = {  # key -> (name, network, connector, feed_url, active)
     "x": ("X (mentions)", "x", "webhook", "", True),

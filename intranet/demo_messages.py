@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import update
 
-from . import db
-from .actions.files import Upload, do_send_message_with_files
-from .actions.messaging import do_mark_read, do_send_message, do_start_conversation
-from .models import Conversation, Message, Notification, User
+from intranet import db
+from intranet.actions.files import Upload, do_send_message_with_files
+from intranet.actions.messaging import do_mark_read, do_send_message, do_start_conversation
+from intranet.models import Conversation, Message, Notification, User
 
 # (title or None for a direct conversation, people (first one starts it), [(speaker index, text)],
 #  index of a person who has not read the last messages, or None); ATTACHED: files sent with a line

@@ -15,10 +15,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .access_inbox import service_audience
-from .db import AppSession, insert_now
-from .extensions import socketio
-from .models import Event, Membership, Participant, utcnow
+from intranet.access_inbox import service_audience
+from intranet.db import AppSession, insert_now
+from intranet.extensions import socketio
+from intranet.models import Event, Membership, Participant, utcnow
 
 log = logging.getLogger(__name__)
 _signals = Namespace()

@@ -16,8 +16,8 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import access
-from .models import (
+from intranet import access
+from intranet.models import (
     Acknowledgement,
     Comment,
     Event,
@@ -33,7 +33,7 @@ from .models import (
     User,
     post_topics,
 )
-from .sanitize import plain_text
+from intranet.sanitize import plain_text
 
 MAX_LIMIT = 100
 MAX_PINNED = 5

@@ -30,10 +30,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from . import db
-from .actions.users import EMAIL_RE
-from .errors import Invalid
-from .models import Department, User
+from intranet import db
+from intranet.actions.users import EMAIL_RE
+from intranet.errors import Invalid
+from intranet.models import Department, User
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
 

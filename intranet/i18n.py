@@ -12,7 +12,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .models import utcnow
+from intranet.models import utcnow
 
 JUST_NOW = timedelta(minutes=1)
 TIMEDELTA_THRESHOLD = 0.85  # Flask-Babel's default, which ``ago`` uses

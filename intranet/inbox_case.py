@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import access_inbox, feeds, inbox_queries, inbox_suggest
-from .actions import case_knowledge
-from .actions.case_replies import needs_approval, retryable
-from .actions.cases import TRANSITIONS
-from .inbox.triage import describe
-from .models import Case, CaseStatus, Department, Group, Recommendation, Sentiment, Urgency, User
+from intranet import access_inbox, feeds, inbox_queries, inbox_suggest
+from intranet.actions import case_knowledge
+from intranet.actions.case_replies import needs_approval, retryable
+from intranet.actions.cases import TRANSITIONS
+from intranet.inbox.triage import describe
+from intranet.models import Case, CaseStatus, Department, Group, Recommendation, Sentiment, Urgency, User
 
 
 def reasons(case: Case) -> list[str]:

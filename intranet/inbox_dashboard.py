@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from .inbox_queries import OPEN, breached_clause
-from .models import Case, CommentMatch, Department, ExternalComment, RuleKind, Source, WatchRule
+from intranet.inbox_queries import OPEN, breached_clause
+from intranet.models import Case, CommentMatch, Department, ExternalComment, RuleKind, Source, WatchRule
 
 DAYS = 30
 

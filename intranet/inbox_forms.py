@@ -8,8 +8,8 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .forms import Form, PickUserMixin
-from .models import Connector, Network
+from intranet.forms import Form, PickUserMixin
+from intranet.models import Connector, Network
 
 NETWORK_NAMES = {
     "x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",

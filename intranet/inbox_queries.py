@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from . import access, access_inbox
-from .errors import Invalid
-from .models import (
+from intranet import access, access_inbox
+from intranet.errors import Invalid
+from intranet.models import (
     CannedReply,
     Case,
     CaseActivity,

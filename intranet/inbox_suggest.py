@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from . import access
-from .models import Case, Post, Skill, User, user_skills
-from .sanitize import plain_text
-from .views.common import like_pattern
+from intranet import access
+from intranet.models import Case, Post, Skill, User, user_skills
+from intranet.sanitize import plain_text
+from intranet.views.common import like_pattern
 
 STOP = {
     "the", "and", "for", "with", "this", "that", "have", "from", "your", "you", "are", "was", "not",
@@ -101,8 +101,8 @@ def _searched(viewer: User, case: Case, own: set[int]) -> list[Knowledge] | None
     """Through the search index with the comment's rarest words (ranked by the index's own
     document frequencies), or None when search is not installed or cannot answer."""
     try:
-        from .search.query import search
-        from .search.related import distinctive_words, words_shared
+        from intranet.search.query import search
+        from intranet.search.related import distinctive_words, words_shared
     except ImportError:
         return None
     try:  # the case's own document and its posts quote the comment: their words are not rarer

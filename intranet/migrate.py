@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
 
-from . import db
+from intranet import db
 
 
 def alembic_config() -> AlembicConfig:

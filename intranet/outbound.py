@@ -25,10 +25,10 @@ from flask import Flask, current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from . import db
-from .events import after_commit
-from .inbox.webhook import sign
-from .models import Case, CaseReply, ReplyState
+from intranet import db
+from intranet.events import after_commit
+from intranet.inbox.webhook import sign
+from intranet.models import Case, CaseReply, ReplyState
 
 log = logging.getLogger(__name__)
 KEY = "intranet.outbound"
@@ -150,7 +150,7 @@ def deliver(reply_id: int) -> None:
 
 
 def _record(reply_id: int, error: str, tried: int) -> None:
-    from .actions.case_replies import record_outcome
+    from intranet.actions.case_replies import record_outcome
 
     with db.transaction() as s:
         record_outcome(s, s.get(CaseReply, reply_id), error, tried)

@@ -38,11 +38,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from . import db
-from .cardcache import AGO, CSRF, LRU, RECORDING, ago_sentinel
-from .extensions import login_manager
-from .i18n import ago
-from .models import utcnow
+from intranet import db
+from intranet.cardcache import AGO, CSRF, LRU, RECORDING, ago_sentinel
+from intranet.extensions import login_manager
+from intranet.i18n import ago
+from intranet.models import utcnow
 
 EXTENSION = "intranet.pagecache"
 MAX_PAGES = 256  # per process, ~100-130 KB each, all of one generation

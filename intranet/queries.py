@@ -11,8 +11,8 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from . import access
-from .models import ApiToken, Event, Group, Membership, Notification, Role, Topic, User
+from intranet import access
+from intranet.models import ApiToken, Event, Group, Membership, Notification, Role, Topic, User
 
 
 def visible_groups(session: Session, viewer: User) -> list[tuple[Group, int]]:

@@ -14,11 +14,11 @@ from flask import request, session
 from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
-from . import db, queries
-from .auth import LOGIN_ID, user_for_token
-from .events import COMPANY_ROOM, login_room, user_room, wire_payload
-from .models import User
-from .presence import registry
+from intranet import db, queries
+from intranet.auth import LOGIN_ID, user_for_token
+from intranet.events import COMPANY_ROOM, login_room, user_room, wire_payload
+from intranet.models import User
+from intranet.presence import registry
 
 SOCKET_TOKEN = "intranet.socket_token"
 CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
@@ -64,7 +64,7 @@ def register_handlers(socketio: SocketIO) -> None:
         join_room(COMPANY_ROOM)
         if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
             join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
-        from .realtime_messaging import announce_presence  # it imports this module
+        from intranet.realtime_messaging import announce_presence  # it imports this module
         announce_presence(user.id, registry().connected(request.sid, user.id))
         return True
 
@@ -88,6 +88,6 @@ def register_handlers(socketio: SocketIO) -> None:
             return {"ok": False}
         return {"ok": True}
 
-    from .realtime_messaging import register
+    from intranet.realtime_messaging import register
 
     register(socketio)

@@ -15,11 +15,11 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_socketio import SocketIO
 
-from . import access_messaging, db, presence
-from .conversations import active_participant_ids, co_participants_of
-from .events import user_room
-from .extensions import socketio
-from .realtime import socket_user
+from intranet import access_messaging, db, presence
+from intranet.conversations import active_participant_ids, co_participants_of
+from intranet.events import user_room
+from intranet.extensions import socketio
+from intranet.realtime import socket_user
 
 log = logging.getLogger(__name__)
 STATES = (presence.ONLINE, presence.AWAY)

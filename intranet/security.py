@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request
 
-from .extensions import csrf
+from intranet.extensions import csrf
 
 CSP = "; ".join(
     [

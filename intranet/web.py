@@ -12,8 +12,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import db
-from .errors import DomainError
+from intranet import db
+from intranet.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
 
     ``optional``: an empty body reads as ``{}`` (for actions whose fields all have defaults).
     """
-    from .errors import Invalid
+    from intranet.errors import Invalid
 
     raw = request.get_data(cache=True)
     if optional and not raw.strip():

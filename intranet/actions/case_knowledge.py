@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict
-from ..models import Case, CaseActivity, CaseReply, CaseStatus, Group, Post, ReplyState, User
-from .cases import inert, publish_case, quoted_comment, record, require_worker
-from .posts import do_create_post
+from intranet.actions.cases import inert, publish_case, quoted_comment, record, require_worker
+from intranet.actions.posts import do_create_post
+from intranet.errors import Conflict
+from intranet.models import Case, CaseActivity, CaseReply, CaseStatus, Group, Post, ReplyState, User
 
 KNOWLEDGE_TOPIC = "#faq"
 

@@ -12,11 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from .. import access_inbox, outbound
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..models import Case, CaseReply, ReplyState, ServiceSettings, User, utcnow
-from .cases import publish_case, record, require_worker
-from .common import clean_text
+from intranet import access_inbox, outbound
+from intranet.actions.cases import publish_case, record, require_worker
+from intranet.actions.common import clean_text
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.models import Case, CaseReply, ReplyState, ServiceSettings, User, utcnow
 
 MAX_REPLY = 5_000
 

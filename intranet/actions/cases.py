@@ -14,11 +14,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from .. import access, access_inbox
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..events import publish
-from ..inbox.triage import SENTIMENT_WORDS
-from ..models import (
+from intranet import access, access_inbox
+from intranet.actions.comments import do_add_comment
+from intranet.actions.common import audit, clean_text
+from intranet.actions.inbox_ingest import inbox_people
+from intranet.actions.notifications import notify
+from intranet.actions.posts import do_create_post, render_for
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.events import publish
+from intranet.inbox.triage import SENTIMENT_WORDS
+from intranet.models import (
     Case,
     CaseActivity,
     CaseStatus,
@@ -32,11 +37,6 @@ from ..models import (
     User,
     utcnow,
 )
-from .comments import do_add_comment
-from .common import audit, clean_text
-from .inbox_ingest import inbox_people
-from .notifications import notify
-from .posts import do_create_post, render_for
 
 S = CaseStatus
 TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {

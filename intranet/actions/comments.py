@@ -7,13 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import access
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..events import publish
-from ..models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
-from .common import audit, clean_text, enqueue_index
-from .notifications import notify
-from .posts import (
+from intranet import access
+from intranet.actions.common import audit, clean_text, enqueue_index
+from intranet.actions.notifications import notify
+from intranet.actions.posts import (
     _mentioned_ids,
     _record_mentions,
     audience,
@@ -22,6 +19,9 @@ from .posts import (
     render_for,
     require_reader,
 )
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.events import publish
+from intranet.models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
 
 
 def _text(body: object) -> str:

@@ -7,10 +7,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from ..db import insert_now
-from ..errors import Invalid
-from ..models import AuditLog, SearchOutbox, User, utcnow
-from ..search import note_outbox_written
+from intranet.db import insert_now
+from intranet.errors import Invalid
+from intranet.models import AuditLog, SearchOutbox, User, utcnow
+from intranet.search import note_outbox_written
 
 
 def clean_text(value: Any, *, field: str, label: str, max_len: int, required: bool = True) -> str:

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import access
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..events import publish
-from ..models import (
+from intranet import access
+from intranet.actions.common import audit, clean_text, enqueue_index
+from intranet.actions.notifications import notify
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.events import publish
+from intranet.models import (
     Group,
     GroupKind,
     JoinRequest,
@@ -24,8 +26,6 @@ from ..models import (
     Visibility,
     utcnow,
 )
-from .common import audit, clean_text, enqueue_index
-from .notifications import notify
 
 
 def unique_slug(session: Session, name: str) -> str:

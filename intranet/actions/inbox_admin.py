@@ -15,13 +15,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..access_inbox import forget_services
-from ..errors import Conflict, Invalid
-from ..inbox.intake import source_changed
-from ..inbox.routing import clean_conditions
-from ..inbox.rules import compiled
-from ..inbox.webhook import new_secret
-from ..models import (
+from intranet.access_inbox import forget_services
+from intranet.actions.common import audit, clean_text
+from intranet.actions.inbox_ingest import pipeline_changed
+from intranet.errors import Conflict, Invalid
+from intranet.inbox.intake import source_changed
+from intranet.inbox.routing import clean_conditions
+from intranet.inbox.rules import compiled
+from intranet.inbox.webhook import new_secret
+from intranet.models import (
     CannedReply,
     Connector,
     Department,
@@ -34,10 +36,8 @@ from ..models import (
     User,
     WatchRule,
 )
-from ..search.analysis import fold
-from ..search.querylang import QuerySyntaxError
-from .common import audit, clean_text
-from .inbox_ingest import pipeline_changed
+from intranet.search.analysis import fold
+from intranet.search.querylang import QuerySyntaxError
 
 MAX_MINUTES = 60 * 24 * 90
 

@@ -26,12 +26,14 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, Invalid, NotFound
-from ..events import after_commit, publish
-from ..inbox import bulk, sla
-from ..inbox.compute import Computed, Pipeline, compute, forget_pipeline
-from ..inbox.items import MAX_TEXT, Item
-from ..models import (
+from intranet.actions.common import audit, clean_text
+from intranet.actions.notifications import notify
+from intranet.errors import Conflict, Invalid, NotFound
+from intranet.events import after_commit, publish
+from intranet.inbox import bulk, sla
+from intranet.inbox.compute import Computed, Pipeline, compute, forget_pipeline
+from intranet.inbox.items import MAX_TEXT, Item
+from intranet.models import (
     AuditLog,
     Case,
     CaseActivity,
@@ -47,8 +49,6 @@ from ..models import (
     WebhookDelivery,
     utcnow,
 )
-from .common import audit, clean_text
-from .notifications import notify
 
 log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
@@ -259,7 +259,7 @@ def do_write_pending(session: Session, batches: list[PendingBatch], now: datetim
 
 def inbox_people(session: Session) -> list[int]:
     """Everyone who works some inbox (agents, department leads, admins): unrouted cases are theirs."""
-    from ..models import Department, InboxAgent, Membership, Role
+    from intranet.models import Department, InboxAgent, Membership, Role
 
     agents = select(InboxAgent.user_id)
     leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
@@ -382,7 +382,7 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
 
 
 def _leads(session: Session, department_id: int | None) -> list[int]:
-    from ..models import Department, Membership, Role
+    from intranet.models import Department, Membership, Role
 
     if department_id is None:
         return list(session.scalars(select(User.id).where(User.is_admin.is_(True), User.is_active_account)))

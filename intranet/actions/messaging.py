@@ -18,11 +18,13 @@ from sqlalchemy import Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import access_messaging, presence
-from ..db import insert_now, read
-from ..errors import Forbidden, Invalid, NotFound
-from ..events import publish, publish_now
-from ..models import (
+from intranet import access_messaging, presence
+from intranet.actions.common import clean_text, enqueue_index, enqueue_index_now
+from intranet.actions.notifications import notify, unread_count
+from intranet.db import insert_now, read
+from intranet.errors import Forbidden, Invalid, NotFound
+from intranet.events import publish, publish_now
+from intranet.models import (
     Attachment,
     Conversation,
     Message,
@@ -32,9 +34,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..sanitize import Rendered, render, scan
-from .common import clean_text, enqueue_index, enqueue_index_now
-from .notifications import notify, unread_count
+from intranet.sanitize import Rendered, render, scan
 
 TITLE_MAX = 120
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..events import publish
-from ..models import Notification, NotificationKind, User, utcnow
+from intranet.events import publish
+from intranet.models import Notification, NotificationKind, User, utcnow
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from .. import access
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..events import publish
-from ..models import (
+from intranet import access
+from intranet.actions.common import audit, clean_text, enqueue_index
+from intranet.actions.notifications import notify, publish_unread_counts, unread_about_post
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.events import publish
+from intranet.models import (
     Acknowledgement,
     Comment,
     Group,
@@ -27,9 +29,7 @@ from ..models import (
     Visibility,
     utcnow,
 )
-from ..sanitize import Rendered, render, scan
-from .common import audit, clean_text, enqueue_index
-from .notifications import notify, publish_unread_counts, unread_about_post
+from intranet.sanitize import Rendered, render, scan
 
 
 def audience(post: Post) -> dict[str, int | None]:

@@ -13,11 +13,13 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..access import forget_memberships
-from ..auth import forget_token, hash_password, new_token
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..events import after_commit, end_user_sockets
-from ..models import (
+from intranet.access import forget_memberships
+from intranet.actions.common import audit, clean_text, enqueue_index
+from intranet.actions.groups import member_event
+from intranet.auth import forget_token, hash_password, new_token
+from intranet.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.events import after_commit, end_user_sockets
+from intranet.models import (
     ApiToken,
     Department,
     Group,
@@ -29,8 +31,6 @@ from ..models import (
     Visibility,
     utcnow,
 )
-from .common import audit, clean_text, enqueue_index
-from .groups import member_event
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -214,7 +214,7 @@ def do_revoke_token(session: Session, user: User, token_id: int) -> None:
 
 def do_create_department(session: Session, name: str, *, acting_user: User | None) -> Department:
     """A department comes with its department group (public, led by the department's leads)."""
-    from .groups import unique_slug
+    from intranet.actions.groups import unique_slug
 
     name = clean_text(name, field="name", label=_("Name"), max_len=120)
     if session.scalar(select(Department.id).where(Department.name == name)):

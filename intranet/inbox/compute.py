@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CaseStatus, Recommendation, RuleKind, Sentiment, ServiceSettings, Urgency
-from ..search.match import AnalyzedText, analyze
-from . import sla
-from .items import Item
-from .routing import Router
-from .rules import Hit, RuleSet
-from .triage import TriageResult, triage
+from intranet.inbox import sla
+from intranet.inbox.items import Item
+from intranet.inbox.routing import Router
+from intranet.inbox.rules import Hit, RuleSet
+from intranet.inbox.triage import TriageResult, triage
+from intranet.models import CaseStatus, Recommendation, RuleKind, Sentiment, ServiceSettings, Urgency
+from intranet.search.match import AnalyzedText, analyze
 
 PIPELINE_TTL = 5.0
 _PIPELINES: dict[str, tuple[float, Pipeline]] = {}

@@ -17,7 +17,7 @@ from typing import Any
 import feedparser
 from flask_babel import gettext as _
 
-from ..sanitize import plain_text
+from intranet.sanitize import plain_text
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
 TIMEOUT = 15

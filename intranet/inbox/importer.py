@@ -24,13 +24,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import db
-from ..errors import Invalid
-from ..models import ExternalComment, ImportJob, Source, User, utcnow
-from .items import Item, parse_item
-from .parallel import ChildComputer, Pending
-from .parallel import available as parallel_available
-from .writes import ingest_transaction
+from intranet import db
+from intranet.errors import Invalid
+from intranet.inbox.items import Item, parse_item
+from intranet.inbox.parallel import ChildComputer, Pending
+from intranet.inbox.parallel import available as parallel_available
+from intranet.inbox.writes import ingest_transaction
+from intranet.models import ExternalComment, ImportJob, Source, User, utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -131,7 +131,7 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
     with it; the next run resumes). ``progress`` is called with the number of records done.
     ``parallel``: rules and triage in a child process (``inbox.parallel``; the CLI's default).
     """
-    from ..actions.inbox_ingest import Pipeline
+    from intranet.actions.inbox_ingest import Pipeline
 
     fmt = file_format(filename)
     job = _job(source, file_sha256(path), filename, actor)
@@ -229,7 +229,7 @@ class _Reader:
 
 def _commit_batch(job: ImportJob, source: Source, parsed: _Batch, pipeline: Any, actor: User | None,
                   progress: Callable[[int], None] | None) -> None:
-    from ..actions.inbox_ingest import do_ingest
+    from intranet.actions.inbox_ingest import do_ingest
 
     with ingest_transaction() as s:
         result = do_ingest(s, source, parsed.items, pipeline=pipeline, actor=actor, live=False,

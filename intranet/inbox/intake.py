@@ -26,12 +26,12 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
-from .. import db
-from ..events import after_commit
-from ..models import Connector, ExternalComment, Source, WebhookDelivery
-from . import bulk
-from .items import Item
-from .writes import ingest_transaction, sqlite_lock
+from intranet import db
+from intranet.events import after_commit
+from intranet.inbox import bulk
+from intranet.inbox.items import Item
+from intranet.inbox.writes import ingest_transaction, sqlite_lock
+from intranet.models import Connector, ExternalComment, Source, WebhookDelivery
 
 SOURCE_TTL = 2.0
 BUSY_POLL = 0.0003  # seconds between looks at SQLite's write lock held by another process
@@ -126,7 +126,7 @@ def _write(batch: list[Delivery]) -> None:
 
 
 def _write_session(batch: list[Delivery]) -> None:
-    from ..actions.inbox_ingest import PURGE_CHANCE, do_ingest, purge_deliveries, record_delivery
+    from intranet.actions.inbox_ingest import PURGE_CHANCE, do_ingest, purge_deliveries, record_delivery
 
     with ingest_transaction() as s:
         if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
@@ -154,7 +154,7 @@ def _write_sqlite(batch: list[Delivery]) -> None:
     delivery of the batch in one INSERT: VALUES rows are inserted in order, so an external id
     repeated in the batch is new only in the first delivery that carries it, as when each
     delivery had its own statement."""
-    from ..actions.inbox_ingest import PURGE_CHANCE, REPLAY_WINDOW
+    from intranet.actions.inbox_ingest import PURGE_CHANCE, REPLAY_WINDOW
 
     raw = db.engine().raw_connection()
     try:

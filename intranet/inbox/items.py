@@ -13,8 +13,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..errors import Invalid
-from ..models import utcnow
+from intranet.errors import Invalid
+from intranet.models import utcnow
 
 MAX_TEXT = 10_000
 LIMITS = {"external_id": 200, "author": 200, "author_url": 500, "url": 500, "lang": 8,

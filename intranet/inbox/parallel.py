@@ -21,8 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from .compute import Computed, Pipeline, compute
-from .items import Item
+from intranet.inbox.compute import Computed, Pipeline, compute
+from intranet.inbox.items import Item
 
 _PIPELINE: Pipeline | None = None  # set before the fork: the child inherits it compiled
 

@@ -25,10 +25,10 @@ import time
 
 from flask import Flask, current_app
 
-from .. import db
-from ..models import utcnow
-from .compute import Pipeline
-from .writes import ingest_transaction
+from intranet import db
+from intranet.inbox.compute import Pipeline
+from intranet.inbox.writes import ingest_transaction
+from intranet.models import utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 200  # comments per transaction: big enough to amortise, short enough for the write lock
@@ -48,7 +48,7 @@ def process_pending(limit: int = BATCH) -> int:
     Read, compute (rules, triage, routes: no lock held), then one short write transaction that
     claims them and writes the cases, so deliveries never wait behind the triage.
     """
-    from ..actions.inbox_ingest import compute_pending, do_write_pending, pending_comments
+    from intranet.actions.inbox_ingest import compute_pending, do_write_pending, pending_comments
 
     with db.transaction() as s:
         rows = pending_comments(s, limit)
@@ -124,7 +124,7 @@ class Worker:
 def init_app(app: Flask) -> None:
     """The webhook's rate limit counters and intake; in "thread" mode, the worker, started by the first
     request (so CLI commands never start one)."""
-    from . import intake, ratelimit
+    from intranet.inbox import intake, ratelimit
 
     ratelimit.init_app(app)
     intake.init_app(app)

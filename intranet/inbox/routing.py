@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Invalid
-from ..models import RoutingRule
-from ..search.match import AnalyzedText, Rule
-from .rules import compiled
-from .triage import URGENCY_ORDER, TriageResult
+from intranet.errors import Invalid
+from intranet.inbox.rules import compiled
+from intranet.inbox.triage import URGENCY_ORDER, TriageResult
+from intranet.models import RoutingRule
+from intranet.search.match import AnalyzedText, Rule
 
 SENTIMENTS = ("positive", "neutral", "negative")
 

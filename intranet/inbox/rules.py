@@ -15,9 +15,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ExternalComment, RuleKind, WatchRule
-from ..search.analysis import fold
-from ..search.match import AnalyzedText, Rule, analyze, compile_rule
+from intranet.models import ExternalComment, RuleKind, WatchRule
+from intranet.search.analysis import fold
+from intranet.search.match import AnalyzedText, Rule, analyze, compile_rule
 
 PREVIEW_SCAN = 20_000  # a preview reads at most the newest this many stored comments
 PREVIEW_SAMPLE = 10

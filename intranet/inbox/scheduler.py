@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
-from .. import db
-from ..errors import Invalid
-from ..models import Connector, Source, utcnow
-from .feeds import FeedError, entries_to_items, fetch, parse
-from .items import parse_item
-from .writes import ingest_transaction
+from intranet import db
+from intranet.errors import Invalid
+from intranet.inbox.feeds import FeedError, entries_to_items, fetch, parse
+from intranet.inbox.items import parse_item
+from intranet.inbox.writes import ingest_transaction
+from intranet.models import Connector, Source, utcnow
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
@@ -46,7 +46,7 @@ def due_feeds(now: datetime, *, force: bool = False) -> list[Source]:
 
 def poll_source(source: Source, now: datetime) -> PollOutcome:
     """Download, parse and ingest one feed; a failure is kept on the source for the admin page."""
-    from ..actions.inbox_ingest import do_ingest
+    from intranet.actions.inbox_ingest import do_ingest
 
     outcome = PollOutcome(source.slug)
     try:
@@ -76,7 +76,7 @@ def poll_all(now: datetime | None = None, *, force: bool = False) -> list[PollOu
 
 def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
     """Record due SLA breaches (and forget webhook signatures too old to be replayed)."""
-    from ..actions.inbox_ingest import do_record_breaches, purge_deliveries
+    from intranet.actions.inbox_ingest import do_record_breaches, purge_deliveries
 
     now = now or utcnow()
     with db.transaction() as s:
@@ -87,7 +87,7 @@ def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
 def sweep_files_hourly(now: datetime | None = None) -> int:
     """The stored files of removed posts and deleted messages go within the hour (this thread
     is the embedded default's only periodic runner; cron runs ``flask files sweep`` elsewhere)."""
-    from ..actions.files import sweep_files
+    from intranet.actions.files import sweep_files
 
     global _last_sweep
     if time.monotonic() - _last_sweep < 3600:

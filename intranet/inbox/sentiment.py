@@ -18,7 +18,7 @@ import re
 import string
 from functools import lru_cache
 
-from ..search.analysis import fold
+from intranet.search.analysis import fold
 
 NEUTRAL_BAND = 0.2  # |score| below this is neutral (VADER's own 0.05 is too eager on complaints)
 

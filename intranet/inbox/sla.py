@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
-from ..models import Case, CaseStatus
+from intranet.models import Case, CaseStatus
 
 DEFAULT_FIRST_RESPONSE = 60
 DEFAULT_RESOLUTION = 24 * 60

@@ -16,8 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..search.analysis import fold
-from .sentiment import detect_language, label, sentiment_score
+from intranet.inbox.sentiment import detect_language, label, sentiment_score
+from intranet.search.analysis import fold
 
 
 def _words(*phrases: str) -> re.Pattern[str]:

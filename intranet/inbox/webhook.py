@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..errors import DomainError, Invalid
+from intranet.errors import DomainError, Invalid
 
 WINDOW_SECONDS = 300
 TIMESTAMP_HEADER = "X-Intranet-Timestamp"

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .. import db
+from intranet import db
 
 _LOCK = threading.Lock()
 

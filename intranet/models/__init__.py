@@ -1,8 +1,8 @@
 """All mapped classes, importable from one place."""
 
-from .audit import AccessChange, AuditLog, SearchOutbox
-from .base import Base, utcnow
-from .cases import (
+from intranet.models.audit import AccessChange, AuditLog, SearchOutbox
+from intranet.models.base import Base, utcnow
+from intranet.models.cases import (
     CannedReply,
     Case,
     CaseActivity,
@@ -16,7 +16,7 @@ from .cases import (
     ServiceSettings,
     Urgency,
 )
-from .content import (
+from intranet.models.content import (
     REACTION_EMOJI,
     REACTION_KINDS,
     Acknowledgement,
@@ -28,9 +28,9 @@ from .content import (
     Topic,
     post_topics,
 )
-from .events import Event
-from .groups import Group, GroupKind, JoinRequest, Membership, RequestStatus, Role, Visibility
-from .inbox import (
+from intranet.models.events import Event
+from intranet.models.groups import Group, GroupKind, JoinRequest, Membership, RequestStatus, Role, Visibility
+from intranet.models.inbox import (
     CommentMatch,
     Connector,
     ExternalComment,
@@ -41,9 +41,9 @@ from .inbox import (
     WatchRule,
     WebhookDelivery,
 )
-from .messaging import Conversation, Message, Participant
-from .notifications import Notification, NotificationKind
-from .users import ApiToken, Department, Skill, User, user_skills
+from intranet.models.messaging import Conversation, Message, Participant
+from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
     "REACTION_EMOJI",

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, utcnow
+from intranet.models.base import Base, UTCDateTime, utcnow
 
 
 class Network(enum.StrEnum):

@@ -21,11 +21,11 @@ def init_app(app: Flask) -> None:
     The thread starts with the first request, not here: CLI commands (demo, rebuild, worker)
     create the app too and must not start a second indexer.
     """
-    from .. import db
-    from .indexer import IndexerThread
-    from .kinds import register_foundation
-    from .kinds_private import register_private
-    from .store import IndexStore
+    from intranet import db
+    from intranet.search.indexer import IndexerThread
+    from intranet.search.kinds import register_foundation
+    from intranet.search.kinds_private import register_private
+    from intranet.search.store import IndexStore
 
     app.extensions["search"] = IndexStore(app.config["SEARCH_INDEX_DIR"])
     register_foundation()
@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 
 
 def _note_outbox(session: Session, _ctx: object) -> None:
-    from ..models import SearchOutbox
+    from intranet.models import SearchOutbox
 
     if any(isinstance(o, SearchOutbox) for o in session.new):
         note_outbox_written(session)

@@ -30,7 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from .store import SegmentArrays
+from intranet.search.store import SegmentArrays
 
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 _lengths_lock = threading.Lock()

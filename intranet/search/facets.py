@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from operator import itemgetter
 
-from .store import Codes
+from intranet.search.store import Codes
 
 UNCODED = frozenset({"period"})  # facets counted by their value, not by a code
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .analysis import TOKEN_RE, fold, token_terms
+from intranet.search.analysis import TOKEN_RE, fold, token_terms
 
 WIDTH = 200
 

@@ -24,11 +24,11 @@ from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .. import db
-from ..models import SearchOutbox
-from .registry import KINDS
-from .schema import Doc
-from .store import IndexStore
+from intranet import db
+from intranet.models import SearchOutbox
+from intranet.search.registry import KINDS
+from intranet.search.schema import Doc
+from intranet.search.store import IndexStore
 
 log = logging.getLogger(__name__)
 BATCH = 500

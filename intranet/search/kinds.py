@@ -16,11 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import access, db, files
-from ..models import Attachment, Comment, Group, Post, User
-from ..sanitize import index_text
-from .registry import Item, register_kind, register_principals
-from .schema import Doc
+from intranet import access, db, files
+from intranet.models import Attachment, Comment, Group, Post, User
+from intranet.sanitize import index_text
+from intranet.search.registry import Item, register_kind, register_principals
+from intranet.search.schema import Doc
 
 CHUNK = 500
 
@@ -169,7 +169,7 @@ def hydrate_people(user: User, ids: list[int]) -> dict[int, Item]:
 def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
     """A file's text is extracted here, in the indexer, never in the upload request. Files sent
     in conversations are built with the messages (``kinds_private``), under their ACL."""
-    from .kinds_private import build_message_files  # it builds on this module
+    from intranet.search.kinds_private import build_message_files  # it builds on this module
 
     rows = session.scalars(select(Attachment).where(
         Attachment.id.in_(ids), Attachment.post_id.is_not(None)).options(
@@ -185,7 +185,7 @@ def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
 
 
 def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
-    from .kinds_private import hydrate_message_files
+    from intranet.search.kinds_private import hydrate_message_files
 
     rows = db.session.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id).where(
         Attachment.id.in_(ids), access.readable_posts_clause(user)).options(

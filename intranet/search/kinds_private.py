@@ -17,13 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from .. import access_inbox, access_messaging, db, files
-from ..conversations import titles as conversation_titles
-from ..models import Attachment, Case, ExternalComment, Message, User
-from ..sanitize import index_text
-from .kinds import excerpt, ids_in_order
-from .registry import Item, register_kind, register_principals
-from .schema import Doc
+from intranet import access_inbox, access_messaging, db, files
+from intranet.conversations import titles as conversation_titles
+from intranet.models import Attachment, Case, ExternalComment, Message, User
+from intranet.sanitize import index_text
+from intranet.search.kinds import excerpt, ids_in_order
+from intranet.search.registry import Item, register_kind, register_principals
+from intranet.search.schema import Doc
 
 UNROUTED = "inbox:none"
 

@@ -15,18 +15,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from .analysis import fold, text_terms, token_terms
-from .querylang import (
-    And,
-    Field,
-    Node,
-    Not,
-    Phrase,
-    Prefix,
-    QuerySyntaxError,
-    Word,
-    parse,
-)
+from intranet.search.analysis import fold, text_terms, token_terms
+from intranet.search.querylang import And, Field, Node, Not, Phrase, Prefix, QuerySyntaxError, Word, parse
 
 _HASHTAG_RE = re.compile(r"#(\w+)")
 

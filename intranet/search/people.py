@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import fold, token_terms
-from .indexer import store
-from .query import MAX_HITS, Runner, allowed_codes, bounded, collect
-from .querylang import parse
-from .registry import KINDS, Item
-from .translate import translate
+from intranet.search.analysis import fold, token_terms
+from intranet.search.indexer import store
+from intranet.search.query import MAX_HITS, Runner, allowed_codes, bounded, collect
+from intranet.search.querylang import parse
+from intranet.search.registry import KINDS, Item
+from intranet.search.translate import translate
 
 CONTENT_KINDS = ("post", "comment", "file")
 

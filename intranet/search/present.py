@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CompoundSelect, bindparam, literal, select, union_all
 
-from .. import db
-from ..errors import Invalid
-from ..models import Department, Group, User
-from .query import PERIODS, SORTS, Filters, Result
-from .registry import KINDS, Item
+from intranet import db
+from intranet.errors import Invalid
+from intranet.models import Department, Group, User
+from intranet.search.query import PERIODS, SORTS, Filters, Result
+from intranet.search.registry import KINDS, Item
 
 ARGS = ("q", "type", "group", "department", "author", "date", "sort")
 PERIOD_LABELS = {"week": _l("Past week"), "month": _l("Past month"), "year": _l("Past year"),

@@ -26,15 +26,15 @@ from operator import itemgetter
 from flask_babel import gettext as _
 from whoosh import query as wq
 
-from ..errors import Invalid
-from .bulk import Postings, leaf_hits, read_postings
-from .facets import FacetCounts
-from .highlight import snippet
-from .indexer import store
-from .querylang import QuerySyntaxError, parse, positive_terms
-from .registry import KINDS, Item, principals_of
-from .store import Snapshot
-from .translate import translate
+from intranet.errors import Invalid
+from intranet.search.bulk import Postings, leaf_hits, read_postings
+from intranet.search.facets import FacetCounts
+from intranet.search.highlight import snippet
+from intranet.search.indexer import store
+from intranet.search.querylang import QuerySyntaxError, parse, positive_terms
+from intranet.search.registry import KINDS, Item, principals_of
+from intranet.search.store import Snapshot
+from intranet.search.translate import translate
 
 MAX_HITS = 1000
 PAGE = 20

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..errors import Invalid
+from intranet.errors import Invalid
 
 FIELDS = ("from", "in", "type", "skill", "before", "after")
 KINDS = ("post", "comment", "file", "group", "person", "message", "case")

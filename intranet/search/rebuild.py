@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from whoosh import index as whoosh_index
 
-from .. import db
-from .indexer import JOURNAL, build_docs, store, write
-from .registry import KINDS
+from intranet import db
+from intranet.search.indexer import JOURNAL, build_docs, store, write
+from intranet.search.registry import KINDS
 
 CHUNK = 1000
 

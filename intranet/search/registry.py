@@ -22,11 +22,11 @@ from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import access_version, db
-from ..access import forget_memberships, memberships, remember_memberships
-from ..access_inbox import forget_services
-from ..models import User
-from .schema import Doc
+from intranet import access_version, db
+from intranet.access import forget_memberships, memberships, remember_memberships
+from intranet.access_inbox import forget_services
+from intranet.models import User
+from intranet.search.schema import Doc
 
 
 @dataclass

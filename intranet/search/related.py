@@ -8,8 +8,8 @@ searching for are the rarest ones that occur at all (a word nobody ever wrote fi
 
 from __future__ import annotations
 
-from .analysis import TOKEN_RE, text_terms, token_terms
-from .indexer import store
+from intranet.search.analysis import TOKEN_RE, text_terms, token_terms
+from intranet.search.indexer import store
 
 MIN_LETTERS = 3
 COMMON_SHARE = 0.05  # a word in more than 5 % of the documents says little about a comment...

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from .analysis import keyword_value, mixed_analyzer
+from intranet.search.analysis import keyword_value, mixed_analyzer
 
 EPOCH = dt.date(1970, 1, 1)
 

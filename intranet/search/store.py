@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
-from .schema import FACET_FIELDS, make_schema
+from intranet.search.schema import FACET_FIELDS, make_schema
 
 WRITE_TIMEOUT = 60.0  # seconds a writer waits for the lock (blocking, never AsyncWriter)
 

@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from whoosh import query as wq
 
-from .. import access, db
-from ..models import Group, User
-from .analysis import fold, keyword_value, text_terms, token_terms
-from .querylang import And, Field, Node, Not, Or, Phrase, Prefix, QuerySyntaxError, Word
-from .schema import day_number
+from intranet import access, db
+from intranet.models import Group, User
+from intranet.search.analysis import fold, keyword_value, text_terms, token_terms
+from intranet.search.querylang import And, Field, Node, Not, Or, Phrase, Prefix, QuerySyntaxError, Word
+from intranet.search.schema import day_number
 
 TEXT_FIELDS = ("title", "body")
 

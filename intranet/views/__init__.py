@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (
+    from intranet.views import (
         admin,
         api,
         auth,

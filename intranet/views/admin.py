@@ -8,20 +8,20 @@ from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, db
-from ..actions.groups import do_set_member
-from ..actions.users import (
+from intranet import access, db
+from intranet.actions.groups import do_set_member
+from intranet.actions.users import (
     do_create_department,
     do_create_user,
     do_deactivate_user,
     do_reactivate_user,
     do_set_department,
 )
-from ..errors import DomainError, Invalid, NotFound
-from ..forms import AdminUserForm, DepartmentForm, LeadForm, SetDepartmentForm, department_choices
-from ..models import AuditLog, Department, Membership, Role, User
-from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
-from .groups import member_counts
+from intranet.errors import DomainError, Invalid, NotFound
+from intranet.forms import AdminUserForm, DepartmentForm, LeadForm, SetDepartmentForm, department_choices
+from intranet.models import AuditLog, Department, Membership, Role, User
+from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
+from intranet.views.groups import member_counts
 
 bp = Blueprint("admin", __name__)
 USERS_PAGE_SIZE = 50

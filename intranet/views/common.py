@@ -18,10 +18,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import db
-from ..errors import DomainError, Invalid
-from ..models import User
-from ..web import error_response, json_body, wants_json
+from intranet import db
+from intranet.errors import DomainError, Invalid
+from intranet.models import User
+from intranet.web import error_response, json_body, wants_json
 
 MAX_PAGE = 10_000
 

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from .. import access, cards, db, feeds, pagecache
-from ..actions.notifications import do_mark_read, unread_count
-from ..errors import Invalid, NotFound
-from ..models import REACTION_EMOJI, REACTION_KINDS, Topic
-from .common import before_arg, form_data, frame_value, me
-from .posts import done, remember_last_event
+from intranet import access, cards, db, feeds, pagecache
+from intranet.actions.notifications import do_mark_read, unread_count
+from intranet.errors import Invalid, NotFound
+from intranet.models import REACTION_EMOJI, REACTION_KINDS, Topic
+from intranet.views.common import before_arg, form_data, frame_value, me
+from intranet.views.posts import done, remember_last_event
 
 bp = Blueprint("feed", __name__)
 

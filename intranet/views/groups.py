@@ -11,8 +11,8 @@ from flask_login import login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from .. import access, db
-from ..actions.groups import (
+from intranet import access, db
+from intranet.actions.groups import (
     do_create_group,
     do_decide_join_request,
     do_join_group,
@@ -20,10 +20,10 @@ from ..actions.groups import (
     do_set_member,
     do_update_group,
 )
-from ..errors import DomainError, Forbidden, Invalid, NotFound
-from ..forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
-from ..models import Group, JoinRequest, Membership, RequestStatus, Role, User
-from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
+from intranet.errors import DomainError, Forbidden, Invalid, NotFound
+from intranet.forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
+from intranet.models import Group, JoinRequest, Membership, RequestStatus, Role, User
+from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
 
 bp = Blueprint("groups", __name__)
 GROUPS_PAGE_SIZE = 50

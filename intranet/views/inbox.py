@@ -18,13 +18,13 @@ from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from .. import access, access_inbox, db, inbox_case, inbox_dashboard, inbox_queries
-from ..actions import case_knowledge, case_replies, cases
-from ..errors import DomainError, Invalid
-from ..models import Case
-from ..sanitize import linkify_text, safe_url
-from .common import done, form_data, frame_value, me, refused
-from .posts import remember_last_event
+from intranet import access, access_inbox, db, inbox_case, inbox_dashboard, inbox_queries
+from intranet.actions import case_knowledge, case_replies, cases
+from intranet.errors import DomainError, Invalid
+from intranet.models import Case
+from intranet.sanitize import linkify_text, safe_url
+from intranet.views.common import done, form_data, frame_value, me, refused
+from intranet.views.posts import remember_last_event
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 TRUE = {"1", "on", "true", "yes", True}

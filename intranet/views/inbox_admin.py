@@ -11,21 +11,28 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from .. import access, db
-from ..access_inbox_admin import require_watch_rules
-from ..actions.inbox_admin import (
+from intranet import access, db
+from intranet.access_inbox_admin import require_watch_rules
+from intranet.actions.inbox_admin import (
     check_query,
     do_delete_watch_rule,
     do_rotate_secret,
     do_save_source,
     do_save_watch_rule,
 )
-from ..errors import DomainError, Invalid, NotFound
-from ..inbox.importer import run_import
-from ..inbox.rules import preview
-from ..inbox_forms import CONNECTOR_NAMES, KIND_NAMES, NETWORK_NAMES, ImportForm, SourceForm, WatchRuleForm
-from ..models import ExternalComment, ImportJob, Source, WatchRule
-from .common import done, form_failed, form_page, me, refused
+from intranet.errors import DomainError, Invalid, NotFound
+from intranet.inbox.importer import run_import
+from intranet.inbox.rules import preview
+from intranet.inbox_forms import (
+    CONNECTOR_NAMES,
+    KIND_NAMES,
+    NETWORK_NAMES,
+    ImportForm,
+    SourceForm,
+    WatchRuleForm,
+)
+from intranet.models import ExternalComment, ImportJob, Source, WatchRule
+from intranet.views.common import done, form_failed, form_page, me, refused
 
 bp = Blueprint("inbox_admin", __name__, url_prefix="/inbox/admin")
 NAMES = {"networks": NETWORK_NAMES, "connectors": CONNECTOR_NAMES, "kinds": KIND_NAMES}
@@ -184,7 +191,7 @@ def _inbox_nav_helpers() -> dict:
     """The settings tabs show what the reader may open."""
     from flask_login import current_user
 
-    from ..access_inbox_admin import can_manage_watch_rules
+    from intranet.access_inbox_admin import can_manage_watch_rules
 
     return {"can_manage_watch_rules": lambda: current_user.is_authenticated
             and can_manage_watch_rules(current_user._get_current_object())}

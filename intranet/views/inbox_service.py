@@ -10,9 +10,9 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import db
-from ..access_inbox_admin import access_led_service, led_services
-from ..actions.inbox_admin import (
+from intranet import db
+from intranet.access_inbox_admin import access_led_service, led_services
+from intranet.actions.inbox_admin import (
     do_add_agent,
     do_delete_canned_reply,
     do_delete_routing_rule,
@@ -22,10 +22,17 @@ from ..actions.inbox_admin import (
     do_save_service_settings,
     service_settings,
 )
-from ..errors import DomainError, Invalid, NotFound
-from ..inbox_forms import SENTIMENT_NAMES, URGENCY_NAMES, AgentForm, CannedReplyForm, RoutingRuleForm, SlaForm
-from ..models import CannedReply, Department, InboxAgent, RoutingRule, User
-from .common import done, form_failed, form_page, me, refused
+from intranet.errors import DomainError, Invalid, NotFound
+from intranet.inbox_forms import (
+    SENTIMENT_NAMES,
+    URGENCY_NAMES,
+    AgentForm,
+    CannedReplyForm,
+    RoutingRuleForm,
+    SlaForm,
+)
+from intranet.models import CannedReply, Department, InboxAgent, RoutingRule, User
+from intranet.views.common import done, form_failed, form_page, me, refused
 
 bp = Blueprint("inbox_service", __name__, url_prefix="/inbox/services")
 

@@ -9,14 +9,14 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import case, func, select
 
-from .. import db
-from ..access_inbox_admin import require_competitor_watch
-from ..actions.inbox_ingest import do_forward
-from ..errors import DomainError
-from ..inbox_forms import ForwardForm
-from ..models import CommentMatch, ExternalComment, RuleKind, Source, WatchRule, utcnow
-from .api.inbox_collect import forward_message
-from .common import done, form_failed, form_page, me
+from intranet import db
+from intranet.access_inbox_admin import require_competitor_watch
+from intranet.actions.inbox_ingest import do_forward
+from intranet.errors import DomainError
+from intranet.inbox_forms import ForwardForm
+from intranet.models import CommentMatch, ExternalComment, RuleKind, Source, WatchRule, utcnow
+from intranet.views.api.inbox_collect import forward_message
+from intranet.views.common import done, form_failed, form_page, me
 
 bp = Blueprint("inbox_watch", __name__, url_prefix="/inbox")
 RECENT = 50

@@ -13,20 +13,20 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
-from .. import access, access_messaging, conversations, db, presence
-from ..actions.files import do_send_message_with_files
-from ..actions.messaging import (
+from intranet import access, access_messaging, conversations, db, presence
+from intranet.actions.files import do_send_message_with_files
+from intranet.actions.messaging import (
     do_add_participants,
     do_leave,
     do_rename,
     do_set_muted,
     do_start_conversation,
 )
-from ..errors import Invalid
-from ..models import User
-from .common import done, form_data, frame_value, like_pattern, me
-from .files import uploads_from_request
-from .posts import remember_last_event
+from intranet.errors import Invalid
+from intranet.models import User
+from intranet.views.common import done, form_data, frame_value, like_pattern, me
+from intranet.views.files import uploads_from_request
+from intranet.views.posts import remember_last_event
 
 bp = Blueprint("messages", __name__)
 PICKER_LIMIT = 20

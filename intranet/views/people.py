@@ -20,19 +20,26 @@ from flask_login import login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, db, queries
-from ..actions.users import (
+from intranet import access, db, queries
+from intranet.actions.users import (
     do_create_token,
     do_revoke_token,
     do_set_avatar,
     do_set_locale,
     do_update_profile,
 )
-from ..errors import DomainError, Invalid
-from ..forms import AvatarForm, DirectoryFilterForm, LanguageForm, ProfileForm, TokenForm, department_choices
-from ..models import Group, Membership, Post, Skill, User
-from ..web import wants_json
-from .common import back_url, done, form_failed, form_page, like_pattern, me, paginate
+from intranet.errors import DomainError, Invalid
+from intranet.forms import (
+    AvatarForm,
+    DirectoryFilterForm,
+    LanguageForm,
+    ProfileForm,
+    TokenForm,
+    department_choices,
+)
+from intranet.models import Group, Membership, Post, Skill, User
+from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate
+from intranet.web import wants_json
 
 bp = Blueprint("people", __name__)
 DIRECTORY_PAGE_SIZE = 24

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 
-from ..search.people import suggest, who_knows
-from ..search.present import facets_of, filters_from, kind_labels, search_url
-from ..search.query import PAGE, search
-from ..search.querylang import QuerySyntaxError
-from .common import me
+from intranet.search.people import suggest, who_knows
+from intranet.search.present import facets_of, filters_from, kind_labels, search_url
+from intranet.search.query import PAGE, search
+from intranet.search.querylang import QuerySyntaxError
+from intranet.views.common import me
 
 bp = Blueprint("search", __name__)
 SUGGEST_KINDS = {"person": ("person",), "group": ("group",), "": ("person", "group")}

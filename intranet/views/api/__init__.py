@@ -11,7 +11,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import (  # noqa: E402, F401
+from intranet.views.api import (
     events,
     feed,
     groups,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from ... import db, queries
-from ...events import wire_payload
-from . import bp
-from .params import me, query_int
+from intranet import db, queries
+from intranet.events import wire_payload
+from intranet.views.api import bp
+from intranet.views.api.params import me, query_int
 
 MAX_EVENTS = 500
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from ... import access, db, feeds, queries
-from ...feeds import FeedPage
-from . import bp
-from .params import me, query_int
-from .serializers import post_page
+from intranet import access, db, feeds, queries
+from intranet.feeds import FeedPage
+from intranet.views.api import bp
+from intranet.views.api.params import me, query_int
+from intranet.views.api.serializers import post_page
 
 
 def _window() -> tuple[int | None, int]:

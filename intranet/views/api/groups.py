@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 from flask_login import login_required
 
-from ... import access, db, queries
-from ...actions.groups import (
+from intranet import access, db, queries
+from intranet.actions.groups import (
     do_create_group,
     do_join_group,
     do_remove_member,
@@ -14,11 +14,11 @@ from ...actions.groups import (
     do_update_group,
     member_count,
 )
-from ...models import Group, User
-from ...web import json_body
-from . import bp
-from .params import integer, me, text
-from .serializers import group_json, member_json
+from intranet.models import Group, User
+from intranet.views.api import bp
+from intranet.views.api.params import integer, me, text
+from intranet.views.api.serializers import group_json, member_json
+from intranet.web import json_body
 
 
 def _group(group: Group, user: User) -> dict:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import login_required
 
-from ... import access, access_inbox, db, feeds, inbox_case, inbox_queries
-from ...actions import case_knowledge, case_replies, cases
-from ...web import json_body
-from . import bp
-from .inbox_serializers import activity_json, case_detail_json, case_json, reply_json
-from .params import boolean, integer, me, query_int, text
-from .serializers import post_json
+from intranet import access, access_inbox, db, feeds, inbox_case, inbox_queries
+from intranet.actions import case_knowledge, case_replies, cases
+from intranet.views.api import bp
+from intranet.views.api.inbox_serializers import activity_json, case_detail_json, case_json, reply_json
+from intranet.views.api.params import boolean, integer, me, query_int, text
+from intranet.views.api.serializers import post_json
+from intranet.web import json_body
 
 
 def _case(case_id: int) -> Response:

@@ -16,16 +16,16 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ... import db
-from ...actions.inbox_ingest import do_forward, replayed
-from ...errors import DomainError, Invalid, NotFound
-from ...extensions import csrf, limiter
-from ...inbox import intake, processing, ratelimit, webhook
-from ...inbox.items import parse_item
-from ...models import utcnow
-from ...web import json_body
-from . import bp
-from .params import me, text
+from intranet import db
+from intranet.actions.inbox_ingest import do_forward, replayed
+from intranet.errors import DomainError, Invalid, NotFound
+from intranet.extensions import csrf, limiter
+from intranet.inbox import intake, processing, ratelimit, webhook
+from intranet.inbox.items import parse_item
+from intranet.models import utcnow
+from intranet.views.api import bp
+from intranet.views.api.params import me, text
+from intranet.web import json_body
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import url_for
 
-from ...inbox_queries import Entry, sla_of
-from ...models import Case, CaseActivity, CaseReply, User
-from .serializers import iso, user_ref
+from intranet.inbox_queries import Entry, sla_of
+from intranet.models import Case, CaseActivity, CaseReply, User
+from intranet.views.api.serializers import iso, user_ref
 
 EXCERPT = 180
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from ... import db, queries
-from . import bp
-from .params import me
-from .serializers import me_json
+from intranet import db, queries
+from intranet.views.api import bp
+from intranet.views.api.params import me
+from intranet.views.api.serializers import me_json
 
 
 @bp.get("/me")

@@ -7,9 +7,9 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ... import access_messaging, conversations, db
-from ...actions.files import do_send_message_with_files
-from ...actions.messaging import (
+from intranet import access_messaging, conversations, db
+from intranet.actions.files import do_send_message_with_files
+from intranet.actions.messaging import (
     do_add_participants,
     do_delete_message,
     do_edit_message,
@@ -19,12 +19,12 @@ from ...actions.messaging import (
     do_set_muted,
     do_start_conversation,
 )
-from ...errors import Invalid
-from ...web import json_body
-from ..files import uploads_from_request
-from . import bp
-from .params import boolean, integer, me, query_int, text
-from .serializers import conversation_json, message_json
+from intranet.errors import Invalid
+from intranet.views.api import bp
+from intranet.views.api.params import boolean, integer, me, query_int, text
+from intranet.views.api.serializers import conversation_json, message_json
+from intranet.views.files import uploads_from_request
+from intranet.web import json_body
 
 
 def _conversation(conversation) -> dict:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from ... import db, feeds, queries
-from ...actions.notifications import do_mark_read
-from ...web import json_body
-from . import bp
-from .params import integer_list, me, query_flag, query_int
-from .serializers import notification_json
+from intranet import db, feeds, queries
+from intranet.actions.notifications import do_mark_read
+from intranet.views.api import bp
+from intranet.views.api.params import integer_list, me, query_flag, query_int
+from intranet.views.api.serializers import notification_json
+from intranet.web import json_body
 
 
 @bp.get("/notifications")

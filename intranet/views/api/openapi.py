@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from . import bp, openapi_inbox, openapi_inbox_collect
-from .openapi_schemas import SCHEMAS, SOCKETIO, ref
+from intranet.views.api import bp, openapi_inbox, openapi_inbox_collect
+from intranet.views.api.openapi_schemas import SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
     400: ("BadRequest", "Malformed JSON, a wrong type or an invalid value; `field` names the culprit."),

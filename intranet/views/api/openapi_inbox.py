@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import CaseStatus, Recommendation, ReplyState, Sentiment, Urgency
-from .openapi_schemas import (
+from intranet.models import CaseStatus, Recommendation, ReplyState, Sentiment, Urgency
+from intranet.views.api.openapi_schemas import (
     BOOL,
     INT,
     INT_OR_NULL,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .openapi_schemas import INT, STR, array, enum, obj
+from intranet.views.api.openapi_schemas import INT, STR, array, enum, obj
 
 OPT_STR = {"type": ["string", "null"]}
 PARAMETERS: dict[str, Any] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...models import REACTION_KINDS
+from intranet.models import REACTION_KINDS
 
 Schema = dict[str, Any]
 

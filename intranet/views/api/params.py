@@ -11,8 +11,8 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from ...errors import Invalid
-from ..common import me  # noqa: F401  (re-exported for the API views)
+from intranet.errors import Invalid
+from intranet.views.common import me  # noqa: F401  (re-exported for the API views)
 
 
 def query_int(name: str, *, default: int | None = None, low: int = 0, high: int | None = None) -> int | None:

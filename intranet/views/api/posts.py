@@ -6,8 +6,8 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ... import access, db, feeds
-from ...actions.comments import (
+from intranet import access, db, feeds
+from intranet.actions.comments import (
     do_add_comment,
     do_add_reaction,
     do_delete_comment,
@@ -15,15 +15,15 @@ from ...actions.comments import (
     do_remove_reaction,
     reaction_counts,
 )
-from ...actions.files import Upload, do_create_post_with_files
-from ...actions.posts import do_acknowledge, do_delete_post, do_edit_post, do_pin_post
-from ...errors import Invalid
-from ...models import Post
-from ...web import json_body
-from ..files import uploads_from_request
-from . import bp
-from .params import boolean, integer, me, text
-from .serializers import comment_json, post_json
+from intranet.actions.files import Upload, do_create_post_with_files
+from intranet.actions.posts import do_acknowledge, do_delete_post, do_edit_post, do_pin_post
+from intranet.errors import Invalid
+from intranet.models import Post
+from intranet.views.api import bp
+from intranet.views.api.params import boolean, integer, me, text
+from intranet.views.api.serializers import comment_json, post_json
+from intranet.views.files import uploads_from_request
+from intranet.web import json_body
 
 
 def _post(post: Post) -> dict:

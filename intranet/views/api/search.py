@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import login_required
 
-from ...search.present import facets_of, filters_from, item_json
-from ...search.query import search
-from . import bp
-from .params import me, query_int
+from intranet.search.present import facets_of, filters_from, item_json
+from intranet.search.query import search
+from intranet.views.api import bp
+from intranet.views.api.params import me, query_int
 
 
 @bp.get("/search")

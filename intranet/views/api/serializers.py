@@ -12,11 +12,21 @@ from typing import Any
 
 from flask import url_for
 
-from ... import access, access_messaging
-from ...conversations import ConversationView
-from ...feeds import FeedPage, PostView
-from ...models import ApiToken, Attachment, Comment, Group, Membership, Message, Notification, Role, User
-from ...sanitize import plain_text
+from intranet import access, access_messaging
+from intranet.conversations import ConversationView
+from intranet.feeds import FeedPage, PostView
+from intranet.models import (
+    ApiToken,
+    Attachment,
+    Comment,
+    Group,
+    Membership,
+    Message,
+    Notification,
+    Role,
+    User,
+)
+from intranet.sanitize import plain_text
 
 EXCERPT = 140
 
