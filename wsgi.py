@@ -3,7 +3,7 @@
 import gc
 
 from intranet import create_app
-from intranet.extensions import socketio
+from intranet.platform.extensions import socketio
 
 app = create_app()
 # What is loaded by now (modules, mappers, compiled statements...) lives as long as the process:

@@ -21,15 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select
 
-from intranet import create_app, db
-from intranet.models import (
-    Case,
-    Department,
-    ExternalComment,
-    InboxAgent,
-    Source,
-    User,
-)
+from intranet import create_app
+from intranet.models import Case, Department, ExternalComment, InboxAgent, Source, User
+from intranet.platform import db
 
 WORDS = ("card", "charged", "twice", "refund", "robot", "chef", "firmware", "broken", "delivery", "late",
          "great", "service", "thanks")
@@ -57,7 +51,7 @@ def _case(i: int, rng: random.Random, department_id: int, agent_id: int, at: dat
 
 def build(path: Path, n: int, seed: int = 1) -> None:
     from intranet.actions.users import do_create_department, do_create_user
-    from intranet.migrate import upgrade
+    from intranet.platform.migrate import upgrade
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -112,7 +106,10 @@ def run(path: Path) -> None:
 
 
 def _checks(s, user: User, newest: Case) -> dict:
-    from intranet import access_inbox, inbox_case, inbox_dashboard, inbox_queries
+    from intranet.inbox import access as access_inbox
+    from intranet.inbox.queries import case_page as inbox_case
+    from intranet.inbox.queries import cases as inbox_queries
+    from intranet.inbox.queries import dashboard as inbox_dashboard
 
     services = access_inbox.inbox_services(user)
     older = str(newest.id - 2000)

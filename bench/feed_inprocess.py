@@ -47,7 +47,8 @@ def main() -> None:
     if not args.db.exists():
         raise SystemExit(f"{args.db} is missing: run python bench/generate.py first")
 
-    from intranet import create_app, pagecache
+    from intranet import create_app
+    from intranet.views import pagecache
 
     scratch = tempfile.mkdtemp(prefix="intranet-bench-")
     app = create_app({"SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": f"sqlite:///{args.db.resolve()}",

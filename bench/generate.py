@@ -4,7 +4,7 @@
     python bench/generate.py --posts 50000 --db /tmp/small.db
 
 This is a GENERATOR, NOT THE PRODUCT PATH. The schema comes from the real Alembic migrations
-(``intranet.migrate.upgrade``), but rows are written directly with SQLAlchemy Core ``executemany``
+(``intranet.platform.migrate.upgrade``), but rows are written directly with SQLAlchemy Core ``executemany``
 in a few big transactions: no actions, no events, no notifications, no search outbox, no Markdown.
 Each post's sanitized HTML is precomputed as ``<p>`` + escaped text + ``</p>``, which is what the
 sanitizer produces for one plain paragraph. Use the demo (``flask demo``) for realistic content,
@@ -105,8 +105,9 @@ class Stats:
 
 def fresh_database(path: Path) -> str:
     """Delete any previous file, then migrate an empty one with the real migrations."""
-    from intranet import create_app, db
-    from intranet.migrate import upgrade
+    from intranet import create_app
+    from intranet.platform import db
+    from intranet.platform.migrate import upgrade
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -65,15 +65,15 @@ def text(rng: random.Random, i: int) -> str:
 def setup_db(db: Path) -> str:
     """A migrated database with services, rules and a webhook source; returns its secret."""
     from intranet import create_app
-    from intranet import db as intranet_db
-    from intranet.actions.inbox_admin import (
+    from intranet.actions.users import do_create_department, do_create_user
+    from intranet.inbox.actions.settings import (
         do_save_routing_rule,
         do_save_service_settings,
         do_save_source,
         do_save_watch_rule,
     )
-    from intranet.actions.users import do_create_department, do_create_user
-    from intranet.migrate import upgrade
+    from intranet.platform import db as intranet_db
+    from intranet.platform.migrate import upgrade
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{db}", "TESTING": False,
                       "UPLOAD_DIR": str(db.parent / "uploads")})
@@ -100,7 +100,7 @@ def setup_db(db: Path) -> str:
 
 def deliveries(secret: str, count: int, seed: int) -> list[bytes]:
     """Signed HTTP requests (raw bytes: request line, headers, body); 20 % redeliver earlier ids."""
-    from intranet.inbox.webhook import sign
+    from intranet.inbox.connectors.webhook import sign
 
     rng, out, sent = random.Random(seed), [], 0
     now = int(time.time())
@@ -270,9 +270,9 @@ def import_bench(db: Path, rows: int, parallel: bool = True) -> dict:
     from sqlalchemy import func, select
 
     from intranet import create_app
-    from intranet import db as intranet_db
-    from intranet.inbox.importer import run_import
+    from intranet.inbox.workers.importer import run_import
     from intranet.models import Case, ExternalComment, Source
+    from intranet.platform import db as intranet_db
 
     rng = random.Random(5)
     path = db.parent / "import.jsonl"

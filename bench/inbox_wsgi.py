@@ -8,7 +8,7 @@ webhook's own work costs. Never imported by the app: ``gunicorn bench.inbox_wsgi
 from flask import jsonify, request
 
 from intranet import create_app
-from intranet.extensions import csrf
+from intranet.platform.extensions import csrf
 
 app = create_app()
 

@@ -109,11 +109,12 @@ def kill(proc: subprocess.Popen, sig: int = signal.SIGINT) -> None:
 def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     """A fresh migrated database with ``clients`` people in conversations of ``per``, each with a
     token. Returns (user id, conversation id, token) per person, the first of each group first."""
-    from intranet import create_app, db
+    from intranet import create_app
     from intranet.actions.messaging import do_start_conversation
     from intranet.actions.users import do_create_token, do_create_user
-    from intranet.migrate import upgrade
-    from intranet.search.indexer import drain
+    from intranet.platform import db
+    from intranet.platform.migrate import upgrade
+    from intranet.search.index.indexer import drain
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -43,7 +43,7 @@ def _load() -> tuple[Callable[..., Iterable[bytes]], Any]:
     if module == "bench.bare_socketio_server":
         from bench.bare_socketio_server import sio as server
     else:
-        from intranet.extensions import socketio as server
+        from intranet.platform.extensions import socketio as server
     return inner, server
 
 

@@ -45,7 +45,7 @@ def make_app(work: Path):
 
 def prepare(src: Path, work: Path) -> None:
     """Copy the generated database once and upgrade it to this branch's schema."""
-    from intranet.migrate import upgrade
+    from intranet.platform.migrate import upgrade
 
     work.mkdir(parents=True, exist_ok=True)
     if not (work / "bench.db").exists():
@@ -56,14 +56,14 @@ def prepare(src: Path, work: Path) -> None:
 
 def upgrade_work(app) -> None:
     """A work folder built by an older branch gets this branch's schema (no-op when current)."""
-    from intranet.migrate import upgrade
+    from intranet.platform.migrate import upgrade
 
     with app.app_context():
         upgrade()
 
 
 def build(args: argparse.Namespace) -> dict:
-    from intranet.search.rebuild import rebuild
+    from intranet.search.index.rebuild import rebuild
 
     work = Path(args.work)
     prepare(Path(args.src), work)
@@ -110,10 +110,10 @@ def ensure_rare_terms(app) -> int:
 
     from sqlalchemy import select
 
-    from intranet import db
     from intranet.actions.posts import do_create_post
     from intranet.models import User
-    from intranet.search.indexer import drain, store
+    from intranet.platform import db
+    from intranet.search.index.indexer import drain, store
 
     with app.app_context():
         reader = store().snapshot().searcher.reader()
@@ -131,7 +131,7 @@ def ensure_rare_terms(app) -> int:
 
 def pick_terms(searcher, per_class: int = 5) -> dict[str, list[str]]:
     """Stems of the body field by document frequency (words that analyse to themselves)."""
-    from intranet.search.analysis import token_terms
+    from intranet.search.text.analysis import token_terms
 
     reader = searcher.reader()
     stats = []
@@ -157,7 +157,7 @@ def pick_terms(searcher, per_class: int = 5) -> dict[str, list[str]]:
 def raw_query(q: str):
     from whoosh import query as wq
 
-    from intranet.search.analysis import text_terms
+    from intranet.search.text.analysis import text_terms
 
     words = [wq.Or([wq.Term(f, t) for f in ("title", "body") for t in terms])
              for terms in text_terms(q)]
@@ -167,9 +167,9 @@ def raw_query(q: str):
 def query(args: argparse.Namespace) -> dict:
     from sqlalchemy import select
 
-    from intranet import db
     from intranet.models import User
-    from intranet.search.indexer import store
+    from intranet.platform import db
+    from intranet.search.index.indexer import store
 
     work = Path(args.work)
     app = make_app(work)
@@ -230,15 +230,15 @@ class LockErrors(logging.Handler):
 def lag(args: argparse.Namespace) -> dict:
     from sqlalchemy import select
 
-    from intranet import db
     from intranet.actions.posts import do_create_post
     from intranet.models import User
-    from intranet.search.indexer import IndexerThread, store
+    from intranet.platform import db
+    from intranet.search.index.indexer import IndexerThread, store
 
     work = Path(args.work)
     app = make_app(work)
     upgrade_work(app)
-    logging.getLogger("intranet.search.indexer").addHandler(LockErrors())
+    logging.getLogger("intranet.search.index.indexer").addHandler(LockErrors())
     with app.app_context():
         authors = list(db.session.scalars(select(User.id).where(User.is_active_account).limit(200)))
         store().snapshot()
@@ -304,12 +304,12 @@ def smoke(args: argparse.Namespace) -> dict:
     """A tiny end-to-end run (no 1M data): a fresh DB, a few posts, build, one query each way."""
     import tempfile
 
-    from intranet import db
     from intranet.actions.posts import do_create_post
     from intranet.actions.users import do_create_user
-    from intranet.migrate import upgrade
-    from intranet.search.indexer import drain
-    from intranet.search.rebuild import rebuild
+    from intranet.platform import db
+    from intranet.platform.migrate import upgrade
+    from intranet.search.index.indexer import drain
+    from intranet.search.index.rebuild import rebuild
 
     work = Path(tempfile.mkdtemp(prefix="search-smoke-"))
     app = make_app(work)

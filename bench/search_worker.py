@@ -76,7 +76,7 @@ def indexed_report(db: Path, index_dir: Path, wait_s: float = 10) -> dict:
     pending = wait_for_outbox(db, wait_s)
     with sqlite3.connect(db, timeout=5) as con:
         ids = {row[0] for row in con.execute("SELECT id FROM messages WHERE deleted_at IS NULL")}
-    from intranet.search.store import IndexStore
+    from intranet.search.index.store import IndexStore
 
     with IndexStore(index_dir).index().searcher() as searcher:
         keys = {fields["key"] for fields in searcher.all_stored_fields()}

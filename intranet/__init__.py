@@ -1,4 +1,8 @@
-"""Application factory: configuration, extensions, database, events, blueprints. Wiring only."""
+"""Application factory: configuration, extensions, database, events, blueprints. Wiring only.
+
+The core is wired first; then the apps that plug into it (the inbox) register their parts
+through the core's registries. Only this factory names both.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from typing import Any
 
 from flask import Flask
 
-from intranet import db
-from intranet.config import ROOT, config_class, load_config
-from intranet.extensions import babel, csrf, limiter, login_manager, socketio
+from intranet.platform import db
+from intranet.platform.config import ROOT, config_class, load_config
+from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -22,10 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from intranet import auth, cardcache, files, i18n, pagecache, presence, realtime, search, security, web
+    from intranet import inbox, search
     from intranet.cli import register_cli
-    from intranet.inbox import processing, scheduler
-    from intranet.views import register_blueprints
+    from intranet.platform import auth, files, i18n, presence, security, web
+    from intranet.realtime import connect as realtime
+    from intranet.views import cardcache, pagecache, register_blueprints
 
     db.init_app(app)
     csrf.init_app(app)
@@ -49,8 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     files.init_app(app)
     search.init_app(app)
     realtime.register_handlers(socketio)
+    inbox.init_app(app)
     register_blueprints(app)
     register_cli(app)
-    scheduler.init_app(app)
-    processing.init_app(app)
     return app

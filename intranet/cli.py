@@ -1,4 +1,5 @@
-"""``flask --app wsgi ...`` commands: init-db, create-user, demo, db-revision."""
+"""The root ``flask --app wsgi ...`` commands: init-db, create-user, demo, db-revision, sweep-files;
+the search group. Apps add their own groups from their ``init_app`` (the inbox: ``inbox ...``)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,22 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from intranet import db
-from intranet.errors import DomainError
+from intranet.actions.files import sweep_files
+from intranet.actions.users import do_create_department, do_create_user
+from intranet.demo.company import load_demo
 from intranet.models import Department
+from intranet.platform import db
+from intranet.platform.errors import DomainError
+from intranet.platform.migrate import revision, upgrade
+from intranet.search.cli import search_cli
 
 
 def register_cli(app: Flask) -> None:
-    from intranet.inbox.cli import init_app as inbox_cli
-
-    inbox_cli(app)
-    from intranet.search.cli import search_cli
-
     app.cli.add_command(search_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:
         """Create or upgrade the database to the newest schema."""
-        from intranet.migrate import upgrade
-
         upgrade()
         click.echo("Database is at the newest schema.")
 
@@ -32,8 +31,6 @@ def register_cli(app: Flask) -> None:
                   help="Keep files touched more recently than this (uploads not committed yet).")
     def sweep_files_command(grace_minutes: int) -> None:
         """Delete stored files no post or message refers to any more."""
-        from intranet.actions.files import sweep_files
-
         with db.transaction() as s:
             removed = sweep_files(s, grace_seconds=grace_minutes * 60)
         click.echo(f"Removed {removed} stored file(s) nothing refers to.")
@@ -42,8 +39,6 @@ def register_cli(app: Flask) -> None:
     @click.argument("message")
     def db_revision(message: str) -> None:
         """(Developers) Autogenerate a migration from the models."""
-        from intranet.migrate import revision
-
         revision(message)
 
     @app.cli.command("create-user")
@@ -56,8 +51,6 @@ def register_cli(app: Flask) -> None:
     def create_user(email: str, name: str, password: str, admin: bool, department: str | None,
                     job_title: str) -> None:
         """Create an account."""
-        from intranet.actions.users import do_create_department, do_create_user
-
         try:
             with db.transaction() as s:
                 dept = None
@@ -74,6 +67,4 @@ def register_cli(app: Flask) -> None:
     @click.option("--seed", default=7, help="Random seed, for a reproducible organisation.")
     def demo(seed: int) -> None:
         """Load the demo organisation (idempotent: does nothing if it is already there)."""
-        from intranet.demo import load_demo
-
         click.echo(load_demo(seed=seed))

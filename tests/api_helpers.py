@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intranet.views.api.openapi import document
+from intranet.views.api.openapi.document import document
 from tests.conftest import PASSWORD
 
 TYPES = {

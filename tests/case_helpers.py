@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Flask
 
-from intranet import db
 from intranet.actions.common import enqueue_index
 from intranet.models import (
     Case,
@@ -29,6 +28,7 @@ from intranet.models import (
     Urgency,
     utcnow,
 )
+from intranet.platform import db
 from tests.domain_helpers import make_user
 
 _ids = itertools.count(1)

@@ -18,9 +18,10 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from intranet import create_app, db
-from intranet.events import emitted
-from intranet.extensions import limiter, socketio
+from intranet import create_app
+from intranet.platform import db
+from intranet.platform.events import emitted
+from intranet.platform.extensions import limiter, socketio
 
 PASSWORD = "correct horse 42"
 
@@ -42,7 +43,7 @@ def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from intranet.migrate import upgrade
+    from intranet.platform.migrate import upgrade
 
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.db"
@@ -196,7 +197,7 @@ def cast(app: Flask) -> SimpleNamespace:
 @pytest.fixture
 def drain_index(app: Flask) -> Any:
     """Run the search indexer synchronously (its thread is off in tests); returns rows drained."""
-    from intranet.search.indexer import drain
+    from intranet.search.index.indexer import drain
 
     def run() -> int:
         with app.app_context():

@@ -15,9 +15,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from intranet import db
-from intranet.events import COMPANY_ROOM, user_room
 from intranet.models import AuditLog, Event, Notification, SearchOutbox
+from intranet.platform import db
+from intranet.platform.events import COMPANY_ROOM, user_room
 
 TRACKED = (SearchOutbox, AuditLog, Notification, Event)
 

@@ -8,16 +8,16 @@ from typing import Any
 
 from flask import Flask
 
-from intranet import db
-from intranet.actions.inbox_admin import (
+from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_routing_rule,
     do_save_service_settings,
     do_save_source,
     do_save_watch_rule,
 )
-from intranet.inbox.webhook import sign
+from intranet.inbox.connectors.webhook import sign
 from intranet.models import Department, Source, User
+from intranet.platform import db
 
 WEBHOOK = "/api/v1/inbox/sources/{slug}/webhook"
 

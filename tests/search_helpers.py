@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from intranet import db
 from intranet.models import User
-from intranet.search.query import Filters, Result, search
+from intranet.platform import db
+from intranet.search.query.search import Filters, Result, search
 
 
 def search_as(app: Flask, user: Any, q: str, **kw: Any) -> Result:

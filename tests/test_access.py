@@ -6,13 +6,14 @@ import pytest
 from domain_helpers import fresh
 from sqlalchemy import select
 
-from intranet import access, db
+from intranet import access
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_join_group, do_remove_member
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_deactivate_user
-from intranet.errors import Forbidden, NotFound
 from intranet.models import Group, Post, User
+from intranet.platform import db
+from intranet.platform.errors import Forbidden, NotFound
 
 PEOPLE = ("alice", "bob", "lea", "admin")
 # where -> (author, who may read, who may post)

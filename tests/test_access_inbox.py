@@ -7,26 +7,18 @@ import pytest
 from domain_helpers import act, make_user
 from sqlalchemy import select
 
-from intranet import access, db
-from intranet.access_inbox import (
+from intranet import access
+from intranet.inbox.access import (
     access_case,
     can_lead_service,
     can_work_case,
     inbox_services,
     visible_cases_clause,
 )
-from intranet.errors import NotFound
-from intranet.events import publish
-from intranet.models import (
-    Case,
-    Connector,
-    Event,
-    ExternalComment,
-    InboxAgent,
-    Network,
-    Source,
-    User,
-)
+from intranet.models import Case, Connector, Event, ExternalComment, InboxAgent, Network, Source, User
+from intranet.platform import db
+from intranet.platform.errors import NotFound
+from intranet.platform.events import publish
 
 
 @pytest.fixture

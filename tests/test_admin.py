@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.common import audit
 from intranet.models import AuditLog, Department, Membership, Role, User
+from intranet.platform import db
 from tests.conftest import PASSWORD
 
 ADMIN_PAGES = [("get", "/admin/users"), ("get", "/admin/users/new"), ("post", "/admin/users/new"),

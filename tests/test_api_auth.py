@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.users import do_deactivate_user
 from intranet.models import ApiToken, User
+from intranet.platform import db
 from tests.api_helpers import bearer, conforms, error_of, issue_token
 from tests.conftest import PASSWORD
 

@@ -4,8 +4,8 @@ escalation group; the ``case`` event reaches only the service's people."""
 
 from __future__ import annotations
 
-from intranet import outbound
-from intranet.events import user_room
+from intranet.inbox.workers import outbound
+from intranet.platform.events import user_room
 from tests.api_helpers import Api, conforms, error_of
 from tests.case_helpers import inbox_cast, make_case
 

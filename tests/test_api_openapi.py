@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from intranet.views.api.openapi import document
+from intranet.views.api.openapi.document import document
 from tests.api_helpers import problems, resolve
 
 METHODS = {"get", "post", "patch", "put", "delete"}

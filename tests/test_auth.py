@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.users import do_deactivate_user
 from intranet.models import User
+from intranet.platform import db
 from tests.conftest import PASSWORD
 
 

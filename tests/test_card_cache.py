@@ -1,4 +1,4 @@
-"""Cached post cards (intranet.cardcache): reused across readers and requests, yet each page shows
+"""Cached post cards (intranet.views.cardcache): reused across readers and requests, yet each page shows
 its reader's state, the latest counts and content, and its own CSRF token."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from flask_babel import force_locale, format_timedelta
 
-from intranet import cardcache
-from intranet.i18n import ago
 from intranet.models import utcnow
+from intranet.platform.i18n import ago
+from intranet.views import cardcache
 from tests.test_feed import make_post
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from intranet import create_app, db
-from intranet.checkpoint import KEY
+from intranet import create_app
 from intranet.models import Event
+from intranet.platform import db
+from intranet.platform.sqlite.checkpoint import KEY
 from tests.conftest import _config
 
 

@@ -6,7 +6,6 @@ import pytest
 from domain_helpers import COMPANY, act, fresh, rooms
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.actions.comments import (
     do_add_comment,
     do_add_reaction,
@@ -17,8 +16,9 @@ from intranet.actions.comments import (
     reaction_counts,
 )
 from intranet.actions.posts import do_create_post
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.models import Comment, Mention, Post, Reaction
+from intranet.platform import db
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def new_post(app, author, group, body="A post") -> int:

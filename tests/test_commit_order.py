@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from intranet import db
 from intranet.models import Group
+from intranet.platform import db
 
 
 def test_a_commit_never_waits_in_the_lock_for_a_writer_waiting_for_the_lock(app, cast):

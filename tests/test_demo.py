@@ -17,10 +17,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from intranet import create_app, db, feeds
-from intranet.auth import check_password
-from intranet.demo import load_demo
-from intranet.demo_people import ADMIN_EMAIL, PASSWORD, PEOPLE
+from intranet import create_app
+from intranet.demo.company import load_demo
+from intranet.demo.people import ADMIN_EMAIL, PASSWORD, PEOPLE
 from intranet.models import (
     Acknowledgement,
     Attachment,
@@ -37,7 +36,10 @@ from intranet.models import (
     Visibility,
     utcnow,
 )
-from intranet.sanitize import ATTRS, TAGS
+from intranet.platform import db
+from intranet.platform.auth import check_password
+from intranet.platform.sanitize import ATTRS, TAGS
+from intranet.queries import feed as feeds
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +167,7 @@ def test_second_load_is_a_no_op(demo, s):
 
 
 def test_the_showcase_employee_has_conversations_with_unread_messages(s):
-    from intranet.conversations import conversation_list, unread_total
+    from intranet.queries.conversations import conversation_list, unread_total
 
     julien = user(s, "julien.roux")
     items = conversation_list(s, julien)
@@ -213,7 +215,7 @@ def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
 def test_demo_is_searchable_at_once(demo, s):
     """The demo drains the search outbox: files' text, posts and people are found on page one."""
     from intranet.models import SearchOutbox
-    from intranet.search.query import search
+    from intranet.search.query.search import search
 
     assert count(s, SearchOutbox) == 0
     nicolas = user(s, "nicolas.petit")

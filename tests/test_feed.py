@@ -7,11 +7,12 @@ import re
 
 from sqlalchemy import event, func, select
 
-from intranet import db, pagecache
 from intranet.actions.comments import do_add_comment, do_toggle_reaction
 from intranet.actions.groups import do_remove_member
 from intranet.actions.posts import do_create_post
 from intranet.models import Event, Group, Notification, Post, User
+from intranet.platform import db
+from intranet.views import pagecache
 
 POST_ID = re.compile(r'<article class="card post[^"]*"\s+id="post-(\d+)"')
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from intranet import db, files
 from intranet.actions.files import sweep_files
+from intranet.platform import db, files
 from tests.test_message_files import send_files
 from tests.test_messaging_live import start
 from tests.test_search_views import upload

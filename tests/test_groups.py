@@ -6,7 +6,6 @@ import pytest
 from domain_helpers import act, fresh, make_user, rooms
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.groups import (
     do_create_group,
     do_decide_join_request,
@@ -17,8 +16,9 @@ from intranet.actions.groups import (
     member_count,
 )
 from intranet.actions.users import do_create_department, do_deactivate_user, do_set_department
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.models import Department, Group, GroupKind, JoinRequest, Membership, RequestStatus, Role, User
+from intranet.platform import db
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def role(app, group, user) -> Role | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from intranet import db
 from intranet.models import Group, JoinRequest, Membership, RequestStatus, Role
+from intranet.platform import db
 
 JSON = {"Accept": "application/json"}
 

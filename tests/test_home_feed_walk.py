@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet import access, db, feeds
+from intranet import access
 from intranet.actions.groups import do_join_group
 from intranet.actions.posts import do_create_post
 from intranet.models import Group, Post, User
+from intranet.platform import db
+from intranet.queries import feed as feeds
 
 
 def _write(app, cast) -> None:

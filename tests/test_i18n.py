@@ -17,11 +17,11 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from intranet import db
 from intranet.actions.comments import do_add_comment
 from intranet.actions.posts import do_create_post
-from intranet.i18n import ago
 from intranet.models import User, utcnow
+from intranet.platform import db
+from intranet.platform.i18n import ago
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "intranet" / "translations" / "fr" / "LC_MESSAGES"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from intranet import db
 from intranet.models import AuditLog, Case, CaseActivity, CaseStatus, Notification
+from intranet.platform import db
 from tests.case_helpers import inbox_cast, make_case
 from tests.domain_helpers import make_user
 

@@ -8,8 +8,8 @@ import re
 from datetime import timedelta
 from html import unescape
 
-from intranet import db
 from intranet.models import Case, CommentMatch, RuleKind, Sentiment, WatchRule, utcnow
+from intranet.platform import db
 from tests.case_helpers import inbox_cast, make_case, make_source
 
 

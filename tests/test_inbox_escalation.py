@@ -4,8 +4,8 @@ the thread; resolving marks it; the group's members may read (not work) the case
 
 from __future__ import annotations
 
-from intranet import db
 from intranet.models import Case, Comment, Mention, Notification, Post
+from intranet.platform import db
 from tests.case_helpers import inbox_cast, make_case
 
 JSON = {"Accept": "application/json"}

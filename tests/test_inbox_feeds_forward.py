@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intranet.inbox.scheduler import poll_all
+from intranet.inbox.workers.scheduler import poll_all
 from intranet.models import Case, ExternalComment, Source
 from tests.api_helpers import conforms
 from tests.inbox_helpers import make_rule, make_source

@@ -7,9 +7,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from intranet.errors import Invalid
-from intranet.inbox.importer import run_import
+from intranet.inbox.workers.importer import run_import
 from intranet.models import Case, ExternalComment, ImportJob
+from intranet.platform.errors import Invalid
 from tests.inbox_helpers import make_rule, make_source
 
 
@@ -51,7 +51,7 @@ def test_a_lost_position_replays_a_batch_without_duplicates(app, cast, session, 
     path = _jsonl(tmp_path / "export.jsonl", 30)
     with app.app_context():
         run_import(source, path, path.name, batch=10, stop_after=20)
-    from intranet import db
+    from intranet.platform import db
     with app.app_context(), db.transaction() as s:
         s.scalar(select(ImportJob)).position = 5  # as if the last batches' commits were lost
     with app.app_context():

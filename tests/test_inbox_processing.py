@@ -8,12 +8,12 @@ import time
 
 from sqlalchemy import func, select
 
-from intranet import db
-from intranet.actions.inbox_admin import do_rotate_secret
-from intranet.actions.inbox_ingest import compute_pending, do_write_pending, pending_comments
-from intranet.inbox.compute import Pipeline
-from intranet.inbox.processing import WORKER_KEY, Worker, drain
+from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
+from intranet.inbox.actions.settings import do_rotate_secret
+from intranet.inbox.rules.compute import Pipeline
+from intranet.inbox.workers.processing import WORKER_KEY, Worker, drain
 from intranet.models import Case, ExternalComment, Source, User, utcnow
+from intranet.platform import db
 from tests.inbox_helpers import comment, deliver, make_rule, make_source
 
 

@@ -13,8 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from intranet import db, outbound
+from intranet.inbox.workers import outbound
 from intranet.models import Case, CaseReply, ReplyState
+from intranet.platform import db
 from tests.case_helpers import inbox_cast, set_service
 
 JSON = {"Accept": "application/json"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from intranet import db
-from intranet.actions.inbox_admin import check_query
-from intranet.errors import Invalid
-from intranet.inbox.rules import preview
+from intranet.inbox.actions.settings import check_query
+from intranet.inbox.rules.watch import preview
 from intranet.models import Case, CaseActivity, CommentMatch, Event, ExternalComment
+from intranet.platform import db
+from intranet.platform.errors import Invalid
 from tests.inbox_helpers import comment, deliver, make_agent, make_route, make_rule, make_source
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from intranet import db
-from intranet.actions.inbox_ingest import do_record_breaches
-from intranet.inbox.scheduler import check_sla
+from intranet.inbox.actions.ingest import do_record_breaches
+from intranet.inbox.workers.scheduler import check_sla
 from intranet.models import AuditLog, Case, CaseActivity, Notification, NotificationKind, utcnow
+from intranet.platform import db
 from tests.inbox_helpers import comment, deliver, make_route, make_rule, make_source, set_sla
 
 

@@ -3,11 +3,11 @@ posts that may answer it, never one the agent may not read (nor the escalation t
 
 from __future__ import annotations
 
-from intranet import db
 from intranet.actions.comments import do_add_comment
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_update_profile
 from intranet.models import Group, Post, User
+from intranet.platform import db
 from tests.case_helpers import inbox_cast, make_case
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from intranet.inbox.sentiment import detect_language, french_score
-from intranet.inbox.triage import describe, triage
+from intranet.inbox.rules.sentiment import detect_language, french_score
+from intranet.inbox.rules.triage import describe, triage
 
 DATA = Path(__file__).parent / "data" / "triage_labelled.jsonl"
 FIELDS = ("sentiment", "needs_response", "urgency", "recommendation")

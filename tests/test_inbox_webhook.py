@@ -127,8 +127,8 @@ def test_delivery_waits_for_another_process_write_lock_then_stores(app, cast, se
     """The intake looks at SQLite's write lock itself while another process (a worker) holds it:
     the delivery is stored once the lock is released, and the pooled connection gets its busy
     timeout back."""
-    from intranet import db
-    from intranet.inbox import intake
+    from intranet.inbox.actions import intake
+    from intranet.platform import db
 
     source = make_source(app, cast.admin)
     path = app.config["DATABASE_URL"].removeprefix("sqlite:///")

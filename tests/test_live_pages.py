@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from intranet.config import ROOT
+from intranet.platform.config import ROOT
 
 
 def received(sc, name: str) -> list[dict]:

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.models import Attachment, Message
+from intranet.platform import db
 from tests.api_helpers import conforms
 from tests.search_files import make_pdf
 from tests.search_helpers import found

@@ -6,9 +6,10 @@ from domain_helpers import fresh, make_user
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-from intranet import access_version, db
+from intranet.access import version as access_version
 from intranet.actions.users import do_deactivate_user
 from intranet.models import Conversation, Message, Notification, Participant, SearchOutbox
+from intranet.platform import db
 from tests.api_helpers import api_clients, conforms
 
 

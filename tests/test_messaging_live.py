@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from intranet import create_app, db
-from intranet.extensions import socketio
+from intranet import create_app
 from intranet.models import Message, Notification
+from intranet.platform import db
+from intranet.platform.extensions import socketio
 from tests.api_helpers import conforms
 
 
@@ -228,8 +229,8 @@ def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
 
 
 def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, make_web, socket_for):
-    from intranet import presence
-    from intranet.realtime_messaging import flush_presence
+    from intranet.platform import presence
+    from intranet.realtime.signals import flush_presence
 
     alice_web = make_web().login(cast.alice)
     start(alice_web, cast.bob, cast.lea, title="Trio")
@@ -248,7 +249,7 @@ def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, ma
 def test_after_a_wave_of_presence_changes_the_next_batch_gathers_longer(app):
     """One person coming or going: the usual short batch. Right after a batch of many people (a
     reconnection wave after a restart) the next one waits longer; then back to short."""
-    from intranet import presence
+    from intranet.platform import presence
 
     with app.app_context():
         registry = presence.registry()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from domain_helpers import act, fresh, make_user
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_decide_join_request, do_join_group
 from intranet.actions.notifications import do_mark_read, notify, unread_count
 from intranet.actions.posts import do_create_post, do_delete_post
 from intranet.models import JoinRequest, Notification, NotificationKind, Post
+from intranet.platform import db
 
 
 def post_by(app, author, group=None, body="A post", **kw) -> int:

@@ -1,4 +1,4 @@
-"""Whole home pages served again from intranet.pagecache while nothing was written: any change, by
+"""Whole home pages served again from intranet.views.pagecache while nothing was written: any change, by
 anyone, through the app or from another process, shows on the reader's next load; a post the
 reader lost access to never shows from the cache; tokens, times and flashed messages stay per request."""
 
@@ -11,10 +11,11 @@ from datetime import timedelta
 from flask import g
 from sqlalchemy import text
 
-from intranet import db, pagecache
-from intranet.cardcache import AGO, CSRF, RECORDING, ago_sentinel
-from intranet.i18n import ago
 from intranet.models import utcnow
+from intranet.platform import db
+from intranet.platform.i18n import ago
+from intranet.views import pagecache
+from intranet.views.cardcache import AGO, CSRF, RECORDING, ago_sentinel
 from tests.test_card_cache import FORM_TOKEN, META_TOKEN, card, count
 from tests.test_feed import feed_ids, make_post
 

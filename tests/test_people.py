@@ -7,10 +7,10 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.users import do_deactivate_user, do_update_profile
-from intranet.auth import user_for_token
 from intranet.models import ApiToken, User
+from intranet.platform import db
+from intranet.platform.auth import user_for_token
 
 
 def _user(app, user_id: int) -> User:

@@ -10,19 +10,13 @@ import pytest
 from domain_helpers import COMPANY, act, fresh, make_user, rooms
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_join_group
-from intranet.actions.posts import (
-    do_acknowledge,
-    do_create_post,
-    do_delete_post,
-    do_edit_post,
-    do_pin_post,
-)
+from intranet.actions.posts import do_acknowledge, do_create_post, do_delete_post, do_edit_post, do_pin_post
 from intranet.actions.users import do_deactivate_user
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.models import Comment, Mention, Notification, Post, Topic
+from intranet.platform import db
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def new_post(app, author, group, body, **kw) -> int:

@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.actions.posts import do_create_post
 from intranet.models import Comment, Group, Post, User
+from intranet.platform import db
 
 JSON = {"Accept": "application/json"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intranet.presence import AWAY, Registry
+from intranet.platform.presence import AWAY, Registry
 
 
 def test_focus_moves_with_the_page_and_ends_with_the_socket() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from domain_helpers import fresh
 from sqlalchemy import select
 
-from intranet import access, db
+from intranet import access
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_join_group, do_remove_member
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_token, do_deactivate_user, do_revoke_token
-from intranet.events import after_commit
 from intranet.models import Event, Post, User
+from intranet.platform import db
+from intranet.platform.events import after_commit
 from tests.conftest import PASSWORD
 
 

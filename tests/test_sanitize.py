@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from intranet.sanitize import clean_html, plain_text, render, scan
+from intranet.platform.sanitize import clean_html, plain_text, render, scan
 
 PEOPLE = {"bob": ("/people/2", "mention")}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from intranet import sanitize
+from intranet.platform import sanitize
 
 CORPUS = [
     "Bench message", "ok", "Merci !", "Bonjour\u00a0! Ça va\u00a0?", "À demain, 9 h 30.",

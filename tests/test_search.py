@@ -9,15 +9,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.actions.comments import do_add_comment, do_delete_comment, do_edit_comment
 from intranet.actions.groups import do_remove_member, do_update_group
 from intranet.actions.posts import do_create_post, do_delete_post, do_edit_post
 from intranet.actions.users import do_deactivate_user, do_update_profile
 from intranet.models import Comment, Post, SearchOutbox
-from intranet.search import indexer
-from intranet.search.query import Filters
-from intranet.search.querylang import QuerySyntaxError
+from intranet.platform import db
+from intranet.search.index import indexer
+from intranet.search.query.search import Filters
+from intranet.search.text.querylang import QuerySyntaxError
 from tests.domain_helpers import fresh
 from tests.search_helpers import found, keys, search_as
 
@@ -177,7 +177,7 @@ def test_crash_before_indexing_leaves_work_in_the_outbox(app: Flask, cast: Any,
 
 
 def test_rebuild_swaps_in_a_complete_index(app: Flask, cast: Any, corpus: dict[str, int]) -> None:
-    from intranet.search.rebuild import rebuild
+    from intranet.search.index.rebuild import rebuild
 
     with app.app_context():
         before = indexer.store().current_dir()
@@ -236,7 +236,7 @@ def test_cli_status_and_rebuild(app: Flask, cast: Any, corpus: dict[str, int]) -
 def test_many_matches_rank_only_the_newest(app: Flask, cast: Any, drain_index: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Past 2 x MAX_HITS estimated matches, only a recent window is read: the newest N."""
-    from intranet.search import query
+    from intranet.search.query import search as query
 
     monkeypatch.setattr(query, "MAX_HITS", 3)
     now = dt.datetime.now(dt.UTC)

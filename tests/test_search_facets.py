@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from intranet.search.facets import FacetCounts
-from intranet.search.store import Codes
+from intranet.search.index.store import Codes
+from intranet.search.query.facets import FacetCounts
 
 
 def _coded() -> tuple[Codes, Counter]:

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.search import indexer
-from intranet.search.bulk import LENGTH_OF_BYTE
+from intranet.search.index import indexer
+from intranet.search.query.postings import LENGTH_OF_BYTE
 from tests.test_search import post
 
 

@@ -11,13 +11,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, update
 
-from intranet import access, access_version, db
+from intranet import access
+from intranet.access import version as access_version
 from intranet.actions.groups import do_join_group, do_remove_member, do_set_member, do_update_group
-from intranet.actions.inbox_admin import do_add_agent, do_remove_agent
 from intranet.actions.messaging import do_leave, do_mark_read, do_send_message, do_start_conversation
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_update_profile
+from intranet.inbox.actions.settings import do_add_agent, do_remove_agent
 from intranet.models import Conversation, Department, Membership, User
+from intranet.platform import db
 from intranet.search.registry import MEMBERSHIPS_CACHE, PRINCIPALS_CACHE, principals_of
 from tests.api_helpers import api_clients
 from tests.domain_helpers import fresh

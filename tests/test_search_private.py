@@ -3,9 +3,9 @@ service's inbox people find them, in results and facet counts; leaving hides the
 
 from __future__ import annotations
 
-from intranet import db
 from intranet.actions.messaging import do_delete_message, do_leave, do_send_message, do_start_conversation
 from intranet.models import Conversation, Message, User
+from intranet.platform import db
 from tests.api_helpers import Api, api_clients
 from tests.case_helpers import inbox_cast, make_case
 

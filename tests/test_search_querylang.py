@@ -6,25 +6,10 @@ import datetime as dt
 
 import pytest
 
-from intranet.errors import Invalid
-from intranet.search.analysis import (
-    english_analyzer,
-    french_analyzer,
-    mixed_analyzer,
-    text_terms,
-)
-from intranet.search.match import analyze, compile_rule
-from intranet.search.querylang import (
-    And,
-    Field,
-    Not,
-    Or,
-    Phrase,
-    Prefix,
-    QuerySyntaxError,
-    Word,
-    parse,
-)
+from intranet.platform.errors import Invalid
+from intranet.search.text.analysis import english_analyzer, french_analyzer, mixed_analyzer, text_terms
+from intranet.search.text.match import analyze, compile_rule
+from intranet.search.text.querylang import And, Field, Not, Or, Phrase, Prefix, QuerySyntaxError, Word, parse
 
 
 def terms(analyzer, text: str) -> list[str]:

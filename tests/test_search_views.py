@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from intranet import db
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_update_profile
+from intranet.platform import db
 from tests.api_helpers import conforms
 from tests.domain_helpers import fresh
 from tests.search_files import make_docx, make_pdf, make_xlsx

@@ -14,9 +14,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from intranet import db
 from intranet.models import SearchOutbox
-from intranet.search import THREAD, indexer
+from intranet.platform import db
+from intranet.search import THREAD
+from intranet.search.index import indexer
 from tests.search_helpers import found
 from tests.test_search import post
 

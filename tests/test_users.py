@@ -10,7 +10,6 @@ from domain_helpers import act, fresh
 from PIL import Image
 from sqlalchemy import select
 
-from intranet import db
 from intranet.actions.users import (
     check_self_registration,
     do_create_token,
@@ -21,9 +20,10 @@ from intranet.actions.users import (
     do_set_avatar,
     do_update_profile,
 )
-from intranet.auth import check_password, user_for_token
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.models import ApiToken, User
+from intranet.platform import db
+from intranet.platform.auth import check_password, user_for_token
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 
 PASSWORD = "correct horse 42"
 

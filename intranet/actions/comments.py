@@ -19,9 +19,9 @@ from intranet.actions.posts import (
     render_for,
     require_reader,
 )
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.events import publish
 from intranet.models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.platform.events import publish
 
 
 def _text(body: object) -> str:

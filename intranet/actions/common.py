@@ -7,9 +7,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from intranet.db import insert_now
-from intranet.errors import Invalid
 from intranet.models import AuditLog, SearchOutbox, User, utcnow
+from intranet.platform.db import insert_now
+from intranet.platform.errors import Invalid
 from intranet.search import note_outbox_written
 
 

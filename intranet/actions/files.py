@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from intranet import files
 from intranet.actions.common import enqueue_index
 from intranet.actions.messaging import do_send_message
 from intranet.actions.posts import do_create_post
-from intranet.errors import Invalid
 from intranet.models import Attachment, Conversation, Group, Message, Post, User
+from intranet.platform import files
+from intranet.platform.errors import Invalid
 
 
 @dataclass

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from intranet import access
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.notifications import notify
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.events import publish
 from intranet.models import (
     Group,
     GroupKind,
@@ -26,6 +24,8 @@ from intranet.models import (
     Visibility,
     utcnow,
 )
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.platform.events import publish
 
 
 def unique_slug(session: Session, name: str) -> str:

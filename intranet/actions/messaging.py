@@ -18,12 +18,9 @@ from sqlalchemy import Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from intranet import access_messaging, presence
+from intranet.access import messaging as access_messaging
 from intranet.actions.common import clean_text, enqueue_index, enqueue_index_now
 from intranet.actions.notifications import notify, unread_count
-from intranet.db import insert_now, read
-from intranet.errors import Forbidden, Invalid, NotFound
-from intranet.events import publish, publish_now
 from intranet.models import (
     Attachment,
     Conversation,
@@ -34,7 +31,11 @@ from intranet.models import (
     User,
     utcnow,
 )
-from intranet.sanitize import Rendered, render, scan
+from intranet.platform import presence
+from intranet.platform.db import insert_now, read
+from intranet.platform.errors import Forbidden, Invalid, NotFound
+from intranet.platform.events import publish, publish_now
+from intranet.platform.sanitize import Rendered, render, scan
 
 TITLE_MAX = 120
 

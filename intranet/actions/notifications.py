@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from intranet.events import publish
 from intranet.models import Notification, NotificationKind, User, utcnow
+from intranet.platform.events import publish
 
 
 def unread_count(session: Session, user_id: int) -> int:

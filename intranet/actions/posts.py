@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 from intranet import access
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.notifications import notify, publish_unread_counts, unread_about_post
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.events import publish
 from intranet.models import (
     Acknowledgement,
     Comment,
@@ -29,7 +27,9 @@ from intranet.models import (
     Visibility,
     utcnow,
 )
-from intranet.sanitize import Rendered, render, scan
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.platform.events import publish
+from intranet.platform.sanitize import Rendered, render, scan
 
 
 def audience(post: Post) -> dict[str, int | None]:

@@ -16,9 +16,6 @@ from sqlalchemy.orm import Session
 from intranet.access import forget_memberships
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.groups import member_event
-from intranet.auth import forget_token, hash_password, new_token
-from intranet.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.events import after_commit, end_user_sockets
 from intranet.models import (
     ApiToken,
     Department,
@@ -31,6 +28,9 @@ from intranet.models import (
     Visibility,
     utcnow,
 )
+from intranet.platform.auth import forget_token, hash_password, new_token
+from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from intranet.platform.events import after_commit, end_user_sockets
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}

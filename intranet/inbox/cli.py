@@ -10,9 +10,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from intranet import db
-from intranet.errors import DomainError
 from intranet.models import Source
+from intranet.platform import db
+from intranet.platform.errors import DomainError
 
 inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed polling, SLA checks.")
 
@@ -25,7 +25,7 @@ inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed po
               help="Watch rules and triage in a second process (two cores).")
 def import_file(source_slug: str, file: Path, batch: int, parallel: bool) -> None:
     """Import a JSONL or CSV file of comments into a source (run it again to resume)."""
-    from intranet.inbox.importer import count_records, run_import
+    from intranet.inbox.workers.importer import count_records, run_import
 
     source = db.session.scalar(select(Source).where(Source.slug == source_slug))
     if source is None:
@@ -48,7 +48,7 @@ def import_file(source_slug: str, file: Path, batch: int, parallel: bool) -> Non
 @click.option("--all", "force", is_flag=True, help="Poll every feed now, not only the due ones.")
 def poll(force: bool) -> None:
     """Poll the RSS/Atom watch feeds that are due."""
-    from intranet.inbox.scheduler import poll_all
+    from intranet.inbox.workers.scheduler import poll_all
 
     for outcome in poll_all(force=force):
         status = f"error: {outcome.error}" if outcome.error else (
@@ -59,7 +59,7 @@ def poll(force: bool) -> None:
 @inbox_cli.command("sla")
 def sla() -> None:
     """Record the SLA breaches due now (and notify the service leads)."""
-    from intranet.inbox.scheduler import check_sla
+    from intranet.inbox.workers.scheduler import check_sla
 
     breaches = check_sla()
     click.echo(f"{len(breaches)} new breaches.")
@@ -73,7 +73,7 @@ def process(loop: bool) -> None:
     (``INBOX_PROCESSING=external``, or after a crash)."""
     import time
 
-    from intranet.inbox.processing import LOOP_GATHER_SECONDS, drain
+    from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
 
     while True:
         done = drain()

@@ -21,11 +21,11 @@ def init_app(app: Flask) -> None:
     The thread starts with the first request, not here: CLI commands (demo, rebuild, worker)
     create the app too and must not start a second indexer.
     """
-    from intranet import db
-    from intranet.search.indexer import IndexerThread
-    from intranet.search.kinds import register_foundation
-    from intranet.search.kinds_private import register_private
-    from intranet.search.store import IndexStore
+    from intranet.platform import db
+    from intranet.search.index.indexer import IndexerThread
+    from intranet.search.index.store import IndexStore
+    from intranet.search.kinds.content import register_foundation
+    from intranet.search.kinds.messages import register_private
 
     app.extensions["search"] = IndexStore(app.config["SEARCH_INDEX_DIR"])
     register_foundation()

@@ -22,11 +22,12 @@ from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intranet import access_version, db
 from intranet.access import forget_memberships, memberships, remember_memberships
-from intranet.access_inbox import forget_services
+from intranet.access import version as access_version
+from intranet.access.visibility import forget_scopes
 from intranet.models import User
-from intranet.search.schema import Doc
+from intranet.platform import db
+from intranet.search.index.schema import Doc
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _versioned(user: Any) -> frozenset[str]:
             remember_memberships(user, mine[1])
         return found[1]
     forget_memberships()
-    forget_services()
+    forget_scopes()
     is_admin = db.session.scalar(select(User.is_admin).where(User.id == user.id))
     out = frozenset(_compute(user))
     if is_admin == user.is_admin:  # else the object is older than the version: do not keep

@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from intranet import access, db
+from intranet import access
 from intranet.actions.groups import do_set_member
 from intranet.actions.users import (
     do_create_department,
@@ -17,10 +17,18 @@ from intranet.actions.users import (
     do_reactivate_user,
     do_set_department,
 )
-from intranet.errors import DomainError, Invalid, NotFound
-from intranet.forms import AdminUserForm, DepartmentForm, LeadForm, SetDepartmentForm, department_choices
 from intranet.models import AuditLog, Department, Membership, Role, User
-from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
+from intranet.platform import db
+from intranet.platform.db import like_pattern
+from intranet.platform.errors import DomainError, Invalid, NotFound
+from intranet.views.common import back_url, done, form_failed, form_page, me, paginate, refused
+from intranet.views.forms import (
+    AdminUserForm,
+    DepartmentForm,
+    LeadForm,
+    SetDepartmentForm,
+    department_choices,
+)
 from intranet.views.groups import member_counts
 
 bp = Blueprint("admin", __name__)

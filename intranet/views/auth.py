@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
-from intranet import db
 from intranet.actions.users import check_self_registration, do_create_user
-from intranet.auth import authenticate, end_session, start_session
-from intranet.errors import DomainError, Forbidden, Invalid
-from intranet.extensions import limiter
-from intranet.forms import LoginForm, RegisterForm
 from intranet.models import User
+from intranet.platform import db
+from intranet.platform.auth import authenticate, end_session, start_session
+from intranet.platform.errors import DomainError, Forbidden, Invalid
+from intranet.platform.extensions import limiter
+from intranet.platform.web import error_response, wants_json
 from intranet.views.common import done, form_failed, form_page, safe_next
-from intranet.web import error_response, wants_json
+from intranet.views.forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__)
 login_limit = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])

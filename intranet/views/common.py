@@ -18,10 +18,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
-from intranet import db
-from intranet.errors import DomainError, Invalid
 from intranet.models import User
-from intranet.web import error_response, json_body, wants_json
+from intranet.platform import db
+from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.web import error_response, json_body, wants_json
 
 MAX_PAGE = 10_000
 
@@ -120,10 +120,6 @@ def _field_named(form: FlaskForm, name: str | None) -> Any:
     return None
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclass

@@ -10,10 +10,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from intranet import access, cards, db, feeds, pagecache
+from intranet import access
 from intranet.actions.notifications import do_mark_read, unread_count
-from intranet.errors import Invalid, NotFound
 from intranet.models import REACTION_EMOJI, REACTION_KINDS, Topic
+from intranet.platform import db
+from intranet.platform.errors import Invalid, NotFound
+from intranet.queries import cards
+from intranet.queries import feed as feeds
+from intranet.views import pagecache
 from intranet.views.common import before_arg, form_data, frame_value, me
 from intranet.views.posts import done, remember_last_event
 

@@ -6,9 +6,10 @@ from flask import Blueprint, Response, current_app, request, send_file
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from intranet import access, files
+from intranet import access
 from intranet.actions.files import Upload
-from intranet.errors import NotFound
+from intranet.platform import files
+from intranet.platform.errors import NotFound
 from intranet.views.common import me
 
 bp = Blueprint("files", __name__)

@@ -11,7 +11,7 @@ from flask_login import login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from intranet import access, db
+from intranet import access
 from intranet.actions.groups import (
     do_create_group,
     do_decide_join_request,
@@ -20,10 +20,12 @@ from intranet.actions.groups import (
     do_set_member,
     do_update_group,
 )
-from intranet.errors import DomainError, Forbidden, Invalid, NotFound
-from intranet.forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
 from intranet.models import Group, JoinRequest, Membership, RequestStatus, Role, User
-from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate, refused
+from intranet.platform import db
+from intranet.platform.db import like_pattern
+from intranet.platform.errors import DomainError, Forbidden, Invalid, NotFound
+from intranet.views.common import back_url, done, form_failed, form_page, me, paginate, refused
+from intranet.views.forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
 
 bp = Blueprint("groups", __name__)
 GROUPS_PAGE_SIZE = 50

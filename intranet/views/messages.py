@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
-from intranet import access, access_messaging, conversations, db, presence
+from intranet import access
+from intranet.access import messaging as access_messaging
 from intranet.actions.files import do_send_message_with_files
 from intranet.actions.messaging import (
     do_add_participants,
@@ -22,9 +23,12 @@ from intranet.actions.messaging import (
     do_set_muted,
     do_start_conversation,
 )
-from intranet.errors import Invalid
 from intranet.models import User
-from intranet.views.common import done, form_data, frame_value, like_pattern, me
+from intranet.platform import db, presence
+from intranet.platform.db import like_pattern
+from intranet.platform.errors import Invalid
+from intranet.queries import conversations
+from intranet.views.common import done, form_data, frame_value, me
 from intranet.views.files import uploads_from_request
 from intranet.views.posts import remember_last_event
 

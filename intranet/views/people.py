@@ -20,7 +20,7 @@ from flask_login import login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from intranet import access, db, queries
+from intranet import access
 from intranet.actions.users import (
     do_create_token,
     do_revoke_token,
@@ -28,8 +28,14 @@ from intranet.actions.users import (
     do_set_locale,
     do_update_profile,
 )
-from intranet.errors import DomainError, Invalid
-from intranet.forms import (
+from intranet.models import Group, Membership, Post, Skill, User
+from intranet.platform import db
+from intranet.platform.db import like_pattern
+from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.web import wants_json
+from intranet.queries import lists as queries
+from intranet.views.common import back_url, done, form_failed, form_page, me, paginate
+from intranet.views.forms import (
     AvatarForm,
     DirectoryFilterForm,
     LanguageForm,
@@ -37,9 +43,6 @@ from intranet.forms import (
     TokenForm,
     department_choices,
 )
-from intranet.models import Group, Membership, Post, Skill, User
-from intranet.views.common import back_url, done, form_failed, form_page, like_pattern, me, paginate
-from intranet.web import wants_json
 
 bp = Blueprint("people", __name__)
 DIRECTORY_PAGE_SIZE = 24

@@ -14,16 +14,18 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import Session
 
-from intranet import access, db, feeds
+from intranet import access
 from intranet.actions import comments as comment_actions
 from intranet.actions import posts as post_actions
 from intranet.actions.files import do_create_post_with_files
-from intranet.errors import Forbidden, Invalid
 from intranet.models import Comment, Post, User
+from intranet.platform import db
+from intranet.platform.errors import Forbidden, Invalid
+from intranet.platform.web import wants_json
+from intranet.queries import feed as feeds
 from intranet.views.common import back_url, form_data, me
 from intranet.views.common import done as common_done
 from intranet.views.files import uploads_from_request
-from intranet.web import wants_json
 
 bp = Blueprint("posts", __name__)
 TRUE = {"1", "on", "true", "yes", True}

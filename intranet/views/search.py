@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import login_required
 
-from intranet.search.people import suggest, who_knows
-from intranet.search.present import facets_of, filters_from, kind_labels, search_url
-from intranet.search.query import PAGE, search
-from intranet.search.querylang import QuerySyntaxError
+from intranet.search.query.people import suggest, who_knows
+from intranet.search.query.present import facets_of, filters_from, kind_labels, search_url
+from intranet.search.query.search import PAGE, search
+from intranet.search.text.querylang import QuerySyntaxError
 from intranet.views.common import me
 
 bp = Blueprint("search", __name__)

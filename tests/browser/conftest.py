@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from intranet.config import ROOT
+from intranet.platform.config import ROOT
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -66,9 +66,10 @@ def _seed(config: dict[str, str]) -> SimpleNamespace:
     """The colleagues and groups the tests use, created through the real actions.
 
     Project Apollo is a private group of lea (lead) and alice; bob and carol are outsiders."""
-    from intranet import create_app, db
+    from intranet import create_app
     from intranet.actions.groups import do_create_group, do_set_member
     from intranet.actions.users import do_create_department, do_create_user
+    from intranet.platform import db
 
     app = create_app(dict(config))
     with app.app_context():

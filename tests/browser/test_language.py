@@ -8,7 +8,7 @@ import pytest
 from babel.support import Translations
 from playwright.sync_api import expect
 
-from intranet.config import ROOT
+from intranet.platform.config import ROOT
 from tests.browser.helpers import chromium_missing_reason
 
 if reason := chromium_missing_reason():

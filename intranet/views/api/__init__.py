@@ -2,7 +2,7 @@
 
 Views are thin: parse JSON (``params``), fetch through ``access``, call one action inside
 ``db.transaction()``, answer JSON built by ``serializers``. Errors are ``{"error": {"code",
-"message"[, "field"]}}`` (see ``web.py``). ``openapi.py`` documents every route; a test keeps both
+"message"[, "field"]}}`` (see ``web.py``). ``openapi/`` documents every route; a test keeps both
 in step. Authentication: ``Authorization: Bearer <token>`` or the session cookie (with
 ``X-CSRFToken`` on writes).
 """
@@ -11,17 +11,19 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from intranet.views.api import (
+# The routes' modules add themselves to ``bp`` when imported (after it exists, hence down here).
+from intranet.views.api import (  # noqa: E402
     events,
     feed,
     groups,
-    inbox,
-    inbox_collect,
     me,
     messaging,
     notifications,
-    openapi,
     posts,
     search,
     tokens,
 )
+from intranet.views.api.openapi import document  # noqa: E402
+
+__all__ = ["bp", "document", "events", "feed", "groups", "me", "messaging", "notifications", "posts",
+           "search", "tokens"]

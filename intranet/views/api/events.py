@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from intranet import db, queries
-from intranet.events import wire_payload
+from intranet.platform import db
+from intranet.platform.events import wire_payload
+from intranet.queries import lists as queries
 from intranet.views.api import bp
 from intranet.views.api.params import me, query_int
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from intranet import access, db, feeds, queries
-from intranet.feeds import FeedPage
+from intranet import access
+from intranet.platform import db
+from intranet.queries import feed as feeds
+from intranet.queries import lists as queries
+from intranet.queries.feed import FeedPage
 from intranet.views.api import bp
 from intranet.views.api.params import me, query_int
 from intranet.views.api.serializers import post_page

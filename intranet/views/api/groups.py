@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 from flask_login import login_required
 
-from intranet import access, db, queries
+from intranet import access
 from intranet.actions.groups import (
     do_create_group,
     do_join_group,
@@ -15,10 +15,12 @@ from intranet.actions.groups import (
     member_count,
 )
 from intranet.models import Group, User
+from intranet.platform import db
+from intranet.platform.web import json_body
+from intranet.queries import lists as queries
 from intranet.views.api import bp
 from intranet.views.api.params import integer, me, text
 from intranet.views.api.serializers import group_json, member_json
-from intranet.web import json_body
 
 
 def _group(group: Group, user: User) -> dict:

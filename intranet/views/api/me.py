@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from intranet import db, queries
+from intranet.platform import db
+from intranet.queries import lists as queries
 from intranet.views.api import bp
 from intranet.views.api.params import me
 from intranet.views.api.serializers import me_json

@@ -7,7 +7,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from intranet import access_messaging, conversations, db
+from intranet.access import messaging as access_messaging
 from intranet.actions.files import do_send_message_with_files
 from intranet.actions.messaging import (
     do_add_participants,
@@ -19,12 +19,14 @@ from intranet.actions.messaging import (
     do_set_muted,
     do_start_conversation,
 )
-from intranet.errors import Invalid
+from intranet.platform import db
+from intranet.platform.errors import Invalid
+from intranet.platform.web import json_body
+from intranet.queries import conversations
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import conversation_json, message_json
 from intranet.views.files import uploads_from_request
-from intranet.web import json_body
 
 
 def _conversation(conversation) -> dict:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_login import login_required
 
-from intranet import db, feeds, queries
 from intranet.actions.notifications import do_mark_read
+from intranet.platform import db
+from intranet.platform.web import json_body
+from intranet.queries import feed as feeds
+from intranet.queries import lists as queries
 from intranet.views.api import bp
 from intranet.views.api.params import integer_list, me, query_flag, query_int
 from intranet.views.api.serializers import notification_json
-from intranet.web import json_body
 
 
 @bp.get("/notifications")

@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
-from intranet.errors import Invalid
+from intranet.platform.errors import Invalid
 from intranet.views.common import me  # noqa: F401  (re-exported for the API views)
 
 

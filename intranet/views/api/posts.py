@@ -6,7 +6,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from intranet import access, db, feeds
+from intranet import access
 from intranet.actions.comments import (
     do_add_comment,
     do_add_reaction,
@@ -17,13 +17,15 @@ from intranet.actions.comments import (
 )
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.posts import do_acknowledge, do_delete_post, do_edit_post, do_pin_post
-from intranet.errors import Invalid
 from intranet.models import Post
+from intranet.platform import db
+from intranet.platform.errors import Invalid
+from intranet.platform.web import json_body
+from intranet.queries import feed as feeds
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, text
 from intranet.views.api.serializers import comment_json, post_json
 from intranet.views.files import uploads_from_request
-from intranet.web import json_body
 
 
 def _post(post: Post) -> dict:

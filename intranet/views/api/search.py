@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import login_required
 
-from intranet.search.present import facets_of, filters_from, item_json
-from intranet.search.query import search
+from intranet.search.query.present import facets_of, filters_from, item_json
+from intranet.search.query.search import search
 from intranet.views.api import bp
 from intranet.views.api.params import me, query_int
 

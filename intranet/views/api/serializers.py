@@ -12,9 +12,8 @@ from typing import Any
 
 from flask import url_for
 
-from intranet import access, access_messaging
-from intranet.conversations import ConversationView
-from intranet.feeds import FeedPage, PostView
+from intranet import access
+from intranet.access import messaging as access_messaging
 from intranet.models import (
     ApiToken,
     Attachment,
@@ -26,7 +25,9 @@ from intranet.models import (
     Role,
     User,
 )
-from intranet.sanitize import plain_text
+from intranet.platform.sanitize import plain_text
+from intranet.queries.conversations import ConversationView
+from intranet.queries.feed import FeedPage, PostView
 
 EXCERPT = 140
 

@@ -6,14 +6,15 @@ from flask import Response, current_app, jsonify
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from intranet import db, queries
 from intranet.actions.users import do_create_token, do_revoke_token
-from intranet.auth import authenticate
-from intranet.extensions import csrf, limiter
+from intranet.platform import db
+from intranet.platform.auth import authenticate
+from intranet.platform.extensions import csrf, limiter
+from intranet.platform.web import error_response, json_body
+from intranet.queries import lists as queries
 from intranet.views.api import bp
 from intranet.views.api.params import me, text
 from intranet.views.api.serializers import token_json, user_ref
-from intranet.web import error_response, json_body
 
 
 def _login_rate_limit() -> str:

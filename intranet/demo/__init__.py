@@ -1,0 +1,1 @@
+"""The demo company, built through actions (``flask --app wsgi demo``)."""

@@ -1,0 +1,12 @@
+"""The inbox's pages: cases, dashboard, service settings, watch rules, sources."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from intranet.inbox.views import admin, cases, service, watch
+
+
+def register_blueprints(app: Flask) -> None:
+    for module in (cases, admin, service, watch):
+        app.register_blueprint(module.bp)

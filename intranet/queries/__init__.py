@@ -1,0 +1,2 @@
+"""Read models for pages, the API and sockets, always through ``access``: feeds, cards, groups,
+notifications, conversations, catch-up."""

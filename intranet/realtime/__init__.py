@@ -1,0 +1,1 @@
+"""Socket.IO: authenticate at connect, join server-chosen rooms, ephemeral signals. No writes."""

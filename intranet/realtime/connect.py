@@ -1,0 +1,94 @@
+"""Socket.IO handlers: authenticate at connect, join server-chosen rooms. No DB writes here.
+
+Clients never choose rooms; they receive events for ``user:<id>`` (everything addressed to them,
+including their groups' and conversations' events) and ``company`` (company-wide posts). Durable
+writes go over HTTP; ``realtime_messaging`` adds the ephemeral presence/typing/focus signals.
+A reconnecting client asks ``catch_up`` here for what it missed (the HTTP route does the same).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, session
+from flask_login import current_user
+from flask_socketio import SocketIO, disconnect, join_room
+
+from intranet.models import User
+from intranet.platform import db
+from intranet.platform.auth import LOGIN_ID, user_for_token
+from intranet.platform.events import COMPANY_ROOM, login_room, user_room, wire_payload
+from intranet.platform.presence import registry
+from intranet.queries import lists as queries
+
+SOCKET_TOKEN = "intranet.socket_token"
+CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
+
+
+def _user_from(auth: Any) -> User | None:
+    """The session cookie's user, else the ``auth={"token": ...}`` owner; active accounts only."""
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        user = user_for_token(auth["token"])
+        if user is not None:
+            # Flask-SocketIO keeps a per-socket copy of the session on the server (never sent
+            # back as a cookie): remember the token so later messages can re-check it.
+            session[SOCKET_TOKEN] = auth["token"]
+        return user
+    return None
+
+
+def socket_user() -> User | None:
+    """Who this socket belongs to, re-checked on every message (deactivation, revocation).
+
+    Handlers use this rather than ``current_user``, which is anonymous on token sockets.
+    """
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    token = session.get(SOCKET_TOKEN)
+    return user_for_token(token) if isinstance(token, str) else None
+
+
+def _after(data: Any) -> int | None:
+    value = data.get("after") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def register_handlers(socketio: SocketIO) -> None:
+    @socketio.on("connect")
+    def on_connect(auth: Any = None) -> bool:
+        user = _user_from(auth)
+        if user is None or not user.is_active_account:
+            raise ConnectionRefusedError("unauthorized")
+        join_room(user_room(user.id))
+        join_room(COMPANY_ROOM)
+        if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
+            join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
+        from intranet.realtime.signals import announce_presence  # it imports this module
+        announce_presence(user.id, registry().connected(request.sid, user.id))
+        return True
+
+    @socketio.on("catch_up")
+    def on_catch_up(data: Any = None) -> dict[str, Any]:
+        """``GET /api/v1/events?after=`` over the socket that just (re)connected: same rows, same
+        access rule, same answer, without an HTTP request (and its auth) per reconnecting client:
+        after a restart a thousand of those at once kept people waiting."""
+        user, after = socket_user(), _after(data)
+        if user is None or after is None:
+            return {"ok": False}
+        rows, more = queries.events_after(db.session, user, after, CATCH_UP_LIMIT)
+        return {"ok": True, "events": [wire_payload(ev) for ev in rows],
+                "last_event_id": rows[-1].id if rows else after, "more": more}
+
+    @socketio.on("ping_alive")
+    def on_ping(_data: Any = None) -> dict[str, bool]:
+        """Clients may check their socket is still authorised (e.g. after a laptop sleeps)."""
+        if socket_user() is None:
+            disconnect()
+            return {"ok": False}
+        return {"ok": True}
+
+    from intranet.realtime.signals import register
+
+    register(socketio)

@@ -1,0 +1,1 @@
+"""The index itself: schema, the on-disk store and its generations, the outbox indexer, rebuild."""
