@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from intranet.access import forget_memberships
 from intranet.actions.common import audit, clean_text, enqueue_index
-from intranet.actions.groups import member_event
+from intranet.actions.groups import member_event, unique_slug
 from intranet.models import (
     ApiToken,
     Department,
@@ -214,7 +214,6 @@ def do_revoke_token(session: Session, user: User, token_id: int) -> None:
 
 def do_create_department(session: Session, name: str, *, acting_user: User | None) -> Department:
     """A department comes with its department group (public, led by the department's leads)."""
-    from intranet.actions.groups import unique_slug
 
     name = clean_text(name, field="name", label=_("Name"), max_len=120)
     if session.scalar(select(Department.id).where(Department.name == name)):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import docx
+
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.models import Group, User
 
@@ -25,7 +27,6 @@ FAQ = ("FAQ Cafetière Connect",
 
 
 def _docx(*paragraphs: str) -> bytes:
-    import docx
 
     document = docx.Document()
     document.add_heading(paragraphs[0], level=1)

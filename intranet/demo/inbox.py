@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intranet.demo.inbox_texts import COMMENTS, FORWARDED
@@ -106,6 +107,5 @@ def _services(s: Session, people: dict[str, User], departments: dict[str, Depart
 
 
 def demo_departments(s: Session, names: dict[str, str]) -> dict[str, Any]:
-    from sqlalchemy import select
 
     return {key: s.scalar(select(Department).where(Department.name == name)) for key, name in names.items()}

@@ -3,6 +3,7 @@ processing of stored webhook comments, from a shell, cron or a service manager."
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -10,6 +11,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from intranet.inbox.workers.importer import count_records, run_import
+from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
+from intranet.inbox.workers.scheduler import check_sla, poll_all
 from intranet.models import Source
 from intranet.platform import db
 from intranet.platform.errors import DomainError
@@ -25,7 +29,6 @@ inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed po
               help="Watch rules and triage in a second process (two cores).")
 def import_file(source_slug: str, file: Path, batch: int, parallel: bool) -> None:
     """Import a JSONL or CSV file of comments into a source (run it again to resume)."""
-    from intranet.inbox.workers.importer import count_records, run_import
 
     source = db.session.scalar(select(Source).where(Source.slug == source_slug))
     if source is None:
@@ -48,7 +51,6 @@ def import_file(source_slug: str, file: Path, batch: int, parallel: bool) -> Non
 @click.option("--all", "force", is_flag=True, help="Poll every feed now, not only the due ones.")
 def poll(force: bool) -> None:
     """Poll the RSS/Atom watch feeds that are due."""
-    from intranet.inbox.workers.scheduler import poll_all
 
     for outcome in poll_all(force=force):
         status = f"error: {outcome.error}" if outcome.error else (
@@ -59,7 +61,6 @@ def poll(force: bool) -> None:
 @inbox_cli.command("sla")
 def sla() -> None:
     """Record the SLA breaches due now (and notify the service leads)."""
-    from intranet.inbox.workers.scheduler import check_sla
 
     breaches = check_sla()
     click.echo(f"{len(breaches)} new breaches.")
@@ -71,9 +72,6 @@ def sla() -> None:
 def process(loop: bool) -> None:
     """Match, triage and open cases for the webhook comments stored but not processed yet
     (``INBOX_PROCESSING=external``, or after a crash)."""
-    import time
-
-    from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
 
     while True:
         done = drain()

@@ -19,7 +19,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.models import ApiToken, User, utcnow
 from intranet.platform import db
+from intranet.platform.events import end_login_sockets
 from intranet.platform.extensions import login_manager
+from intranet.platform.web import error_response, wants_json
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "itk_"
@@ -65,9 +67,6 @@ def start_session(user: User, *, remember: bool = False) -> None:
 def end_session() -> None:
     """Log out, and close the live sockets this browser opened with the session it ends
     (a socket authenticated by a cookie would otherwise keep receiving events)."""
-    from intranet.platform.events import (
-        end_login_sockets,  # events imports models and access; keep auth light
-    )
 
     login_id = session.pop(LOGIN_ID, None)
     logout_user()
@@ -182,7 +181,6 @@ def _authenticate_bearer() -> None:
 @login_manager.unauthorized_handler
 def _unauthorized() -> Response:
     """API clients get a JSON 401; people get the login page, then come back."""
-    from intranet.platform.web import error_response, wants_json
 
     if wants_json():
         return error_response(401, "unauthorized", _("Log in or send a valid API token."))

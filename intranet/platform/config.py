@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository: intranet/platform/config.py
 
 
 class Config:

@@ -17,6 +17,8 @@ from flask.globals import app_ctx
 from sqlalchemy import Engine, Insert, Table, create_engine, event, insert
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from intranet.platform.sqlite import checkpoint
+
 ENGINE_KEY = "intranet.engine"
 
 
@@ -70,7 +72,6 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    from intranet.platform.sqlite import checkpoint
 
     app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
     checkpoint.init_app(app, app.extensions[ENGINE_KEY])

@@ -21,7 +21,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+import docx
 from flask import current_app
+from flask_babel import format_decimal
+from pypdf import PdfReader
 
 ALLOWED: dict[str, str] = {
     ".txt": "text/plain",
@@ -139,7 +142,6 @@ def extract_text(path: Path, filename: str) -> str:
 
 
 def _pdf(path: Path) -> str:
-    from pypdf import PdfReader
 
     reader = PdfReader(str(path))
     parts, size = [], 0
@@ -153,7 +155,6 @@ def _pdf(path: Path) -> str:
 
 
 def _docx(path: Path) -> str:
-    import docx
 
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
@@ -187,7 +188,6 @@ def read_limited(stream: io.BufferedIOBase, limit: int) -> bytes:
 
 def filesize(n: int) -> str:
     """A size for people, in the reader's number format (12 kB, 1.4 MB)."""
-    from flask_babel import format_decimal
 
     if n < 1000:
         return f"{n} B"

@@ -13,7 +13,7 @@ from intranet.platform import db
 
 def alembic_config() -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("script_location", str(Path(__file__).parents[1] / "migrations"))
     cfg.set_main_option("sqlalchemy.url", current_app.config["DATABASE_URL"].replace("%", "%%"))
     return cfg
 

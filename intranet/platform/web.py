@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
 from intranet.platform import db
-from intranet.platform.errors import DomainError
+from intranet.platform.errors import DomainError, Invalid
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
 
     ``optional``: an empty body reads as ``{}`` (for actions whose fields all have defaults).
     """
-    from intranet.platform.errors import Invalid
 
     raw = request.get_data(cache=True)
     if optional and not raw.strip():

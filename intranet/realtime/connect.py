@@ -11,43 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, session
-from flask_login import current_user
 from flask_socketio import SocketIO, disconnect, join_room
 
-from intranet.models import User
 from intranet.platform import db
-from intranet.platform.auth import LOGIN_ID, user_for_token
+from intranet.platform.auth import LOGIN_ID
 from intranet.platform.events import COMPANY_ROOM, login_room, user_room, wire_payload
 from intranet.platform.presence import registry
 from intranet.queries import lists as queries
+from intranet.realtime.auth import SOCKET_TOKEN, socket_user, user_from
+from intranet.realtime.signals import announce_presence, register
 
-SOCKET_TOKEN = "intranet.socket_token"
 CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
 
 
-def _user_from(auth: Any) -> User | None:
-    """The session cookie's user, else the ``auth={"token": ...}`` owner; active accounts only."""
-    if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        user = user_for_token(auth["token"])
-        if user is not None:
-            # Flask-SocketIO keeps a per-socket copy of the session on the server (never sent
-            # back as a cookie): remember the token so later messages can re-check it.
-            session[SOCKET_TOKEN] = auth["token"]
-        return user
-    return None
 
 
-def socket_user() -> User | None:
-    """Who this socket belongs to, re-checked on every message (deactivation, revocation).
-
-    Handlers use this rather than ``current_user``, which is anonymous on token sockets.
-    """
-    if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()
-    token = session.get(SOCKET_TOKEN)
-    return user_for_token(token) if isinstance(token, str) else None
 
 
 def _after(data: Any) -> int | None:
@@ -58,14 +36,13 @@ def _after(data: Any) -> int | None:
 def register_handlers(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> bool:
-        user = _user_from(auth)
+        user = user_from(auth)
         if user is None or not user.is_active_account:
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(user.id))
         join_room(COMPANY_ROOM)
         if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
             join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
-        from intranet.realtime.signals import announce_presence  # it imports this module
         announce_presence(user.id, registry().connected(request.sid, user.id))
         return True
 
@@ -88,7 +65,5 @@ def register_handlers(socketio: SocketIO) -> None:
             disconnect()
             return {"ok": False}
         return {"ok": True}
-
-    from intranet.realtime.signals import register
 
     register(socketio)

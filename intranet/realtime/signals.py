@@ -20,7 +20,7 @@ from intranet.platform import db, presence
 from intranet.platform.events import user_room
 from intranet.platform.extensions import socketio
 from intranet.queries.conversations import active_participant_ids, co_participants_of
-from intranet.realtime.connect import socket_user
+from intranet.realtime.auth import socket_user
 
 log = logging.getLogger(__name__)
 STATES = (presence.ONLINE, presence.AWAY)

@@ -1,8 +1,10 @@
 """Search: the only package that imports whoosh (DESIGN §5).
 
-analysis (analyzers), querylang (query AST), match (in-memory rules), schema, store (index
-folders, generations, per-segment arrays), registry (kinds, principals), kinds (the
-foundation's documents), indexer (outbox drain), rebuild, query (search), cli.
+``text/`` (analysis, query language, in-memory matching: the language API other apps use),
+``index/`` (schema, store, indexer, rebuild), ``query/`` (search, facets, highlight, present,
+people), ``kinds/`` (what is indexed), ``registry`` (kinds and principals register themselves),
+``cli``. This module is wiring: ``init_app`` imports the index and the kinds when the app is
+built, so importing ``search.text`` (the inbox's rules, in a worker process) stays light.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
+
+from intranet.models import SearchOutbox
+from intranet.platform import db
 
 THREAD = "intranet.search.thread"
 _DIRTY = "intranet.search.dirty"
@@ -21,15 +26,12 @@ def init_app(app: Flask) -> None:
     The thread starts with the first request, not here: CLI commands (demo, rebuild, worker)
     create the app too and must not start a second indexer.
     """
-    from intranet.platform import db
     from intranet.search.index.indexer import IndexerThread
     from intranet.search.index.store import IndexStore
-    from intranet.search.kinds.content import register_foundation
-    from intranet.search.kinds.messages import register_private
+    from intranet.search.kinds import register_core
 
     app.extensions["search"] = IndexStore(app.config["SEARCH_INDEX_DIR"])
-    register_foundation()
-    register_private()
+    register_core()
     if app.config.get("SEARCH_INDEXER_THREAD"):
         indexer = IndexerThread(app, poll=app.config.get("SEARCH_INDEXER_POLL", 1.0),
                                 gather=app.config.get("SEARCH_INDEXER_GATHER", 0.25))
@@ -41,8 +43,6 @@ def init_app(app: Flask) -> None:
 
 
 def _note_outbox(session: Session, _ctx: object) -> None:
-    from intranet.models import SearchOutbox
-
     if any(isinstance(o, SearchOutbox) for o in session.new):
         note_outbox_written(session)
 

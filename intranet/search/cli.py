@@ -8,6 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from intranet.platform import db
+from intranet.search.index.indexer import pending, run_worker, store
+from intranet.search.index.rebuild import rebuild
 
 search_cli = AppGroup("search", help="Search index: rebuild, status, worker.")
 
@@ -15,7 +17,6 @@ search_cli = AppGroup("search", help="Search index: rebuild, status, worker.")
 @search_cli.command("rebuild")
 def rebuild_command() -> None:
     """Regenerate the index from the database in a new folder, then swap it in."""
-    from intranet.search.index.rebuild import rebuild
 
     state: dict = {}
 
@@ -35,7 +36,6 @@ def rebuild_command() -> None:
 @search_cli.command("status")
 def status_command() -> None:
     """Documents in the index, pending outbox rows and the indexing lag."""
-    from intranet.search.index.indexer import pending, store
 
     count, oldest = pending(db.session())
     lag = (dt.datetime.now(dt.UTC) - oldest).total_seconds() if oldest else 0.0
@@ -50,7 +50,6 @@ def status_command() -> None:
 @click.option("--poll", default=0.5, help="Seconds between rounds (the lag stays under about this).")
 def worker_command(poll: float) -> None:
     """Drain the outbox forever (run one per deployment when the web app's thread is off)."""
-    from intranet.search.index.indexer import run_worker
 
     click.echo("search worker: draining the outbox (Ctrl-C to stop)")
     run_worker(poll)

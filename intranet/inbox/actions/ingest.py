@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -38,9 +39,13 @@ from intranet.models import (
     CaseStatus,
     CommentMatch,
     Connector,
+    Department,
     ExternalComment,
+    InboxAgent,
+    Membership,
     Network,
     NotificationKind,
+    Role,
     SearchOutbox,
     Source,
     User,
@@ -260,7 +265,6 @@ def do_write_pending(session: Session, batches: list[PendingBatch], now: datetim
 
 def inbox_people(session: Session) -> list[int]:
     """Everyone who works some inbox (agents, department leads, admins): unrouted cases are theirs."""
-    from intranet.models import Department, InboxAgent, Membership, Role
 
     agents = select(InboxAgent.user_id)
     leads = (select(Membership.user_id).join(Department, Department.group_id == Membership.group_id)
@@ -334,7 +338,6 @@ def forward_source(session: Session) -> Source:
 
 def forward_external_id(url: str) -> str:
     """The same public comment forwarded twice is one comment: its id comes from its URL."""
-    from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url.strip())
     normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") or "/",
@@ -383,7 +386,6 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
 
 
 def _leads(session: Session, department_id: int | None) -> list[int]:
-    from intranet.models import Department, Membership, Role
 
     if department_id is None:
         return list(session.scalars(select(User.id).where(User.is_admin.is_(True), User.is_active_account)))

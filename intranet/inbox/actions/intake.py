@@ -26,6 +26,13 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from intranet.inbox.actions.ingest import (
+    PURGE_CHANCE,
+    REPLAY_WINDOW,
+    do_ingest,
+    purge_deliveries,
+    record_delivery,
+)
 from intranet.inbox.connectors.items import Item
 from intranet.models import Connector, ExternalComment, Source, WebhookDelivery
 from intranet.platform import db
@@ -126,7 +133,6 @@ def _write(batch: list[Delivery]) -> None:
 
 
 def _write_session(batch: list[Delivery]) -> None:
-    from intranet.inbox.actions.ingest import PURGE_CHANCE, do_ingest, purge_deliveries, record_delivery
 
     with ingest_transaction() as s:
         if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
@@ -154,7 +160,6 @@ def _write_sqlite(batch: list[Delivery]) -> None:
     delivery of the batch in one INSERT: VALUES rows are inserted in order, so an external id
     repeated in the batch is new only in the first delivery that carries it, as when each
     delivery had its own statement."""
-    from intranet.inbox.actions.ingest import PURGE_CHANCE, REPLAY_WINDOW
 
     raw = db.engine().raw_connection()
     try:

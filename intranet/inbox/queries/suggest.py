@@ -21,6 +21,8 @@ from intranet import access
 from intranet.models import Case, Post, Skill, User, user_skills
 from intranet.platform.db import like_pattern
 from intranet.platform.sanitize import plain_text
+from intranet.search.query.related import distinctive_words, words_shared
+from intranet.search.query.search import search
 
 STOP = {
     "the", "and", "for", "with", "this", "that", "have", "from", "your", "you", "are", "was", "not",
@@ -99,12 +101,7 @@ def knowledge(session: Session, viewer: User, case: Case, shared_post: int | Non
 
 def _searched(viewer: User, case: Case, own: set[int]) -> list[Knowledge] | None:
     """Through the search index with the comment's rarest words (ranked by the index's own
-    document frequencies), or None when search is not installed or cannot answer."""
-    try:
-        from intranet.search.query.related import distinctive_words, words_shared
-        from intranet.search.query.search import search
-    except ImportError:
-        return None
+    document frequencies), or None when search cannot answer."""
     try:  # the case's own document and its posts quote the comment: their words are not rarer
         words = distinctive_words(case.comment.text, own_documents=1 + len(own))
         if not words:

@@ -18,6 +18,9 @@ import re
 import string
 from functools import lru_cache
 
+from langdetect import DetectorFactory, LangDetectException, detect
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
 from intranet.search.text.analysis import fold
 
 NEUTRAL_BAND = 0.2  # |score| below this is neutral (VADER's own 0.05 is too eager on complaints)
@@ -81,7 +84,6 @@ _EN_VOTES = frozenset(("the", "and", "is", "are", "i", "you", "not", "my", "with
 
 @lru_cache(maxsize=1)
 def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
     analyzer.lexicon.update(EN_EXTRA)
@@ -102,7 +104,6 @@ def detect_language(text: str, given: str = "") -> str:
 
 
 def _langdetect(text: str) -> str:
-    from langdetect import DetectorFactory, LangDetectException, detect
 
     DetectorFactory.seed = 0  # deterministic answers for the same text
     try:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from intranet import access
-from intranet.inbox.access import require_watch_rules
+from intranet.inbox.access import can_manage_watch_rules, require_watch_rules
 from intranet.inbox.actions.settings import (
     check_query,
     do_delete_watch_rule,
@@ -190,9 +190,6 @@ def rule_delete(rule_id: int) -> Response:
 @bp.app_context_processor
 def _inbox_nav_helpers() -> dict:
     """The settings tabs show what the reader may open."""
-    from flask_login import current_user
-
-    from intranet.inbox.access import can_manage_watch_rules
 
     return {"can_manage_watch_rules": lambda: current_user.is_authenticated
             and can_manage_watch_rules(current_user._get_current_object())}

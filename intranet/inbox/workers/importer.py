@@ -24,6 +24,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from intranet.inbox.actions.ingest import Pipeline, do_ingest
 from intranet.inbox.connectors.items import Item, parse_item
 from intranet.inbox.workers.parallel import ChildComputer, Pending
 from intranet.inbox.workers.parallel import available as parallel_available
@@ -131,7 +132,6 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
     with it; the next run resumes). ``progress`` is called with the number of records done.
     ``parallel``: rules and triage in a child process (``inbox.parallel``; the CLI's default).
     """
-    from intranet.inbox.actions.ingest import Pipeline
 
     fmt = file_format(filename)
     job = _job(source, file_sha256(path), filename, actor)
@@ -229,7 +229,6 @@ class _Reader:
 
 def _commit_batch(job: ImportJob, source: Source, parsed: _Batch, pipeline: Any, actor: User | None,
                   progress: Callable[[int], None] | None) -> None:
-    from intranet.inbox.actions.ingest import do_ingest
 
     with ingest_transaction() as s:
         result = do_ingest(s, source, parsed.items, pipeline=pipeline, actor=actor, live=False,

@@ -25,6 +25,9 @@ import time
 
 from flask import Flask, current_app
 
+from intranet.inbox.actions import intake
+from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
+from intranet.inbox.connectors import ratelimit
 from intranet.inbox.rules.compute import Pipeline
 from intranet.models import utcnow
 from intranet.platform import db
@@ -48,7 +51,6 @@ def process_pending(limit: int = BATCH) -> int:
     Read, compute (rules, triage, routes: no lock held), then one short write transaction that
     claims them and writes the cases, so deliveries never wait behind the triage.
     """
-    from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
 
     with db.transaction() as s:
         rows = pending_comments(s, limit)
@@ -124,8 +126,6 @@ class Worker:
 def init_app(app: Flask) -> None:
     """The webhook's rate limit counters and intake; in "thread" mode, the worker, started by the first
     request (so CLI commands never start one)."""
-    from intranet.inbox.actions import intake
-    from intranet.inbox.connectors import ratelimit
 
     ratelimit.init_app(app)
     intake.init_app(app)

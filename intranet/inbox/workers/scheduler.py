@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
+from intranet.actions.files import sweep_files
+from intranet.inbox.actions.ingest import do_ingest, do_record_breaches, purge_deliveries
 from intranet.inbox.connectors.feeds import FeedError, entries_to_items, fetch, parse
 from intranet.inbox.connectors.items import parse_item
 from intranet.models import Connector, Source, utcnow
@@ -46,7 +48,6 @@ def due_feeds(now: datetime, *, force: bool = False) -> list[Source]:
 
 def poll_source(source: Source, now: datetime) -> PollOutcome:
     """Download, parse and ingest one feed; a failure is kept on the source for the admin page."""
-    from intranet.inbox.actions.ingest import do_ingest
 
     outcome = PollOutcome(source.slug)
     try:
@@ -76,7 +77,6 @@ def poll_all(now: datetime | None = None, *, force: bool = False) -> list[PollOu
 
 def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
     """Record due SLA breaches (and forget webhook signatures too old to be replayed)."""
-    from intranet.inbox.actions.ingest import do_record_breaches, purge_deliveries
 
     now = now or utcnow()
     with db.transaction() as s:
@@ -87,7 +87,6 @@ def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
 def sweep_files_hourly(now: datetime | None = None) -> int:
     """The stored files of removed posts and deleted messages go within the hour (this thread
     is the embedded default's only periodic runner; cron runs ``flask files sweep`` elsewhere)."""
-    from intranet.actions.files import sweep_files
 
     global _last_sweep
     if time.monotonic() - _last_sweep < 3600:

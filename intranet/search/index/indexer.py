@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from whoosh.codec.whoosh3 import W3PerDocReader
 
 from intranet.models import SearchOutbox
 from intranet.platform import db
@@ -41,7 +42,6 @@ def _remember_missing_columns() -> None:
     time: a ``stat`` per posting, ~18 % of the search worker's CPU. A segment's files never
     change once written (the column files before its reader opens), so "no such column" is
     remembered per reader like the columns found. Same answers, fewer system calls."""
-    from whoosh.codec.whoosh3 import W3PerDocReader
 
     found = W3PerDocReader._cached_reader
     if getattr(found, "remembers_missing", False):

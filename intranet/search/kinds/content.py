@@ -17,8 +17,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from intranet import access
-from intranet.models import Attachment, Comment, Group, Post, User
-from intranet.platform import db, files
+from intranet.models import Comment, Group, Post, User
+from intranet.platform import db
 from intranet.platform.sanitize import index_text
 from intranet.search.index.schema import Doc
 from intranet.search.registry import Item, register_kind, register_principals
@@ -58,7 +58,7 @@ def excerpt(text: str, n: int = 90) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
 
 
-def _place(group: Group | None) -> tuple[str, str]:
+def place_of(group: Group | None) -> tuple[str, str]:
     if group is None:
         return str(_l("Company feed")), "/"
     return group.name, f"/groups/{group.id}"
@@ -75,7 +75,7 @@ class Person:
 def hydrate_posts(user: User, ids: list[int]) -> dict[int, Item]:
     """One built-once query of only the columns a result shows (no ORM objects)."""
     rows = db.read(_hydrate_posts_statement(), {"ids": ids, **access.mine_params(user)})
-    out, company = {}, _place(None)  # translated once, not per post
+    out, company = {}, place_of(None)  # translated once, not per post
     for pid, html, created, group_id, author_id, author_name, group_name in rows:
         text = index_text(html)
         place, place_url = company if group_id is None else (group_name, f"/groups/{group_id}")
@@ -112,7 +112,7 @@ def hydrate_comments(user: User, ids: list[int]) -> dict[int, Item]:
     out = {}
     for c in rows:
         text = index_text(c.html)
-        place, place_url = _place(c.post.group)
+        place, place_url = place_of(c.post.group)
         out[c.id] = Item("comment", c.id, excerpt(text), text,
                          f"/posts/{c.post_id}#comment-{c.id}", c.created_at, c.author, place,
                          place_url)
@@ -165,40 +165,9 @@ def hydrate_people(user: User, ids: list[int]) -> dict[int, Item]:
             for u in rows}
 
 
-# ---- shared files ----------------------------------------------------------------------------
-
-def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
-    """A file's text is extracted here, in the indexer, never in the upload request. Files sent
-    in conversations are built with the messages (``kinds_private``), under their ACL."""
-    from intranet.search.kinds.messages import build_message_files  # it builds on this module
-
-    rows = session.scalars(select(Attachment).where(
-        Attachment.id.in_(ids), Attachment.post_id.is_not(None)).options(
-        joinedload(Attachment.post).joinedload(Post.author)))
-    docs = {}
-    for a in rows:
-        text = files.extract_text(files.stored_path(a.sha256), a.filename)
-        docs[a.id] = Doc(kind="file", id=a.id, title=a.filename, body=text, created=a.created_at,
-                         acl=content_acl(a.post.group_id), author_id=a.uploader_id,
-                         group_id=a.post.group_id, department_id=a.post.author.department_id,
-                         parent=f"post:{a.post_id}")
-    return docs | build_message_files(session, ids)
 
 
-def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
-    from intranet.search.kinds.messages import hydrate_message_files
 
-    rows = db.session.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id).where(
-        Attachment.id.in_(ids), access.readable_posts_clause(user)).options(
-        joinedload(Attachment.uploader), joinedload(Attachment.post).joinedload(Post.group)))
-    out = {}
-    for a in rows:
-        place, place_url = _place(a.post.group)
-        text = files.text_of(a.sha256, a.filename)
-        out[a.id] = Item("file", a.id, a.filename, text or a.filename, f"/files/{a.id}",
-                         a.created_at, a.uploader, place, place_url,
-                         extra={"post_url": f"/posts/{a.post_id}", "size": a.size})
-    return out | hydrate_message_files(user, ids)
 
 
 # ---- principals ------------------------------------------------------------------------------
@@ -223,6 +192,4 @@ def register_foundation() -> None:
                   hydrate=hydrate_groups, label=_l("Groups"))
     register_kind("person", build=build_people, all_ids=lambda s: ids_in_order(s, User.id),
                   hydrate=hydrate_people, label=_l("People"))
-    register_kind("file", build=build_files, all_ids=lambda s: ids_in_order(s, Attachment.id),
-                  hydrate=hydrate_files, label=_l("Files"))
     register_principals(foundation_principals)
