@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Connection, create_engine, insert, text  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+from sqlalchemy import Connection, create_engine, insert, text
+from werkzeug.security import generate_password_hash
 
-from intranet.models import (  # noqa: E402
+from intranet.models import (
     Comment,
     Department,
     Event,

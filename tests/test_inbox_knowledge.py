@@ -96,7 +96,7 @@ def test_the_api_shares_to_the_company_feed_and_a_removed_post_can_be_shared_aga
 
 
 def test_quoted_customer_text_stays_literal_yet_readable_to_edit(app) -> None:
-    from intranet.inbox.actions.cases import inert
+    from intranet.inbox.rules.statuses import inert
     from intranet.platform.sanitize import render
 
     text = "1. Acme peut-il m'aider ?\n- **vite** <b>x</b> [lien](javascript:x) #promo\n---"

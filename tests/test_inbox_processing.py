@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
 from intranet.inbox.actions.settings import do_rotate_secret
-from intranet.inbox.rules.compute import Pipeline
+from intranet.inbox.queries.rules import load_pipeline
 from intranet.inbox.workers.processing import WORKER_KEY, Worker, drain
 from intranet.models import Case, ExternalComment, Source, User, utcnow
 from intranet.platform import db
@@ -50,7 +50,7 @@ def test_two_workers_computing_the_same_batch_open_each_case_once(app, cast, ses
     _store_pending(app, cast)
     with app.app_context():
         with db.transaction() as s:
-            rows, pipeline = pending_comments(s, 100), Pipeline.load(s)
+            rows, pipeline = pending_comments(s, 100), load_pipeline(s)
         first, second = (compute_pending(pipeline, rows, utcnow()) for _ in range(2))
         with db.transaction() as s:
             assert len(do_write_pending(s, first, utcnow())) == 3

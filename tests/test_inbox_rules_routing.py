@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from intranet.inbox.actions.settings import check_query
-from intranet.inbox.rules.watch import preview
+from intranet.inbox.queries.rules import preview
 from intranet.models import Case, CaseActivity, CommentMatch, Event, ExternalComment
 from intranet.platform import db
 from intranet.platform.errors import Invalid

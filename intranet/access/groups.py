@@ -15,16 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from intranet.access.messaging import access_message
-from intranet.models import (
-    Attachment,
-    Comment,
-    Group,
-    Membership,
-    Post,
-    Role,
-    User,
-    Visibility,
-)
+from intranet.models import Attachment, Comment, Group, Membership, Post, Role, User, Visibility
 from intranet.platform import db
 from intranet.platform.errors import Forbidden, NotFound
 

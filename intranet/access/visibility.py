@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_, true
 
 from intranet.access.groups import memberships, readable_posts_clause, visible_groups_clause
 from intranet.access.messaging import my_conversation_ids
@@ -31,6 +31,11 @@ def register_notification_rule(rule: Callable[[User], ColumnElement[bool]]) -> N
     """``rule(viewer)``: a clause every visible notification must also meet."""
     if rule not in _notification_rules:
         _notification_rules.append(rule)
+
+
+def notification_rules(viewer: User) -> ColumnElement[bool]:
+    """What the registered apps require of a notification ``viewer`` may see (true if none)."""
+    return and_(true(), *(rule(viewer) for rule in _notification_rules))
 
 
 def services_of(user: User) -> Collection[int]:
@@ -101,7 +106,7 @@ def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:
         (Notification.user_id == viewer.id)
         & or_(Notification.post_id.is_(None), readable_post)
         & or_(Notification.group_id.is_(None), visible_group)
-        & and_(*(rule(viewer) for rule in _notification_rules))
+        & notification_rules(viewer)
         & or_(Notification.conversation_id.is_(None),
               Notification.conversation_id.in_(my_conversation_ids(viewer.id)))
     )

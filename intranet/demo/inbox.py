@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intranet.demo.inbox_texts import COMMENTS, FORWARDED
-from intranet.inbox.actions.ingest import Pipeline, do_forward, do_ingest, do_record_breaches
+from intranet.inbox.actions.ingest import do_forward, do_ingest, do_record_breaches
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,
@@ -25,6 +25,7 @@ from intranet.inbox.actions.settings import (
     do_save_watch_rule,
 )
 from intranet.inbox.connectors.items import parse_item
+from intranet.inbox.queries.rules import load_pipeline
 from intranet.models import Department, User
 
 SOURCES = {  # key -> (name, network, connector, feed_url, active)
@@ -77,7 +78,7 @@ def load_inbox(s: Session, now: datetime, people: dict[str, User], admin: User,
         do_save_watch_rule(s, people["Camille Dupont"], None, name=name, query=query, kind="competitor")
     _services(s, people, departments)
     s.flush()
-    pipeline = Pipeline.load(s)
+    pipeline = load_pipeline(s)
     for key, author, followers, lang, hours, text in sorted(COMMENTS, key=lambda c: -c[4]):
         at = now - timedelta(hours=hours)
         item = parse_item({"external_id": f"demo-{key}-{hours}", "author": author, "followers": followers,

@@ -17,7 +17,16 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from intranet.access import memberships
-from intranet.models import Case, Department, InboxAgent, Membership, Notification, Role, User
+from intranet.models import (
+    Case,
+    Department,
+    InboxAgent,
+    Membership,
+    Notification,
+    Role,
+    ServiceSettings,
+    User,
+)
 from intranet.platform import db
 from intranet.platform.errors import NotFound
 
@@ -172,3 +181,10 @@ def access_led_service(user: User, department_id: int) -> Department:
     if department is None or not can_lead_service(user, department_id):
         raise NotFound(_("This page does not exist."))
     return department
+
+
+def needs_approval(session: Session, actor: User, case: Case) -> bool:
+    """A service may require a lead's approval; a lead's own reply needs none."""
+    settings = session.get(ServiceSettings, case.department_id) if case.department_id else None
+    return bool(settings and settings.require_approval
+                and not can_lead_service(actor, case.department_id))

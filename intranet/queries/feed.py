@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from intranet import access
@@ -286,7 +286,7 @@ def notification_page(session: Session, viewer: User, before: int | None = None,
             .options(joinedload(Notification.actor), joinedload(Notification.group),
                      joinedload(Notification.post).joinedload(Post.group))
             .where(Notification.user_id == viewer.id,
-                   or_(Notification.case_id.is_(None), access.readable_case(viewer)))
+                   access.notification_rules(viewer))
             .order_by(Notification.id.desc()).limit(limit + 1))
     if before is not None:
         stmt = stmt.where(Notification.id < before)

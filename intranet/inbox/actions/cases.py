@@ -6,7 +6,6 @@ Every change writes a ``CaseActivity`` row (the timeline) and an audit row, and 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import current_app
@@ -21,6 +20,7 @@ from intranet.actions.notifications import notify
 from intranet.actions.posts import do_create_post, render_for
 from intranet.inbox import access as access_inbox
 from intranet.inbox.actions.ingest import inbox_people
+from intranet.inbox.rules.statuses import TRANSITIONS, S, inert, quoted_comment
 from intranet.inbox.rules.triage import SENTIMENT_WORDS
 from intranet.models import (
     Case,
@@ -39,16 +39,7 @@ from intranet.models import (
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import publish
 
-S = CaseStatus
-TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
-    S.NEW: {S.ASSIGNED, S.IGNORED},
-    S.ASSIGNED: {S.WAITING, S.RESOLVED, S.IGNORED},
-    S.WAITING: {S.ASSIGNED, S.RESOLVED, S.IGNORED},
-    S.RESOLVED: {S.ASSIGNED},  # reopen
-    S.IGNORED: {S.NEW},  # reopen
-}
 MAX_NOTE = 5_000
-QUOTE_CHARS = 3_000
 
 
 def status_label(status: CaseStatus) -> str:
@@ -242,26 +233,10 @@ URGENCY_WORDS = {Urgency.LOW: _l("low"), Urgency.NORMAL: _l("normal"), Urgency.H
                  Urgency.CRITICAL: _l("critical")}
 ACTION_WORDS = {Recommendation.IGNORE: _l("ignore"), Recommendation.OBSERVE: _l("observe"),
                 Recommendation.ANSWER: _l("answer"), Recommendation.ESCALATE: _l("escalate")}
-MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~])")  # emphasis, code, links, HTML, tables, strike
-LINE_START_MARKER = re.compile(r"^(\s*\d*)([-+=.)])")  # lists ("- ", "1. "), setext and thematic lines
-SIGILS = re.compile(r"([@#])")
 
 
-def inert(text: str) -> str:
-    """Customer text as literal Markdown: no formatting, no links of its own making beyond bare
-    URLs, and no @mention or #topic (a word joiner after the sigil), so a customer cannot ping
-    colleagues or tag posts."""
-    lines = (LINE_START_MARKER.sub(r"\1\\\2", MARKDOWN_INLINE.sub(r"\\\1", line))
-             for line in text.split("\n"))
-    return SIGILS.sub("\\1\u2060", "\n".join(lines))
 
 
-def quoted_comment(case: Case) -> str:
-    """The customer's words as an inert Markdown quote, cut at ``QUOTE_CHARS``: what posts about
-    a case (escalation thread, knowledge post) show of it, never who wrote it."""
-    text = case.comment.text
-    quote = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
-    return "\n".join("> " + inert(line) if line.strip() else ">" for line in quote.splitlines())
 
 
 def escalation_markdown(case: Case) -> str:

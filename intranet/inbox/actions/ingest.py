@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from intranet.actions.common import audit, clean_text
 from intranet.actions.notifications import notify
 from intranet.inbox.connectors.items import MAX_TEXT, Item
-from intranet.inbox.rules import sla
-from intranet.inbox.rules.compute import Computed, Pipeline, compute, forget_pipeline
+from intranet.inbox.queries.rules import current_pipeline, due_breaches, forget_pipeline
+from intranet.inbox.rules.compute import Computed, Pipeline, compute
 from intranet.models import (
     AuditLog,
     Case,
@@ -160,7 +160,7 @@ def do_ingest(session: Session, source: Source, items: list[Item], *, pipeline: 
     if computer is not None and not always_case:
         computed = computer(entries, actor_id, now) if entries else Computed()
     else:
-        computed = compute(pipeline or Pipeline.current(session), entries, actor_id=actor_id,
+        computed = compute(pipeline or current_pipeline(session), entries, actor_id=actor_id,
                            always_case=always_case, now=now)
     result.competitor = computed.competitor
     result.case_ids = write_computed(session, source, computed, actor, live, now)
@@ -369,7 +369,7 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
     """Record every SLA breach due by ``now`` once: the case's list, a timeline entry, an audit
     row, a notification to the service's leads (admins for unrouted cases) and a ``case`` event."""
     recorded = []
-    for case, kind in sla.due_breaches(session, now):
+    for case, kind in due_breaches(session, now):
         case.breaches = [*(case.breaches or []), kind]
         session.add(CaseActivity(case_id=case.id, kind="sla_breach", data={"breach": kind},
                                  created_at=now))
@@ -395,3 +395,9 @@ def _leads(session: Session, department_id: int | None) -> list[int]:
     return list(session.scalars(select(Membership.user_id).where(Membership.group_id == group_id,
                                                                  Membership.role == Role.LEAD)))
 
+
+def forward_message(outcome: str) -> str:
+    return {"case": _("Thank you: the comment is in the inbox of the people who answer."),
+            "competitor": _("Thank you: it mentions a competitor and goes to the competitor watch."),
+            "duplicate": _("This comment was already forwarded: nothing more to do."),
+            }.get(outcome, _("Thank you: the comment is stored."))

@@ -7,7 +7,6 @@ the source's reply URL; the outcome comes back here.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from blinker import Namespace
@@ -17,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from intranet.actions.common import clean_text
 from intranet.inbox import access as access_inbox
+from intranet.inbox.access import needs_approval
 from intranet.inbox.actions.cases import publish_case, record, require_worker
-from intranet.models import Case, CaseReply, ReplyState, ServiceSettings, User, utcnow
+from intranet.inbox.rules.statuses import retryable
+from intranet.models import Case, CaseReply, ReplyState, User, utcnow
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import after_commit
 
@@ -32,11 +33,6 @@ def send_after_commit(session: Session, reply_id: int) -> None:
     after_commit(session, lambda: reply_queued.send(app, reply_id=reply_id))
 
 
-def needs_approval(session: Session, actor: User, case: Case) -> bool:
-    """A service may require a lead's approval; a lead's own reply needs none."""
-    settings = session.get(ServiceSettings, case.department_id) if case.department_id else None
-    return bool(settings and settings.require_approval
-                and not access_inbox.can_lead_service(actor, case.department_id))
 
 
 def do_reply(session: Session, actor: User, case: Case, body: Any) -> CaseReply:
@@ -79,15 +75,8 @@ def do_decide_reply(session: Session, actor: User, case: Case, reply: CaseReply,
     publish_case(session, case, "reply")
 
 
-STRANDED = timedelta(minutes=10)
 
 
-def retryable(reply: CaseReply, now: datetime) -> bool:
-    """Failed replies; and queued or sending ones stuck for ``STRANDED`` (the process that held
-    them stopped), so no reply is ever lost. The receiver drops a repeat by its reply id."""
-    if reply.state == ReplyState.FAILED:
-        return True
-    return reply.state in (ReplyState.QUEUED, ReplyState.SENDING) and now - reply.created_at > STRANDED
 
 
 def do_retry_reply(session: Session, actor: User, case: Case, reply: CaseReply) -> None:

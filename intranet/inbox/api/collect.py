@@ -17,7 +17,7 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from intranet.inbox.actions import intake
-from intranet.inbox.actions.ingest import do_forward, replayed
+from intranet.inbox.actions.ingest import do_forward, forward_message, replayed
 from intranet.inbox.connectors import ratelimit, webhook
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.workers import processing
@@ -102,8 +102,3 @@ def inbox_forward() -> tuple[Response, int]:
     return jsonify(outcome=outcome, message=forward_message(outcome)), 201 if outcome != "duplicate" else 200
 
 
-def forward_message(outcome: str) -> str:
-    return {"case": _("Thank you: the comment is in the inbox of the people who answer."),
-            "competitor": _("Thank you: it mentions a competitor and goes to the competitor watch."),
-            "duplicate": _("This comment was already forwarded: nothing more to do."),
-            }.get(outcome, _("Thank you: the comment is stored."))

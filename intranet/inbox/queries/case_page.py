@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from intranet.inbox import access as access_inbox
-from intranet.inbox.actions import knowledge as case_knowledge
-from intranet.inbox.actions.cases import TRANSITIONS
-from intranet.inbox.actions.replies import needs_approval, retryable
+from intranet.inbox.access import needs_approval
 from intranet.inbox.queries import cases as inbox_queries
+from intranet.inbox.queries import knowledge as case_knowledge
 from intranet.inbox.queries import suggest as inbox_suggest
+from intranet.inbox.rules.statuses import TRANSITIONS, retryable
 from intranet.inbox.rules.triage import describe
 from intranet.models import Case, CaseStatus, Department, Group, Recommendation, Sentiment, Urgency, User
 from intranet.queries import feed as feeds

@@ -8,24 +8,17 @@ second process during a bulk import (``inbox.pool``), which keeps both cores bus
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from intranet.inbox.connectors.items import Item
 from intranet.inbox.rules import sla
 from intranet.inbox.rules.routing import Router
 from intranet.inbox.rules.triage import TriageResult, triage
 from intranet.inbox.rules.watch import Hit, RuleSet
-from intranet.models import CaseStatus, Recommendation, RuleKind, Sentiment, ServiceSettings, Urgency
+from intranet.models import CaseStatus, Recommendation, RuleKind, Sentiment, Urgency
 from intranet.search.text.match import AnalyzedText, analyze
-
-PIPELINE_TTL = 5.0
-_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
 
 
 @dataclass
@@ -42,26 +35,7 @@ class Pipeline:
     settings: dict[int, tuple[int, int]]
     handles: frozenset[str]
 
-    @classmethod
-    def load(cls, session: Session) -> Pipeline:
-        rules = RuleSet.load(session)
-        settings = {d: (first, resolution) for d, first, resolution in session.execute(
-            select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
-                   ServiceSettings.resolution_minutes))}
-        return cls(rules, Router.load(session), settings, rules.brand_handles())
 
-    @classmethod
-    def current(cls, session: Session) -> Pipeline:
-        key = str(session.get_bind().url)
-        cached = _PIPELINES.get(key)
-        if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
-            cached = (time.monotonic(), cls.load(session))
-            _PIPELINES[key] = cached
-        return cached[1]
-
-
-def forget_pipeline(key: str) -> None:
-    _PIPELINES.pop(key, None)
 
 
 @dataclass

@@ -12,12 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from intranet.inbox.rules.triage import URGENCY_ORDER, TriageResult
-from intranet.inbox.rules.watch import compiled
-from intranet.models import RoutingRule
 from intranet.platform.errors import Invalid
 from intranet.search.text.match import AnalyzedText, Rule
 
@@ -66,13 +62,6 @@ class Route:
 @dataclass
 class Router:
     rules: list[tuple[Route, dict[str, Any], Rule | None]]
-
-    @classmethod
-    def load(cls, session: Session) -> Router:
-        rows = session.scalars(select(RoutingRule).where(RoutingRule.active)
-                               .order_by(RoutingRule.position, RoutingRule.id))
-        return cls([(Route(r.id, r.department_id, r.name), r.conditions or {},
-                     compiled(r.query) if r.query.strip() else None) for r in rows])
 
     def route(self, analyzed: AnalyzedText, result: TriageResult) -> Route | None:
         for route, conditions, rule in self.rules:

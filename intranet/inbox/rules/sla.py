@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, select
-from sqlalchemy.orm import Session
-
-from intranet.models import Case, CaseStatus
+from intranet.models import CaseStatus
 
 DEFAULT_FIRST_RESPONSE = 60
 DEFAULT_RESOLUTION = 24 * 60
@@ -27,15 +24,3 @@ def due_dates(targets: tuple[int, int] | None, opened_at: datetime) -> tuple[dat
     return opened_at + timedelta(minutes=first), opened_at + timedelta(minutes=resolution)
 
 
-def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tuple[Case, str]]:
-    """Open cases past a due time whose breach is not yet recorded (oldest first)."""
-    recorded = cast(Case.breaches, String)
-    first = (select(Case).where(Case.status.in_(OPEN), Case.first_response_at.is_(None),
-                                Case.first_response_due < now,
-                                recorded.not_like('%"first_response"%'))
-             .order_by(Case.id).limit(limit))
-    late = (select(Case).where(Case.status.in_(OPEN), Case.resolution_due < now,
-                               recorded.not_like('%"resolution"%'))
-            .order_by(Case.id).limit(limit))
-    return ([(case, "first_response") for case in session.scalars(first)]
-            + [(case, "resolution") for case in session.scalars(late)])

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from intranet.models import ExternalComment, RuleKind, WatchRule
+from intranet.models import RuleKind
 from intranet.search.text.analysis import fold
 from intranet.search.text.match import AnalyzedText, Rule, analyze, compile_rule
 
@@ -40,12 +37,6 @@ class Hit(NamedTuple):
 class RuleSet:
     rules: list[tuple[int, str, RuleKind, Rule]]
 
-    @classmethod
-    def load(cls, session: Session) -> RuleSet:
-        rows = session.execute(select(WatchRule.id, WatchRule.name, WatchRule.kind, WatchRule.query)
-                               .where(WatchRule.active).order_by(WatchRule.id))
-        return cls([(rid, name, kind, compiled(query)) for rid, name, kind, query in rows])
-
     def match(self, text: str | AnalyzedText) -> list[Hit]:
         analyzed = analyze(text)
         return [Hit(rid, name, kind, rule.matched_terms(analyzed))
@@ -61,30 +52,5 @@ class RuleSet:
         return frozenset(words)
 
 
-@dataclass
-class Preview:
-    scanned: int
-    count: int
-    sample: list[tuple[ExternalComment, list[str]]]
 
 
-def preview(session: Session, query: str) -> Preview:
-    """Which stored comments a rule would match, before it is saved: a count and a sample.
-
-    Reads the newest ``PREVIEW_SCAN`` comments in pages (text only), then loads the sample.
-    """
-    rule = compiled(query)
-    stmt = (select(ExternalComment.id, ExternalComment.text)
-            .order_by(ExternalComment.id.desc()).limit(PREVIEW_SCAN))
-    count, scanned, sample_terms = 0, 0, {}
-    for cid, text in session.execute(stmt.execution_options(yield_per=2000)):
-        scanned += 1
-        analyzed = analyze(text)
-        if rule.matches(analyzed):
-            count += 1
-            if len(sample_terms) < PREVIEW_SAMPLE:
-                sample_terms[cid] = rule.matched_terms(analyzed)
-    found = {c.id: c for c in session.scalars(select(ExternalComment)
-                                              .where(ExternalComment.id.in_(sample_terms)))}
-    return Preview(scanned, count, [(found[cid], terms) for cid, terms in sample_terms.items()
-                                    if cid in found])

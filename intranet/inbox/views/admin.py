@@ -20,7 +20,7 @@ from intranet.inbox.actions.settings import (
     do_save_source,
     do_save_watch_rule,
 )
-from intranet.inbox.rules.watch import preview
+from intranet.inbox.queries.rules import preview
 from intranet.inbox.views.forms import (
     CONNECTOR_NAMES,
     KIND_NAMES,

@@ -24,8 +24,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from intranet.inbox.actions.ingest import Pipeline, do_ingest
+from intranet.inbox.actions.ingest import do_ingest
 from intranet.inbox.connectors.items import Item, parse_item
+from intranet.inbox.queries.rules import load_pipeline
 from intranet.inbox.workers.parallel import ChildComputer, Pending
 from intranet.inbox.workers.parallel import available as parallel_available
 from intranet.models import ExternalComment, ImportJob, Source, User, utcnow
@@ -138,7 +139,7 @@ def run_import(source: Source, path: Path, filename: str, *, actor: User | None 
     if job.finished_at is not None:
         return _outcome(job, already_done=True)
     with db.transaction() as s:
-        pipeline = Pipeline.load(s)
+        pipeline = load_pipeline(s)
     reader = _Reader(job, records(path, fmt), batch, stop_after)
     child = ChildComputer(pipeline) if parallel and parallel_available() else None
     try:

@@ -28,7 +28,7 @@ from flask import Flask, current_app
 from intranet.inbox.actions import intake
 from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
 from intranet.inbox.connectors import ratelimit
-from intranet.inbox.rules.compute import Pipeline
+from intranet.inbox.queries.rules import current_pipeline
 from intranet.models import utcnow
 from intranet.platform import db
 from intranet.platform.sqlite.writes import ingest_transaction
@@ -54,9 +54,9 @@ def process_pending(limit: int = BATCH) -> int:
 
     with db.transaction() as s:
         rows = pending_comments(s, limit)
-        if not rows:  # nothing to do: no pipeline loaded (nor cached stale, see Pipeline.current)
+        if not rows:  # nothing to do: no pipeline loaded (nor cached stale, see current_pipeline)
             return 0
-        pipeline = Pipeline.current(s)
+        pipeline = current_pipeline(s)
     if rows:
         now = utcnow()
         batches = compute_pending(pipeline, rows, now)

@@ -12,18 +12,8 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The routes' modules add themselves to ``bp`` when imported (after it exists, hence down here).
-from intranet.views.api import (  # noqa: E402
-    events,
-    feed,
-    groups,
-    me,
-    messaging,
-    notifications,
-    posts,
-    search,
-    tokens,
-)
-from intranet.views.api.openapi import document  # noqa: E402
+from intranet.views.api import events, feed, groups, me, messaging, notifications, posts, search, tokens
+from intranet.views.api.openapi import document
 
 __all__ = ["bp", "document", "events", "feed", "groups", "me", "messaging", "notifications", "posts",
            "search", "tokens"]

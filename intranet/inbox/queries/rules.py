@@ -1,0 +1,109 @@
+"""The inbox rules' reads: what ``rules/`` computes with, loaded from the database.
+
+Watch rules, routing rules and SLA targets make a ``Pipeline`` (kept per database for
+``PIPELINE_TTL`` seconds, so a webhook request costs no rule queries; the settings actions call
+``forget_pipeline`` so a change applies at once in this process and within the TTL in others),
+the cases whose SLA is breached, and a watch rule's preview over stored comments.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import Session
+
+from intranet.inbox.rules.compute import Pipeline
+from intranet.inbox.rules.routing import Route, Router
+from intranet.inbox.rules.sla import OPEN
+from intranet.inbox.rules.watch import PREVIEW_SAMPLE, PREVIEW_SCAN, RuleSet, compiled
+from intranet.models import Case, ExternalComment, RoutingRule, ServiceSettings, WatchRule
+from intranet.search.text.match import analyze
+
+
+@dataclass
+class Preview:
+    scanned: int
+    count: int
+    sample: list[tuple[ExternalComment, list[str]]]
+
+
+
+def preview(session: Session, query: str) -> Preview:
+    """Which stored comments a rule would match, before it is saved: a count and a sample.
+
+    Reads the newest ``PREVIEW_SCAN`` comments in pages (text only), then loads the sample.
+    """
+    rule = compiled(query)
+    stmt = (select(ExternalComment.id, ExternalComment.text)
+            .order_by(ExternalComment.id.desc()).limit(PREVIEW_SCAN))
+    count, scanned, sample_terms = 0, 0, {}
+    for cid, text in session.execute(stmt.execution_options(yield_per=2000)):
+        scanned += 1
+        analyzed = analyze(text)
+        if rule.matches(analyzed):
+            count += 1
+            if len(sample_terms) < PREVIEW_SAMPLE:
+                sample_terms[cid] = rule.matched_terms(analyzed)
+    found = {c.id: c for c in session.scalars(select(ExternalComment)
+                                              .where(ExternalComment.id.in_(sample_terms)))}
+    return Preview(scanned, count, [(found[cid], terms) for cid, terms in sample_terms.items()
+                                    if cid in found])
+
+
+def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tuple[Case, str]]:
+    """Open cases past a due time whose breach is not yet recorded (oldest first)."""
+    recorded = cast(Case.breaches, String)
+    first = (select(Case).where(Case.status.in_(OPEN), Case.first_response_at.is_(None),
+                                Case.first_response_due < now,
+                                recorded.not_like('%"first_response"%'))
+             .order_by(Case.id).limit(limit))
+    late = (select(Case).where(Case.status.in_(OPEN), Case.resolution_due < now,
+                               recorded.not_like('%"resolution"%'))
+            .order_by(Case.id).limit(limit))
+    return ([(case, "first_response") for case in session.scalars(first)]
+            + [(case, "resolution") for case in session.scalars(late)])
+
+
+PIPELINE_TTL = 5.0
+
+
+
+_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
+
+
+
+def forget_pipeline(key: str) -> None:
+    _PIPELINES.pop(key, None)
+
+
+def load_rules(session: Session) -> RuleSet:
+    rows = session.execute(select(WatchRule.id, WatchRule.name, WatchRule.kind, WatchRule.query)
+                           .where(WatchRule.active).order_by(WatchRule.id))
+    return RuleSet([(rid, name, kind, compiled(query)) for rid, name, kind, query in rows])
+
+
+def load_router(session: Session) -> Router:
+    rows = session.scalars(select(RoutingRule).where(RoutingRule.active)
+                           .order_by(RoutingRule.position, RoutingRule.id))
+    return Router([(Route(r.id, r.department_id, r.name), r.conditions or {},
+                    compiled(r.query) if r.query.strip() else None) for r in rows])
+
+
+def load_pipeline(session: Session) -> Pipeline:
+    rules = load_rules(session)
+    settings = {d: (first, resolution) for d, first, resolution in session.execute(
+        select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
+               ServiceSettings.resolution_minutes))}
+    return Pipeline(rules, load_router(session), settings, rules.brand_handles())
+
+
+def current_pipeline(session: Session) -> Pipeline:
+    key = str(session.get_bind().url)
+    cached = _PIPELINES.get(key)
+    if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
+        cached = (time.monotonic(), load_pipeline(session))
+        _PIPELINES[key] = cached
+    return cached[1]
