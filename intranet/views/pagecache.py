@@ -25,7 +25,6 @@ them), API-token requests, and anything but a 200 page from the view.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -42,6 +41,7 @@ from intranet.models import utcnow
 from intranet.platform import db
 from intranet.platform.extensions import login_manager
 from intranet.platform.i18n import ago
+from intranet.platform.sqlite.data_version import DataVersion
 from intranet.views.cardcache import AGO, CSRF, LRU, RECORDING, ago_sentinel
 
 EXTENSION = "intranet.pagecache"
@@ -57,20 +57,16 @@ class PageStore:
         self.hits = 0
         self._pages = LRU(size)
         self._lock = threading.Lock()
-        self._database = database  # None: not a SQLite file, never cache
-        self._watcher: sqlite3.Connection | None = None
+        self._version = DataVersion(database) if database else None  # None: never cache
         self._seen: int | None = None
 
     def current_generation(self) -> int | None:
         """The generation after looking for commits since the last look; None: do not cache."""
-        if self._database is None:
+        if self._version is None:
             return None
         with self._lock:
-            try:
-                if self._watcher is None:  # opened in the serving process, never before a fork
-                    self._watcher = sqlite3.connect(self._database, check_same_thread=False)
-                version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
+            version = self._version.read()
+            if version is None:
                 return None  # the page is rendered as usual, and fails there if it must
             if version != self._seen:
                 self._seen = version

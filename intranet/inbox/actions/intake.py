@@ -14,7 +14,6 @@ applies at once (``source_changed`` after commit), in other processes within the
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,11 +37,10 @@ from intranet.models import Connector, ExternalComment, Source, WebhookDelivery
 from intranet.platform import db
 from intranet.platform.events import after_commit
 from intranet.platform.sqlite import bulk
+from intranet.platform.sqlite.immediate import write_connection
 from intranet.platform.sqlite.writes import ingest_transaction, sqlite_lock
 
 SOURCE_TTL = 2.0
-BUSY_POLL = 0.0003  # seconds between looks at SQLite's write lock held by another process
-BUSY_SECONDS = 5  # as the engine's busy timeout (db.py)
 KEY = "inbox.intake"
 
 
@@ -160,11 +158,7 @@ def _write_sqlite(batch: list[Delivery]) -> None:
     delivery of the batch in one INSERT: VALUES rows are inserted in order, so an external id
     repeated in the batch is new only in the first delivery that carries it, as when each
     delivery had its own statement."""
-
-    raw = db.engine().raw_connection()
-    try:
-        conn = raw.driver_connection
-        _begin_immediate(conn)
+    with write_connection(db.engine()) as conn:
         if random.random() < PURGE_CHANCE:  # forgetting old signatures needs no hurry
             conn.execute(_PURGE_SQL, (bulk.sqlite_time(batch[0].now - REPLAY_WINDOW),))
         accepted, values = [], []
@@ -184,35 +178,6 @@ def _write_sqlite(batch: list[Delivery]) -> None:
             d.stored = [(cid, item) for item in d.items
                         if (cid := new_ids.pop((d.source.id, item.external_id), None)) is not None]
             d.accepted, d.duplicate = len(d.stored), len(d.items) - len(d.stored)
-        conn.commit()
-    except BaseException:
-        raw.rollback()
-        raise
-    finally:
-        raw.close()
-
-
-def _begin_immediate(conn: sqlite3.Connection) -> None:
-    """``BEGIN IMMEDIATE``, looking again every ``BUSY_POLL`` seconds while another process (the
-    inbox or search worker) holds SQLite's write lock, for up to ``BUSY_SECONDS``.
-
-    SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25... ms between looks: a worker's
-    transaction of ~10 ms cost the intake ~18 ms, and meanwhile every request thread of the
-    server waits for this one (measured under the bench: 20-30 % of the time). Looking often
-    costs a few microseconds a look."""
-    deadline = time.monotonic() + BUSY_SECONDS
-    conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-            time.sleep(BUSY_POLL)
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000:.0f}")
 
 
 def _result(delivery: Delivery) -> Delivery:

@@ -7,12 +7,12 @@ one and raises ``Invalid`` with a message for a person, so a batch can reject th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 
+from intranet.inbox.rules.compute import Item
 from intranet.models import utcnow
 from intranet.platform.errors import Invalid
 
@@ -21,24 +21,6 @@ LIMITS = {"external_id": 200, "author": 200, "author_url": 500, "url": 500, "lan
           "in_reply_to": 200}
 
 
-@dataclass(slots=True)
-class Item:
-    external_id: str
-    text: str
-    author: str = ""
-    author_url: str = ""
-    followers: int = 0
-    url: str = ""
-    posted_at: datetime | None = None
-    lang: str = ""
-    in_reply_to: str = ""
-
-    def row(self, source_id: int, now: datetime) -> dict[str, Any]:
-        """The ``inbox_comments`` row of this item (for a bulk INSERT)."""
-        return {"source_id": source_id, "external_id": self.external_id, "text": self.text,
-                "author": self.author, "author_url": self.author_url, "followers": self.followers,
-                "url": self.url, "posted_at": self.posted_at or now, "lang": self.lang,
-                "in_reply_to": self.in_reply_to, "received_at": now}
 
 
 def _string(raw: dict[str, Any], name: str, limit: int) -> str:

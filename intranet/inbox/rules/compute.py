@@ -12,13 +12,32 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from intranet.inbox.connectors.items import Item
 from intranet.inbox.rules import sla
 from intranet.inbox.rules.routing import Router
 from intranet.inbox.rules.triage import TriageResult, triage
 from intranet.inbox.rules.watch import Hit, RuleSet
 from intranet.models import CaseStatus, Recommendation, RuleKind, Sentiment, Urgency
 from intranet.search.text.match import AnalyzedText, analyze
+
+
+@dataclass(slots=True)
+class Item:
+    external_id: str
+    text: str
+    author: str = ""
+    author_url: str = ""
+    followers: int = 0
+    url: str = ""
+    posted_at: datetime | None = None
+    lang: str = ""
+    in_reply_to: str = ""
+
+    def row(self, source_id: int, now: datetime) -> dict[str, Any]:
+        """The ``inbox_comments`` row of this item (for a bulk INSERT)."""
+        return {"source_id": source_id, "external_id": self.external_id, "text": self.text,
+                "author": self.author, "author_url": self.author_url, "followers": self.followers,
+                "url": self.url, "posted_at": self.posted_at or now, "lang": self.lang,
+                "in_reply_to": self.in_reply_to, "received_at": now}
 
 
 @dataclass
