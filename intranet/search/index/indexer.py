@@ -175,12 +175,14 @@ class IndexerThread:
     this process's GIL, which the live messages waited for. A lone post is still indexed at once.
     """
 
-    def __init__(self, app: Flask, poll: float = 1.0, gather: float = 0.25) -> None:
+    def __init__(self, app: Flask, poll: float = 1.0, gather: float = 0.25,
+                 pause: Callable[[float], object] | None = None) -> None:
         self.app = app
         self.poll = poll
         self.gather = gather
         self.wake = threading.Event()
         self.stopping = threading.Event()
+        self.pause = pause or self.stopping.wait  # the gathering wait; a test may hold it
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -211,7 +213,7 @@ class IndexerThread:
             if found >= BATCH:
                 self.wake.set()  # a backlog: the next batch at once
             elif found:
-                self.stopping.wait(self.gather)
+                self.pause(self.gather)
 
 
 def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limit: int = BATCH,

@@ -23,7 +23,7 @@ from intranet.models import User, utcnow
 from intranet.platform import db
 from intranet.platform.i18n import ago
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository
 CATALOG = ROOT / "intranet" / "translations" / "fr" / "LC_MESSAGES"
 NB = "\u00a0"  # French typography: a no-break space before : ; ! ? and inside « »
 FR = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}

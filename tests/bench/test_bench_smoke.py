@@ -48,7 +48,7 @@ def test_search_bench_builds_and_queries_a_tiny_index(tmp_path):
 def test_messaging_bench_alternates_both_servers_at_a_tiny_size(tmp_path):
     """bench/messaging_bench.py with 10 clients per server: both servers up, turns of 5 messages,
     every message reaches its room's last client on both; no storm (it would take 15 s more)."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the repository
     run = subprocess.run([sys.executable, "bench/messaging_bench.py", "--clients", "10", "--per-conversation",
                           "5", "--messages", "10", "--block", "5", "--ramp", "0", "--settle", "0",
                           "--client-procs", "1", "--no-storm"],

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from intranet.models import Attachment, Message
 from intranet.platform import db
 from tests.api_helpers import conforms
+from tests.core.realtime.test_messaging_live import people, received, start
 from tests.search_files import make_pdf
 from tests.search_helpers import found
-from tests.test_messaging_live import people, received, start
 
 
 def send_files(web: Any, cid: int, body: str, files: list[tuple[str, bytes]],

@@ -16,8 +16,8 @@ from intranet.platform import db
 from intranet.platform.i18n import ago
 from intranet.views import pagecache
 from intranet.views.cardcache import AGO, CSRF, RECORDING, ago_sentinel
-from tests.test_card_cache import FORM_TOKEN, META_TOKEN, card, count
-from tests.test_feed import feed_ids, make_post
+from tests.core.platform.test_card_cache import FORM_TOKEN, META_TOKEN, card, count
+from tests.core.queries.test_feed import feed_ids, make_post
 
 TOKENS = re.compile(r'(csrf-token" content="|name="csrf_token" value=")[^"]+')
 

@@ -9,7 +9,7 @@ from flask import Flask
 
 from intranet.search.index import indexer
 from intranet.search.query.postings import LENGTH_OF_BYTE
-from tests.test_search import post
+from tests.core.search.test_search import post
 
 
 def test_an_old_snapshot_survives_a_merge_that_deletes_its_files(app: Flask, cast: Any,

@@ -12,9 +12,9 @@ from flask import Flask
 
 from intranet.actions.files import sweep_files
 from intranet.platform import db, files
-from tests.test_message_files import send_files
-from tests.test_messaging_live import start
-from tests.test_search_views import upload
+from tests.core.actions.test_message_files import send_files
+from tests.core.realtime.test_messaging_live import start
+from tests.core.search.test_search_views import upload
 
 
 def stored(app: Flask, content: bytes) -> Path:

@@ -1,4 +1,4 @@
-"""Triage on a labelled set of 48 French and English comments (tests/data/triage_labelled.jsonl).
+"""Triage on a labelled set of 48 French and English comments (tests/inbox/data/triage_labelled.jsonl).
 
 The set was written for these tests: 24 French, 24 English, with questions, complaints, direct
 @-addresses, legal threats, safety issues, outages, churn, large audiences and plain praise.

@@ -11,7 +11,7 @@ from flask_babel import force_locale, format_timedelta
 from intranet.models import utcnow
 from intranet.platform.i18n import ago
 from intranet.views import cardcache
-from tests.test_feed import make_post
+from tests.core.queries.test_feed import make_post
 
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

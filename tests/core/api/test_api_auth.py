@@ -13,7 +13,7 @@ from tests.api_helpers import bearer, conforms, error_of, issue_token
 from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
-# the inbox webhook takes no login: its HMAC signature is the proof (tests/test_inbox_webhook.py)
+# the inbox webhook takes no login: its HMAC signature is the proof (tests/inbox/test_inbox_webhook.py)
 PUBLIC = {"api.token_create", "api.openapi", "api.inbox_webhook"}
 
 

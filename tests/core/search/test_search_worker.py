@@ -7,6 +7,7 @@ left, or a round per commit, made extra commits of the one or two messages sent 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +19,8 @@ from intranet.models import SearchOutbox
 from intranet.platform import db
 from intranet.search import THREAD
 from intranet.search.index import indexer
+from tests.core.search.test_search import post
 from tests.search_helpers import found
-from tests.test_search import post
 
 
 def _rounds(n: int) -> Callable[[], bool]:
@@ -85,17 +86,24 @@ def _found_soon(app: Flask, user: Any, word: str, count: int) -> set[tuple[str, 
 
 def test_indexer_thread_wakes_on_a_commit_then_gathers_a_flow(app: Flask, cast: Any) -> None:
     """A lone post is indexed as soon as it is committed (``poll`` is 30 s: only the commit's
-    wake-up can be that fast). After a round that found work, the commits of the next ``gather``
-    seconds make one batch, not one index commit each (~8 ms of CPU under the web process's GIL)."""
-    thread = app.extensions[THREAD] = indexer.IndexerThread(app, poll=30, gather=1.0)
+    wake-up can be that fast). After a round that found work, the commits made while it gathers
+    make one batch, not one index commit each (~8 ms of CPU under the web process's GIL).
+
+    The gathering wait is held until the three posts are committed, so the test does not depend
+    on how fast a loaded machine writes them within ``gather`` seconds."""
+    flow_written = threading.Event()
+    thread = app.extensions[THREAD] = indexer.IndexerThread(
+        app, poll=30, gather=1.0, pause=lambda _seconds: flow_written.wait(20))
     thread.start()
     try:
         first = post(app, cast.bob, "Gathered zeppelin one")
         assert _found_soon(app, cast.bob, "zeppelin", 1) == {("post", first)}
         generation = _generation(app)
         flow = [post(app, cast.bob, f"Gathered zeppelin {n}") for n in ("two", "three", "four")]
+        flow_written.set()
         assert _found_soon(app, cast.bob, "zeppelin", 4) == {("post", p) for p in (first, *flow)}
         assert _generation(app) == generation + 1
     finally:
+        flow_written.set()
         thread.stop()
         thread.thread.join(5)
