@@ -51,7 +51,7 @@ STARTED: list[subprocess.Popen] = []
 SETTLE_S = 5.0
 # Connects spread over this many seconds, on both servers: engine.io pings a socket every 25 s from
 # its connect, so clients connected in 2-5 s pinged in one wave, which the app's (longer)
-# measurement ran into and the bare server's did not (bench/README.md, Messaging, Stop 10). Spread
+# measurement ran into and the bare server's did not (bench/JOURNAL.md, Messaging, Stop 10). Spread
 # over one ping interval, they ping 40 a second through both measurements. ``--ramp 0``: as before.
 RAMP_S = 25.0
 BLOCK = 100  # messages per turn when alternating (``--block``; bench/messaging_latency.py)
@@ -360,7 +360,7 @@ def main() -> None:
         if not args.no_storm:
             _row, proc = storm(clients, people, db, port, threads, proc, args.rate, env)
         # the lag while the clients are connected: 1,000 disconnects at once stall the web
-        # process for seconds (bench/README.md, Stop 11), and an indexer thread with it
+        # process for seconds (bench/JOURNAL.md, Stop 11), and an indexer thread with it
         lag_figures = lag.stop()
         clients.stop()
         indexed = {**lag_figures, **indexed_report(db, INDEX)}

@@ -66,7 +66,7 @@ class Client:
     def start(self) -> None:
         # request_timeout: the engine.io handshake's limit, 5 s by default, where socket.io-client
         # gives each attempt ``timeout`` (20 s): after a restart, attempts made as the new server
-        # came up failed after 5 s, then waited for their next retry (bench/README.md, Stop 12)
+        # came up failed after 5 s, then waited for their next retry (bench/JOURNAL.md, Stop 12)
         self.sio = socketio.Client(reconnection=False, handle_sigint=False, request_timeout=CONNECT_TIMEOUT_S)
         self.sio.on("message", self._on_message)
         self.sio.on("connect", self._on_connect)

@@ -250,7 +250,7 @@ def do_send_message(session: Session, author: User, conversation: Conversation, 
 def _write_message(session: Session, author: User, conversation: Conversation, mine: Participant,
                    text: str, html: str) -> Message:
     """The message row, the conversation's last message and my read position, as Core statements
-    (the ORM's units of work were most of a send's time: bench/README.md, Messaging, Stop 8 round
+    (the ORM's units of work were most of a send's time: bench/JOURNAL.md, Messaging, Stop 8 round
     2). The objects in the session get the same values as committed ones, and the message joins
     the session as a persistent object, as if it had been flushed."""
     session.flush()  # a direct conversation's re-join (``_recipients``) goes first, as before

@@ -225,7 +225,7 @@ def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limi
     A Whoosh commit costs ~8 ms of CPU whatever its size: draining until nothing was left made
     a second, third... commit of the messages sent while the first was being written, and
     looking again at once after a round made a commit of one or two documents each time. Both
-    slowed live messages (bench/README.md, Messaging, Stops 8 and 11)."""
+    slowed live messages (bench/JOURNAL.md, Messaging, Stops 8 and 11)."""
     while not stop():
         try:
             if drain_once(limit) < limit:
