@@ -45,12 +45,13 @@ browsers:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
-test: setup-dev browsers
-	$(BIN)/ruff check intranet tests bench
+test: setup-dev browsers lint
 	$(BIN)/pytest
 
+# ruff, then the architecture's contracts (pyproject.toml [tool.importlinter], DESIGN §2)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check intranet tests bench
+	$(BIN)/lint-imports
 
 clean-db:
 	rm -f instance/intranet.db instance/intranet.db-wal instance/intranet.db-shm
