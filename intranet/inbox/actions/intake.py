@@ -31,6 +31,7 @@ from intranet.inbox.actions.ingest import (
     do_ingest,
     purge_deliveries,
     record_delivery,
+    replayed,
 )
 from intranet.inbox.connectors.items import Item
 from intranet.models import Connector, ExternalComment, Source, WebhookDelivery
@@ -188,6 +189,19 @@ def _result(delivery: Delivery) -> Delivery:
 
 def intake() -> Intake:
     return current_app.extensions[KEY]
+
+
+def do_receive_delivery(source: Source, signature: str, items: list[Item], now: datetime) -> Delivery:
+    """The webhook's action: store a verified delivery's new comments (pending processing) once;
+    a delivery seen before is refused as replayed.
+
+    Unlike other actions it commits: the deliveries waiting for the ingest writer are written in
+    one transaction by whichever request thread gets it (group commit, above), so no caller could
+    own that transaction."""
+    result = intake().store(Delivery(source, signature, items, now))
+    if result.replayed:
+        raise replayed()
+    return result
 
 
 def source_changed(session: Session) -> None:

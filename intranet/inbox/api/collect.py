@@ -17,7 +17,7 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from intranet.inbox.actions import intake
-from intranet.inbox.actions.ingest import do_forward, forward_message, replayed
+from intranet.inbox.actions.ingest import do_forward, forward_message
 from intranet.inbox.connectors import ratelimit, webhook
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.workers import processing
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 @limiter.request_filter
 def _limited_elsewhere() -> bool:
-    """The webhook is limited per source by ``inbox.ratelimit`` and has no flask-limiter limit:
+    """The webhook is limited per source by ``inbox.connectors.ratelimit`` and has no flask-limiter limit:
     let flask-limiter skip it at once (resolving that a route has no limits cost ~10 % of a
     delivery; ``limiter.exempt`` still resolves them)."""
     return request.endpoint == "api.inbox_webhook"
@@ -61,16 +61,14 @@ def _raw_body() -> bytes:
 @csrf.exempt  # no cookie authority: the HMAC signature over the raw body is the proof
 def inbox_webhook(slug: str) -> tuple[Response, int]:
     """Store the delivery's new comments (pending) and acknowledge them; matching, triage and
-    cases follow in the worker (``inbox.processing``)."""
+    cases follow in the worker (``inbox.workers.processing``)."""
     try:
         body, source, now = _raw_body(), _webhook_source(slug), utcnow()
         ratelimit.check(source.id)
         signature = webhook.verify(source.secret, request.headers.get(webhook.TIMESTAMP_HEADER),
                                    request.headers.get(webhook.SIGNATURE_HEADER), body, now)
         items, rejected = _items(slug, webhook.comments_of(body))
-        result = intake.intake().store(intake.Delivery(source, signature, items, now))
-        if result.replayed:
-            raise replayed()
+        result = intake.do_receive_delivery(source, signature, items, now)
     except (DomainError, RequestEntityTooLarge) as exc:  # refused deliveries are logged, then answered
         log.warning("webhook %s refused from %s: %s", slug, request.remote_addr, getattr(exc, "message", exc))
         raise
