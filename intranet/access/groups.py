@@ -256,20 +256,6 @@ def readable_posts_clause(user: User) -> ColumnElement[bool]:
     return _readable_posts(select(Group.id).where(readable_group_ids_clause(user)))
 
 
-
-
-
-
-
-
-
-
-
-
 def may_read_post(user: User, post: Post) -> bool:
     """For fan-out (mentions, announcements): would this person be allowed to open the post?"""
     return user.is_active_account and can_read_group(user, post.group)
-
-
-
-

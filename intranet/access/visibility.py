@@ -51,7 +51,6 @@ def forget_scopes() -> None:
 EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built statement each
 
 
-
 def visible_events_clause(user: User) -> ColumnElement[bool]:
     """Catch-up: my personal events, my groups', inbox services' and conversations' events,
     and company-wide events."""
@@ -59,7 +58,6 @@ def visible_events_clause(user: User) -> ColumnElement[bool]:
     return _visible_events(Event.user_id == user.id, Event.group_id.in_(mine) if mine else false(),
                            Event.service_id.in_(services) if services else false(),
                            Event.conversation_id.in_(my_conversation_ids(user.id)))
-
 
 
 def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
@@ -70,7 +68,6 @@ def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
     services = Event.service_id.in_(bindparam("services", expanding=True)) if has_services else false()
     conversations = Event.conversation_id.in_(my_conversation_ids(bindparam("me")))
     return _visible_events(Event.user_id == bindparam("me"), groups, services, conversations)
-
 
 
 def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
@@ -84,13 +81,11 @@ def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
     return (bool(mine), bool(services)), params
 
 
-
 def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool],
                     services: ColumnElement[bool], conversations: ColumnElement[bool]) -> ColumnElement[bool]:
     company = (Event.user_id.is_(None) & Event.group_id.is_(None) & Event.service_id.is_(None)
                & Event.conversation_id.is_(None))
     return or_(personal, groups, services, conversations, company)
-
 
 
 def visible_notifications_clause(viewer: User) -> ColumnElement[bool]:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intranet.demo.inbox_texts import COMMENTS, FORWARDED
-from intranet.inbox.actions.ingest import do_forward, do_ingest, do_record_breaches
+from intranet.inbox.actions.forward import do_forward
+from intranet.inbox.actions.ingest import do_ingest, do_record_breaches
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,

@@ -24,10 +24,8 @@ from intranet.search.registry import Item, register_kind, register_principals
 UNROUTED = "inbox:none"
 
 
-
 def case_acl(department_id: int | None) -> str:
     return UNROUTED if department_id is None else f"inbox:{department_id}"
-
 
 
 def build_cases(session: Session, ids: list[int]) -> dict[int, Doc]:
@@ -37,7 +35,6 @@ def build_cases(session: Session, ids: list[int]) -> dict[int, Doc]:
     return {case.id: Doc(kind="case", id=case.id, title=comment.author, body=comment.text,
                          created=case.created_at, acl=case_acl(case.department_id),
                          department_id=case.department_id) for case, comment in rows}
-
 
 
 def hydrate_cases(user: User, ids: list[int]) -> dict[int, Item]:
@@ -52,7 +49,6 @@ def hydrate_cases(user: User, ids: list[int]) -> dict[int, Item]:
         out[case.id] = Item("case", case.id, title, comment.text, f"/inbox/cases/{case.id}",
                             case.created_at, None, _("Inbox"), "/inbox")
     return out
-
 
 
 def inbox_principals(user: User) -> Iterable[str]:

@@ -41,10 +41,6 @@ session: scoped_session[AppSession] = scoped_session(
 )
 
 
-
-
-
-
 def make_engine(url: str) -> Engine:
     """Create the engine: SQLite through ``platform.sqlite.engine`` (WAL, busy timeout, foreign
     keys, a LIFO pool), any other backend with pre-ping."""

@@ -37,4 +37,3 @@ def socket_user() -> User | None:
         return current_user._get_current_object()
     token = session.get(SOCKET_TOKEN)
     return user_for_token(token) if isinstance(token, str) else None
-

@@ -24,10 +24,6 @@ from intranet.realtime.signals import announce_presence, register
 CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
 
 
-
-
-
-
 def _after(data: Any) -> int | None:
     value = data.get("after") if isinstance(data, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -120,8 +120,6 @@ def _field_named(form: FlaskForm, name: str | None) -> Any:
     return None
 
 
-
-
 @dataclass
 class Page:
     """One page of rows; ``has_next`` comes from fetching one row more (no COUNT query)."""

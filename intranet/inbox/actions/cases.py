@@ -235,10 +235,6 @@ ACTION_WORDS = {Recommendation.IGNORE: _l("ignore"), Recommendation.OBSERVE: _l(
                 Recommendation.ANSWER: _l("answer"), Recommendation.ESCALATE: _l("escalate")}
 
 
-
-
-
-
 def escalation_markdown(case: Case) -> str:
     """The thread's opening post. Department groups are public: the post quotes what the
     customer wrote publicly, but who they are (handle, profile, audience, history) stays behind

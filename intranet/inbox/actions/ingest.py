@@ -11,7 +11,6 @@ once per run), then for brand matches the triage, the route, the SLA due dates a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
@@ -20,16 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from intranet.actions.common import audit, clean_text
 from intranet.actions.notifications import notify
-from intranet.inbox.connectors.items import MAX_TEXT, Item
+from intranet.inbox.connectors.items import Item
 from intranet.inbox.queries.rules import current_pipeline, due_breaches, forget_pipeline
 from intranet.inbox.rules.compute import Computed, Pipeline, compute
 from intranet.models import (
@@ -38,12 +35,10 @@ from intranet.models import (
     CaseActivity,
     CaseStatus,
     CommentMatch,
-    Connector,
     Department,
     ExternalComment,
     InboxAgent,
     Membership,
-    Network,
     NotificationKind,
     Role,
     SearchOutbox,
@@ -52,7 +47,7 @@ from intranet.models import (
     WebhookDelivery,
     utcnow,
 )
-from intranet.platform.errors import Conflict, Invalid, NotFound
+from intranet.platform.errors import Conflict, NotFound
 from intranet.platform.events import after_commit, publish
 from intranet.platform.sqlite import bulk
 
@@ -61,7 +56,6 @@ LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per
 WORKER_EACH = 3  # the worker's batches: a trickle still gets one event per case, a flood summaries
 REPLAY_WINDOW = timedelta(minutes=10)
 PURGE_CHANCE = 0.02
-FORWARD_SLUG = "forwarded"
 
 
 @lru_cache(maxsize=4)
@@ -325,46 +319,6 @@ def purge_deliveries(session: Session, now: datetime) -> None:
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.received_at < now - REPLAY_WINDOW))
 
 
-def forward_source(session: Session) -> Source:
-    """The built-in source of comments forwarded by employees (created on first use)."""
-    source = session.scalar(select(Source).where(Source.slug == FORWARD_SLUG))
-    if source is None:
-        source = Source(slug=FORWARD_SLUG, name="Forwarded by colleagues", network=Network.OTHER,
-                        connector=Connector.FORWARD)
-        session.add(source)
-        session.flush()
-    return source
-
-
-def forward_external_id(url: str) -> str:
-    """The same public comment forwarded twice is one comment: its id comes from its URL."""
-
-    parts = urlsplit(url.strip())
-    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") or "/",
-                         parts.query, ""))
-    return "url:" + hashlib.sha256(normal.encode()).hexdigest()[:40]
-
-
-FORWARD_OUTCOMES = ("case", "competitor", "stored", "duplicate")
-
-
-def do_forward(session: Session, user: User, url: Any, text: Any, author: Any) -> str:
-    """An employee forwards a public comment they came across; returns what became of it
-    (one of ``FORWARD_OUTCOMES``). Forwarding the same URL again changes nothing."""
-    url = clean_text(url, field="url", label=_("Address"), max_len=500)
-    if not url.lower().startswith(("http://", "https://")):
-        raise Invalid(_("The address must start with http:// or https://."), field="url")
-    item = Item(external_id=forward_external_id(url), url=url,
-                text=clean_text(text, field="text", label=_("Text"), max_len=MAX_TEXT),
-                author=clean_text(author, field="author", label=_("Author"), max_len=200,
-                                  required=False))
-    result = do_ingest(session, forward_source(session), [item], actor=user, always_case=True)
-    audit(session, user, "inbox.forward", "source", None, url=url, duplicate=bool(result.duplicate))
-    if result.duplicate:
-        return "duplicate"
-    return "case" if result.case_ids else ("competitor" if result.competitor else "stored")
-
-
 def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]:
     """Record every SLA breach due by ``now`` once: the case's list, a timeline entry, an audit
     row, a notification to the service's leads (admins for unrouted cases) and a ``case`` event."""
@@ -394,10 +348,3 @@ def _leads(session: Session, department_id: int | None) -> list[int]:
         raise NotFound(_("This service does not exist."))
     return list(session.scalars(select(Membership.user_id).where(Membership.group_id == group_id,
                                                                  Membership.role == Role.LEAD)))
-
-
-def forward_message(outcome: str) -> str:
-    return {"case": _("Thank you: the comment is in the inbox of the people who answer."),
-            "competitor": _("Thank you: it mentions a competitor and goes to the competitor watch."),
-            "duplicate": _("This comment was already forwarded: nothing more to do."),
-            }.get(outcome, _("Thank you: the comment is stored."))

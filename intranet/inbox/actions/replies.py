@@ -33,8 +33,6 @@ def send_after_commit(session: Session, reply_id: int) -> None:
     after_commit(session, lambda: reply_queued.send(app, reply_id=reply_id))
 
 
-
-
 def do_reply(session: Session, actor: User, case: Case, body: Any) -> CaseReply:
     """Queue an answer (or hold it for a lead's approval)."""
     require_worker(actor, case)
@@ -73,10 +71,6 @@ def do_decide_reply(session: Session, actor: User, case: Case, reply: CaseReply,
     if approve:
         send_after_commit(session, reply.id)
     publish_case(session, case, "reply")
-
-
-
-
 
 
 def do_retry_reply(session: Session, actor: User, case: Case, reply: CaseReply) -> None:

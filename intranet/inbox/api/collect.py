@@ -17,7 +17,7 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from intranet.inbox.actions import intake
-from intranet.inbox.actions.ingest import do_forward, forward_message
+from intranet.inbox.actions.forward import do_forward, forward_message
 from intranet.inbox.connectors import ratelimit, webhook
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.workers import processing
@@ -98,5 +98,3 @@ def inbox_forward() -> tuple[Response, int]:
         outcome = do_forward(s, me(), text(data, "url", required=True),
                              text(data, "text", required=True), text(data, "author", default=""))
     return jsonify(outcome=outcome, message=forward_message(outcome)), 201 if outcome != "duplicate" else 200
-
-

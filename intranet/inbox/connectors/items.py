@@ -21,8 +21,6 @@ LIMITS = {"external_id": 200, "author": 200, "author_url": 500, "url": 500, "lan
           "in_reply_to": 200}
 
 
-
-
 def _string(raw: dict[str, Any], name: str, limit: int) -> str:
     value = raw.get(name)
     if value is None:

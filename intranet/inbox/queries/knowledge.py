@@ -13,7 +13,6 @@ from intranet.models import Case, CaseActivity, CaseReply, Post, ReplyState
 KNOWLEDGE_TOPIC = "#faq"
 
 
-
 def answer_of(session: Session, case: Case) -> str:
     """The last reply the customer actually received (sent), or ''."""
     return session.scalar(select(CaseReply.body).where(
@@ -21,13 +20,11 @@ def answer_of(session: Session, case: Case) -> str:
         .order_by(CaseReply.id.desc()).limit(1)) or ""
 
 
-
 def knowledge_draft(session: Session, case: Case) -> str:
     """Question (quoted, inert) and answer, for the agent to edit before publishing."""
     answer = answer_of(session, case) or _("(write the answer here)")
     return "\n".join([_("**A customer asked** on %(source)s:", source=inert(case.comment.source.name)),
                       "", quoted_comment(case), "", _("**Our answer:**"), "", answer, "", KNOWLEDGE_TOPIC])
-
 
 
 def shared_post_id(session: Session, case: Case) -> int | None:

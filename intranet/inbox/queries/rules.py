@@ -30,7 +30,6 @@ class Preview:
     sample: list[tuple[ExternalComment, list[str]]]
 
 
-
 def preview(session: Session, query: str) -> Preview:
     """Which stored comments a rule would match, before it is saved: a count and a sample.
 
@@ -70,9 +69,7 @@ def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tupl
 PIPELINE_TTL = 5.0
 
 
-
 _PIPELINES: dict[str, tuple[float, Pipeline]] = {}
-
 
 
 def forget_pipeline(key: str) -> None:

@@ -55,8 +55,6 @@ class Pipeline:
     handles: frozenset[str]
 
 
-
-
 @dataclass
 class Computed:
     """Rows to write for a batch of new comments: rule matches, and (case row, opening data)."""

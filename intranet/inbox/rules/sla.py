@@ -22,5 +22,3 @@ def due_dates(targets: tuple[int, int] | None, opened_at: datetime) -> tuple[dat
     or when the service's lead has not set targets."""
     first, resolution = targets or (DEFAULT_FIRST_RESPONSE, DEFAULT_RESOLUTION)
     return opened_at + timedelta(minutes=first), opened_at + timedelta(minutes=resolution)
-
-

@@ -6,18 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from intranet.models import (
-    Case,
-    CaseReply,
-    CaseStatus,
-    ReplyState,
-)
+from intranet.models import Case, CaseReply, CaseStatus, ReplyState
 
 MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~])")  # emphasis, code, links, HTML, tables, strike
 LINE_START_MARKER = re.compile(r"^(\s*\d*)([-+=.)])")  # lists ("- ", "1. "), setext and thematic lines
 SIGILS = re.compile(r"([@#])")
 S = CaseStatus
-
 
 
 TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
@@ -29,9 +23,7 @@ TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
 }
 
 
-
 QUOTE_CHARS = 3_000
-
 
 
 def inert(text: str) -> str:
@@ -43,7 +35,6 @@ def inert(text: str) -> str:
     return SIGILS.sub("\\1\u2060", "\n".join(lines))
 
 
-
 def quoted_comment(case: Case) -> str:
     """The customer's words as an inert Markdown quote, cut at ``QUOTE_CHARS``: what posts about
     a case (escalation thread, knowledge post) show of it, never who wrote it."""
@@ -53,7 +44,6 @@ def quoted_comment(case: Case) -> str:
 
 
 STRANDED = timedelta(minutes=10)
-
 
 
 def retryable(reply: CaseReply, now: datetime) -> bool:

@@ -50,7 +50,3 @@ class RuleSet:
                 words |= {w for label in rule.text.replace('"', " ").split()
                           if len(w := fold(label.strip("*()#-"))) >= 3 and w not in ("or", "and")}
         return frozenset(words)
-
-
-
-

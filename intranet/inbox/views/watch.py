@@ -10,7 +10,7 @@ from flask_login import login_required
 from sqlalchemy import case, func, select
 
 from intranet.inbox.access import require_competitor_watch
-from intranet.inbox.actions.ingest import do_forward, forward_message
+from intranet.inbox.actions.forward import do_forward, forward_message
 from intranet.inbox.views.forms import ForwardForm
 from intranet.models import CommentMatch, ExternalComment, RuleKind, Source, WatchRule, utcnow
 from intranet.platform import db

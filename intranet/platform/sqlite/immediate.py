@@ -18,9 +18,7 @@ from sqlalchemy import Engine
 BUSY_POLL = 0.0003  # seconds between looks at SQLite's write lock held by another process
 
 
-
 BUSY_SECONDS = 5  # as the engine's busy timeout (db.py)
-
 
 
 def begin_immediate(conn: sqlite3.Connection) -> None:

@@ -165,11 +165,6 @@ def hydrate_people(user: User, ids: list[int]) -> dict[int, Item]:
             for u in rows}
 
 
-
-
-
-
-
 # ---- principals ------------------------------------------------------------------------------
 
 def foundation_principals(user: User) -> Iterable[str]:

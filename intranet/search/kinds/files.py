@@ -33,7 +33,6 @@ def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
     return docs | build_message_files(session, ids)
 
 
-
 def hydrate_files(user: User, ids: list[int]) -> dict[int, Item]:
     rows = db.session.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id).where(
         Attachment.id.in_(ids), access.readable_posts_clause(user)).options(

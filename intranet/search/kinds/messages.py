@@ -92,11 +92,6 @@ def _my_conversations() -> Select:
 # ---- inbox cases -------------------------------------------------------------------------------
 
 
-
-
-
-
-
 def register_private() -> None:
     register_kind("message", build=build_messages, all_ids=lambda s: ids_in_order(s, Message.id),
                   hydrate=hydrate_messages, label=_l("Messages"), children=True)
