@@ -19,9 +19,13 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from intranet import create_app
+from intranet.actions.groups import do_create_group, do_set_member
+from intranet.actions.users import do_create_department, do_create_user
 from intranet.platform import db
 from intranet.platform.events import emitted
 from intranet.platform.extensions import limiter, socketio
+from intranet.platform.migrate import upgrade
+from intranet.search.index.indexer import drain
 
 PASSWORD = "correct horse 42"
 
@@ -43,7 +47,6 @@ def _config(tmp: Any, db_file: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from intranet.platform.migrate import upgrade
 
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.db"
@@ -168,8 +171,6 @@ def cast(app: Flask) -> SimpleNamespace:
     - apollo: private project group (lea lead, alice member);
     - coffee: public community group (bob lead); board: secret group (admin lead).
     """
-    from intranet.actions.groups import do_create_group, do_set_member
-    from intranet.actions.users import do_create_department, do_create_user
 
     with app.app_context(), db.transaction() as s:
         marketing = do_create_department(s, "Marketing", acting_user=None)
@@ -197,7 +198,6 @@ def cast(app: Flask) -> SimpleNamespace:
 @pytest.fixture
 def drain_index(app: Flask) -> Any:
     """Run the search indexer synchronously (its thread is off in tests); returns rows drained."""
-    from intranet.search.index.indexer import drain
 
     def run() -> int:
         with app.app_context():

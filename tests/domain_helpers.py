@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from intranet.actions.users import do_create_user
 from intranet.models import AuditLog, Event, Notification, SearchOutbox
 from intranet.platform import db
 from intranet.platform.events import COMPANY_ROOM, user_room
@@ -84,7 +85,6 @@ def act(app: Flask, captured: list[dict]) -> Iterator[tuple[Any, Changes]]:
 
 def make_user(app: Flask, email: str, name: str = "Someone", *, department: Any = None) -> Any:
     """One more colleague, created through the real action (detached, like the cast)."""
-    from intranet.actions.users import do_create_user
     with app.app_context(), db.transaction() as s:
         dept = fresh(s, department) if department is not None else None
         return do_create_user(s, email, name, "correct horse 42", department=dept)

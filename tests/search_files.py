@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
+
 
 def make_pdf(text: str) -> bytes:
     """A one-page PDF whose text layer says ``text`` (Helvetica), with a correct xref table."""
@@ -33,7 +35,6 @@ def make_pdf(text: str) -> bytes:
 
 
 def make_docx(*paragraphs: str) -> bytes:
-    import docx
 
     document = docx.Document()
     for p in paragraphs:

@@ -6,9 +6,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 from bench.generate import generate
+from bench.search_bench import build, query
 
 
 def test_generator_writes_a_small_coherent_company(tmp_path):
@@ -34,9 +36,6 @@ def test_generator_writes_a_small_coherent_company(tmp_path):
 
 def test_search_bench_builds_and_queries_a_tiny_index(tmp_path):
     """bench/search_bench.py at 200 posts: the index holds every post, both query paths answer."""
-    from argparse import Namespace
-
-    from bench.search_bench import build, query
 
     generate(tmp_path / "src.db", users=30, groups=12, posts=200, seed=3, quiet=True)
     args = Namespace(src=str(tmp_path / "src.db"), work=str(tmp_path / "work"), rounds=2, seconds=1)

@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,10 @@ from typing import Any
 
 import pytest
 
+from intranet import create_app
+from intranet.actions.groups import do_create_group, do_set_member
+from intranet.actions.users import do_create_department, do_create_user
+from intranet.platform import db
 from intranet.platform.config import ROOT
 from tests.browser.helpers import (
     CHROMIUM,
@@ -66,10 +72,6 @@ def _seed(config: dict[str, str]) -> SimpleNamespace:
     """The colleagues and groups the tests use, created through the real actions.
 
     Project Apollo is a private group of lea (lead) and alice; bob and carol are outsiders."""
-    from intranet import create_app
-    from intranet.actions.groups import do_create_group, do_set_member
-    from intranet.actions.users import do_create_department, do_create_user
-    from intranet.platform import db
 
     app = create_app(dict(config))
     with app.app_context():
@@ -105,8 +107,6 @@ def _wait_for_port(log: Path, proc: subprocess.Popen) -> int:
 
 def _wait_until_serving(url: str) -> None:
     """The worker has imported the app once the login page answers."""
-    import urllib.error
-    import urllib.request
 
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while True:
@@ -184,7 +184,7 @@ def _without_benign_disconnects(log: str) -> str:
 
 @pytest.fixture(scope="session")
 def browser(live_server: SimpleNamespace) -> Iterator[Any]:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - browser tests skip when Playwright is not installed
 
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     with sync_playwright() as pw:

@@ -17,6 +17,18 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
+from intranet import create_app
+from intranet.actions.users import do_create_user
+from intranet.inbox.actions.settings import (
+    do_add_agent,
+    do_save_canned_reply,
+    do_save_routing_rule,
+    do_save_source,
+    do_save_watch_rule,
+)
+from intranet.inbox.connectors.webhook import sign
+from intranet.models import Department, InboxAgent, User
+from intranet.platform import db
 from tests.browser.helpers import PASSWORD, chromium_missing_reason, mark_page, still_same_page, wait_live
 
 if reason := chromium_missing_reason():
@@ -55,17 +67,6 @@ def receiver() -> Iterator[Receiver]:
 def _arrange(live_server: SimpleNamespace, token: str, reply_url: str) -> SimpleNamespace:
     """A webhook source replying to ``reply_url``, a brand rule, routing to Service client, bob as
     its agent and dan, a colleague of the same department: through the real actions."""
-    from intranet import create_app
-    from intranet.actions.users import do_create_user
-    from intranet.inbox.actions.settings import (
-        do_add_agent,
-        do_save_canned_reply,
-        do_save_routing_rule,
-        do_save_source,
-        do_save_watch_rule,
-    )
-    from intranet.models import Department, InboxAgent, User
-    from intranet.platform import db
 
     app = create_app(dict(live_server.config))
     with app.app_context():
@@ -89,7 +90,6 @@ def _arrange(live_server: SimpleNamespace, token: str, reply_url: str) -> Simple
 
 
 def _post_webhook(url: str, slug: str, secret: str, comment: dict) -> dict:
-    from intranet.inbox.connectors.webhook import sign
 
     body = json.dumps({"comments": [comment]}).encode()
     request = urllib.request.Request(f"{url}/api/v1/inbox/sources/{slug}/webhook", data=body, method="POST",

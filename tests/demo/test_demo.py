@@ -23,23 +23,34 @@ from intranet.demo.people import ADMIN_EMAIL, PASSWORD, PEOPLE
 from intranet.models import (
     Acknowledgement,
     Attachment,
+    Case,
+    CaseActivity,
+    CaseStatus,
     Comment,
+    CommentMatch,
     Department,
+    ExternalComment,
     Group,
+    InboxAgent,
     JoinRequest,
     Membership,
     Message,
     Post,
     Reaction,
     Role,
+    RuleKind,
+    SearchOutbox,
     User,
     Visibility,
+    WatchRule,
     utcnow,
 )
 from intranet.platform import db
 from intranet.platform.auth import check_password
 from intranet.platform.sanitize import ATTRS, TAGS
 from intranet.queries import feed as feeds
+from intranet.queries.conversations import conversation_list, unread_total
+from intranet.search.query.search import search
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +178,6 @@ def test_second_load_is_a_no_op(demo, s):
 
 
 def test_the_showcase_employee_has_conversations_with_unread_messages(s):
-    from intranet.queries.conversations import conversation_list, unread_total
 
     julien = user(s, "julien.roux")
     items = conversation_list(s, julien)
@@ -183,7 +193,6 @@ def test_the_showcase_employee_has_conversations_with_unread_messages(s):
 
 
 def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:
-    from intranet.models import Case, CommentMatch, ExternalComment, InboxAgent, RuleKind, WatchRule
 
     assert "Inbox: 60 public comments" in demo[1]
     sarah = s.scalar(select(User).where(User.email == "sarah.lambert@acme.example"))
@@ -200,7 +209,6 @@ def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Fl
 
 def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
     """Agents took, answered, escalated and resolved cases: the case page and dashboard show it."""
-    from intranet.models import Case, CaseActivity, CaseStatus, Post
 
     assert "Inbox work: 14 cases taken, 10 answered, 6 resolved." in demo[1]
     resolved = list(s.scalars(select(Case).where(Case.status == CaseStatus.RESOLVED)))
@@ -214,8 +222,6 @@ def test_the_demo_inbox_is_worked(s: Any, demo: tuple[Flask, str]) -> None:
 
 def test_demo_is_searchable_at_once(demo, s):
     """The demo drains the search outbox: files' text, posts and people are found on page one."""
-    from intranet.models import SearchOutbox
-    from intranet.search.query.search import search
 
     assert count(s, SearchOutbox) == 0
     nicolas = user(s, "nicolas.petit")

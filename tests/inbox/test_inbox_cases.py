@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from intranet.models import AuditLog, Case, CaseActivity, CaseStatus, Notification
+from intranet.models import AuditLog, Case, CaseActivity, CaseStatus, InboxAgent, Notification
 from intranet.platform import db
 from tests.case_helpers import inbox_cast, make_case
 from tests.domain_helpers import make_user
@@ -124,7 +124,6 @@ def test_triage_override_is_kept_and_audited(app, cast, web):
 
 
 def test_assignment_notifies_and_the_notification_goes_with_access(app, cast, make_web):
-    from intranet.models import InboxAgent
 
     ic = inbox_cast(app, cast)
     admin = make_web().login(cast.admin)

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from intranet.inbox.workers.importer import run_import
-from intranet.models import Case, ExternalComment, ImportJob
+from intranet.models import Case, CommentMatch, ExternalComment, ImportJob
+from intranet.platform import db
 from intranet.platform.errors import Invalid
-from tests.inbox_helpers import make_rule, make_source
+from tests.inbox_helpers import make_route, make_rule, make_source
 
 
 def _jsonl(path, n: int, broken: dict[int, str] | None = None):
@@ -51,7 +52,6 @@ def test_a_lost_position_replays_a_batch_without_duplicates(app, cast, session, 
     path = _jsonl(tmp_path / "export.jsonl", 30)
     with app.app_context():
         run_import(source, path, path.name, batch=10, stop_after=20)
-    from intranet.platform import db
     with app.app_context(), db.transaction() as s:
         s.scalar(select(ImportJob)).position = 5  # as if the last batches' commits were lost
     with app.app_context():
@@ -112,7 +112,6 @@ def test_cli_import_shows_progress_and_line_errors(app, cast, tmp_path, session)
 
 def _outcomes(session, source_id: int) -> dict[str, tuple]:
     """What became of each comment of a source: its rule matches and its case's triage."""
-    from intranet.models import CommentMatch
 
     found: dict[str, tuple] = {}
     for ext, cid in session.execute(select(ExternalComment.external_id, ExternalComment.id)
@@ -127,7 +126,6 @@ def _outcomes(session, source_id: int) -> dict[str, tuple]:
 
 def test_parallel_import_decides_as_the_inline_one_and_still_resumes(app, cast, session, tmp_path):
     """The child process (``inbox.parallel``) computes rules, triage and routes: same result."""
-    from tests.inbox_helpers import make_route
 
     inline = make_source(app, cast.admin, "Inline", connector="import")
     forked = make_source(app, cast.admin, "Forked", connector="import")

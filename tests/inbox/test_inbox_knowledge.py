@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from intranet.inbox.rules.statuses import inert
 from intranet.models import CaseReply, CaseStatus, Post, ReplyState, utcnow
 from intranet.platform import db
+from intranet.platform.sanitize import render
 from tests.api_helpers import bearer, conforms, issue_token
 from tests.case_helpers import inbox_cast, make_case
 from tests.search_helpers import found
@@ -96,8 +98,6 @@ def test_the_api_shares_to_the_company_feed_and_a_removed_post_can_be_shared_aga
 
 
 def test_quoted_customer_text_stays_literal_yet_readable_to_edit(app) -> None:
-    from intranet.inbox.rules.statuses import inert
-    from intranet.platform.sanitize import render
 
     text = "1. Acme peut-il m'aider ?\n- **vite** <b>x</b> [lien](javascript:x) #promo\n---"
     quoted = inert(text)

@@ -18,7 +18,7 @@ from intranet.models import (
     Source,
     WatchRule,
 )
-from tests.inbox_helpers import comment, deliver, make_agent, make_rule, make_source
+from tests.inbox_helpers import comment, deliver, make_agent, make_route, make_rule, make_source
 
 ADMIN_ONLY = ["/inbox/admin/sources"]
 RULES = ["/inbox/admin/rules"]
@@ -157,7 +157,6 @@ def test_any_employee_forwards_from_the_page(app, cast, make_web, session, who):
 
 
 def test_lead_edits_a_routing_rule_and_a_canned_reply(app, cast, web, session):
-    from tests.inbox_helpers import make_route
 
     rule = make_route(app, cast.lea, cast.marketing, "Old", query="pub", sentiment=["negative"])
     web.login(cast.lea)

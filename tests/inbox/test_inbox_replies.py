@@ -8,13 +8,14 @@ import hmac
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
 
 from intranet.inbox.workers import outbound
-from intranet.models import Case, CaseReply, ReplyState
+from intranet.models import Case, CaseReply, ReplyState, utcnow
 from intranet.platform import db
 from tests.case_helpers import inbox_cast, set_service
 
@@ -155,9 +156,6 @@ def test_a_reply_that_fails_validation_writes_nothing(app, web, ic, receiver):
 def test_a_reply_stranded_in_the_queue_can_be_sent_again(app, web, ic, receiver):
     """A process stopped between the commit and the send: after a while the page offers to
     send the reply again, and it leaves once."""
-    from datetime import timedelta
-
-    from intranet.models import utcnow
 
     with app.app_context(), db.transaction() as s:
         s.add(CaseReply(case_id=ic.case.id, author_id=ic.sam.id, body="Stranded", state=ReplyState.SENDING,

@@ -10,7 +10,9 @@ import time
 
 from sqlalchemy import func, select
 
+from intranet.inbox.actions import intake
 from intranet.models import Case, ExternalComment, WebhookDelivery
+from intranet.platform import db
 from tests.api_helpers import conforms, error_of
 from tests.inbox_helpers import WEBHOOK, comment, deliver, make_rule, make_source
 
@@ -127,8 +129,6 @@ def test_delivery_waits_for_another_process_write_lock_then_stores(app, cast, se
     """The intake looks at SQLite's write lock itself while another process (a worker) holds it:
     the delivery is stored once the lock is released, and the pooled connection gets its busy
     timeout back."""
-    from intranet.inbox.actions import intake
-    from intranet.platform import db
 
     source = make_source(app, cast.admin)
     path = app.config["DATABASE_URL"].removeprefix("sqlite:///")

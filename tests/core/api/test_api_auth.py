@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from sqlalchemy import select
 
@@ -153,7 +154,6 @@ def test_http_errors_on_api_paths_are_json(app, web, cast):
 def test_a_busy_database_does_not_refuse_a_valid_token(app, cast, session):
     """Recording a token's last use is bookkeeping: when another writer holds the database
     (a restart's thousand reconnects), the request is still served and the touch waits."""
-    import sqlite3
 
 
     client = app.test_client()

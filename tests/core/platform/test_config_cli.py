@@ -6,7 +6,7 @@ from sqlalchemy import select
 from intranet import create_app
 from intranet.models import Department, Membership, User
 from intranet.platform import db
-from intranet.platform.config import ProductionConfig, load_config
+from intranet.platform.config import Config, ProductionConfig, load_config
 
 
 def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
@@ -30,7 +30,6 @@ def test_environment_overrides_defaults_with_types(tmp_path, monkeypatch):
 
 def test_development_key_is_generated_once_per_instance_not_in_code(tmp_path, monkeypatch):
     monkeypatch.delenv("INTRANET_SECRET_KEY", raising=False)
-    from intranet.platform.config import Config
 
     first = load_config(Config, {}, str(tmp_path))["SECRET_KEY"]
     again = load_config(Config, {}, str(tmp_path))["SECRET_KEY"]

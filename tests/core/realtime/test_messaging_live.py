@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from intranet import create_app
 from intranet.models import Message, Notification
-from intranet.platform import db
+from intranet.platform import db, presence
 from intranet.platform.extensions import socketio
+from intranet.realtime.signals import flush_presence
 from tests.api_helpers import conforms
+from tests.conftest import WebClient
 
 
 def received(sc, name: str | None = None) -> list[dict]:
@@ -209,7 +211,6 @@ def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
     sent_during = [send(p["alice"][0], cid, f"during {i}") for i in range(3)]
 
     new_app = _restart(app)
-    from tests.conftest import WebClient
     bob = WebClient(new_app, new_app.test_client()).login(cast.bob)
     alice = WebClient(new_app, new_app.test_client()).login(cast.alice)
     bob_sc = socketio.test_client(new_app, flask_test_client=bob.raw)
@@ -229,8 +230,6 @@ def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
 
 
 def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, make_web, socket_for):
-    from intranet.platform import presence
-    from intranet.realtime.signals import flush_presence
 
     alice_web = make_web().login(cast.alice)
     start(alice_web, cast.bob, cast.lea, title="Trio")
@@ -249,7 +248,6 @@ def test_presence_changes_are_sent_in_batches_one_event_per_person(app, cast, ma
 def test_after_a_wave_of_presence_changes_the_next_batch_gathers_longer(app):
     """One person coming or going: the usual short batch. Right after a batch of many people (a
     reconnection wave after a restart) the next one waits longer; then back to short."""
-    from intranet.platform import presence
 
     with app.app_context():
         registry = presence.registry()

@@ -16,6 +16,8 @@ from intranet.actions.users import do_deactivate_user, do_update_profile
 from intranet.models import Comment, Post, SearchOutbox
 from intranet.platform import db
 from intranet.search.index import indexer
+from intranet.search.index.rebuild import rebuild
+from intranet.search.query import search as query
 from intranet.search.query.search import Filters
 from intranet.search.text.querylang import QuerySyntaxError
 from tests.domain_helpers import fresh
@@ -177,7 +179,6 @@ def test_crash_before_indexing_leaves_work_in_the_outbox(app: Flask, cast: Any,
 
 
 def test_rebuild_swaps_in_a_complete_index(app: Flask, cast: Any, corpus: dict[str, int]) -> None:
-    from intranet.search.index.rebuild import rebuild
 
     with app.app_context():
         before = indexer.store().current_dir()
@@ -236,7 +237,6 @@ def test_cli_status_and_rebuild(app: Flask, cast: Any, corpus: dict[str, int]) -
 def test_many_matches_rank_only_the_newest(app: Flask, cast: Any, drain_index: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Past 2 x MAX_HITS estimated matches, only a recent window is read: the newest N."""
-    from intranet.search.query import search as query
 
     monkeypatch.setattr(query, "MAX_HITS", 3)
     now = dt.datetime.now(dt.UTC)

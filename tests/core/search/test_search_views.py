@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_update_profile
+from intranet.models import Attachment, Post
 from intranet.platform import db
 from tests.api_helpers import conforms
 from tests.domain_helpers import fresh
@@ -126,9 +128,7 @@ def test_bad_files_are_refused_and_nothing_is_written(app: Flask, cast: Any, ali
     res = upload(alice_web, "Refused post", [(name, content)])
     assert res.status_code == 400 and words in res.get_json()["error"]["message"]
     with app.app_context():
-        from sqlalchemy import func, select
 
-        from intranet.models import Attachment, Post
         assert db.session.scalar(select(func.count(Post.id))) == 0
         assert db.session.scalar(select(func.count(Attachment.id))) == 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from intranet.models import Group, JoinRequest, Membership, RequestStatus, Role
 from intranet.platform import db
@@ -36,7 +36,6 @@ def test_directory_lists_my_groups_first_and_hides_secret_ones(web, cast):
 def test_directory_counts_members_in_one_query(app, web, cast):
     web.login(cast.admin)
     statements: list[str] = []
-    from sqlalchemy import event
 
     with app.app_context():
         engine = db.engine()

@@ -193,8 +193,6 @@ def test_out_of_range_ids_are_404_or_ignored_never_500(web, cast):
 
 def test_a_former_colleague_keeps_an_avatar_but_no_profile(app, make_web, cast):
     """Their old posts and memberships still show a picture; their profile is gone."""
-    from intranet.actions.users import do_deactivate_user
-    from intranet.models import User
 
     with app.app_context(), db.transaction() as s:
         do_deactivate_user(s, s.get(User, cast.bob.id), acting_user=s.get(User, cast.admin.id))
