@@ -10,9 +10,9 @@ import time
 
 from sqlalchemy import func, select
 
-from intranet.inbox.actions import intake
 from intranet.models import Case, ExternalComment, WebhookDelivery
 from intranet.platform import db
+from intranet.platform.sqlite import immediate
 from tests.api_helpers import conforms, error_of
 from tests.inbox_helpers import WEBHOOK, comment, deliver, make_rule, make_source
 
@@ -154,7 +154,7 @@ def test_delivery_waits_for_another_process_write_lock_then_stores(app, cast, se
             timeout = raw.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0]
         finally:
             raw.close()
-    assert timeout == intake.BUSY_SECONDS * 1000
+    assert timeout == immediate.BUSY_SECONDS * 1000
 
 
 def test_webhook_needs_no_csrf_and_is_rate_limited_per_source(app, cast):
