@@ -17,6 +17,7 @@ from flask.globals import app_ctx
 from sqlalchemy import Engine, Insert, Table, create_engine, insert
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from intranet.platform.postgres import commit_order
 from intranet.platform.sqlite import checkpoint
 from intranet.platform.sqlite.engine import sqlite_engine
 
@@ -43,10 +44,14 @@ session: scoped_session[AppSession] = scoped_session(
 
 def make_engine(url: str) -> Engine:
     """Create the engine: SQLite through ``platform.sqlite.engine`` (WAL, busy timeout, foreign
-    keys, a LIFO pool), any other backend with pre-ping."""
+    keys, a LIFO pool); PostgreSQL with pre-ping and ids in commit order (``platform.postgres.
+    commit_order``), which every cursor of the app relies on."""
     if url.startswith("sqlite"):
         return sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        commit_order.install(engine)
+    return engine
 
 
 def init_app(app: Flask) -> None:

@@ -76,9 +76,9 @@ def _states_statement() -> Select:
     return (select(Post.id, Post.created_at, Post.edited_at, Post.pinned_at, Post.is_announcement,
                    Post.author_id, author.name, Post.group_id, group.name,
                    select(func.count()).where(Comment.post_id == Post.id).scalar_subquery(),
-                   select(func.group_concat(Reaction.kind)).where(Reaction.post_id == Post.id)
+                   select(func.aggregate_strings(Reaction.kind, ",")).where(Reaction.post_id == Post.id)
                    .scalar_subquery(),
-                   select(func.group_concat(Reaction.kind))
+                   select(func.aggregate_strings(Reaction.kind, ","))
                    .where(Reaction.post_id == Post.id, Reaction.user_id == me).scalar_subquery(),
                    exists().where(Acknowledgement.post_id == Post.id, Acknowledgement.user_id == me),
                    select(func.count()).where(Acknowledgement.post_id == Post.id).scalar_subquery())

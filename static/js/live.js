@@ -1,9 +1,12 @@
 // Live updates: one Socket.IO connection, plus a catch-up on every (re)connect.
 //
-// Every durable event has an increasing `event_id`. We remember the highest one applied (starting
-// from what the page showed when it was rendered, body[data-last-event-id]), ask the server for
-// everything after it whenever the socket (re)connects, and ignore anything not newer. Page modules
-// listen to `live:<type>` events on `document` (detail = the event payload).
+// Every durable event has an increasing `event_id`, and ids become visible in id order (on
+// PostgreSQL too: the server allocates them under a commit-order lock). Over the socket, though,
+// two server processes may deliver event 11 before event 10. So an event is applied once, by id
+// (never dropped for being lower than one already seen), and the catch-up cursor lags: it is the
+// newest id the server confirmed (page render, catch-up answer) or received over the socket more
+// than SETTLE_MS ago. A reconnect asks for everything after it; what was applied meanwhile is
+// skipped by id. Page modules listen to `live:<type>` events on `document` (detail = the payload).
 //
 // The catch-up is asked over the socket that just connected (`catch_up`, acknowledged with the
 // same answer as GET /api/v1/events): after a server restart every open page reconnects at once,
@@ -17,6 +20,8 @@ const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message'
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
 const CATCH_UP_TIMEOUT_MS = 10000;
+const SETTLE_MS = 10000; // longer than any socket delivery lag between two server processes
+const MAX_SEEN = 2000;
 // socket.io-client's defaults, stated because the bench mimics them: the first retry 0.5-1.5 s
 // after a drop, doubling to at most 5 s, each delay randomized by +-50 % so that a thousand pages
 // losing the same server do not all come back in the same instant.
@@ -25,20 +30,44 @@ const RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 5000, randomi
 export function startLive({ body = document.body, ioFactory = window.io } = {}) {
   if (typeof ioFactory !== 'function' || !body.dataset.userId) return null;
   const state = {
-    last: Number(body.dataset.lastEventId || 0),
+    last: Number(body.dataset.lastEventId || 0), // the catch-up cursor (see above)
+    floor: Number(body.dataset.lastEventId || 0), // every event up to here is on the page
+    seen: new Set(), // ids applied since (the newest MAX_SEEN)
+    recent: [], // [id, time received] of socket events not yet settled, oldest first
     catchingUp: false,
     queued: [],
   };
   const status = document.querySelector('[data-live-status]');
   let offlineTimer = null;
 
-  function apply(payload) {
-    if (typeof payload?.event_id !== 'number' || payload.event_id <= state.last) return;
-    state.last = payload.event_id;
+  function apply(payload, confirmed = false) {
+    const id = payload?.event_id;
+    if (typeof id !== 'number' || id <= state.floor || state.seen.has(id)) return;
+    remember(id);
+    if (confirmed) moveCursor(id);
+    else state.recent.push([id, Date.now()]);
     document.dispatchEvent(new CustomEvent(`live:${payload.type}`, { detail: payload }));
   }
 
+  function remember(id) {
+    state.seen.add(id);
+    if (state.seen.size <= MAX_SEEN) return;
+    const oldest = Math.min(...state.seen);
+    state.seen.delete(oldest);
+    state.floor = Math.max(state.floor, oldest); // long past: anything this old is known
+  }
+
+  function settle() {
+    const before = Date.now() - SETTLE_MS;
+    while (state.recent.length && state.recent[0][1] <= before) moveCursor(state.recent.shift()[0]);
+  }
+
+  function moveCursor(id) {
+    state.last = Math.max(state.last, id);
+  }
+
   function receive(type, payload) {
+    settle();
     const event = { ...payload, type: payload?.type ?? type };
     if (state.catchingUp) state.queued.push(event);
     else apply(event);
@@ -61,12 +90,11 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     if (state.catchingUp) return;
     state.catchingUp = true;
     try {
+      settle();
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round += 1) {
         const data = await fetchAfter(state.last);
-        (data.events ?? []).forEach(apply);
-        if (typeof data.last_event_id === 'number' && data.last_event_id > state.last) {
-          state.last = data.last_event_id;
-        }
+        (data.events ?? []).forEach((event) => apply(event, true));
+        if (typeof data.last_event_id === 'number') moveCursor(data.last_event_id);
         if (!data.more) return;
       }
       window.location.reload(); // far behind: a fresh page is cheaper than replaying everything
@@ -75,7 +103,7 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
       // Otherwise keep the live stream; the next reconnect tries again.
     } finally {
       state.catchingUp = false;
-      state.queued.sort((a, b) => a.event_id - b.event_id).forEach(apply);
+      state.queued.sort((a, b) => a.event_id - b.event_id).forEach((event) => apply(event));
       state.queued = [];
     }
   }

@@ -9,8 +9,12 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+import pytest
+
 from bench.generate import generate
 from bench.search_bench import build, query
+
+pytestmark = pytest.mark.sqlite_only  # the benches' generator writes a SQLite file
 
 
 def test_generator_writes_a_small_coherent_company(tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -48,10 +47,10 @@ STARTUP_TIMEOUT_S = 30
 # ---- data and server ---------------------------------------------------------------------------
 
 
-def _server_config(folder: Path) -> dict[str, str]:
+def _server_config(folder: Path, database_url: str) -> dict[str, str]:
     return {
         "SECRET_KEY": "browser-" + secrets.token_hex(8),
-        "DATABASE_URL": f"sqlite:///{folder / 'intranet.db'}",
+        "DATABASE_URL": database_url,
         "SEARCH_INDEX_DIR": str(folder / "index"),
         "UPLOAD_DIR": str(folder / "uploads"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -122,13 +121,12 @@ def _wait_until_serving(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[SimpleNamespace]:
+def live_server(tmp_path_factory: pytest.TempPathFactory, databases: Any) -> Iterator[SimpleNamespace]:
     """gunicorn serving the app on a free port; yields its url and the seeded people."""
     if reason := chromium_missing_reason():
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(template_db, folder / "intranet.db")  # Alembic-migrated once per session
-    config = _server_config(folder)
+    config = _server_config(folder, databases.new(folder, dedicated=True))  # from the template migrated once
     seeded = _seed(config)
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTRANET_")}
     env.update({f"INTRANET_{k}": v for k, v in config.items()})

@@ -7,7 +7,6 @@ app holds the demo for every test here; the tests only read.
 from __future__ import annotations
 
 import secrets
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -54,11 +53,11 @@ from intranet.search.query.search import search
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, template_db: Any) -> Iterator[tuple[Flask, str]]:
+def demo(tmp_path_factory: pytest.TempPathFactory, databases: Any) -> Iterator[tuple[Flask, str]]:
     folder = tmp_path_factory.mktemp("demo")
-    shutil.copy(template_db, folder / "demo.db")
+    url = databases.new(folder, dedicated=True)
     app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_hex(8),
-                      "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+                      "DATABASE_URL": url,
                       "SEARCH_INDEX_DIR": str(folder / "index"), "UPLOAD_DIR": str(folder / "up"),
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
@@ -66,6 +65,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, template_db: Any) -> Iterator
     yield app, summary
     with app.app_context():
         db.engine().dispose()
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from intranet.models import Case, ExternalComment, WebhookDelivery
@@ -125,6 +126,7 @@ def test_same_comment_twice_in_one_batch_and_concurrent_deliveries_store_once(ap
     assert _count(session, Case) == 8
 
 
+@pytest.mark.sqlite_only
 def test_delivery_waits_for_another_process_write_lock_then_stores(app, cast, session):
     """The intake looks at SQLite's write lock itself while another process (a worker) holds it:
     the delivery is stored once the lock is released, and the pooled connection gets its busy

@@ -69,7 +69,8 @@ def _statements(dialect: str) -> dict[str, Any]:
         .returning(comments.c.id, comments.c.external_id),
         "delivery": insert_(deliveries).on_conflict_do_nothing(index_elements=["source_id", "signature"])
         .values(source_id=bindparam("source_id"), signature=bindparam("signature"),
-                received_at=bindparam("received_at", type_=deliveries.c.received_at.type)),
+                received_at=bindparam("received_at", type_=deliveries.c.received_at.type))
+        .returning(deliveries.c.signature),
         "new_in": select(func.count()).select_from(Case).where(
             Case.department_id == bindparam("department_id"), Case.status == CaseStatus.NEW),
         "new_unrouted": select(func.count()).select_from(Case).where(
@@ -88,8 +89,8 @@ def statement(session: Session, name: str) -> Any:
 
 def pipeline_changed(session: Session) -> None:
     """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
-    key = str(session.get_bind().url)
-    after_commit(session, lambda: forget_pipeline(key))
+    engine = session.get_bind()
+    after_commit(session, lambda: forget_pipeline(engine))
 
 
 Computer = Callable[[list[tuple[int, Item]], int | None, datetime], Computed]
@@ -307,7 +308,9 @@ def record_delivery(session: Session, source: Any, signature: str, now: datetime
     """Remember a signature; False if it was already received (a replay). The unique constraint
     decides, so two copies racing in parallel cannot both pass."""
     values = {"source_id": source.id, "signature": signature, "received_at": now}
-    return session.connection().execute(statement(session, "delivery"), values).rowcount == 1
+    # A returned row, not ``rowcount``: psycopg 3 reports -1 for an INSERT the driver ran with
+    # RETURNING (SQLAlchemy adds one for the key), which refused every delivery as replayed.
+    return session.connection().execute(statement(session, "delivery"), values).first() is not None
 
 
 def replayed() -> Conflict:

@@ -79,7 +79,8 @@ def breached_clause(at: datetime) -> ColumnElement[bool]:
     """Open cases past a due date (or already flagged by the SLA check)."""
     late_first = and_(Case.first_response_at.is_(None), Case.first_response_due < at)
     late_resolution = and_(Case.resolved_at.is_(None), Case.resolution_due < at)
-    return and_(Case.status.in_(OPEN), or_(late_first, late_resolution, Case.breaches != []))
+    flagged = func.json_array_length(Case.breaches) > 0  # both backends; PostgreSQL has no json = json
+    return and_(Case.status.in_(OPEN), or_(late_first, late_resolution, flagged))
 
 
 @dataclass

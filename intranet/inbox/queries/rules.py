@@ -9,10 +9,11 @@ the cases whose SLA is breached, and a watch rule's preview over stored comments
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import Engine, String, cast, select
 from sqlalchemy.orm import Session
 
 from intranet.inbox.rules.compute import Pipeline
@@ -69,11 +70,13 @@ def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tupl
 PIPELINE_TTL = 5.0
 
 
-_PIPELINES: dict[str, tuple[float, Pipeline]] = {}
+# One per engine (a database as this process reaches it), dropped with its engine: keyed by URL, a
+# new database at the same address (a restore, a test) got the old one's rules and ids.
+_PIPELINES: weakref.WeakKeyDictionary[Engine, tuple[float, Pipeline]] = weakref.WeakKeyDictionary()
 
 
-def forget_pipeline(key: str) -> None:
-    _PIPELINES.pop(key, None)
+def forget_pipeline(engine: Engine) -> None:
+    _PIPELINES.pop(engine, None)
 
 
 def load_rules(session: Session) -> RuleSet:
@@ -98,9 +101,9 @@ def load_pipeline(session: Session) -> Pipeline:
 
 
 def current_pipeline(session: Session) -> Pipeline:
-    key = str(session.get_bind().url)
-    cached = _PIPELINES.get(key)
+    engine = session.get_bind()
+    cached = _PIPELINES.get(engine)
     if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
         cached = (time.monotonic(), load_pipeline(session))
-        _PIPELINES[key] = cached
+        _PIPELINES[engine] = cached
     return cached[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import pytest
 from sqlalchemy import select
 
 from intranet.actions.users import do_deactivate_user
@@ -151,6 +152,7 @@ def test_http_errors_on_api_paths_are_json(app, web, cast):
     assert resp.status_code == 400 and "JSON object" in error_of(resp)["message"]
 
 
+@pytest.mark.sqlite_only
 def test_a_busy_database_does_not_refuse_a_valid_token(app, cast, session):
     """Recording a token's last use is bookkeeping: when another writer holds the database
     (a restart's thousand reconnects), the request is still served and the touch waits."""

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, text
 
 from intranet import create_app
@@ -16,11 +17,14 @@ from intranet.platform import db
 from intranet.platform.sqlite.checkpoint import KEY
 from tests.conftest import _config
 
+pytestmark = pytest.mark.sqlite_only  # the WAL checkpoint thread is SQLite's
+
 
 def _app(tmp_path: Any, template_db: Any, seconds: float):
     db_file = tmp_path / "intranet.db"
     shutil.copy(template_db, db_file)
-    return create_app({**_config(tmp_path, db_file), "SQLITE_CHECKPOINT_SECONDS": seconds}), db_file
+    config = {**_config(tmp_path, f"sqlite:///{db_file}"), "SQLITE_CHECKPOINT_SECONDS": seconds}
+    return create_app(config), db_file
 
 
 def _write(app, rows: int) -> None:

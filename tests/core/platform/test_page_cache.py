@@ -8,6 +8,7 @@ import re
 import sqlite3
 from datetime import timedelta
 
+import pytest
 from flask import g
 from sqlalchemy import text
 
@@ -20,6 +21,9 @@ from tests.core.platform.test_card_cache import FORM_TOKEN, META_TOKEN, card, co
 from tests.core.queries.test_feed import feed_ids, make_post
 
 TOKENS = re.compile(r'(csrf-token" content="|name="csrf_token" value=")[^"]+')
+
+# Whole pages are cached only where SQLite's data_version says nothing changed.
+pytestmark = pytest.mark.sqlite_only
 
 
 def home(client, **kw) -> str:
