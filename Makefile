@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup setup-dev translations messages lint browsers clean-db
+.PHONY: run test setup setup-dev translations messages lint browsers services clean-db
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,8 +45,16 @@ browsers:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
-test: setup-dev browsers lint
+# Debian's PostgreSQL and Redis for the tests (each test run starts its own throwaway servers).
+services:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	  else echo "Tests need Debian's PostgreSQL and Redis: sudo apt-get install -y postgresql redis-server"; exit 1; fi; }
+
+# The whole suite twice: on SQLite (the embedded default), then on PostgreSQL (the scale-out path).
+test: setup-dev browsers services lint
 	$(BIN)/pytest
+	$(BIN)/pytest --db=postgresql
 
 # ruff, then the architecture's contracts (pyproject.toml [tool.importlinter], DESIGN §2)
 lint: $(VENV)/.dev
