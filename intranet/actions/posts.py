@@ -27,6 +27,7 @@ from intranet.models import (
     Visibility,
     utcnow,
 )
+from intranet.platform.db import insert_or_ignore
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import publish
 from intranet.platform.sanitize import Rendered, render, scan
@@ -100,9 +101,14 @@ def _record_mentions(session: Session, post: Post, users: dict[str, User],
 
 
 def _topics(session: Session, names: set[str]) -> list[Topic]:
+    """The topics named, created if new: two posts creating the same #topic at the same moment
+    both get it (the insert ignores a name that exists, even one committed meanwhile)."""
     names = {n[:60] for n in names}
-    existing = {t.name: t for t in session.scalars(select(Topic).where(Topic.name.in_(names)))}
-    return [existing.get(n) or Topic(name=n) for n in sorted(names)]
+    if not names:
+        return []
+    rows = [{"name": n} for n in sorted(names)]
+    session.execute(insert_or_ignore(session, Topic.__table__, ["name"]), rows)
+    return list(session.scalars(select(Topic).where(Topic.name.in_(names)).order_by(Topic.name)))
 
 
 def _body(text: object) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from flask.globals import app_ctx
 from sqlalchemy import Engine, Insert, Table, create_engine, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from intranet.platform.postgres import commit_order
@@ -121,3 +122,12 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def insert_or_ignore(s: Session, table: Table, keys: list[str]) -> Insert:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in the session's dialect (SQLite and
+    PostgreSQL spell it alike): a row two transactions create at the same moment (a new #topic)
+    is written once, and neither fails on the unique constraint."""
+    dialect = s.get_bind().dialect.name
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return build(table).on_conflict_do_nothing(index_elements=keys)

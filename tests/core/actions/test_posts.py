@@ -6,6 +6,9 @@ op, id and exactly which rooms), its search outbox rows and, for moderation, its
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from domain_helpers import COMPANY, act, fresh, make_user, rooms
 from sqlalchemy import func, select
@@ -363,3 +366,34 @@ def test_notifications_of_a_deleted_post_go_with_it(app, cast):
         do_delete_post(s, fresh(s, cast.alice), s.get(Post, pid))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_two_posts_creating_the_same_topic_at_the_same_moment_both_succeed(app, cast, session):
+    """The first post's new #topic is written but not committed when the second post looks for
+    it: the second must not fail on the unique name (it answered 500), and both share one topic."""
+    flushed, errors = threading.Event(), []
+
+    def first() -> None:
+        with app.app_context(), db.transaction() as s:
+            do_create_post(s, s.get(type(cast.alice), cast.alice.id), None, "Launch day #fresh")
+            s.flush()
+            flushed.set()
+            time.sleep(0.3)  # still open when the second post looks for the topic
+
+    def second() -> None:
+        flushed.wait(5)
+        try:
+            with app.app_context(), db.transaction() as s:
+                do_create_post(s, s.get(type(cast.bob), cast.bob.id), None, "Me too #fresh")
+        except Exception as exc:  # the assertion below shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == []
+    assert session.scalar(select(func.count()).select_from(Topic).where(Topic.name == "fresh")) == 1
+    posts = session.scalars(select(Post).where(Post.body.contains("#fresh"))).all()
+    assert len(posts) == 2 and all([t.name for t in p.topics] == ["fresh"] for p in posts)
