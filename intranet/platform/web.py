@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
@@ -97,6 +98,31 @@ def _other_http_error(status: int) -> tuple[str, str]:
     return "error", _("This request could not be completed.")
 
 
+BUSY_RETRY_SECONDS = 2
+
+
+def busy(exc: BaseException) -> bool:
+    """The database is overloaded, not broken: SQLite's write lock held past the busy timeout,
+    or no pooled connection free in time. Worth retrying, never worth a 500."""
+    if isinstance(exc, sa_exc.TimeoutError):  # QueuePool limit reached
+        return True
+    return isinstance(exc, sa_exc.OperationalError) and "database is locked" in str(exc.orig)
+
+
+def _database_error(exc: sa_exc.SQLAlchemyError) -> Response:
+    """A busy database answers 503 with ``Retry-After`` (a browser or client tries again); any
+    other database error is a server error as before."""
+    if not busy(exc):
+        if current_app.testing:
+            raise exc  # tests see the real error, as with any other exception
+        return _server_error(exc)
+    log.warning("database busy: %s", exc)
+    db.session.rollback()
+    response = error_response(503, "busy", _("The server is busy. Try again in a few seconds."))
+    response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
 def _server_error(exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     db.session.rollback()
@@ -117,5 +143,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(sa_exc.SQLAlchemyError, _database_error)
     if not app.testing:
         app.register_error_handler(Exception, _server_error)

@@ -174,3 +174,19 @@ def test_a_busy_database_does_not_refuse_a_valid_token(app, cast, session):
         other.close()
     session.expire_all()
     assert session.get(ApiToken, row.id).last_used_at is None  # recorded at a later use
+
+
+@pytest.mark.sqlite_only
+def test_a_write_waiting_too_long_for_the_database_answers_503_with_retry_after(app, web, cast):
+    """Another process holds SQLite's write lock past the busy timeout (5 s): the post is not
+    lost in a 500, the client is told to come back."""
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        answer = web.login(cast.alice).post("/api/v1/posts", json={"body": "Waiting in line"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+    assert answer.get_json()["error"]["code"] == "busy"
