@@ -97,3 +97,29 @@ def test_posts_written_while_offline_appear_once_each_in_order_after_reconnectin
     texts = [t.strip() for t in feed_cards(bob.page, token).locator(".post-body").all_text_contents()]
     assert texts == [f"Second {token}", f"First {token}"]  # newest first, as after a reload
     assert still_same_page(bob.page)
+
+
+# live.js on its own, with a stand-in socket: two server processes may deliver events out of order.
+LIVE_ORDER = """async () => {
+  const { startLive } = await import('/static/js/live.js');
+  const handlers = {};
+  const socket = {
+    connected: false, on: (name, fn) => { handlers[name] = fn; }, close() {}, connect() {},
+    timeout: () => ({ emitWithAck: async () => ({ ok: true, events: [], more: false }) }),
+  };
+  const body = document.createElement('div');
+  body.dataset.userId = '1';
+  body.dataset.lastEventId = '9';
+  const applied = [];
+  document.addEventListener('live:post', (e) => applied.push(e.detail.event_id));
+  startLive({ body, ioFactory: () => socket });
+  for (const id of [11, 10, 11, 9, 12, 10]) handlers.post({ event_id: id, type: 'post' });
+  return applied;
+}"""
+
+
+def test_live_applies_a_late_event_once_and_never_one_the_page_had(open_browser):
+    """11 then 10 (a late delivery from the other process): both applied; a repeat of either,
+    or 9 (already on the rendered page), is not."""
+    page = open_browser("alice").page
+    assert page.evaluate(LIVE_ORDER) == [11, 10, 12]
