@@ -59,6 +59,7 @@ class Config:
     # who matches and triages stored webhook comments: "thread" (a worker thread of this process),
     # "inline" (the request, after storing), "external" (`flask --app wsgi inbox process --loop`)
     INBOX_PROCESSING = "thread"
+    READYZ_SEARCH_LAG_SECONDS = 60.0  # /readyz says "lagging" (still 200) past this indexing lag
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
