@@ -1,7 +1,10 @@
-"""The root ``flask --app wsgi ...`` commands: init-db, create-user, demo, db-revision, sweep-files;
-the search group. Apps add their own groups from their ``init_app`` (the inbox: ``inbox ...``)."""
+"""The root ``flask --app wsgi ...`` commands: init-db, create-user, demo, db-revision, sweep-files,
+backup, restore; the search group. Apps add their own groups from their ``init_app`` (the inbox:
+``inbox ...``)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -12,9 +15,10 @@ from intranet.actions.users import do_create_department, do_create_user
 from intranet.demo.company import load_demo
 from intranet.models import Department
 from intranet.platform import db
+from intranet.platform.backup import BackupError, create_backup, restore_backup
 from intranet.platform.errors import DomainError
 from intranet.platform.migrate import revision, upgrade
-from intranet.search.cli import search_cli
+from intranet.search.cli import rebuild_command, search_cli
 
 
 def register_cli(app: Flask) -> None:
@@ -34,6 +38,36 @@ def register_cli(app: Flask) -> None:
         with db.transaction() as s:
             removed = sweep_files(s, grace_seconds=grace_minutes * 60)
         click.echo(f"Removed {removed} stored file(s) nothing refers to.")
+
+    @app.cli.command("backup")
+    @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(dest: Path) -> None:
+        """Copy the database, the uploaded files and a manifest into DEST (a new folder)."""
+        try:
+            manifest = create_backup(dest)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        counts = ", ".join(f"{name}: {n}" for name, n in manifest["counts"].items())
+        click.echo(f"Backed up to {dest}: {manifest['backend']} database at {manifest['schema_revision']} "
+                   f"({counts}), {manifest['uploads']['copied']} uploaded file(s).")
+        if missing := manifest["uploads"]["missing"]:
+            click.echo(f"Warning: {len(missing)} file(s) the database refers to were not in UPLOAD_DIR "
+                       f"(listed in {dest / 'manifest.json'}).", err=True)
+
+    @app.cli.command("restore")
+    @click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+    def restore_command(src: Path, force: bool) -> None:
+        """Restore a backup made by `backup` (stop the web and worker services first), upgrade
+        the schema, then rebuild the search index."""
+        try:
+            manifest = restore_backup(src, force=force)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Restored the database and {manifest['uploads']['copied']} uploaded file(s) "
+                   f"from {src} (made {manifest['created_at']}).")
+        upgrade()
+        click.get_current_context().invoke(rebuild_command)
 
     @app.cli.command("db-revision")
     @click.argument("message")

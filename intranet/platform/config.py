@@ -59,6 +59,11 @@ class Config:
     # who matches and triages stored webhook comments: "thread" (a worker thread of this process),
     # "inline" (the request, after storing), "external" (`flask --app wsgi inbox process --loop`)
     INBOX_PROCESSING = "thread"
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host to believe (nginx: 1). 0 behind
+    # none: a client could claim any address. Behind nginx without it, every client has nginx's
+    # address and shares one login rate limit.
+    TRUSTED_PROXIES = 0
+    READYZ_SEARCH_LAG_SECONDS = 60.0  # /readyz says "lagging" (still 200) past this indexing lag
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

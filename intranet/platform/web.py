@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from intranet.platform import db
@@ -138,7 +139,17 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def trust_proxies(app: Flask) -> None:
+    """Believe the ``TRUSTED_PROXIES`` nearest X-Forwarded-For/-Proto/-Host values: behind nginx the
+    client's address (login rate limit, logs) and scheme (external URLs) are the proxy's otherwise.
+    Wraps the whole WSGI app, Socket.IO's middleware included."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     app.url_map.converters["int"] = DatabaseIntConverter
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
