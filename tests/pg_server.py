@@ -41,9 +41,16 @@ class Server:
     url: str  # without a database name: postgresql+psycopg://postgres@127.0.0.1:port
     folder: Path | None = None  # ours to stop and delete; None: a server someone else runs
     run_as: list[str] | None = None
+    port: int = 0
 
     def database_url(self, name: str) -> str:
         return f"{self.url}/{name}"
+
+    def admin_url(self, name: str) -> str:
+        """The superuser over the server's Unix socket (trusted even when TCP wants a password)."""
+        if self.folder is None:
+            return self.database_url(name)
+        return f"{DRIVER}://postgres@/{name}?host={self.folder}&port={self.port}"
 
     def stop(self) -> None:
         if self.folder is None:
@@ -54,10 +61,12 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> Server:
+def start(host_auth: str = "trust") -> Server:
     """A new cluster in a temp folder of its own, started and ready; raises with the server's log.
 
-    Not under pytest's temp folder: that one is private to root, and the server runs as postgres."""
+    Not under pytest's temp folder: that one is private to root, and the server runs as postgres.
+    ``host_auth="scram-sha-256"``: TCP logins need a password, as in a deployment (the Unix socket
+    stays trusted for ``admin_url``)."""
     given = os.environ.get("INTRANET_TEST_POSTGRES_URL")
     if given:
         return Server(given.replace("postgresql://", f"{DRIVER}://", 1).rstrip("/"))
@@ -70,15 +79,16 @@ def start() -> Server:
     if run_as:
         shutil.chown(folder, "postgres", "postgres")
     data, port = folder / "data", _free_port()
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True)
+    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
+                    f"--auth-host={host_auth}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                   check=True, capture_output=True)
     options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
                "-c shared_buffers=64MB")
     log = folder / "server.log"
     subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
                     "-w", "-t", "60", "start"], check=True, capture_output=True)
-    server = Server(f"{DRIVER}://postgres@127.0.0.1:{port}", folder, run_as)
+    server = Server(f"{DRIVER}://postgres@127.0.0.1:{port}", folder, run_as, port)
     deadline = time.monotonic() + 30
     while subprocess.run([str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
                          capture_output=True).returncode != 0:

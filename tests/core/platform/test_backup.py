@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import socket
-import subprocess
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -28,6 +24,7 @@ from intranet.models import Attachment, Case, Message, Post, User
 from intranet.platform import db
 from intranet.platform.backup import BackupError, pg_tool
 from intranet.platform.migrate import upgrade
+from tests import pg_server
 from tests.case_helpers import make_case, make_source
 from tests.conftest import PASSWORD, WebClient, _config
 from tests.search_helpers import found
@@ -170,53 +167,31 @@ def test_restore_refuses_another_backend_or_a_newer_schema(tmp_path, app, cast):
 
 # ---- PostgreSQL -------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def pg_cluster() -> Any:
-    """A throwaway PostgreSQL cluster from Debian's binaries, with a role as the deployment has:
-    no superuser, owner of its databases, a password over TCP. Yields a ``database(name)`` maker."""
-    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not binaries:
+    """A throwaway PostgreSQL server with a role as the deployment has: no superuser, owner of
+    its databases, a password over TCP. Yields a ``database(name)`` maker."""
+    if pg_server.binaries() is None:
         pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
     try:
         pg_tool("pg_dump"), pg_tool("pg_restore")
     except BackupError:
         pytest.skip("pg_dump/pg_restore are not installed (apt-get install postgresql-client)")
-    bin_dir = binaries[-1].parent
-    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []  # it refuses root
-    folder = Path(tempfile.mkdtemp(prefix="intranet-pg-"))
-    if run_as:
-        shutil.chown(folder, "postgres", "postgres")
-    data, port = folder / "data", _free_port()
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
-                    "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                   check=True, capture_output=True)
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
-               "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                    str(folder / "server.log"), "-w", "-t", "60", "start"], check=True, capture_output=True)
-    admin = create_engine(f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}",
-                          isolation_level="AUTOCOMMIT")
+    server = pg_server.start(host_auth="scram-sha-256")
+    admin = create_engine(server.admin_url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("CREATE ROLE intranet LOGIN PASSWORD 'pw with spaces & signs'"))
 
     def database(name: str) -> str:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" OWNER intranet'))
-        return f"postgresql+psycopg://intranet:pw%20with%20spaces%20%26%20signs@127.0.0.1:{port}/{name}"
+        return f"postgresql+psycopg://intranet:pw%20with%20spaces%20%26%20signs@127.0.0.1:{server.port}/{name}"
 
     try:
         yield database
     finally:
         admin.dispose()
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.stop()
 
 
 def test_postgres_restore_brings_everything_back_into_a_fresh_database(tmp_path, pg_cluster):
