@@ -1,19 +1,20 @@
-"""``flask --app wsgi search rebuild | status | worker``."""
+"""``flask --app wsgi search rebuild | status | worker | purge``."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from intranet.platform import db
 from intranet.search.index import outbox
 from intranet.search.index.cursor import RebuildRunning, read_cursor
-from intranet.search.index.indexer import run_worker, store
+from intranet.search.index.indexer import RETENTION_HOURS, run_worker, store
 from intranet.search.index.rebuild import rebuild
 
-search_cli = AppGroup("search", help="Search index: rebuild, status, worker.")
+search_cli = AppGroup("search", help="Search index: rebuild, status, worker, purge.")
 
 
 @search_cli.command("rebuild")
@@ -61,7 +62,9 @@ def status_command() -> None:
     count, first = outbox.lag(s, cursor or 0)
     click.echo(f"pending outbox rows: {count}")
     click.echo(f"lag: {_ago(first):.1f} s (age of the oldest pending row)")
-    click.echo(f"outbox: ids {found.oldest}..{found.newest}")
+    hours = current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS)
+    click.echo(f"outbox: ids {found.oldest}..{found.newest} kept, the oldest "
+               f"{_ago(outbox.oldest_time(s)) / 3600:.1f} h old (retention {hours:g} h)")
 
 
 @search_cli.command("worker")
@@ -72,3 +75,15 @@ def worker_command(poll: float) -> None:
 
     click.echo("search worker: following the outbox (Ctrl-C to stop)")
     run_worker(poll)
+
+
+@search_cli.command("purge")
+@click.option("--hours", type=float, default=None,
+              help="Keep rows younger than this (default: SEARCH_OUTBOX_RETENTION_HOURS).")
+def purge_command(hours: float | None) -> None:
+    """Delete outbox rows older than the retention window (indexers also do it now and then)."""
+
+    if hours is None:
+        hours = current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS)
+    removed = outbox.purge(hours)
+    click.echo(f"Purged {removed} outbox rows older than {hours:g} h.")

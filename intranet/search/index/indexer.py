@@ -2,8 +2,8 @@
 
 Every host (each web host keeps its own Whoosh folder, a local replica) indexes every change: its
 indexer follows the outbox as a LOG from its own cursor, the last outbox id applied to its index
-(``cursor.py``: a file in the index folder, written after each index commit). No indexer
-deletes a row any more.
+(``cursor.py``: a file in the index folder, written after each index commit). Rows are kept for a
+retention window and purged by age (``outbox.purge``), never deleted by an indexer.
 
 Why it is safe:
 - actions write outbox rows in their own transaction, so a change and its index work commit
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 from whoosh.codec.whoosh3 import W3PerDocReader
 
@@ -44,6 +44,8 @@ from intranet.search.registry import KINDS
 
 log = logging.getLogger(__name__)
 BATCH = 500
+RETENTION_HOURS = 24.0  # defaults of SEARCH_OUTBOX_RETENTION_HOURS and SEARCH_OUTBOX_PURGE_SECONDS
+PURGE_SECONDS = 600.0
 
 
 def _remember_missing_columns() -> None:
@@ -203,6 +205,26 @@ def drain(limit: int = BATCH) -> int:
     return total
 
 
+class Purger:
+    """Purges the outbox by age from an indexer's loop, at most every ``SEARCH_OUTBOX_PURGE_
+    SECONDS`` (0: never; run ``flask search purge`` from cron instead). Every host may do it:
+    the same rows go whoever deletes them."""
+
+    def __init__(self) -> None:
+        self.due = 0.0
+
+    def tick(self) -> None:
+        every = current_app.config.get("SEARCH_OUTBOX_PURGE_SECONDS", PURGE_SECONDS)
+        now = time.monotonic()
+        if not every or now < self.due:
+            return
+        self.due = now + every
+        try:
+            outbox.purge(current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS))
+        except Exception:
+            log.exception("search: purging the outbox failed, will retry")
+
+
 # ---- background thread -----------------------------------------------------------------------
 
 class IndexerThread:
@@ -225,6 +247,7 @@ class IndexerThread:
         self.stopping = threading.Event()
         self.pause = pause or self.stopping.wait  # the gathering wait; a test may hold it
         self.thread: threading.Thread | None = None
+        self.purger = Purger()
 
     def start(self) -> None:
         if self.thread is None:
@@ -247,6 +270,7 @@ class IndexerThread:
             try:
                 with self.app.app_context():
                     found = drain_once()
+                    self.purger.tick()
             except Exception:  # keep serving; the rows stay in the outbox for the next round
                 log.exception("search indexer: batch failed, will retry")
                 self.stopping.wait(self.poll)
@@ -269,10 +293,13 @@ def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limi
     slowed live messages (bench/JOURNAL.md, Messaging, Stops 8 and 11).
 
     Run one per host whose web processes have their thread off: it follows the outbox into
-    this host's ``SEARCH_INDEX_DIR``."""
+    this host's ``SEARCH_INDEX_DIR``, and purges the outbox by age now and then (``Purger``)."""
+    purger = Purger()
     while not stop():
         try:
-            if drain_once(limit) < limit:
+            found = drain_once(limit)
+            purger.tick()
+            if found < limit:
                 pause(poll)
         except Exception:
             log.exception("search worker: batch failed, will retry")

@@ -1,19 +1,25 @@
 """The search outbox read as a log: every host's indexer follows it from its own cursor.
 
 Actions write outbox rows in the same transaction as the change they index. Nobody deletes a row
-once indexed any more (with several hosts, each must apply every row to its own index).
+once indexed any more (with several hosts, each must apply every row to its own index): rows are
+kept ``SEARCH_OUTBOX_RETENTION_HOURS`` and purged by age (``purge``), never by an indexer.
 
 "Rows after id N, in id order" is a correct cursor because ids become visible in id order on both
 backends: SQLite has one writer at a time, and on PostgreSQL every write transaction takes the
 commit-order lock before its first write (platform/postgres/commit_order.py), so once id N is
 visible no id below N can appear later.
 
-"Is this cursor still followable?" (``followable``): only rows BELOW the oldest one kept may
-ever be deleted, so a cursor older than that (``cursor < oldest - 1``) may have missed rows and
-its index must be rebuilt. And the log is never empty once a cursor was taken from it
-(``anchored``): on PostgreSQL an empty table says nothing about the next id (the sequence goes
-on), and SQLite without AUTOINCREMENT would hand out id 1 again. An empty outbox gets one
-``anchor`` row, which no kind indexes.
+Two rules keep "is this cursor still followable?" exact:
+
+- ``purge`` deletes a PREFIX of the log (ids below a bound, never by a per-row age test), and
+  keeps the newest row older than the cutoff: the oldest row kept is then the bound itself, and
+  every id below it is gone. A cursor older than that bound (``cursor < oldest - 1``) missed rows:
+  its index must be rebuilt. A live host, whose lag is seconds, is never in that case: its cursor
+  is a row it applied, younger than the retention window or the newest row of all;
+- the log is never empty once a cursor was taken from it (``anchor``): on PostgreSQL an empty
+  table says nothing about the next id (the sequence goes on), and SQLite without AUTOINCREMENT
+  would hand out id 1 again. An empty outbox gets one ``anchor`` row, which no kind indexes, and
+  purge keeps the newest row, so it stays non-empty.
 """
 
 from __future__ import annotations
@@ -22,13 +28,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from intranet.models import SearchOutbox
 from intranet.platform import db
 
 ANCHOR_KIND = "anchor"  # a row that only gives the log an id to start from (no kind is named so)
+PURGE_CHUNK = 5000  # rows deleted per transaction (each holds PostgreSQL's commit-order lock)
 
 
 @dataclass(frozen=True)
@@ -77,3 +84,45 @@ def lag(session: Session, cursor: int) -> tuple[int, dt.datetime | None]:
     first = session.scalar(select(SearchOutbox.created_at).where(SearchOutbox.id > cursor)
                            .order_by(SearchOutbox.id).limit(1))
     return count or 0, first
+
+
+def oldest_time(session: Session) -> dt.datetime | None:
+    return session.scalar(select(SearchOutbox.created_at).order_by(SearchOutbox.id).limit(1))
+
+
+def purge_bound(session: Session, cutoff: dt.datetime) -> int | None:
+    """The id below which rows may go: the newest row written before ``cutoff`` (it stays).
+
+    The old rows are those before the first row written at or after ``cutoff`` in id order: a
+    walk of the primary key that reads only the rows about to go (``created_at`` has no index).
+    Creation times follow ids closely but not exactly (a time is taken before the commit-order
+    lock): ending at the first young row keeps the purged set a prefix of the log."""
+    first_young = session.scalar(select(SearchOutbox.id).where(SearchOutbox.created_at >= cutoff)
+                                 .order_by(SearchOutbox.id).limit(1))
+    newest_old = select(func.max(SearchOutbox.id))
+    if first_young is not None:
+        newest_old = newest_old.where(SearchOutbox.id < first_young)
+    return session.scalar(newest_old)
+
+
+def purge(retention_hours: float, now: dt.datetime | None = None, chunk: int = PURGE_CHUNK) -> int:
+    """Delete the rows older than the retention window (by age only); returns how many went.
+
+    Whether a host has applied them is not asked: a host that is live applies a row within
+    seconds, and a host whose cursor falls behind the rows kept rebuilds its index from the
+    database (``followable``). Short transactions of ``chunk`` rows, oldest first."""
+    cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=retention_hours)
+    s = db.session()
+    try:
+        bound = purge_bound(s, cutoff)
+    finally:
+        s.rollback()
+    removed = 0
+    while bound is not None:
+        with db.transaction() as s:
+            low = s.scalar(select(func.min(SearchOutbox.id)))
+            if low is None or low >= bound:
+                break
+            upto = min(bound, low + chunk)
+            removed += s.execute(delete(SearchOutbox).where(SearchOutbox.id < upto)).rowcount
+    return removed

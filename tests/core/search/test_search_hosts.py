@@ -2,11 +2,12 @@
 
 Each "host" is an app of its own on the test's database (the same ``DATABASE_URL``) with its own
 ``SEARCH_INDEX_DIR``, as web hosts in a scale-out each keep a local Whoosh replica. Their
-indexers follow the outbox as a log from their own cursor.
+indexers follow the outbox as a log from their own cursor; rows are purged by age only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,13 +15,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from intranet import create_app
 from intranet.models import SearchOutbox
 from intranet.platform import db
 from intranet.search import THREAD
-from intranet.search.index import indexer, rebuild
+from intranet.search.index import indexer, outbox, rebuild
 from intranet.search.index.cursor import RebuildRunning, read_cursor, rebuild_lock, write_cursor
 from tests.conftest import _config
 from tests.core.search.test_search import post
@@ -70,6 +71,18 @@ def newest_row(on: Flask) -> int:
         return db.session.scalar(select(func.max(SearchOutbox.id)))
 
 
+def age_every_row(on: Flask, hours: float) -> None:
+    """Make every outbox row written so far ``hours`` old."""
+    with on.app_context(), db.transaction() as s:
+        s.execute(update(SearchOutbox).values(
+            created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)))
+
+
+def purge(on: Flask, hours: float = 24) -> int:
+    with on.app_context():
+        return outbox.purge(hours)
+
+
 def test_a_post_written_on_one_host_is_found_on_another(app: Flask, cast: Any, host: Host) -> None:
     b = host("b")
     drain(app), drain(b)
@@ -101,6 +114,8 @@ def test_a_host_joining_with_an_empty_folder_builds_then_follows(app: Flask, cas
     drain(app)
     old = [post(app, cast.lea, f"Zeppelin logbook, page {n}") for n in range(3)]
     drain(app)
+    age_every_row(app, 48)
+    assert purge(app) > 0  # the outbox no longer holds the cast's rows nor these posts
     c = host("c")
     assert cursor(c) is None
     assert drain(c) == 0  # built from the database; nothing written since
@@ -128,6 +143,55 @@ def test_the_join_follows_from_the_id_noted_before_the_build(app: Flask, cast: A
     c = host("c")
     assert drain(c) == 1
     assert found(c, cast.alice, "zeppelin") == {("post", during[0])}
+
+
+def test_purge_by_age_never_drops_what_a_live_host_has_not_applied(app: Flask, cast: Any,
+                                                                    host: Host) -> None:
+    """The rule: rows are purged by age only, a live host applies rows within seconds, and a
+    host whose cursor falls behind the rows kept rebuilds (here C, stopped for two days)."""
+    b, c = host("b"), host("c")
+    drain(app), drain(b), drain(c)  # C stops here
+    first = [post(app, cast.alice, f"Zeppelin week {n}") for n in range(2)]
+    drain(app), drain(b)
+    age_every_row(app, 48)
+    fresh = post(app, cast.alice, "Zeppelin this morning")  # B has not applied it yet
+    b_folder, b_cursor = folder(b), cursor(b)
+    assert purge(app) > 0
+    with app.app_context():
+        kept = outbox.bounds(db.session())
+    assert kept.oldest == b_cursor  # the newest old row stays: the log's prefix went, no more
+    assert kept.newest == newest_row(app) > b_cursor  # B's pending row was young: kept
+
+    assert drain(b) == 1  # B follows on, no rebuild
+    assert folder(b) == b_folder
+    assert found(b, cast.alice, "zeppelin") == {("post", p) for p in (*first, fresh)}
+
+    c_folder = folder(c)
+    drain(c)  # C's cursor is older than the oldest row kept: it rebuilds, then follows
+    assert folder(c) != c_folder
+    assert found(c, cast.alice, "zeppelin") == {("post", p) for p in (*first, fresh)}
+    assert cursor(c) == newest_row(app)
+
+
+def test_purge_keeps_the_newest_row_so_ids_go_on(app: Flask, cast: Any, host: Host) -> None:
+    """Everything old: one row stays (SQLite would otherwise give id 1 again, and PostgreSQL's
+    next id could not be told from a purged one)."""
+    drain(app)
+    post(app, cast.bob, "Zeppelin before the holidays")
+    drain(app)
+    newest = newest_row(app)
+    age_every_row(app, 24 * 30)
+    purge(app)
+    with app.app_context():
+        assert db.session.scalars(select(SearchOutbox.id)).all() == [newest]
+    ix = folder(app)
+    pid = post(app, cast.bob, "Zeppelin after the holidays")
+    assert newest_row(app) > newest
+    assert drain(app) == 1
+    assert folder(app) == ix  # no rebuild
+    assert ("post", pid) in found(app, cast.bob, "zeppelin")
+    with app.app_context():
+        assert outbox.purge(24) == 0  # the young row and the newest old one stay
 
 
 def test_an_index_from_before_the_log_is_adopted_not_rebuilt(app: Flask, cast: Any) -> None:
@@ -178,7 +242,7 @@ def test_a_join_waits_while_another_rebuild_runs(app: Flask, cast: Any) -> None:
     assert cursor(app) == newest_row(app)
 
 
-def test_cli_status_on_a_joining_host(app: Flask, cast: Any, host: Host) -> None:
+def test_cli_status_and_purge_on_a_joining_host(app: Flask, cast: Any, host: Host) -> None:
     drain(app)
     post(app, cast.bob, "Zeppelin status")
     c = host("c")
@@ -188,4 +252,35 @@ def test_cli_status_on_a_joining_host(app: Flask, cast: Any, host: Host) -> None
     drain(c)
     status = c.test_cli_runner().invoke(args=["search", "status"])
     assert f"cursor: {newest_row(app)} " in status.output
-    assert "pending outbox rows: 0" in status.output
+    assert "pending outbox rows: 0" in status.output and "retention 24 h" in status.output
+    age_every_row(app, 48)
+    purged = app.test_cli_runner().invoke(args=["search", "purge"])
+    assert purged.exit_code == 0, purged.output
+    assert purged.output.startswith("Purged ") and "older than 24 h" in purged.output
+
+
+def test_indexers_purge_by_age_now_and_then(app: Flask, cast: Any,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``flask search worker`` (and the thread, through the same ``Purger``) purges at its first
+    round, then every ``SEARCH_OUTBOX_PURGE_SECONDS``; 0 leaves it to ``flask search purge``."""
+    drain(app)
+    post(app, cast.bob, "Zeppelin, old news")
+    age_every_row(app, 48)
+    calls: list[float] = []
+    real_purge = outbox.purge
+
+    def counted(hours: float) -> int:
+        calls.append(hours)
+        return real_purge(hours)
+
+    monkeypatch.setattr(outbox, "purge", counted)
+    with app.app_context():
+        rounds = iter(range(4))
+        indexer.run_worker(poll=0, stop=lambda: next(rounds) >= 3, pause=lambda _s: None)
+        assert calls == [24.0]  # three rounds, one purge
+        kept = outbox.bounds(db.session())
+        assert kept.oldest == kept.newest  # every row was two days old: the newest stays
+        app.config["SEARCH_OUTBOX_PURGE_SECONDS"] = 0
+        rounds = iter(range(4))
+        indexer.run_worker(poll=0, stop=lambda: next(rounds) >= 3, pause=lambda _s: None)
+    assert calls == [24.0]
