@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from intranet.platform import db
 from intranet.search.index import outbox
 from intranet.search.index.cursor import RebuildRunning, read_cursor
-from intranet.search.index.indexer import RETENTION_HOURS, run_worker, store
+from intranet.search.index.indexer import RETENTION_HOURS, pending, run_worker, store
 from intranet.search.index.rebuild import rebuild
 
 search_cli = AppGroup("search", help="Search index: rebuild, status, worker, purge.")
@@ -59,7 +59,7 @@ def status_command() -> None:
         click.echo(f"cursor: {cursor}, behind the rows kept (the indexer rebuilds this index first)")
     else:
         click.echo(f"cursor: {cursor} (the last outbox row applied to this index)")
-    count, first = outbox.lag(s, cursor or 0)
+    count, first = pending(s)
     click.echo(f"pending outbox rows: {count}")
     click.echo(f"lag: {_ago(first):.1f} s (age of the oldest pending row)")
     hours = current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS)

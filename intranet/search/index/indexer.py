@@ -23,6 +23,7 @@ Why it is safe:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -203,6 +204,13 @@ def drain(limit: int = BATCH) -> int:
     while n := drain_once(limit):
         total += n
     return total
+
+
+def pending(session: Session) -> tuple[int, dt.datetime | None]:
+    """(outbox rows after this host's cursor, creation time of the first of them): the lag
+    ``flask search status`` and health checks report. Without a cursor yet (a host joining)
+    every row kept counts: its index is that far behind."""
+    return outbox.lag(session, read_cursor(store().current_dir()) or 0)
 
 
 class Purger:

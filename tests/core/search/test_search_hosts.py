@@ -88,7 +88,12 @@ def test_a_post_written_on_one_host_is_found_on_another(app: Flask, cast: Any, h
     drain(app), drain(b)
     pid = post(app, cast.alice, "Zeppelin hangar opens on Monday")
     assert found(b, cast.alice, "zeppelin") == set()  # B's indexer has not run yet
+    with b.app_context():
+        count, oldest = indexer.pending(db.session())  # what B's status and health report
+        assert count == 1 and oldest is not None
     assert drain(b) == 1
+    with b.app_context():
+        assert indexer.pending(db.session()) == (0, None)
     assert found(b, cast.alice, "zeppelin") == {("post", pid)}
     assert drain(app) == 1  # the row is still there for A: B deleted nothing
     assert found(app, cast.alice, "zeppelin") == {("post", pid)}
