@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.feed_bench import machine, wait_idle  # noqa: E402
+from bench.search_worker import index_cursor  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "inbox"
 VENV_BIN = Path(sys.executable).parent
@@ -232,10 +233,11 @@ def measured(port: int, path: str, items: list, seconds: float, pids: list[int])
 
 def backlog(db: Path) -> tuple[int, int]:
     """Comments stored (acknowledged) but not processed yet by the inbox worker, and search
-    outbox rows (the new cases) not indexed yet by the search indexer."""
+    outbox rows (the new cases) not indexed yet by the search indexer (after its cursor)."""
     with sqlite3.connect(db, timeout=30) as con:
         return (con.execute("select count(*) from inbox_comments where processed_at is null").fetchone()[0],
-                con.execute("select count(*) from search_outbox").fetchone()[0])
+                con.execute("select count(*) from search_outbox where id > ?",
+                            (index_cursor(db.parent / "index"),)).fetchone()[0])
 
 
 def drain_time(db: Path, limit: float = 120) -> tuple[float, float]:

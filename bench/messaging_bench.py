@@ -173,7 +173,7 @@ def latency(args: argparse.Namespace, people, db: Path, bare_url: str, url: str)
     time.sleep(args.settle)
     bare = Side("bare python-socketio broadcast", BARE, bare_sender(bare_url), *rooms_of(people))
     app = Side("intranet: HTTP send -> last recipient", APP, app_sender(people, url),
-               *rooms_of(people), quiet=lambda: wait_for_outbox(db))
+               *rooms_of(people), quiet=lambda: wait_for_outbox(db, INDEX))
     alternate([bare, app], args.messages, args.block)
     bare_row, ours = (report(side, args.messages, TRACE.get(side.target)) for side in (bare, app))
     print(f"p99 ratio app / bare: {ours['p99'] / bare_row['p99']:.2f} (aim <= 1.5); "
@@ -352,7 +352,7 @@ def main() -> None:
     env = app_env(db, args.indexer)
     if args.indexer == "process":
         STARTED.append(start_worker(ROOT, env, DATA / "search_worker.log"))
-    lag = LagSampler(db).start()
+    lag = LagSampler(db, INDEX).start()
     proc = start_server(APP, port, env, threads)
     try:
         clients = latency(args, people, db, bare_url, url)

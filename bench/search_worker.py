@@ -29,12 +29,23 @@ def start_worker(root: Path, env: dict[str, str], log: Path) -> subprocess.Popen
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def index_cursor(index_dir: Path) -> int:
+    """The last outbox id the index in ``index_dir`` applied (0: none yet). The outbox is a log
+    every host's indexer follows (intranet/search/index/cursor.py): rows stay once indexed, and
+    what is pending is what comes after this cursor."""
+    try:
+        live = (index_dir / "CURRENT").read_text().strip()
+        return int((index_dir / live / "outbox.cursor").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
 class LagSampler:
     """Every ``period`` s, the age of the oldest pending search outbox row (0 when none): the
     indexing lag as ``flask search status`` reports it, read with plain sqlite3."""
 
-    def __init__(self, db: Path, period: float = 0.25) -> None:
-        self.db, self.period, self.samples = db, period, []
+    def __init__(self, db: Path, index_dir: Path, period: float = 0.25) -> None:
+        self.db, self.index_dir, self.period, self.samples = db, index_dir, period, []
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -46,7 +57,8 @@ class LagSampler:
         con = sqlite3.connect(self.db, timeout=5)
         while not self.stopping.wait(self.period):
             try:
-                oldest = con.execute("SELECT min(created_at) FROM search_outbox").fetchone()[0]
+                oldest = con.execute("SELECT min(created_at) FROM search_outbox WHERE id > ?",
+                                     (index_cursor(self.index_dir),)).fetchone()[0]
             except sqlite3.Error:
                 continue
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -61,11 +73,12 @@ class LagSampler:
                 "lag_max_s": ordered[-1]}
 
 
-def wait_for_outbox(db: Path, limit_s: float = 10) -> int:
-    """Until the indexer has taken every pending outbox row (or ``limit_s``); the rows left."""
-    deadline, query = time.time() + limit_s, "SELECT count(*) FROM search_outbox"
+def wait_for_outbox(db: Path, index_dir: Path, limit_s: float = 10) -> int:
+    """Until the indexer has applied every pending outbox row (or ``limit_s``); the rows left."""
+    deadline, query = time.time() + limit_s, "SELECT count(*) FROM search_outbox WHERE id > ?"
     with sqlite3.connect(db, timeout=5) as con:
-        while (left := con.execute(query).fetchone()[0]) and time.time() < deadline:
+        while ((left := con.execute(query, (index_cursor(index_dir),)).fetchone()[0])
+               and time.time() < deadline):
             time.sleep(0.05)
     return left
 
@@ -73,7 +86,7 @@ def wait_for_outbox(db: Path, limit_s: float = 10) -> int:
 def indexed_report(db: Path, index_dir: Path, wait_s: float = 10) -> dict:
     """After the run: how many of the database's messages the index holds (waits up to ``wait_s``
     for the outbox to empty, so the last ones sent are counted fairly)."""
-    pending = wait_for_outbox(db, wait_s)
+    pending = wait_for_outbox(db, index_dir, wait_s)
     with sqlite3.connect(db, timeout=5) as con:
         ids = {row[0] for row in con.execute("SELECT id FROM messages WHERE deleted_at IS NULL")}
     from intranet.search.index.store import IndexStore

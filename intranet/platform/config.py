@@ -24,6 +24,10 @@ class Config:
     SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process
     SEARCH_INDEXER_POLL = 1.0  # seconds; commits in this process wake it at once
     SEARCH_INDEXER_GATHER = 0.25  # seconds of commits batched after a round that found work
+    # The outbox is a log every host's indexer follows: rows are kept this long, then purged by
+    # age (a host whose cursor falls behind them rebuilds its index); keep it above a rebuild's time.
+    SEARCH_OUTBOX_RETENTION_HOURS = 24.0
+    SEARCH_OUTBOX_PURGE_SECONDS = 600.0  # indexers purge this often; 0: `flask search purge` (cron)
     # SQLite: WAL checkpoints every this many seconds from a thread of the web process, not inside
     # whichever request's commit fills the log (intranet/checkpoint.py); 0: SQLite's own.
     SQLITE_CHECKPOINT_SECONDS = 1.0

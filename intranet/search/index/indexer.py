@@ -1,39 +1,52 @@
-"""The one path from the database to the index: drain the SearchOutbox, rebuild everything.
+"""The one path from the database to the index: follow the SearchOutbox, rebuild when needed.
+
+Every host (each web host keeps its own Whoosh folder, a local replica) indexes every change: its
+indexer follows the outbox as a LOG from its own cursor, the last outbox id applied to its index
+(``cursor.py``: a file in the index folder, written after each index commit). Rows are kept for a
+retention window and purged by age (``outbox.purge``), never deleted by an indexer.
 
 Why it is safe:
 - actions write outbox rows in their own transaction, so a change and its index work commit
-  together; rows are deleted only AFTER the index commit. A crash before the index commit
-  loses nothing (the rows are still there); a crash after it replays the batch, and replays
-  are harmless because every document is rebuilt from the current database state and written
-  with ``update_document`` (or deleted) by its unique key;
-- one writer at a time, and a blocking one (``writer(timeout=...)``): never AsyncWriter,
-  whose silent buffering in another thread is how index work gets lost;
-- a rebuild fills a NEW folder while the old index keeps serving; changes committed meanwhile
-  are noted in a journal by the live indexer and replayed into the new index after the swap.
+  together; ids become visible in id order on both backends, so "rows after my cursor, in id
+  order" never skips one. The cursor moves only AFTER the index commit: a crash before it
+  loses nothing (the rows are still after the cursor); a crash after it replays the batch, and
+  replays are harmless because every document is rebuilt from the current database state and
+  written with ``update_document`` (or deleted) by its unique key;
+- one writer at a time per index folder, and a blocking one (``writer(timeout=...)``): a round
+  holds the root's indexer lock from reading the cursor to writing it; never AsyncWriter, whose
+  silent buffering in another thread is how index work gets lost;
+- an index that cannot follow (a host joining with an empty folder, or one whose cursor is older
+  than the oldest row kept, or a database restored to before it) is rebuilt from the database
+  (``rebuild``: a new folder, swapped in, whose cursor is the outbox id noted BEFORE the build
+  began), then follows from there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from whoosh.codec.whoosh3 import W3PerDocReader
 
-from intranet.models import SearchOutbox
 from intranet.platform import db
+from intranet.search.index import outbox
+from intranet.search.index.cursor import RebuildRunning, read_cursor, round_lock, write_cursor
+from intranet.search.index.rebuild import rebuild
 from intranet.search.index.schema import Doc
-from intranet.search.index.store import IndexStore
+from intranet.search.index.store import IndexStore, store
 from intranet.search.registry import KINDS
 
 log = logging.getLogger(__name__)
 BATCH = 500
-JOURNAL = "REBUILD.journal"
+RETENTION_HOURS = 24.0  # defaults of SEARCH_OUTBOX_RETENTION_HOURS and SEARCH_OUTBOX_PURGE_SECONDS
+PURGE_SECONDS = 600.0
 
 
 def _remember_missing_columns() -> None:
@@ -63,10 +76,6 @@ def _remember_missing_columns() -> None:
 _remember_missing_columns()
 
 
-def store() -> IndexStore:
-    return current_app.extensions["search"]
-
-
 @dataclass
 class Batch:
     """Outbox rows taken together, reduced to the last operation per object."""
@@ -74,18 +83,22 @@ class Batch:
     row_ids: list[int]
     ops: dict[tuple[str, int], str] = field(default_factory=dict)
 
+    @property
+    def last_id(self) -> int:
+        return self.row_ids[-1]
 
-def take_batch(session: Session, limit: int = BATCH) -> Batch | None:
-    """The oldest pending rows of kinds this process knows (others wait for their indexer)."""
-    rows = session.execute(select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.object_id,
-                                  SearchOutbox.op)
-                           .where(SearchOutbox.kind.in_(list(KINDS)))
-                           .order_by(SearchOutbox.id).limit(limit)).all()
+
+def take_batch(session: Session, cursor: int, limit: int = BATCH) -> Batch | None:
+    """The next rows after ``cursor``. Rows of kinds this app does not index (the outbox's
+    anchor, a kind of an app not installed here) are passed over with the others: the index
+    holds the kinds its app registers, as a rebuild would."""
+    rows = outbox.rows_after(session, cursor, limit)
     if not rows:
         return None
     batch = Batch([r.id for r in rows])
     for r in rows:
-        batch.ops[(r.kind, r.object_id)] = r.op
+        if r.kind in KINDS:
+            batch.ops[(r.kind, r.object_id)] = r.op
     return batch
 
 
@@ -119,34 +132,70 @@ def write(ix_store: IndexStore, docs: list[Doc], deletes: list[tuple[str, int]])
             w.update_document(**doc.to_fields())
 
 
-def ack(session: Session, batch: Batch) -> None:
-    session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(batch.row_ids)))
+def follow_from(session: Session, ix_store: IndexStore, folder: Path) -> int | None:
+    """Where this index follows the outbox from; None: it must be rebuilt first (and why is
+    logged). Called under the round lock."""
+    cursor = read_cursor(folder)
+    if cursor is None:
+        if ix_store.index().doc_count_all() == 0:
+            log.info("search index %s has no outbox cursor: building it from the database", folder)
+            return None
+        return _adopt(folder)
+    found = outbox.bounds(session)
+    if outbox.followable(cursor, found):
+        return cursor
+    log.warning("search index %s: its cursor %s cannot follow the outbox (ids %s..%s kept): "
+                "rebuilding it from the database", folder, cursor, found.oldest, found.newest)
+    return None
 
 
-def _journal(ix_store: IndexStore, ops: dict[tuple[str, int], str]) -> None:
-    """During a rebuild, remember what changed (BEFORE writing, see rebuild's swap)."""
-    path = ix_store.root / JOURNAL
-    if path.exists():
-        with path.open("a") as fh:
-            fh.writelines(f"{kind}:{oid}\n" for kind, oid in ops)
+def _adopt(folder: Path) -> int:
+    """An index written while the outbox was a queue (no cursor, documents): its one indexer
+    deleted every row it applied, so the rows still there are exactly what it has not applied."""
+    found = outbox.anchored()
+    assert found.oldest is not None
+    cursor = found.oldest - 1
+    write_cursor(folder, cursor)
+    log.info("search index %s: adopted, following the outbox after id %s", folder, cursor)
+    return cursor
 
 
-def drain_once(limit: int = BATCH) -> int:
-    """Index one batch; returns the number of outbox rows consumed (0: nothing pending)."""
-    ix_store = store()
+def _round(ix_store: IndexStore, limit: int) -> int | None:
+    """One round under the root's indexer lock: rows applied, or None when a rebuild is due."""
+    folder = ix_store.current_dir()
     s = db.session()
     try:
-        batch = take_batch(s, limit)
+        cursor = follow_from(s, ix_store, folder)
+        if cursor is None:
+            return None
+        batch = take_batch(s, cursor, limit)
         if batch is None:
             return 0
         docs, deletes = build_docs(s, batch.ops)
     finally:
         s.rollback()  # end the read transaction before the (possibly slow) index write
-    _journal(ix_store, batch.ops)
-    write(ix_store, docs, deletes)
-    with db.transaction() as s:
-        ack(s, batch)
+    if docs or deletes:
+        write(ix_store, docs, deletes)
+    write_cursor(folder, batch.last_id)
     return len(batch.row_ids)
+
+
+def drain_once(limit: int = BATCH) -> int:
+    """Apply one batch after this index's cursor; returns the outbox rows it covered (0: none
+    pending). An index that cannot follow is rebuilt first, then followed."""
+    ix_store = store()
+    with round_lock(ix_store.root):
+        applied = _round(ix_store, limit)
+    if applied is not None:
+        return applied
+    try:
+        rebuild()
+    except RebuildRunning:  # an operator's `flask search rebuild`: it will swap a followable index
+        log.info("search: a rebuild of %s is under way; following once it is swapped in",
+                 ix_store.root)
+        return 0
+    with round_lock(ix_store.root):
+        return _round(ix_store, limit) or 0
 
 
 def drain(limit: int = BATCH) -> int:
@@ -157,22 +206,44 @@ def drain(limit: int = BATCH) -> int:
     return total
 
 
-def pending(session: Session) -> tuple[int, object]:
-    """(pending outbox rows, creation time of the oldest) for ``search status`` and the bench."""
-    row = session.execute(select(func.count(SearchOutbox.id), func.min(SearchOutbox.created_at))
-                          ).one()
-    return row[0], row[1]
+def pending(session: Session) -> tuple[int, dt.datetime | None]:
+    """(outbox rows after this host's cursor, creation time of the first of them): the lag
+    ``flask search status`` and health checks report. Without a cursor yet (a host joining)
+    every row kept counts: its index is that far behind."""
+    return outbox.lag(session, read_cursor(store().current_dir()) or 0)
+
+
+class Purger:
+    """Purges the outbox by age from an indexer's loop, at most every ``SEARCH_OUTBOX_PURGE_
+    SECONDS`` (0: never; run ``flask search purge`` from cron instead). Every host may do it:
+    the same rows go whoever deletes them."""
+
+    def __init__(self) -> None:
+        self.due = 0.0
+
+    def tick(self) -> None:
+        every = current_app.config.get("SEARCH_OUTBOX_PURGE_SECONDS", PURGE_SECONDS)
+        now = time.monotonic()
+        if not every or now < self.due:
+            return
+        self.due = now + every
+        try:
+            outbox.purge(current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS))
+        except Exception:
+            log.exception("search: purging the outbox failed, will retry")
 
 
 # ---- background thread -----------------------------------------------------------------------
 
 class IndexerThread:
-    """Drains the outbox in the single-process app; woken right after commits that enqueue work.
+    """Follows the outbox in the web process; woken right after this process's commits that
+    enqueue work, so the single-process default indexes a lone post at once.
 
-    ``poll`` is a fallback for rows written by other processes (CLI, other workers). After a
-    round that found work it lets ``gather`` seconds of commits pile up: under a steady flow of
-    messages every commit woke it for an index commit of one document, ~8 ms of CPU each under
-    this process's GIL, which the live messages waited for. A lone post is still indexed at once.
+    ``poll`` is how rows written by other processes and other hosts arrive (their commits wake
+    their own indexers, not this one): another host's change is searchable here within about
+    ``poll`` seconds. After a round that found work it lets ``gather`` seconds of commits pile
+    up: under a steady flow of messages every commit woke it for an index commit of one
+    document, ~8 ms of CPU each under this process's GIL, which the live messages waited for.
     """
 
     def __init__(self, app: Flask, poll: float = 1.0, gather: float = 0.25,
@@ -184,6 +255,7 @@ class IndexerThread:
         self.stopping = threading.Event()
         self.pause = pause or self.stopping.wait  # the gathering wait; a test may hold it
         self.thread: threading.Thread | None = None
+        self.purger = Purger()
 
     def start(self) -> None:
         if self.thread is None:
@@ -206,6 +278,7 @@ class IndexerThread:
             try:
                 with self.app.app_context():
                     found = drain_once()
+                    self.purger.tick()
             except Exception:  # keep serving; the rows stay in the outbox for the next round
                 log.exception("search indexer: batch failed, will retry")
                 self.stopping.wait(self.poll)
@@ -225,10 +298,16 @@ def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limi
     A Whoosh commit costs ~8 ms of CPU whatever its size: draining until nothing was left made
     a second, third... commit of the messages sent while the first was being written, and
     looking again at once after a round made a commit of one or two documents each time. Both
-    slowed live messages (bench/JOURNAL.md, Messaging, Stops 8 and 11)."""
+    slowed live messages (bench/JOURNAL.md, Messaging, Stops 8 and 11).
+
+    Run one per host whose web processes have their thread off: it follows the outbox into
+    this host's ``SEARCH_INDEX_DIR``, and purges the outbox by age now and then (``Purger``)."""
+    purger = Purger()
     while not stop():
         try:
-            if drain_once(limit) < limit:
+            found = drain_once(limit)
+            purger.tick()
+            if found < limit:
                 pause(poll)
         except Exception:
             log.exception("search worker: batch failed, will retry")

@@ -1,7 +1,8 @@
 """Where the index lives, which generation is served, and the per-segment arrays read at query time.
 
 Layout: ``SEARCH_INDEX_DIR/CURRENT`` names the live index folder (``ix-<stamp>``). A rebuild
-fills a new folder and replaces CURRENT atomically, so the old index serves until the swap.
+fills a new folder and replaces CURRENT atomically, so the old index serves until the swap. Each
+folder holds the outbox cursor of its own index (``cursor.py``), so the swap moves both at once.
 
 A searcher is opened per index generation (DESIGN §5: never ``Searcher.refresh()``, which gave
 stale and duplicated hits). Each generation's segments carry arrays docnum -> code for the ACL
@@ -20,6 +21,7 @@ from collections.abc import Collection, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import FileIndex
@@ -130,6 +132,11 @@ class Snapshot:
     @property
     def min_ts(self) -> int:
         return min((a.min_ts for _s, _o, a in self.leaves if a.min_ts), default=0)
+
+
+def store() -> IndexStore:
+    """This app's index store (``search.init_app`` puts it on the app)."""
+    return current_app.extensions["search"]
 
 
 class IndexStore:

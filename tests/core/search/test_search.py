@@ -16,6 +16,7 @@ from intranet.actions.users import do_deactivate_user, do_update_profile
 from intranet.models import Comment, Post, SearchOutbox
 from intranet.platform import db
 from intranet.search.index import indexer
+from intranet.search.index.cursor import read_cursor
 from intranet.search.index.rebuild import rebuild
 from intranet.search.query import search as query
 from intranet.search.query.search import Filters
@@ -155,27 +156,45 @@ def test_crash_after_index_commit_replays_without_duplicates(app: Flask, cast: A
     drain_index()
     pid = post(app, cast.bob, "Replay me: a post indexed before the crash")
     with app.app_context():
+        folder = indexer.store().current_dir()
+        cursor = read_cursor(folder)
         s = db.session()
-        batch = indexer.take_batch(s)
+        batch = indexer.take_batch(s, cursor)
         docs, deletes = indexer.build_docs(s, batch.ops)
         s.rollback()
-        indexer.write(indexer.store(), docs, deletes)  # the process dies before ``ack``
-        assert db.session.scalar(select(func.count(SearchOutbox.id))) == len(batch.row_ids)
+        indexer.write(indexer.store(), docs, deletes)  # the process dies before moving its cursor
+        assert read_cursor(folder) == cursor
     assert drain_index() == len(batch.row_ids)  # after a restart: the same rows again
     result = search_as(app, cast.bob, "replay")
     assert keys(result) == [("post", pid)]
     with app.app_context():
         assert indexer.store().snapshot().searcher.doc_count() == len(
             [1 for _ in indexer.store().snapshot().searcher.all_stored_fields()])
+        assert read_cursor(folder) == batch.last_id
 
 
 def test_crash_before_indexing_leaves_work_in_the_outbox(app: Flask, cast: Any,
                                                          drain_index: Any) -> None:
+    drain_index()
     pid = post(app, cast.bob, "Committed, never indexed: the indexer was down")
     assert found(app, cast.bob, "indexer") == set()
     assert drain_index() > 0
     assert found(app, cast.bob, "indexer") == {("post", pid)}
     assert drain_index() == 0
+
+
+def test_indexed_rows_stay_in_the_outbox_for_other_hosts(app: Flask, cast: Any,
+                                                         drain_index: Any) -> None:
+    """The outbox is a log, not a queue: indexing moves this host's cursor and deletes nothing."""
+    drain_index()
+    post(app, cast.bob, "Kept for the other hosts")
+    with app.app_context():
+        before = db.session.scalar(select(func.count(SearchOutbox.id)))
+    assert drain_index() == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SearchOutbox.id))) == before
+        assert read_cursor(indexer.store().current_dir()) == db.session.scalar(
+            select(func.max(SearchOutbox.id)))
 
 
 def test_rebuild_swaps_in_a_complete_index(app: Flask, cast: Any, corpus: dict[str, int]) -> None:
