@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db
+from intranet.platform import db, redis_store
 from intranet.platform.config import ROOT, config_class, load_config
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -25,6 +25,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(load_config(config_class(), config, app.instance_path))
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    # First, before importing the parts that use it: a Redis configured but unusable (no client
+    # package, no answer) stops the start here with a message saying what to do.
+    redis_store.init_app(app)
 
     from intranet import inbox, search
     from intranet.cli import register_cli

@@ -328,3 +328,27 @@ def drain_index(app: Flask) -> Any:
         with app.app_context():
             return drain()
     return run
+
+
+# ---- Redis: a real server for the scale-out tests (tests/redis_testserver.py) ------------------
+# Imported here rather than at the top so that this block stays self-contained.
+from tests import redis_testserver  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One redis-server for the session (free loopback port, temp folder); its URL. Tests that
+    need it skip, saying why, when redis-server is not installed."""
+    if redis_testserver.binary() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server): "
+                    "the scale-out tests need one")
+    server = redis_testserver.start(tmp_path_factory.mktemp("redis"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied for this test."""
+    redis_testserver.flush(redis_server)
+    return redis_server

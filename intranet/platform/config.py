@@ -31,6 +31,17 @@ class Config:
     # SQLite: WAL checkpoints every this many seconds from a thread of the web process, not inside
     # whichever request's commit fills the log (intranet/checkpoint.py); 0: SQLite's own.
     SQLITE_CHECKPOINT_SECONDS = 1.0
+    # Several web processes (scale-out): one Redis shares what a single process keeps in memory.
+    # Set REDIS_URL (INTRANET_REDIS_URL=redis://host:6379/0) and presence, typing and focus
+    # (platform.presence), the rate limits (flask-limiter's and the inbox webhook's) and the
+    # Socket.IO message queue all go through it (``scale_out``); start-up fails clearly when that
+    # Redis does not answer (platform.redis_store). Unset: one process, everything in its memory.
+    REDIS_URL: str | None = None
+    REDIS_KEY_PREFIX = "intranet:"  # keeps several deployments on one Redis apart
+    REDIS_CHECK_IN_TESTS = False  # the start-up check runs unless TESTING; True: under tests too
+    PRESENCE_TTL_SECONDS = 60  # a socket's shared presence outlives a crashed worker this long at most
+    # None: REDIS_URL's when set; "": no queue. A redis:// queue set without REDIS_URL (as
+    # deploy/intranet.env.example does) is taken as REDIS_URL too.
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     SOCKETIO_ASYNC_MODE = "threading"
     # False: a client's socket events (catch_up, presence, typing...) run in its socket's own thread,
@@ -53,7 +64,7 @@ class Config:
     MAX_ATTACHMENTS = 5  # files per post
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL's when that is set (``scale_out``)
     RATELIMIT_ENABLED = True  # explicit: Flask-Limiter otherwise keeps the last app's choice
     LOGIN_RATE_LIMIT = "10 per minute"
     INBOX_WEBHOOK_RATE_LIMIT = "6000 per minute"  # per source: a runaway sender cannot flood us
@@ -117,11 +128,29 @@ def load_config(base: type[Config], overrides: dict[str, Any] | None, instance_p
             name = key.removeprefix("INTRANET_")
             values[name] = _coerce(raw, values.get(name))
     values.update(overrides or {})
+    scale_out(values)
     if not values.get("SECRET_KEY"):
         if not values.get("GENERATE_SECRET_KEY"):
             raise RuntimeError("Set INTRANET_SECRET_KEY (or SECRET_KEY in instance/config.py).")
         values["SECRET_KEY"] = _instance_secret(Path(instance_path))
     return values
+
+
+def scale_out(values: dict[str, Any]) -> None:
+    """One setting for Redis: ``REDIS_URL`` also serves as the Socket.IO message queue (unless that
+    is set: "" for none) and as the rate limits' storage (unless set to something other than
+    ``memory://``). A redis:// message queue set alone, as older configurations do, is taken as
+    ``REDIS_URL``: several processes sharing events must share presence and limits too."""
+    queue = values.get("SOCKETIO_MESSAGE_QUEUE")
+    if not values.get("REDIS_URL") and isinstance(queue, str) and queue.startswith(("redis://", "rediss://")):
+        values["REDIS_URL"] = queue
+    url = values.get("REDIS_URL")
+    if not url:
+        return
+    if queue is None:
+        values["SOCKETIO_MESSAGE_QUEUE"] = url
+    if values.get("RATELIMIT_STORAGE_URI") in (None, "", "memory://"):
+        values["RATELIMIT_STORAGE_URI"] = url
 
 
 def _instance_secret(folder: Path) -> str:
