@@ -60,6 +60,7 @@ def register_handlers(socketio: SocketIO) -> None:
         if socket_user() is None:
             disconnect()
             return {"ok": False}
+        registry().touch(request.sid)  # shared presence: this socket's keys live on
         return {"ok": True}
 
     register(socketio)

@@ -32,7 +32,7 @@ def announce_presence(user_id: int | None, state: str | None) -> None:
     Changes are sent in batches (``PRESENCE_BATCH_SECONDS``, 0: at once): after a restart, 1,000
     reconnecting people each announced to 49 others made 49,000 sends and starved the server;
     a batch is one send per person concerned, whatever the number of changes. Right after a big
-    batch the next one gathers longer (``PRESENCE_BURST_SECONDS``, ``Registry.batch_delay``).
+    batch the next one gathers longer (``PRESENCE_BURST_SECONDS``, ``Batches.batch_delay``).
     """
     if user_id is None or state is None:
         return

@@ -88,7 +88,7 @@ def show(conversation_id: int) -> str:
     remember_last_event()
     view = conversations.conversation_view(db.session, me(), found)
     rows, next_before = conversations.messages_before(db.session, found, request.args.get("before", type=int))
-    states = {u.id: presence.registry().state_of(u.id) for u in view.others}
+    states = presence.registry().states(u.id for u in view.others)  # one look, even shared in Redis
     return render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
                            states=states)
 
