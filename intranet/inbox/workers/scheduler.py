@@ -1,10 +1,13 @@
 """Periodic work: poll the watch feeds that are due, record SLA breaches, sweep removed files.
 
 The embedded default (one process) runs ``run_once`` every minute in a daemon thread started by
-the first request, so CLI commands never start one. With several workers or servers, set
-``INTRANET_INBOX_SCHEDULER=0`` and run ``flask --app wsgi inbox poll`` and ``inbox sla`` from
-cron: both are idempotent (comments once per external id, breaches once per case). Webhook
-comments are processed by their own worker (``inbox.processing``, ``INBOX_PROCESSING``).
+the first request, so CLI commands never start one. Each job runs once across workers: it holds
+its lock (``platform.locks.exclusive``: a PostgreSQL advisory lock) while it runs, and a worker
+that finds it taken skips that round; so several workers may all keep the thread, or run
+``flask --app wsgi inbox poll`` and ``inbox sla`` from cron instead (``INTRANET_INBOX_SCHEDULER=0``).
+The jobs are idempotent besides (comments once per external id, each breach once per case even
+when two runs overlap). Webhook comments are processed by their own worker (``inbox.processing``,
+``INBOX_PROCESSING``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from intranet.inbox.connectors.items import parse_item
 from intranet.models import Connector, Source, utcnow
 from intranet.platform import db
 from intranet.platform.errors import Invalid
+from intranet.platform.locks import exclusive
 from intranet.platform.sqlite.writes import ingest_transaction
 
 log = logging.getLogger(__name__)
@@ -71,17 +75,27 @@ def poll_source(source: Source, now: datetime) -> PollOutcome:
 
 
 def poll_all(now: datetime | None = None, *, force: bool = False) -> list[PollOutcome]:
+    """Poll the due feeds, unless another worker is polling them right now (then nothing)."""
     now = now or utcnow()
-    return [poll_source(source, now) for source in due_feeds(now, force=force)]
+    with exclusive("inbox.poll") as mine:
+        if not mine:
+            log.info("inbox: another worker is polling the feeds; skipped")
+            return []
+        return [poll_source(source, now) for source in due_feeds(now, force=force)]
 
 
 def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
-    """Record due SLA breaches (and forget webhook signatures too old to be replayed)."""
+    """Record due SLA breaches (and forget webhook signatures too old to be replayed), unless
+    another worker is doing it right now."""
 
     now = now or utcnow()
-    with db.transaction() as s:
-        purge_deliveries(s, now)
-        return do_record_breaches(s, now)
+    with exclusive("inbox.sla") as mine:
+        if not mine:
+            log.info("inbox: another worker is checking SLAs; skipped")
+            return []
+        with db.transaction() as s:
+            purge_deliveries(s, now)
+            return do_record_breaches(s, now)
 
 
 def sweep_files_hourly(now: datetime | None = None) -> int:
@@ -92,8 +106,11 @@ def sweep_files_hourly(now: datetime | None = None) -> int:
     if time.monotonic() - _last_sweep < 3600:
         return 0
     _last_sweep = time.monotonic()
-    with db.transaction() as s:
-        return sweep_files(s)
+    with exclusive("files.sweep") as mine:
+        if not mine:
+            return 0
+        with db.transaction() as s:
+            return sweep_files(s)
 
 
 def run_once(app: Flask) -> None:
