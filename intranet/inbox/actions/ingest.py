@@ -24,10 +24,11 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from intranet.actions.notifications import notify
 from intranet.inbox.connectors.items import Item
-from intranet.inbox.queries.rules import current_pipeline, due_breaches, forget_pipeline
+from intranet.inbox.queries.rules import current_pipeline, due_breaches, forget_pipeline, recorded_breaches
 from intranet.inbox.rules.compute import Computed, Pipeline, compute
 from intranet.models import (
     AuditLog,
@@ -327,7 +328,8 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
     row, a notification to the service's leads (admins for unrouted cases) and a ``case`` event."""
     recorded = []
     for case, kind in due_breaches(session, now):
-        case.breaches = [*(case.breaches or []), kind]
+        if not _mark_breached(session, case, kind):
+            continue  # another run recorded it meanwhile
         session.add(CaseActivity(case_id=case.id, kind="sla_breach", data={"breach": kind},
                                  created_at=now))
         session.add(AuditLog(action="case.sla_breach", target_type="case", target_id=case.id,
@@ -340,6 +342,21 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
         recorded.append((case.id, kind))
     session.flush()
     return recorded
+
+
+def _mark_breached(session: Session, case: Case, kind: str) -> bool:
+    """Add ``kind`` to the case's breaches unless it is there already: one conditional UPDATE, so
+    of two runs that overlap (two workers, cron beside a worker) only one records it; the other's
+    UPDATE matches no row and it records nothing. ``due_breaches`` locked the row (PostgreSQL) and
+    read it fresh, so no other breach kind is overwritten."""
+    breaches = [*(case.breaches or []), kind]
+    done = session.execute(
+        update(Case).where(Case.id == case.id, recorded_breaches().not_like(f'%"{kind}"%'))
+        .values(breaches=breaches).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        return False
+    set_committed_value(case, "breaches", breaches)
+    return True
 
 
 def _leads(session: Session, department_id: int | None) -> list[int]:

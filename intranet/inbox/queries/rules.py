@@ -12,6 +12,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, String, cast, select
 from sqlalchemy.orm import Session
@@ -53,9 +54,20 @@ def preview(session: Session, query: str) -> Preview:
                                     if cid in found])
 
 
+def recorded_breaches() -> Any:
+    """``Case.breaches`` as text, for a portable "is this breach recorded" test (a LIKE on the JSON
+    list: comparing JSON values does not exist on PostgreSQL)."""
+    return cast(Case.breaches, String)
+
+
 def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tuple[Case, str]]:
-    """Open cases past a due time whose breach is not yet recorded (oldest first)."""
-    recorded = cast(Case.breaches, String)
+    """Open cases past a due time whose breach is not yet recorded (oldest first).
+
+    On PostgreSQL the cases are read locked (``FOR UPDATE SKIP LOCKED``, which also takes the
+    write turn of ``platform.postgres.commit_order``; SQLite ignores it, its single writer
+    serializes) and fresh (``populate_existing``): a run that overlaps another never reads cases
+    the other is recording, nor an older list of breaches to write back."""
+    recorded = recorded_breaches()
     first = (select(Case).where(Case.status.in_(OPEN), Case.first_response_at.is_(None),
                                 Case.first_response_due < now,
                                 recorded.not_like('%"first_response"%'))
@@ -63,8 +75,11 @@ def due_breaches(session: Session, now: datetime, limit: int = 500) -> list[tupl
     late = (select(Case).where(Case.status.in_(OPEN), Case.resolution_due < now,
                                recorded.not_like('%"resolution"%'))
             .order_by(Case.id).limit(limit))
-    return ([(case, "first_response") for case in session.scalars(first)]
-            + [(case, "resolution") for case in session.scalars(late)])
+    locked = {"populate_existing": True}
+    return ([(case, "first_response") for case in session.scalars(
+                first.with_for_update(skip_locked=True).execution_options(**locked))]
+            + [(case, "resolution") for case in session.scalars(
+                late.with_for_update(skip_locked=True).execution_options(**locked))])
 
 
 PIPELINE_TTL = 5.0
