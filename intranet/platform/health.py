@@ -67,6 +67,8 @@ def database() -> Check:
 def redis_urls(config: dict[str, Any]) -> dict[str, str]:
     """The Redis servers this configuration uses, by what it uses them for."""
     found = {}
+    if config.get("REDIS_URL"):
+        found["presence"] = config["REDIS_URL"]
     queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
     if queue.startswith(("redis://", "rediss://", "unix://")):
         found["message queue"] = queue

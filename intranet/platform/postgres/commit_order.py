@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 
 LOCK_KEY = 0x1A7E0001  # any constant: the one lock every write transaction takes in turn
 HELD = "intranet.commit_order_held"
@@ -53,7 +53,10 @@ def _writes(statement: str) -> bool:
 
 
 def _released(conn: Any) -> None:
-    conn.info.pop(HELD, None)
+    try:
+        conn.info.pop(HELD, None)
+    except exc.SQLAlchemyError:  # invalidated mid-transaction: its info went with the connection
+        pass
 
 
 def _forget(_dbapi_conn: Any, record: Any) -> None:
