@@ -19,6 +19,7 @@ of milliseconds at most); reads stay concurrent.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import Engine, event, exc
@@ -53,10 +54,8 @@ def _writes(statement: str) -> bool:
 
 
 def _released(conn: Any) -> None:
-    try:
+    with suppress(exc.SQLAlchemyError):  # invalidated mid-transaction: its info went with it
         conn.info.pop(HELD, None)
-    except exc.SQLAlchemyError:  # invalidated mid-transaction: its info went with the connection
-        pass
 
 
 def _forget(_dbapi_conn: Any, record: Any) -> None:
