@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from intranet import create_app
 from intranet.actions.groups import do_create_group, do_set_member
@@ -91,24 +92,27 @@ class Databases:
     """Per-test databases, migrated once per session.
 
     SQLite: a copy of the migrated template file. PostgreSQL: ``CREATE DATABASE ... TEMPLATE``
-    costs ~0.5 s for our schema, so tests share one migrated database, emptied before each test
-    (every table's rows deleted with foreign-key triggers off, sequences restarted: ~15 ms);
+    costs ~0.5 s for our schema, so tests take turns on a few migrated databases, each emptied
+    before its test (connections left by earlier tests ended, every table's rows deleted with
+    foreign-key triggers off, sequences restarted: ~15 ms). Taking turns keeps a background thread
+    an earlier test left finishing (a reply sender's retry) out of the next test's database.
     ``dedicated=True`` (the demo, the browser server) gets a database of its own from the template.
     """
 
     TEMPLATE = "intranet_template"
-    SHARED = "intranet_test"
+    SHARED = tuple(f"intranet_test_{n}" for n in range(4))
 
     def __init__(self, server: pg_server.Server | None, folder: Any) -> None:
         self.server, self.folder = server, folder
         self.admin = (create_engine(server.database_url("postgres"), isolation_level="AUTOCOMMIT")
                       if server else None)
         self._wipe: str | None = None
+        self._turn = 0
 
     def template_url(self) -> str:
         if self.server is None:
             return f"sqlite:///{self.folder / 'template.db'}"
-        for name in (self.SHARED, self.TEMPLATE):
+        for name in (*self.SHARED, self.TEMPLATE):
             self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self._sql(f'CREATE DATABASE "{self.TEMPLATE}"')
         return self.server.database_url(self.TEMPLATE)
@@ -116,8 +120,10 @@ class Databases:
     def migrated(self) -> None:
         """The template is at head: make the shared database from it."""
         if self.server is not None:
-            self._sql(f'CREATE DATABASE "{self.SHARED}" TEMPLATE "{self.TEMPLATE}"')
-            self.shared = create_engine(self.server.database_url(self.SHARED))
+            for name in self.SHARED:
+                self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.TEMPLATE}"')
+            self.shared = {name: create_engine(self.server.database_url(name), poolclass=NullPool)
+                           for name in self.SHARED}
 
     def new(self, tmp: Any, *, dedicated: bool = False) -> str:
         """An empty, migrated database; its URL."""
@@ -128,16 +134,20 @@ class Databases:
             name = "t_" + uuid.uuid4().hex[:16]
             self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.TEMPLATE}"')
             return self.server.database_url(name)
-        self._empty_shared()
-        return self.server.database_url(self.SHARED)
+        name = self.SHARED[self._turn % len(self.SHARED)]
+        self._turn += 1
+        self._empty(name)
+        return self.server.database_url(name)
 
     def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         if self.server is not None and name.startswith("t_"):
             self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def _empty_shared(self) -> None:
-        with self.shared.begin() as conn:
+    def _empty(self, name: str) -> None:
+        self._sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        with self.shared[name].begin() as conn:
             if self._wipe is None:
                 tables = conn.scalars(text("SELECT quote_ident(tablename) FROM pg_tables WHERE "
                                            "schemaname = 'public' AND tablename <> 'alembic_version'"))
