@@ -17,11 +17,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import redis
 from flask import current_app
 from sqlalchemy import text
 
-from intranet.platform import db
+from intranet.platform import db, redis_store
 
 log = logging.getLogger(__name__)
 
@@ -64,35 +63,18 @@ def database() -> Check:
     return Check("database", OK, f"SELECT 1 in {(time.perf_counter() - began) * 1000:.1f} ms")
 
 
-def redis_urls(config: dict[str, Any]) -> dict[str, str]:
-    """The Redis servers this configuration uses, by what it uses them for."""
-    found = {}
-    if config.get("REDIS_URL"):
-        found["presence"] = config["REDIS_URL"]
-    queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
-    if queue.startswith(("redis://", "rediss://", "unix://")):
-        found["message queue"] = queue
-    storage = config.get("RATELIMIT_STORAGE_URI") or ""
-    if storage.startswith(("redis://", "rediss://")):
-        found["rate limits"] = storage
-    elif storage.startswith("redis+unix://"):  # the limits library's spelling of a socket path
-        found["rate limits"] = "unix://" + storage.removeprefix("redis+unix://")
-    return found
-
-
-def _client(url: str) -> redis.Redis:
+def _client(url: str) -> Any:
     """One client per URL and app, so a probe reuses its connection instead of opening one."""
     clients = current_app.extensions.setdefault(_REDIS_KEY, {})
     with _redis_lock:
         if url not in clients:
-            clients[url] = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT,
-                                                socket_timeout=REDIS_TIMEOUT)
+            clients[url] = redis_store.connect(url, timeout=REDIS_TIMEOUT)
         return clients[url]
 
 
 def redis_check() -> Check:
     """PING every configured Redis; "not configured" (a pass) when none is."""
-    urls = redis_urls(current_app.config)
+    urls = redis_store.by_purpose(current_app.config)
     if not urls:
         return Check("redis", NOT_CONFIGURED, "no Redis message queue or rate-limit storage set")
     began = time.perf_counter()

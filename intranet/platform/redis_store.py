@@ -54,17 +54,30 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def by_purpose(config: dict[str, Any]) -> dict[str, str]:
+    """Every Redis the app will talk to, by what it is used for: ``REDIS_URL`` (presence), and the
+    message queue and rate-limit storage (the same server unless they were set apart)."""
+    found = {}
+    for purpose, key in (("presence", "REDIS_URL"), ("message queue", "SOCKETIO_MESSAGE_QUEUE"),
+                         ("rate limits", "RATELIMIT_STORAGE_URI")):
+        value = config.get(key) or ""
+        if isinstance(value, str) and value.startswith("redis+unix://"):  # the limits library's spelling
+            value = "unix://" + value.removeprefix("redis+unix://")
+        if is_redis_url(value):
+            found[purpose] = value
+    return found
+
+
 def urls(config: dict[str, Any]) -> list[str]:
-    """Every Redis the app will talk to: ``REDIS_URL``, and the message queue and rate-limit
-    storage when they were set apart to other Redis servers."""
-    keys = ("REDIS_URL", "SOCKETIO_MESSAGE_QUEUE", "RATELIMIT_STORAGE_URI")
-    return list(dict.fromkeys(config[k] for k in keys if is_redis_url(config.get(k))))
+    """The distinct Redis servers of ``by_purpose``."""
+    return list(dict.fromkeys(by_purpose(config).values()))
 
 
-def connect(url: str) -> Any:
-    """A client with a connection pool (thread-safe); connects lazily."""
-    return redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT,
-                                health_check_interval=30)
+def connect(url: str, timeout: float | None = None) -> Any:
+    """A client with a connection pool (thread-safe); connects lazily. ``timeout``: the same limit
+    to connect and per command (a probe's), else the app's."""
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout or CONNECT_TIMEOUT,
+                                socket_timeout=timeout or SOCKET_TIMEOUT, health_check_interval=30)
 
 
 def check(url: str) -> None:

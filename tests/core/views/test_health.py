@@ -13,7 +13,7 @@ import redis
 
 from intranet import create_app
 from intranet.platform import db
-from intranet.platform.health import redis_urls
+from intranet.platform.redis_store import by_purpose as redis_urls
 from tests.conftest import _config
 
 
@@ -136,3 +136,4 @@ def test_readyz_knows_every_place_redis_is_configured():
                        "RATELIMIT_STORAGE_URI": "redis+unix:///run/redis/redis.sock"}) == {
         "message queue": "redis://r:6379/0", "rate limits": "unix:///run/redis/redis.sock"}
     assert redis_urls({"SOCKETIO_MESSAGE_QUEUE": "kafka://k:9092"}) == {}  # not ours to ping
+    assert redis_urls({"REDIS_URL": "redis://r:6379/0"}) == {"presence": "redis://r:6379/0"}
