@@ -14,12 +14,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.ports import free_port
 
 DRIVER = "postgresql+psycopg"
 
@@ -29,11 +30,6 @@ def binaries() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
     return Path(found[-1]).parent if found else None
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -78,7 +74,7 @@ def start(host_auth: str = "trust") -> Server:
     folder = Path(tempfile.mkdtemp(prefix="intranet-pg-"))
     if run_as:
         shutil.chown(folder, "postgres", "postgres")
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
                     f"--auth-host={host_auth}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
                    check=True, capture_output=True)

@@ -8,13 +8,14 @@ that uses it starts from an empty database (``flush``). Without redis-server tho
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+
+from tests.ports import free_port
 
 STARTUP_TIMEOUT_S = 10
 
@@ -23,11 +24,6 @@ def binary() -> str | None:
     return shutil.which("redis-server") or next(
         (p for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server") if Path(p).exists()), None)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

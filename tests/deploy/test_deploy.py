@@ -15,7 +15,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import ssl
 import subprocess
 import time
@@ -29,6 +28,7 @@ import websocket
 from intranet import create_app
 from intranet.platform.config import ROOT, Config, ProductionConfig, _coerce, load_config
 from tests.conftest import _config
+from tests.ports import free_port
 
 DEPLOY = ROOT / "deploy"
 UNITS = DEPLOY / "systemd"
@@ -163,11 +163,6 @@ def test_nginx_body_limit_is_the_apps_upload_limit():
     assert size == Config.MAX_CONTENT_LENGTH
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _wait(url: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
@@ -245,10 +240,10 @@ def behind_nginx(tmp_path_factory, template_db) -> Any:
     }
     started: list[subprocess.Popen] = []
     try:
-        upstreams = [_free_port(), _free_port()]
+        upstreams = [free_port(), free_port()]
         for port in upstreams:
             started.append(_gunicorn(port, tmp_path, environment))
-        http, https = _free_port(), _free_port()
+        http, https = free_port(), free_port()
         conf = _site_for_test(tmp_path, http, https, upstreams)
         checked = subprocess.run(["nginx", "-t", "-c", str(conf), "-e", str(tmp_path / "error.log")],
                                  capture_output=True, text=True)

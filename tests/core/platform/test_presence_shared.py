@@ -13,7 +13,7 @@ import time
 import redis
 
 from intranet.platform.presence import AWAY, OFFLINE, ONLINE, RedisRegistry
-from tests.redis_testserver import free_port
+from tests.ports import free_port
 
 
 def _worker(url: str, ttl: float = 60, *, renew: bool = False) -> RedisRegistry:

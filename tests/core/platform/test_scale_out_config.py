@@ -10,7 +10,7 @@ import pytest
 
 from intranet.platform.config import ROOT, Config, load_config
 from intranet.platform.redis_store import RedisStartupError, redacted
-from tests.redis_testserver import free_port
+from tests.ports import free_port
 from tests.scale_out_helpers import close, redis_config, worker
 
 

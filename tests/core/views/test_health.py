@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from typing import Any
@@ -15,6 +14,7 @@ from intranet import create_app
 from intranet.platform import db
 from intranet.platform.redis_store import by_purpose as redis_urls
 from tests.conftest import _config
+from tests.ports import free_port
 
 
 def test_healthz_says_ok_without_login(web):
@@ -68,18 +68,13 @@ def _settings(tmp_path: Any, url: str, **settings: Any) -> dict[str, Any]:
     return {**_config(tmp_path, url), "DATABASE_URL": url, **settings}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def redis_url(tmp_path: Any) -> Any:
     """A throwaway redis-server on a free port, nothing saved to disk."""
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--dir", str(tmp_path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -118,7 +113,7 @@ def test_readyz_pings_the_configured_redis(tmp_path, template_db, redis_url):
 
 
 def test_readyz_is_503_when_redis_does_not_answer(tmp_path, template_db):
-    nobody = f"redis://127.0.0.1:{_free_port()}/0"
+    nobody = f"redis://127.0.0.1:{free_port()}/0"
     app = _app_with(tmp_path, template_db, RATELIMIT_STORAGE_URI=nobody)
     response = app.test_client().get("/readyz")
     body = response.get_json()
