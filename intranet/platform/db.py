@@ -7,7 +7,7 @@ requests it makes never share a session, and each socket/request thread gets its
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -124,10 +124,14 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def conflict_insert(dialect: str) -> Callable[[Table], Any]:
+    """The ``insert`` that knows ``ON CONFLICT`` for a dialect name: SQLite and PostgreSQL spell
+    it alike, through their own constructs."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def insert_or_ignore(s: Session, table: Table, keys: list[str]) -> Insert:
-    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in the session's dialect (SQLite and
-    PostgreSQL spell it alike): a row two transactions create at the same moment (a new #topic)
-    is written once, and neither fails on the unique constraint."""
-    dialect = s.get_bind().dialect.name
-    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return build(table).on_conflict_do_nothing(index_elements=keys)
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in the session's dialect: a row two
+    transactions create at the same moment (a new #topic) is written once, and neither fails on
+    the unique constraint."""
+    return conflict_insert(s.get_bind().dialect.name)(table).on_conflict_do_nothing(index_elements=keys)

@@ -22,7 +22,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -48,6 +47,7 @@ from intranet.models import (
     WebhookDelivery,
     utcnow,
 )
+from intranet.platform.db import conflict_insert
 from intranet.platform.errors import Conflict, NotFound
 from intranet.platform.events import after_commit, publish
 from intranet.platform.sqlite import bulk
@@ -63,7 +63,7 @@ PURGE_CHANCE = 0.02
 def _statements(dialect: str) -> dict[str, Any]:
     """The webhook's statements, built once per dialect: building and keying them cost more than
     running them (bound parameters carry the values)."""
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert_ = conflict_insert(dialect)
     comments, deliveries = ExternalComment.__table__, WebhookDelivery.__table__
     return {
         "comments": insert_(comments).on_conflict_do_nothing(index_elements=["source_id", "external_id"])

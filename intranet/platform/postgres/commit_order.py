@@ -49,8 +49,10 @@ def _before_write(conn: Any, cursor: Any, statement: str, _params: Any, _context
 
 
 def _writes(statement: str) -> bool:
+    """Looks at the head only, and for row locks at SQLAlchemy's upper-case ``FOR UPDATE``: every
+    statement on PostgreSQL passes here, so no lower-case copy of a long SELECT is made."""
     head = statement.lstrip()[:7].lower()
-    return head.startswith(WRITES) or (head.startswith("select") and " for update" in statement.lower())
+    return head.startswith(WRITES) or (head.startswith("select") and "FOR UPDATE" in statement)
 
 
 def _released(conn: Any) -> None:
