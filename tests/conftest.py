@@ -92,7 +92,7 @@ class Databases:
     """Per-test databases, migrated once per session.
 
     SQLite: a copy of the migrated template file. PostgreSQL: ``CREATE DATABASE ... TEMPLATE``
-    costs ~0.5 s for our schema, so tests take turns on a few migrated databases, each emptied
+    costs ~0.5 s for our schema, so tests take turns on eight migrated databases, each emptied
     before its test (connections left by earlier tests ended, every table's rows deleted with
     foreign-key triggers off, sequences restarted: ~15 ms). Taking turns keeps a background thread
     an earlier test left finishing (a reply sender's retry) out of the next test's database.
@@ -100,7 +100,7 @@ class Databases:
     """
 
     TEMPLATE = "intranet_template"
-    SHARED = tuple(f"intranet_test_{n}" for n in range(4))
+    SHARED = tuple(f"intranet_test_{n}" for n in range(8))
 
     def __init__(self, server: pg_server.Server | None, folder: Any) -> None:
         self.server, self.folder = server, folder
