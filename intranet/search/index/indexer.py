@@ -262,9 +262,15 @@ class IndexerThread:
             self.thread = threading.Thread(target=self._run, name="search-indexer", daemon=True)
             self.thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float | None = None) -> bool:
+        """Ask the thread to end; with ``wait``, join it that long. True once it has ended: a
+        thread still running a round after its app's teardown could write to the next tenant of
+        the database (in tests, the next test's)."""
         self.stopping.set()
         self.wake.set()
+        if wait is not None and self.thread is not None:
+            self.thread.join(wait)
+        return self.thread is None or not self.thread.is_alive()
 
     def _run(self) -> None:
         try:  # build the segments' ACL/facet arrays now (seconds for 1M docs), not in a request
@@ -275,6 +281,8 @@ class IndexerThread:
         while not self.stopping.is_set():
             self.wake.wait(self.poll)
             self.wake.clear()
+            if self.stopping.is_set():  # stop() wakes the thread: no round after it
+                break
             try:
                 with self.app.app_context():
                     found = drain_once()

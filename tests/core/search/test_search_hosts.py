@@ -45,9 +45,8 @@ def host(app: Flask, tmp_path: Path) -> Iterator[Host]:
     yield make
     for other in made:
         thread = other.extensions.get(THREAD)
-        if thread is not None and thread.thread is not None:
-            thread.stop()
-            thread.thread.join(10)
+        if thread is not None:
+            assert thread.stop(wait=60), "an indexer thread outlived its test"
         with other.app_context():
             db.engine().dispose()
 
