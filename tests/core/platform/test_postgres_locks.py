@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from intranet.platform import db
 from intranet.platform.config import ROOT
@@ -49,16 +50,30 @@ def test_a_lost_connection_frees_its_lock(pg_engine):
     holder = pg_engine.raw_connection()  # a worker's own connection, at the driver's level
     try:
         cursor = holder.cursor()
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (lock_key("inbox.sla"),))
-        assert cursor.fetchone()[0] is True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s), pg_backend_pid()", (lock_key("inbox.sla"),))
+        locked, pid = cursor.fetchone()
+        assert locked is True
         with pg_engine.connect() as other:
             with other.begin():
                 assert not try_xact_lock(other, "inbox.sla")
             holder.invalidate()  # the worker died: its connection is closed under it
+            _wait_until_backend_gone(other, pid)
             with other.begin():
                 assert try_xact_lock(other, "inbox.sla")
     finally:
         holder.close()
+
+
+def _wait_until_backend_gone(conn: Connection, pid: int) -> None:
+    """The server ends a closed connection's backend (and frees its locks) a moment after the
+    client hangs up: wait for that, not for a fixed time."""
+    for _ in range(600):
+        with conn.begin():
+            alive = conn.execute(text("SELECT 1 FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid})
+            if not alive.first():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"backend {pid} still alive 30 s after its client closed")
 
 
 def test_a_lock_has_the_same_key_in_every_process():
