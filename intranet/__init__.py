@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db, redis_store
+from intranet.platform import db, outbound, redis_store
 from intranet.platform.config import ROOT, config_class, load_config
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # First, before importing the parts that use it: a Redis configured but unusable (no client
     # package, no answer) stops the start here with a message saying what to do.
     redis_store.init_app(app)
+    outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
 
     from intranet import inbox, search
     from intranet.cli import register_cli

@@ -204,6 +204,14 @@ def app(tmp_path: Any, database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def allow_local_outbound(app: Flask) -> Flask:
+    """Tests' local receivers (feeds, reply webhooks) listen on 127.0.0.1, which the outbound
+    guard refuses unless the administrator allows it, as production would in OUTBOUND_ALLOW."""
+    app.config["OUTBOUND_ALLOW"] = ("127.0.0.1",)
+    return app
+
+
+@pytest.fixture
 def session(app: Flask) -> Iterator[Any]:
     """A plain session on the test database, for arranging data and checking results.
 

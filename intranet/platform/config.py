@@ -49,6 +49,10 @@ class Config:
     # threads at once. The server never uses ``call()``, which needs True.
     SOCKETIO_ASYNC_HANDLERS = False
     SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
+    # Hosts of the company network the server may fetch from or post to (feeds, reply webhooks):
+    # "host", "host:port", "[v6]:port" or a network "10.1.0.0/16". Every other private, loopback,
+    # link-local or reserved address is refused (platform/outbound.py).
+    OUTBOUND_ALLOW: tuple[str, ...] = ()
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
