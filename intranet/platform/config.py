@@ -66,6 +66,12 @@ class Config:
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
     MAX_ATTACHMENTS = 5  # files per post
+    # The text of a shared PDF or Office file is read by a child process with these limits
+    # (platform/extract.py); past one, the file stays downloadable but is not searchable by content.
+    EXTRACT_MEMORY_MB = 256  # address space of the child
+    EXTRACT_CPU_SECONDS = 20
+    EXTRACT_SECONDS = 40  # wall clock, then the child is killed; a PDF stops reading at half of it
+    EXTRACT_MAX_PDF_PAGES = 500  # pages of a PDF read for the index (the first ones)
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL's when that is set (``scale_out``)
