@@ -102,7 +102,7 @@ def _join_department(session: Session, user: User, department: Department) -> No
 
 
 def do_set_department(session: Session, user: User, department: Department | None, *,
-                      acting_user: User) -> None:
+                      acting_user: User | None) -> None:
     """Move someone between departments; their department group membership follows.
 
     Leads keep their role in the old department's group (removing a lead is explicit); moving
@@ -178,9 +178,10 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         after_commit(session, lambda: (folder / old).unlink(missing_ok=True))
 
 
-def do_deactivate_user(session: Session, user: User, *, acting_user: User) -> None:
-    """Sessions stop at the next request, sockets at once (after commit)."""
-    if user.id == acting_user.id:
+def do_deactivate_user(session: Session, user: User, *, acting_user: User | None) -> None:
+    """Sessions stop at the next request, sockets at once (after commit). No acting user:
+    ``directory sync`` found them gone from the directory."""
+    if acting_user is not None and user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)
