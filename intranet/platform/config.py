@@ -102,6 +102,9 @@ class Config:
     LDAP_ATTR_JOB_TITLE = "title"
     LDAP_ATTR_DEPARTMENT = "departmentNumber"  # Active Directory: department
     LDAP_TIMEOUT = 10.0  # seconds, to connect and per operation
+    # An administrator's e-mail that may always sign in with its local password (even with
+    # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
+    BREAK_GLASS_ADMIN = ""
 
 
 class TestingConfig(Config):
