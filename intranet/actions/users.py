@@ -106,7 +106,7 @@ def _join_department(session: Session, user: User, department: Department) -> No
 
 
 def do_set_department(session: Session, user: User, department: Department | None, *,
-                      acting_user: User) -> None:
+                      acting_user: User | None) -> None:
     """Move someone between departments; their department group membership follows.
 
     Leads keep their role in the old department's group (removing a lead is explicit); moving
@@ -204,9 +204,10 @@ def _decode_avatar(data: bytes) -> Image.Image:
     return image
 
 
-def do_deactivate_user(session: Session, user: User, *, acting_user: User) -> None:
-    """Sessions stop at the next request, sockets at once (after commit)."""
-    if user.id == acting_user.id:
+def do_deactivate_user(session: Session, user: User, *, acting_user: User | None) -> None:
+    """Sessions stop at the next request, sockets at once (after commit). No acting user:
+    ``directory sync`` found them gone from the directory."""
+    if acting_user is not None and user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)

@@ -95,6 +95,26 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
     WTF_CSRF_TIME_LIMIT = None
     GENERATE_SECRET_KEY = True  # no key configured: make one in instance/secret_key (never in code)
+    # Single sign-on (README "Single sign-on"). LDAP / Active Directory: off while LDAP_URL is "".
+    # Sign-in searches LDAP_USER_FILTER ({login}: what was typed, escaped) under LDAP_BASE_DN bound
+    # as LDAP_BIND_DN, then binds as the entry found with the password typed.
+    LDAP_URL = ""  # ldap://dc1.acme.example or ldaps://dc1.acme.example:636
+    LDAP_START_TLS = False  # upgrade ldap:// with StartTLS before any bind
+    LDAP_CA_FILE = ""  # CA bundle for ldaps:// and StartTLS ("": the system's)
+    LDAP_BIND_DN = ""
+    LDAP_BIND_PASSWORD = ""
+    LDAP_BASE_DN = ""
+    LDAP_USER_FILTER = "(&(objectClass=inetOrgPerson)(|(uid={login})(mail={login})))"
+    LDAP_SYNC_FILTER = "(objectClass=inetOrgPerson)"  # who `directory sync` reads (everyone employed)
+    LDAP_ATTR_ID = "entryUUID"  # stable id; Active Directory: objectGUID
+    LDAP_ATTR_NAME = "cn"  # Active Directory: displayName
+    LDAP_ATTR_EMAIL = "mail"
+    LDAP_ATTR_JOB_TITLE = "title"
+    LDAP_ATTR_DEPARTMENT = "departmentNumber"  # Active Directory: department
+    LDAP_TIMEOUT = 10.0  # seconds, to connect and per operation
+    # An administrator's e-mail that may always sign in with its local password (even with
+    # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
+    BREAK_GLASS_ADMIN = ""
 
 
 class TestingConfig(Config):
