@@ -52,6 +52,8 @@ class User(Base):
     )
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # set when the person was deleted by policy: the row stays, emptied, as "former employee"
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
