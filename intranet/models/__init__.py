@@ -43,6 +43,7 @@ from intranet.models.inbox import (
 )
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -79,11 +80,13 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Participant",
+    "PeopleImport",
     "Post",
     "Reaction",
     "Recommendation",
     "ReplyState",
     "RequestStatus",
+    "RetentionSettings",
     "Role",
     "RoutingRule",
     "RuleKind",

@@ -56,6 +56,8 @@ class User(Base):
     # or the provider, whose stable id is external_id; migration 0013).
     auth_source: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     external_id: Mapped[str | None] = mapped_column(String(255))
+    # set when the person was deleted by policy: the row stays, emptied, as "former employee"
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_users_auth_source_external_id", "auth_source", "external_id", unique=True),)
