@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from intranet import inbox, search
     from intranet.cli import register_cli
-    from intranet.platform import auth, files, i18n, presence, security, web
+    from intranet.platform import auth, files, i18n, mail, presence, security, web
     from intranet.realtime import connect as realtime
     from intranet.views import cardcache, pagecache, register_blueprints
 
@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pagecache.init_app(app)
     files.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     realtime.register_handlers(socketio)
     inbox.init_app(app)
     register_blueprints(app)

@@ -34,6 +34,7 @@ from intranet.platform.extensions import limiter, socketio
 from intranet.platform.migrate import upgrade
 from intranet.search.index.indexer import drain
 from tests import pg_server
+from tests.mail_helpers import send_mail, smtp_server  # noqa: F401 (fixtures for every test)
 
 PASSWORD = "correct horse 42"
 
@@ -66,6 +67,7 @@ def _config(tmp: Any, database_url: str) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "SEARCH_INDEXER_THREAD": False,  # tests drain the outbox synchronously (drain_index)
+        "MAIL_SENDER_THREAD": False,  # tests send synchronously (tests/mail_helpers.py)
         "SQLITE_CHECKPOINT_SECONDS": 0,  # no checkpoint thread per test app (test_checkpoint.py)
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
         "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change

@@ -41,6 +41,7 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.mail import MailOutbox, MailStatus
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
@@ -73,6 +74,8 @@ __all__ = [
     "ImportJob",
     "InboxAgent",
     "JoinRequest",
+    "MailOutbox",
+    "MailStatus",
     "Membership",
     "Mention",
     "Message",

@@ -53,6 +53,21 @@ class Config:
     # "host", "host:port", "[v6]:port" or a network "10.1.0.0/16". Every other private, loopback,
     # link-local or reserved address is refused (platform/outbound.py).
     OUTBOUND_ALLOW: tuple[str, ...] = ()
+    # Mail (platform/mail): no MAIL_SERVER, nothing is sent and mails wait in the outbox. Port 465
+    # is implicit TLS; MAIL_USE_TLS is STARTTLS on another port.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Intranet <intranet@localhost>"
+    MAIL_SENDER_THREAD = True  # send from a thread of the web process (`flask mail worker`: its own)
+    MAIL_SENDER_POLL = 5.0  # seconds; a commit that queues mail in this process wakes it at once
+    MAIL_TIMEOUT_SECONDS = 20.0  # per SMTP connection and command
+    MAIL_RETRY_SECONDS = 30.0  # first retry after this; doubled each time, capped at an hour
+    MAIL_MAX_ATTEMPTS = 8  # then the mail is marked failed (the admin page lists it)
+    MAIL_LEASE_SECONDS = 300.0  # a sender's claim on the mails of its round; past it, another may
+    MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -124,6 +139,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False
+    MAIL_SENDER_THREAD = False  # tests send synchronously (tests/mail_helpers.py)
     INBOX_PROCESSING = "inline"  # a test sees the cases as soon as the webhook answered
 
 
