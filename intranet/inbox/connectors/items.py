@@ -18,6 +18,7 @@ from intranet.platform.errors import Invalid
 from intranet.platform.inputs import check_text, parse_int
 
 MAX_TEXT = 10_000
+MAX_FOLLOWERS = 2**31 - 1
 LIMITS = {"external_id": 200, "author": 200, "author_url": 500, "url": 500, "lang": 8,
           "in_reply_to": 200}
 
@@ -47,7 +48,7 @@ def _followers(value: Any) -> int:
         value = parse_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Invalid(_("followers must be a whole number, 0 or more."), field="followers")
-    return min(value, 2**62)
+    return min(value, MAX_FOLLOWERS)  # an INTEGER column: PostgreSQL's holds 32 bits
 
 
 def parse_time(value: Any) -> datetime | None:
