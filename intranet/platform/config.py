@@ -71,6 +71,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    JSON_MAX_BYTES = 1024 * 1024  # a JSON request body (uploads: MAX_CONTENT_LENGTH); 413 beyond
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
     MAX_MESSAGE_LENGTH = 10_000
