@@ -163,7 +163,9 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         raise Invalid(_("The picture is too large (at most 2 MB)."), field="avatar")
     try:
         image = _decode_avatar(data)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own cap (past 179 megapixels)
+        raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar") from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise Invalid(_("This file is not a picture we can read."), field="avatar") from exc
     if image.mode == "P":  # a palette picture is scaled in RGBA, or it would scale badly
         image = image.convert("RGBA")
