@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
 
     from intranet import inbox, search
+    from intranet.actions.notification_mail import send_notification_mails
     from intranet.cli import register_cli
     from intranet.platform import auth, files, i18n, mail, presence, security, web
     from intranet.realtime import connect as realtime
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     files.init_app(app)
     search.init_app(app)
     mail.init_app(app)
+    mail.register_job("notifications", send_notification_mails)
     realtime.register_handlers(socketio)
     inbox.init_app(app)
     register_blueprints(app)

@@ -3,9 +3,14 @@ commit). The background sender (``platform.mail``) sends it after commit, never 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from intranet.models import MailOutbox
+from intranet.models import MailOutbox, User
 from intranet.platform.errors import Invalid
 from intranet.platform.mail import note_queued
 from intranet.platform.mail.smtp import header_safe
@@ -33,3 +38,29 @@ def _plausible(address: str) -> bool:
     local, at, domain = address.rpartition("@")
     return bool(at and local and domain and "." in domain.strip(".")) and not any(
         c.isspace() or c in "<>,;\"" for c in address) and len(address) <= 320
+
+
+@contextmanager
+def link_context() -> Iterator[None]:
+    """Where ``url_for(..., _external=True)`` makes links for mails: the current request's
+    address, or outside a request (the mailer's rounds) ``MAIL_BASE_URL``."""
+    if has_request_context() and not current_app.config.get("MAIL_BASE_URL"):
+        yield
+        return
+    base = current_app.config.get("MAIL_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context("/", base_url=base):
+        yield
+
+
+def locale_of(user: User | None) -> str:
+    languages = current_app.config["LANGUAGES"]
+    if user is not None and user.locale in languages:
+        return user.locale
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def render_mail(template: str, locale: str, **context: object) -> tuple[str, str]:
+    """``mail/<template>.txt`` and ``.html`` rendered in ``locale``: (text, html)."""
+    with force_locale(locale):
+        return (render_template(f"mail/{template}.txt", lang=locale, **context),
+                render_template(f"mail/{template}.html", lang=locale, **context))

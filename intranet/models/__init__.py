@@ -41,7 +41,18 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
-from intranet.models.mail import MailOutbox, MailStatus
+from intranet.models.mail import (
+    DigestFrequency,
+    GroupLevel,
+    GroupMailSetting,
+    Invitation,
+    InvitationKind,
+    MailKindSetting,
+    MailMode,
+    MailOutbox,
+    MailPreference,
+    MailStatus,
+)
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
@@ -67,14 +78,22 @@ __all__ = [
     "Connector",
     "Conversation",
     "Department",
+    "DigestFrequency",
     "Event",
     "ExternalComment",
     "Group",
     "GroupKind",
+    "GroupLevel",
+    "GroupMailSetting",
     "ImportJob",
     "InboxAgent",
+    "Invitation",
+    "InvitationKind",
     "JoinRequest",
+    "MailKindSetting",
+    "MailMode",
     "MailOutbox",
+    "MailPreference",
     "MailStatus",
     "Membership",
     "Mention",

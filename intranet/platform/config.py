@@ -68,6 +68,9 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8  # then the mail is marked failed (the admin page lists it)
     MAIL_LEASE_SECONDS = 300.0  # a sender's claim on the mails of its round; past it, another may
     MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
+    MAIL_DELAY_SECONDS = 600  # a notification still unread this long after it happened is mailed (0: at once)
+    MAIL_JOBS_SECONDS = 30.0  # the senders look for notifications and digests due this often (0: cron)
+    MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

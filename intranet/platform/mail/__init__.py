@@ -15,11 +15,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from intranet.platform import db
-from intranet.platform.mail.sender import SenderThread
+from intranet.platform.mail.sender import SenderThread, register_job
 from intranet.platform.mail.smtp import SmtpSettings
 
 THREAD = "intranet.mail.thread"
 _QUEUED = "intranet.mail.queued"
+__all__ = ["init_app", "note_queued", "register_job"]
 log = logging.getLogger(__name__)
 
 

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from intranet.platform.mail import outbox
-from intranet.platform.mail.sender import run_worker, send_all
+from intranet.platform.mail.sender import run_jobs, run_worker, send_all
 from intranet.platform.mail.smtp import SmtpSettings
 
 mail_cli = AppGroup("mail", help="The mail outbox and its sender.")
@@ -40,3 +40,9 @@ def worker_command(poll: float) -> None:
     web processes then, or keep both: each mail still goes once)."""
     click.echo(f"Mail worker: mail goes to {SmtpSettings.from_config(current_app.config).describe()}.")
     run_worker(poll=poll)
+
+
+@mail_cli.command("jobs")
+def jobs_command() -> None:
+    """Queue the notification mails and digests due now, once (cron with MAIL_JOBS_SECONDS=0)."""
+    click.echo(f"Queued {run_jobs()} mail(s).")

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 
 from intranet.models import utcnow
+from intranet.platform.locks import exclusive
 from intranet.platform.mail import outbox
 from intranet.platform.mail.smtp import PermanentFailure, SmtpSettings, compose, connect, send
 
@@ -94,6 +95,46 @@ def _failed(token: str, row: outbox.Claimed, error: str, *, permanent: bool) -> 
              "" if retry_at else "; giving up")
 
 
+Job = Callable[[], int]
+JOBS: dict[str, Job] = {}
+
+
+def register_job(name: str, job: Job) -> None:
+    """A periodic job the senders run every ``MAIL_JOBS_SECONDS`` before sending (the
+    notification mails, the digests); on PostgreSQL one sender at a time runs each."""
+    JOBS[name] = job
+
+
+def run_jobs() -> int:
+    """Run every registered job once (those another process is running are skipped): mails
+    they queued."""
+    queued = 0
+    for name, job in JOBS.items():
+        with exclusive(f"mail.job.{name}") as mine:
+            if not mine:
+                continue
+            try:
+                queued += job()
+            except Exception:
+                log.exception("mail job %s failed, will run again", name)
+    return queued
+
+
+class JobClock:
+    """Runs the jobs at most every ``MAIL_JOBS_SECONDS`` (0: never; `flask mail jobs` from cron)."""
+
+    def __init__(self) -> None:
+        self.due = 0.0
+
+    def tick(self) -> int:
+        every = float(current_app.config.get("MAIL_JOBS_SECONDS", 30))
+        now = time.monotonic()
+        if not every or now < self.due:
+            return 0
+        self.due = now + every
+        return run_jobs()
+
+
 def send_all(rounds: int = 1000) -> int:
     """Send everything due now (tests, ``flask mail send``); mails sent."""
     total = 0
@@ -116,6 +157,7 @@ class SenderThread:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.clock = JobClock()
 
     def start(self) -> None:
         with self.lock:
@@ -138,6 +180,7 @@ class SenderThread:
                 break
             try:
                 with self.app.app_context():
+                    self.clock.tick()
                     found = send_due()
             except Exception:  # keep going: the rows stay in the outbox for the next round
                 log.exception("mail sender: round failed, will retry")
@@ -150,8 +193,10 @@ class SenderThread:
 def run_worker(poll: float = 5.0, stop: Callable[[], bool] = lambda: False,
                pause: Callable[[float], object] = time.sleep) -> None:
     """``flask mail worker``: the same rounds in their own process."""
+    clock = JobClock()
     while not stop():
         try:
+            clock.tick()
             if not send_due():
                 pause(poll)
         except Exception:
