@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shlex
 import subprocess
 import time
@@ -49,6 +50,22 @@ def env_file_environment(path: Path) -> dict[str, str]:
     return {k: v for k, v in pairs if k.startswith(("INTRANET_", "GUNICORN_"))}
 
 
+def render_env_file(tmp: Path, database_url: str, redis_port: int, **more: str) -> Path:
+    """deploy/intranet.env.example with a secret, this run's database, Redis port and folders
+    under ``tmp``; every other line as shipped; ``more``: extra settings appended (KEY=value)."""
+    shipped = "postgresql+psycopg://intranet:CHANGE-ME@127.0.0.1:5432/intranet?"
+    rendered = (ENV_TEMPLATE.read_text()
+                .replace("INTRANET_SECRET_KEY=\n", f"INTRANET_SECRET_KEY={secrets.token_urlsafe(48)}\n")
+                .replace(shipped, f"{database_url}?")
+                .replace("redis://127.0.0.1:6379/", f"redis://127.0.0.1:{redis_port}/")
+                .replace("/var/lib/intranet/", f"{tmp}/"))
+    assert database_url in rendered, "the template's INTRANET_DATABASE_URL changed: update this helper"
+    rendered += "".join(f'{key}="{value}"\n' for key, value in more.items())
+    path = tmp / "intranet.env"
+    path.write_text(rendered)
+    return path
+
+
 def wait_until_served(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     """Until ``url`` answers at all; raises with the end of ``log`` if ``proc`` exits first."""
     deadline = time.monotonic() + timeout
@@ -63,7 +80,8 @@ def wait_until_served(url: str, proc: subprocess.Popen, log: Path, timeout: floa
     raise AssertionError(f"{url} did not answer:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def nginx_config(tmp: Path, http: int, https: int, upstreams: list[int], extra_http: str = "") -> Path:
+def nginx_config(tmp: Path, http: int, https: int, upstreams: list[int], extra_http: str = "",
+                 connections: int = 256) -> Path:
     """deploy/nginx/intranet.conf on loopback ports with a self-signed certificate, inside a
     minimal nginx.conf that runs as the test's user with its files under ``tmp``."""
     cert, key = tmp / "cert.pem", tmp / "key.pem"
@@ -88,7 +106,8 @@ worker_processes 1;
 daemon off;
 pid {tmp / "nginx.pid"};
 error_log {tmp / "error.log"} warn;
-events {{ worker_connections 256; }}
+worker_rlimit_nofile {max(1024, 4 * connections)};
+events {{ worker_connections {connections}; }}
 http {{
   include /etc/nginx/mime.types;
   access_log off;

@@ -36,10 +36,10 @@ from intranet.platform.config import ROOT
 from tests import pg_server
 from tests.deploy_helpers import (
     DEPLOY,
-    ENV_TEMPLATE,
     UNITS,
     env_file_environment,
     nginx_config,
+    render_env_file,
     start_nginx,
     stop,
     unit_command,
@@ -62,18 +62,6 @@ def _eventually(condition: Callable[[], Any], what: str, timeout: float = 20.0) 
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
     return value
-
-
-def _env_file(tmp: Path, db_port: int, redis_port: int) -> Path:
-    """The template with this run's secret, ports and folders; every other line as shipped."""
-    rendered = (ENV_TEMPLATE.read_text()
-                .replace("INTRANET_SECRET_KEY=\n", f"INTRANET_SECRET_KEY={secrets.token_urlsafe(48)}\n")
-                .replace("intranet:CHANGE-ME@127.0.0.1:5432/", f"intranet:{DB_PASSWORD}@127.0.0.1:{db_port}/")
-                .replace("redis://127.0.0.1:6379/", f"redis://127.0.0.1:{redis_port}/")
-                .replace("/var/lib/intranet/", f"{tmp}/"))
-    path = tmp / "intranet.env"
-    path.write_text(rendered)
-    return path
 
 
 def _flask(env_file: Path, environment: dict[str, str], *args: str) -> None:
@@ -111,7 +99,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, backend: str, redis_ser
             conn.execute(text("CREATE DATABASE intranet OWNER intranet ENCODING 'UTF8' TEMPLATE template0"))
         admin.dispose()
         redis_port = int(redis_server.rsplit(":", 1)[1].split("/")[0])
-        env_file = _env_file(tmp, server.port, redis_port)
+        url = f"postgresql+psycopg://intranet:{DB_PASSWORD}@127.0.0.1:{server.port}/intranet"
+        env_file = render_env_file(tmp, url, redis_port)
         settings = env_file_environment(env_file)
         environment = {"PATH": os.environ["PATH"], **unit_environment(WEB), **settings}
         _flask(env_file, environment, "init-db")
