@@ -68,15 +68,20 @@ def _unique_username(session: Session, email: str) -> str:
     return candidate
 
 
-def do_create_user(session: Session, email: str, name: str, password: str, *,
+def do_create_user(session: Session, email: str, name: str, password: str | None, *,
                    department: Department | None = None, is_admin: bool = False,
-                   job_title: str = "", acting_user: User | None = None) -> User:
-    """Create an account and put it in its department's group."""
+                   job_title: str = "", acting_user: User | None = None,
+                   no_password: bool = False) -> User:
+    """Create an account and put it in its department's group.
+
+    ``no_password``: no password that works (imported people set theirs through a reset or
+    sign in through the directory), and no hashing cost for a thousand-line import."""
     email = _check_email(session, email)
     user = User(
         email=email, username=_unique_username(session, email),
         name=clean_text(name, field="name", label=_("Name"), max_len=120),
-        password_hash=hash_password(check_password_strength(password)),
+        password_hash=("!" + secrets.token_hex(16) if no_password
+                       else hash_password(check_password_strength(password))),
         job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )

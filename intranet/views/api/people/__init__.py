@@ -5,6 +5,6 @@ document through ``openapi.people``.
 """
 
 from intranet.views.api.openapi import people as openapi_people
-from intranet.views.api.people import join_requests
+from intranet.views.api.people import admin, join_requests
 
-__all__ = ["join_requests", "openapi_people"]
+__all__ = ["admin", "join_requests", "openapi_people"]
