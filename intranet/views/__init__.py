@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search
+from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search, sso
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api):
+    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, sso):
         app.register_blueprint(module.bp)
