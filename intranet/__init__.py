@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from intranet.actions.notification_mail import send_notification_mails
     from intranet.cli import register_cli
     from intranet.platform import auth, files, i18n, mail, presence, security, web
+    from intranet.platform.directory import oidc
     from intranet.realtime import connect as realtime
     from intranet.views import cardcache, pagecache, register_blueprints
 
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],
     )
     auth.init_app(app)
+    oidc.init_app(app)
     security.init_app(app)
     web.init_app(app)
     i18n.init_app(app)

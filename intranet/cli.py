@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from intranet.actions.directory import do_directory_sync
+from intranet.actions.directory import SyncReport, do_directory_deactivate_missing, do_directory_sync
 from intranet.actions.files import sweep_files
 from intranet.actions.users import do_create_department, do_create_user
 from intranet.demo.company import load_demo
@@ -110,6 +110,9 @@ def register_cli(app: Flask) -> None:
         click.echo(load_demo(seed=seed))
 
 
+SYNC_BATCH = 20  # people per write transaction of `directory sync`
+
+
 @click.group("directory", cls=AppGroup)
 def directory_cli() -> None:
     """The LDAP / Active Directory directory (LDAP_* settings)."""
@@ -131,9 +134,14 @@ def directory_sync(create: bool, allow_empty: bool) -> None:
     if not people and not allow_empty:
         raise click.ClickException("The directory lists nobody (check LDAP_BASE_DN and LDAP_SYNC_FILTER); "
                                    "nothing changed. --allow-empty deactivates every directory account.")
+    report = SyncReport()
+    for start in range(0, len(people), SYNC_BATCH):  # short write transactions: the app keeps serving
+        with db.transaction() as s:
+            do_directory_sync(s, people[start:start + SYNC_BATCH], source="ldap", report=report,
+                              create=create)
     with db.transaction() as s:
-        report = do_directory_sync(s, people, source="ldap", create=create,
-                                   keep=[e for e in [current_app.config["BREAK_GLASS_ADMIN"]] if e])
+        do_directory_deactivate_missing(s, {p.external_id for p in people}, source="ldap", report=report,
+                                        keep=[e for e in [current_app.config["BREAK_GLASS_ADMIN"]] if e])
     click.echo(f"{report.seen} people in the directory: {report.created} created, {report.updated} updated, "
                f"{report.unchanged} unchanged, {report.not_signed_in} not signed in yet; "
                f"{report.departments_created} department(s) created; {report.deactivated} deactivated.")

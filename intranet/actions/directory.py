@@ -130,26 +130,33 @@ class SyncReport:
 
 
 def do_directory_sync(session: Session, people: Iterable[DirectoryPerson], *, source: str,
-                      create: bool = False, keep: Iterable[str] = ()) -> SyncReport:
-    """Bring every ``source`` account in line with ``people`` (the whole directory), create the
-    departments it names, deactivate the accounts it no longer lists (``keep``: e-mails never
-    deactivated, such as the break-glass administrator). Running it twice changes nothing more."""
-    report = SyncReport()
+                      report: SyncReport, create: bool = False) -> None:
+    """Bring the ``source`` accounts of ``people`` (a slice of the directory) in line with it and
+    create the departments it names; ``report`` adds up the slices. Running it again changes
+    nothing more. The caller commits slice by slice: a first import of thousands of people must
+    not hold the write lock for the whole run."""
     departments = {d.name: d for d in session.scalars(select(Department))}
     known = len(departments)
-    accounts = {u.external_id: u for u in session.scalars(select(User).where(User.auth_source == source))}
-    seen: set[str] = set()
-    for person in people:
+    batch = list(people)
+    ids = [p.external_id for p in batch]
+    accounts = {u.external_id: u for u in session.scalars(
+        select(User).where(User.auth_source == source, User.external_id.in_(ids)))}
+    for person in batch:
         report.seen += 1
-        seen.add(person.external_id)
         _sync_one(session, person, accounts, departments, report, create)
-    report.departments_created = len(departments) - known
+    report.departments_created += len(departments) - known
+
+
+def do_directory_deactivate_missing(session: Session, listed: set[str], *, source: str,
+                                    report: SyncReport, keep: Iterable[str] = ()) -> None:
+    """Deactivate the active ``source`` accounts whose id the directory no longer lists (``keep``:
+    e-mails never deactivated, such as the break-glass administrator)."""
     kept = {e.lower() for e in keep}
-    for external_id, user in accounts.items():
-        if external_id not in seen and user.is_active_account and user.email not in kept:
+    active = session.scalars(select(User).where(User.auth_source == source, User.is_active_account.is_(True)))
+    for user in list(active):
+        if user.external_id not in listed and user.email not in kept:
             do_deactivate_user(session, user, acting_user=None)
             report.deactivated += 1
-    return report
 
 
 def _sync_one(session: Session, person: DirectoryPerson, accounts: dict[str | None, User],

@@ -131,6 +131,19 @@ class Config:
     LDAP_ATTR_JOB_TITLE = "title"
     LDAP_ATTR_DEPARTMENT = "departmentNumber"  # Active Directory: department
     LDAP_TIMEOUT = 10.0  # seconds, to connect and per operation
+    # OpenID Connect (Authorization Code with PKCE): off while OIDC_ISSUER is "". The provider's
+    # discovery document is read from OIDC_ISSUER + /.well-known/openid-configuration; register
+    # <this site>/login/oidc/callback as the redirect URI. Claims are read from the ID token.
+    OIDC_ISSUER = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0, https://kc.acme.example/realms/acme
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email profile"
+    OIDC_PROVIDER_NAME = "OpenID Connect"  # the login page's button: "Sign in with <name>"
+    OIDC_CLAIM_ID = "sub"
+    OIDC_CLAIM_NAME = "name"
+    OIDC_CLAIM_EMAIL = "email"  # Entra ID without an e-mail claim: preferred_username
+    OIDC_CLAIM_JOB_TITLE = "job_title"
+    OIDC_CLAIM_DEPARTMENT = "department"
     # An administrator's e-mail that may always sign in with its local password (even with
     # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
     BREAK_GLASS_ADMIN = ""
