@@ -30,7 +30,8 @@ from intranet.models import (
 )
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import after_commit, end_user_sockets
+from intranet.platform.events import after_commit
+from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -179,13 +180,14 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
 
 
 def do_deactivate_user(session: Session, user: User, *, acting_user: User) -> None:
-    """Sessions stop at the next request, sockets at once (after commit)."""
+    """Every login and remember-me token ends now, every socket at once (after commit, on every
+    worker); API tokens stop with the account (their owner is checked active)."""
     if user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)
     enqueue_index(session, "person", user.id, op="delete")
-    after_commit(session, lambda uid=user.id: end_user_sockets(uid))
+    end_logins(session, user.id)
 
 
 def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> None:

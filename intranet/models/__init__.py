@@ -43,6 +43,7 @@ from intranet.models.inbox import (
 )
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.sessions import LoginSession, LoginThrottle
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -72,6 +73,8 @@ __all__ = [
     "ImportJob",
     "InboxAgent",
     "JoinRequest",
+    "LoginSession",
+    "LoginThrottle",
     "Membership",
     "Mention",
     "Message",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from intranet.views import account as accounts
 from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api):
+    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, accounts):
         app.register_blueprint(module.bp)
