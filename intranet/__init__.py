@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db, redis_store, socket_queue
+from intranet.platform import db, outbound, redis_store, socket_queue
 from intranet.platform.config import ROOT, config_class, load_config
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -28,10 +28,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # First, before importing the parts that use it: a Redis configured but unusable (no client
     # package, no answer) stops the start here with a message saying what to do.
     redis_store.init_app(app)
+    outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
 
     from intranet import inbox, search
     from intranet.cli import register_cli
-    from intranet.platform import auth, files, i18n, presence, security, web
+    from intranet.platform import auth, files, i18n, mail, presence, security, web
     from intranet.realtime import connect as realtime
     from intranet.views import cardcache, pagecache, register_blueprints
 
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pagecache.init_app(app)
     files.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
     realtime.register_handlers(socketio)
     inbox.init_app(app)
     register_blueprints(app)

@@ -35,6 +35,7 @@ from intranet.platform.migrate import upgrade
 from intranet.platform.sessions import login_keys
 from intranet.search.index.indexer import drain
 from tests import pg_server
+from tests.mail_helpers import send_mail, smtp_server  # noqa: F401 (fixtures for every test)
 
 PASSWORD = "correct horse 42"
 
@@ -67,6 +68,7 @@ def _config(tmp: Any, database_url: str) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "SEARCH_INDEXER_THREAD": False,  # tests drain the outbox synchronously (drain_index)
+        "MAIL_SENDER_THREAD": False,  # tests send synchronously (tests/mail_helpers.py)
         "SQLITE_CHECKPOINT_SECONDS": 0,  # no checkpoint thread per test app (test_checkpoint.py)
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
         "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change
@@ -202,6 +204,14 @@ def app(tmp_path: Any, database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine().dispose()
+
+
+@pytest.fixture
+def allow_local_outbound(app: Flask) -> Flask:
+    """Tests' local receivers (feeds, reply webhooks) listen on 127.0.0.1, which the outbound
+    guard refuses unless the administrator allows it, as production would in OUTBOUND_ALLOW."""
+    app.config["OUTBOUND_ALLOW"] = ("127.0.0.1",)
+    return app
 
 
 @pytest.fixture

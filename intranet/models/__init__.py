@@ -41,8 +41,10 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.mail import MailOutbox, MailStatus
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
@@ -75,6 +77,8 @@ __all__ = [
     "JoinRequest",
     "LoginSession",
     "LoginThrottle",
+    "MailOutbox",
+    "MailStatus",
     "Membership",
     "Mention",
     "Message",
@@ -82,11 +86,13 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Participant",
+    "PeopleImport",
     "Post",
     "Reaction",
     "Recommendation",
     "ReplyState",
     "RequestStatus",
+    "RetentionSettings",
     "Role",
     "RoutingRule",
     "RuleKind",

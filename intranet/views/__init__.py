@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import intranet.views.mail_admin as mail_admin
 from intranet.views import account as accounts
 from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search
 
@@ -11,3 +12,4 @@ from intranet.views import admin, api, auth, feed, files, groups, health, messag
 def register_blueprints(app: Flask) -> None:
     for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, accounts):
         app.register_blueprint(module.bp)
+    app.register_blueprint(mail_admin.bp)

@@ -125,7 +125,10 @@ def department_choices(none_label: Any = None) -> list[SelectChoice]:
 # --- accounts ----------------------------------------------------------------------------------
 
 class LoginForm(Form):
-    email = _email_field()
+    # Not only an e-mail: with LDAP sign-in people may type their directory login (uid,
+    # sAMAccountName). A wrong one is "wrong e-mail or password" like any other.
+    email = StringField(_l("E-mail"), [_required(_l("Enter an e-mail address.")), Length(max=254)],
+                        filters=[lambda v: v.strip() if isinstance(v, str) else v])
     password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()

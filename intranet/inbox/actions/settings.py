@@ -35,6 +35,7 @@ from intranet.models import (
     User,
     WatchRule,
 )
+from intranet.platform import outbound
 from intranet.platform.errors import Conflict, Invalid
 from intranet.search.text.analysis import fold
 from intranet.search.text.querylang import QuerySyntaxError
@@ -54,9 +55,14 @@ def _choice(kind: type, value: Any, field: str) -> Any:
 
 
 def _url(value: Any, field: str, label: str) -> str:
+    """An address the server will call: refused now, on the form, when the outbound guard
+    would refuse it later (a private or local host, credentials, not http(s))."""
     url = clean_text(value, field=field, label=label, max_len=500, required=False)
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise Invalid(_("The address must start with http:// or https://."), field=field)
+    if url:
+        try:
+            outbound.check_url(url)
+        except outbound.OutboundRefused as exc:
+            raise Invalid(str(exc), field=field) from None
     return url
 
 

@@ -1,7 +1,7 @@
 """login_sessions, login_throttles, users.must_reset_password: sessions that logout really ends
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -11,7 +11,7 @@ import intranet.models.base
 
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
