@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db, outbound, redis_store
+from intranet.platform import db, outbound, redis_store, socket_queue
 from intranet.platform.config import ROOT, config_class, load_config
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
         async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],
+        **socket_queue.client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
     )
     auth.init_app(app)
     oidc.init_app(app)

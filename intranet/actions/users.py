@@ -30,7 +30,8 @@ from intranet.models import (
 )
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import after_commit, end_user_sockets
+from intranet.platform.events import after_commit
+from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -212,14 +213,15 @@ def _decode_avatar(data: bytes) -> Image.Image:
 
 
 def do_deactivate_user(session: Session, user: User, *, acting_user: User | None) -> None:
-    """Sessions stop at the next request, sockets at once (after commit). No acting user:
+    """Every login and remember-me token ends now, every socket at once (after commit, on every
+    worker); API tokens stop with the account (their owner is checked active). No acting user:
     ``directory sync`` found them gone from the directory."""
     if acting_user is not None and user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)
     enqueue_index(session, "person", user.id, op="delete")
-    after_commit(session, lambda uid=user.id: end_user_sockets(uid))
+    end_logins(session, user.id)
 
 
 def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> None:

@@ -56,6 +56,7 @@ from intranet.models.mail import (
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
+from intranet.models.sessions import LoginSession, LoginThrottle
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -92,6 +93,8 @@ __all__ = [
     "JoinRequest",
     "MailKindSetting",
     "MailMode",
+    "LoginSession",
+    "LoginThrottle",
     "MailOutbox",
     "MailPreference",
     "MailStatus",

@@ -111,6 +111,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # Server-side logins (platform/sessions.py): a login unused this long ends unless remembered;
+    # "remember me" lasts this many days from its last use; last use is recorded at most this often.
+    SESSION_IDLE_HOURS = 168
+    REMEMBER_DAYS = 30
+    SESSION_TOUCH_SECONDS = 300
+    REMEMBER_COOKIE_HTTPONLY = True  # Flask-Login's own cookie is never set; flags in case it were
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
     WTF_CSRF_TIME_LIMIT = None
     GENERATE_SECRET_KEY = True  # no key configured: make one in instance/secret_key (never in code)
@@ -161,7 +168,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True  # the remember-me cookie follows it
+    REMEMBER_COOKIE_SECURE = True
     GENERATE_SECRET_KEY = False  # refuse to start without a secret chosen by the administrator
 
 
