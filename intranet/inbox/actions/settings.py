@@ -37,6 +37,7 @@ from intranet.models import (
 )
 from intranet.platform import outbound
 from intranet.platform.errors import Conflict, Invalid
+from intranet.platform.inputs import parse_int
 from intranet.search.text.analysis import fold
 from intranet.search.text.querylang import QuerySyntaxError
 
@@ -67,8 +68,8 @@ def _url(value: Any, field: str, label: str) -> str:
 
 
 def _minutes(value: Any, field: str, label: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip():
+        value = parse_int(value, high=10**9)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MINUTES:
         raise Invalid(_("%(field)s must be a number of minutes between 1 and %(max)d.",
                         field=label, max=MAX_MINUTES), field=field)
@@ -76,8 +77,8 @@ def _minutes(value: Any, field: str, label: str) -> int:
 
 
 def _position(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip():
+        value = parse_int(value, high=10**9)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
         raise Invalid(_("The order must be a number between 0 and 10000."), field="position")
     return value
