@@ -18,6 +18,7 @@ from intranet import create_app
 from intranet.actions.comments import do_add_comment
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
+from intranet.actions.mail_prefs import unsubscribe_token
 from intranet.actions.messaging import do_send_message, do_start_conversation
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
@@ -49,6 +50,7 @@ class Wide:
     token: str
     email: str
     word: str  # the 5,000-character word
+    post: str  # the page of the post that has it in every Markdown form
     pages: list[str] = field(default_factory=list)  # as the wide user (an admin)
     anonymous: list[str] = field(default_factory=list)
     refused: dict[str, int] = field(default_factory=dict)  # error pages, with their status
@@ -73,6 +75,7 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made.update(_posts_and_messages(s, token, made))
             made.update(_inbox(s, token, made))
             wide = _pages(token, made)
+            wide.anonymous.append(f"/mail/unsubscribe/{unsubscribe_token(made['wide'].id, 'digest')}")
         db.engine().dispose()
     return wide
 
@@ -135,15 +138,17 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
 def _pages(token: str, m: dict[str, Any]) -> Wide:
     ids = SimpleNamespace(**{k: getattr(v, "id", v) for k, v in m.items()})
     word = long_word(500)  # in URLs: the search takes 500 characters, gunicorn 4 KB lines
-    wide = Wide(token=token, email=m["wide"].email, word=long_word(WORD))
+    wide = Wide(token=token, email=m["wide"].email, word=long_word(WORD), post=f"/posts/{ids.post}")
     wide.pages = [
         "/", "/groups", "/groups/new", f"/groups/{ids.group}", f"/groups/{ids.group}/members",
         f"/groups/{ids.group}/settings", f"/groups/{m['dept'].group.id}", f"/topics/{ids.topic}",
         "/notifications", "/people", f"/people/{ids.wide}", f"/people/{ids.other}", "/profile",
-        "/profile/tokens", f"/posts/{ids.post}", f"/posts/{ids.post}/edit", f"/comments/{ids.comment}/edit",
+        "/profile/tokens", "/profile/sessions", "/settings/notifications", wide.post,
+        f"/posts/{ids.post}/edit", f"/comments/{ids.comment}/edit",
         "/messages", f"/messages/{ids.conversation}", f"/messages/{ids.conversation}/add",
         f"/messages/new?to={ids.other}&q={word}", f"/search?q=wide{token}", f"/search?q={word}",
         f"/search?q=file{token}", "/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit",
+        "/admin/mail",
         "/inbox", f"/inbox/cases/{ids.case}", "/inbox/dashboard", "/inbox/competitors", "/inbox/forward",
         "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
