@@ -14,9 +14,9 @@ average, each action at exponentially distributed intervals (Mattermost's way of
 
 Users are added in steps (``--steps``); after each step's ramp and a settling pause, ``--measure``
 seconds are measured against the health gate: 0 errors, p99 of pages and API calls <= 250 ms, live
-delivery p99 (HTTP send to the event on another user's socket) <= 500 ms. The run stops at the first
-step that fails. ``--time-factor K`` divides every interval by K (compressed time: N users then send
-the requests of K*N users while holding N sockets); the report says so.
+delivery p99 (HTTP send to the event on another user's socket) <= 500 ms. The run stops one step
+(``--after-fail``) after the first step that fails. ``--time-factor K`` divides every interval
+by K (compressed time: N users then send the requests of K*N users while holding N sockets).
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ async def run(args: argparse.Namespace) -> list[dict]:
     load.http = aiohttp.ClientSession(connector=connector, timeout=TIMEOUT,
                                       cookie_jar=aiohttp.DummyCookieJar())  # each user's own cookie
     lag = asyncio.create_task(loop_lag(load))
-    results, added = [], 0
+    results, added, failed = [], 0, 0
     try:
         for target in args.steps:
             numbers = list(range(args.first_user + added, args.first_user + target))
@@ -312,7 +312,8 @@ async def run(args: argparse.Namespace) -> list[dict]:
             row.update(users=target, t_start=t_start, t_end=time.time())
             results.append(row)
             print(json.dumps(row), flush=True)
-            if not row["passed"]:
+            failed += not row["passed"]
+            if failed > args.after_fail:
                 break
     finally:
         load.stopping.set()
@@ -335,6 +336,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--measure", type=float, default=60, help="seconds measured per step")
     p.add_argument("--time-factor", type=float, default=1.0, help="divide every interval by this")
     p.add_argument("--connections", type=int, default=256, help="HTTP connections of the load tool")
+    p.add_argument("--after-fail", type=int, default=1,
+                   help="steps run after the first failing one (are there errors at the next step?)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", help="write the steps' results (JSON) here")
     args = p.parse_args(argv)
