@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,8 +91,8 @@ def prepare(users: int, groups: int, posts: int) -> None:
 class Sampler:
     """Threads and CPU of the server processes, every second, to read them per measured window."""
 
-    def __init__(self, pids: list[int]) -> None:
-        self.pids, self.samples, self.stopping = pids, [], threading.Event()
+    def __init__(self, pids: list[int], more: Callable[[], list[int]] = list) -> None:
+        self.pids, self.more, self.samples, self.stopping = pids, more, [], threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -99,7 +100,7 @@ class Sampler:
         tick = os.sysconf("SC_CLK_TCK")
         while not self.stopping.wait(1):
             threads, cpu = 0, 0.0
-            for pid in self.pids:
+            for pid in [*self.pids, *self.more()]:
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -144,6 +145,16 @@ def embedded(work: Path, threads: int, started: list[subprocess.Popen]) -> tuple
     return f"http://127.0.0.1:{port}", workers_of(started[-1].pid)
 
 
+def postgres_processes() -> list[int]:
+    """The bench's PostgreSQL server and its backends (one per pooled connection)."""
+    server = backend.server()
+    try:
+        master = int((server.folder / "data" / "postmaster.pid").read_text().split()[0])  # type: ignore[operator]
+    except (OSError, TypeError, ValueError):
+        return []
+    return workers_of(master)
+
+
 def scale_out(work: Path, threads: int, users: int, started: list[subprocess.Popen]) -> tuple[str, list[int]]:
     from tests.deploy_helpers import render_env_file
 
@@ -168,7 +179,8 @@ def scale_out(work: Path, threads: int, users: int, started: list[subprocess.Pop
     http, https = free_port(), free_port()
     started.append(start_nginx(nginx_config(work, http, https, ports, connections=4 * users + 512), work))
     wait_until_served(f"https://127.0.0.1:{https}/healthz", started[-1], work / "error.log")
-    return f"https://127.0.0.1:{https}", [*pids, started[-1].pid, *workers_of(started[-1].pid)[1:]]
+    return f"https://127.0.0.1:{https}", [*pids, redis.proc.pid, started[-2].pid, started[-1].pid,
+                                          *workers_of(started[-1].pid)[1:]]  # + search worker, nginx
 
 
 def main() -> None:
@@ -191,7 +203,7 @@ def main() -> None:
             base, pids = embedded(args.work, 2 * most + 200, started)
         else:
             base, pids = scale_out(args.work, most + 200, most, started)
-        sampler = Sampler(pids)
+        sampler = Sampler(pids, postgres_processes if args.config == "scale-out" else list)
         out = args.work / "steps.json"
         print(f"{args.config}: {base}; load average {os.getloadavg()[0]:.2f}", flush=True)
         subprocess.run([sys.executable, str(ROOT / "bench/capacity/load.py"), "--base", base,
