@@ -80,10 +80,7 @@ def store_bytes(data: bytes) -> str:
     try:
         os.utime(path)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_private(path, data)
     return digest
 
 
@@ -143,12 +140,12 @@ def text_of(digest: str, filename: str) -> str:
         current_app.logger.warning("search: no child to read %s: %s", filename, exc)
         return ""
     if error is None:
-        _write_private(cached, text.encode("utf-8"))
+        write_private(cached, text.encode("utf-8"))
         return text
     current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
                                "downloadable, not searchable by its content", filename,
                                digest[:12], error)
-    _write_private(cached.with_name(cached.name + ".failed"), error.encode("utf-8"))
+    write_private(cached.with_name(cached.name + ".failed"), error.encode("utf-8"))
     return ""
 
 
@@ -202,8 +199,9 @@ def archive_problem(data: bytes) -> extract.Refused | None:
     return None
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically, readable by the service's user only (0600, folders 0700)."""
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically (a reader never sees half a file), readable by the service's
+    user only: 0600, in a folder made 0700 (what people share is theirs, not the machine's)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -227,7 +225,22 @@ def filesize(n: int) -> str:
     return f"{format_decimal(round(n / 1_000_000, 1))} MB"
 
 
+def private_dir(path: Path) -> None:
+    """``path`` exists and only the service's user may list or enter it (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except PermissionError:  # not ours (an administrator's choice): say so, start anyway
+            current_app.logger.warning("%s is readable by others and not ours to change", path)
+
+
 def init_app(app) -> None:
-    """Template helpers for shared files: the size filter and the file input's ``accept``."""
+    """Template helpers for shared files: the size filter and the file input's ``accept``; the
+    upload folder (and its parts) closed to every user but the service's."""
+    with app.app_context():
+        root = Path(app.config["UPLOAD_DIR"])
+        for folder in (root, root / "files", root / "avatars"):
+            private_dir(folder)
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.globals["attachment_accept"] = lambda: ",".join(sorted(ALLOWED))
