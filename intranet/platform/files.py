@@ -128,25 +128,26 @@ def text_of(digest: str, filename: str) -> str:
         with path.open("rb") as fh:
             return fh.read(MAX_TEXT * 4).decode("utf-8", "replace")[:MAX_TEXT]
     cached = _text_file(digest, ext)
+    failed = cached.with_name(cached.name + ".failed")
     try:
         return cached.read_text("utf-8")
     except FileNotFoundError:
-        pass
-    if cached.with_name(cached.name + ".failed").exists():
-        return ""
+        if failed.exists():
+            return ""
     try:
         text, error = _extract_in_child(path, ext)
     except OSError as exc:  # no child could start (no memory, no process left): try again later
         current_app.logger.warning("search: no child to read %s: %s", filename, exc)
         return ""
-    if error is None:
-        write_private(cached, text.encode("utf-8"))
-        return text
-    current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
-                               "downloadable, not searchable by its content", filename,
-                               digest[:12], error)
-    write_private(cached.with_name(cached.name + ".failed"), error.encode("utf-8"))
-    return ""
+    if error is not None:
+        current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
+                                   "downloadable, not searchable by its content", filename,
+                                   digest[:12], error)
+    try:  # remembered either way; a full disk only means reading it again next time
+        write_private(failed if error else cached, (error or text).encode("utf-8"))
+    except OSError as exc:
+        current_app.logger.warning("search: could not keep the text of %s: %s", filename, exc)
+    return text
 
 
 def text_status(digest: str, filename: str) -> str:
@@ -178,7 +179,11 @@ def _extract_in_child(path: Path, ext: str) -> tuple[str, str | None]:
     except subprocess.TimeoutExpired:
         return "", f"took more than {cfg['EXTRACT_SECONDS']} s (stopped)"
     if done.returncode < 0:
-        return "", f"stopped by {signal.Signals(-done.returncode).name} (a resource limit)"
+        try:
+            name = signal.Signals(-done.returncode).name
+        except ValueError:
+            name = f"signal {-done.returncode}"
+        return "", f"stopped by {name} (a resource limit)"
     try:
         answer = json.loads(done.stdout)
     except ValueError:
@@ -186,7 +191,8 @@ def _extract_in_child(path: Path, ext: str) -> tuple[str, str | None]:
         return "", f"exit {done.returncode}: {last[0][:300]}"
     if "error" in answer:
         return "", str(answer["error"])
-    return str(answer.get("text", ""))[:MAX_TEXT], None
+    text = str(answer.get("text", ""))[:MAX_TEXT]
+    return text.encode("utf-8", "replace").decode("utf-8"), None  # no lone surrogate goes on
 
 
 def archive_problem(data: bytes) -> extract.Refused | None:
