@@ -31,6 +31,7 @@ from intranet.models import (
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import after_commit
+from intranet.platform.files import write_private
 from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -178,9 +179,10 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
     image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))  # then RGBA: the copy is a small one
     image = image.convert("RGBA")
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{user.id}-{secrets.token_hex(6)}.png"
-    image.save(folder / name, "PNG")
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    write_private(folder / name, png.getvalue())
     old = user.avatar_file
     user.avatar_file = name
     if old:
