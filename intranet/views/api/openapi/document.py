@@ -277,7 +277,7 @@ def document() -> dict[str, Any]:
                  "description": "Posts, groups, notifications and live-update catch-up. Errors are "
                                 "`{\"error\": {\"code\", \"message\"}}`; hidden and missing both "
                                 "answer 404. Input rules for every operation: ids and cursors are "
-                                "whole numbers from 0 to 2^63-1; JSON bodies are at most 1 MB and 32 "
+                                "whole numbers from 0 to 2^31-1; JSON bodies are at most 1 MB and 32 "
                                 "levels deep, without NaN or infinities; text (bodies, query strings, "
                                 "form fields) holds no control character but tab, CR and LF and no "
                                 "lone UTF-16 surrogate. Anything else is a 400 (413 over the size, "
