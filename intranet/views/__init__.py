@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import intranet.views.invitations as invitations
 import intranet.views.mail_admin as mail_admin
 import intranet.views.mail_settings as mail_settings
 from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search
@@ -13,4 +14,5 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(mail_admin.bp)
+    app.register_blueprint(invitations.bp)
     app.register_blueprint(mail_settings.bp)
