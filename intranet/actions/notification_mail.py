@@ -31,6 +31,7 @@ from intranet.platform.errors import Conflict
 
 log = logging.getLogger(__name__)
 PEOPLE_PER_ROUND = 200
+ITEMS_SHOWN = 15  # in one mail; the rest is counted, with the link to all notifications
 
 
 def send_notification_mails(now: datetime | None = None, max_batches: int = 20) -> int:
@@ -118,7 +119,8 @@ def queue_notification_mail(session: Session, user: User, items: list[MailItem])
                                                      _external=True)) for k in kinds]
         subject = items[0].title if len(items) == 1 else ngettext(
             "%(num)d new notification", "%(num)d new notifications", len(items))
-        context = {"user": user, "items": items, "unsubscribe": unsubscribe,
+        context = {"user": user, "items": items[:ITEMS_SHOWN], "more": max(0, len(items) - ITEMS_SHOWN),
+                   "unsubscribe": unsubscribe,
                    "notifications_url": url_for("feed.notifications", _external=True),
                    "settings_url": url_for("mail.settings", _external=True)}
     text, html = render_mail("notifications", locale, **context)

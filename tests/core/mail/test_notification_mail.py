@@ -193,3 +193,14 @@ def test_a_join_request_is_mailed_to_the_groups_leads(app, cast, smtp_server, se
     [msg] = smtp_server.to("lea@example.com")
     assert msg["Subject"] == "Bob Durand asks to join Project Apollo"
     assert f"/groups/{cast.apollo.id}/members" in text_part(msg)
+
+
+def test_a_long_batch_shows_fifteen_items_and_counts_the_rest(app, cast, smtp_server, send_mail):
+    for n in range(18):
+        _post(app, cast.lea, cast.apollo, f"@alice question {n}")
+    _mail_round(app, send_mail)
+    [msg] = smtp_server.to("alice@example.com")
+    assert msg["Subject"] == "18 new notifications"
+    text = text_part(msg)
+    assert "question 14" in text and "question 15" not in text
+    assert "… and 3 more" in text and "/notifications" in text
