@@ -55,6 +55,8 @@ from intranet.models.mail import (
 )
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.people import PeopleImport, RetentionSettings
+from intranet.models.sessions import LoginSession, LoginThrottle
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -89,6 +91,8 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "JoinRequest",
+    "LoginSession",
+    "LoginThrottle",
     "MailKindSetting",
     "MailMode",
     "MailOutbox",
@@ -101,11 +105,13 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Participant",
+    "PeopleImport",
     "Post",
     "Reaction",
     "Recommendation",
     "ReplyState",
     "RequestStatus",
+    "RetentionSettings",
     "Role",
     "RoutingRule",
     "RuleKind",

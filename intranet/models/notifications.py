@@ -17,6 +17,7 @@ class NotificationKind(enum.StrEnum):
     ANNOUNCEMENT = "announcement"
     JOIN_REQUEST = "join_request"
     JOIN_APPROVED = "join_approved"
+    JOIN_REFUSED = "join_refused"  # a lead refused my request (group_id)
     MESSAGE = "message"  # new messages in a conversation: one unread notification per conversation
     MESSAGE_MENTION = "message_mention"  # @me in a conversation (even muted)
     CASE_MENTION = "case_mention"  # an inbox note names me (``case_id``)

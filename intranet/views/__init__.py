@@ -7,12 +7,11 @@ from flask import Flask
 import intranet.views.invitations as invitations
 import intranet.views.mail_admin as mail_admin
 import intranet.views.mail_settings as mail_settings
-from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search
+from intranet.views import account as accounts
+from intranet.views import admin, api, auth, feed, files, groups, health, messages, people, posts, search, sso
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api):
+    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, sso,
+                   accounts, mail_admin, mail_settings, invitations):
         app.register_blueprint(module.bp)
-    app.register_blueprint(mail_admin.bp)
-    app.register_blueprint(invitations.bp)
-    app.register_blueprint(mail_settings.bp)

@@ -14,7 +14,7 @@ import intranet.models.base
 
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
