@@ -70,6 +70,8 @@ class Config:
     MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
     MAIL_DELAY_SECONDS = 600  # a notification still unread this long after it happened is mailed (0: at once)
     MAIL_JOBS_SECONDS = 30.0  # the senders look for notifications and digests due this often (0: cron)
+    INVITATION_DAYS = 7  # an administrator's invitation link works once, this many days
+    REGISTRATION_HOURS = 48  # a self-registration's confirmation link works once, this many hours
     MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import intranet.views.invitations as invitations
 import intranet.views.mail_admin as mail_admin
 import intranet.views.mail_settings as mail_settings
 from intranet.views import account as accounts
@@ -12,5 +13,5 @@ from intranet.views import admin, api, auth, feed, files, groups, health, messag
 
 def register_blueprints(app: Flask) -> None:
     for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, sso,
-                   accounts, mail_admin, mail_settings):
+                   accounts, mail_admin, mail_settings, invitations):
         app.register_blueprint(module.bp)

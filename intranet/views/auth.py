@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
-from intranet.actions.users import check_self_registration, do_create_user
+from intranet.actions.invitations import do_register
 from intranet.models import User
 from intranet.platform import db
 from intranet.platform.auth import end_session, start_session
 from intranet.platform.errors import DomainError, Forbidden, Invalid
 from intranet.platform.extensions import limiter
 from intranet.platform.web import error_response, wants_json
-from intranet.views.common import done, form_failed, form_page, safe_next
+from intranet.views.common import form_failed, form_page, safe_next
 from intranet.views.forms import LoginForm, RegisterForm
 from intranet.views.sso import check_login
 
@@ -69,15 +79,14 @@ def register() -> Response:
     domains = current_app.config["SELF_REGISTRATION_DOMAINS"]
     if not form.validate_on_submit():
         return form_page("auth/register.html", form, domains=domains)
-    try:
-        check_self_registration(form.email.data)
+    try:  # the account is created when the address is confirmed (views/invitations.py)
         with db.transaction() as s:
-            user = do_create_user(s, form.email.data, form.name.data, form.password.data)
+            do_register(s, form.email.data, form.name.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/register.html", form, exc, domains=domains)
-    start_session(user)
-    return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
-                url_for("people.profile"), status=201, user={"id": user.id, "name": user.name})
+    if wants_json():
+        return jsonify(message=_("Check your mailbox."), email=form.email.data.strip().lower()), 202
+    return render_template("auth/check_mailbox.html", email=form.email.data.strip().lower()), 202
 
 
 @bp.errorhandler(TooManyRequests)
