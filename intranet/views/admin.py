@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intranet import access
@@ -19,8 +19,8 @@ from intranet.actions.users import (
 )
 from intranet.models import AuditLog, Department, Membership, Role, User
 from intranet.platform import db
-from intranet.platform.db import like_pattern
 from intranet.platform.errors import DomainError, Invalid, NotFound
+from intranet.queries.people_admin import people_statement
 from intranet.views.common import back_url, done, form_failed, form_page, me, paginate, refused
 from intranet.views.forms import (
     AdminUserForm,
@@ -53,11 +53,7 @@ def _user(user_id: int) -> User:
 @bp.route("/admin/users", methods=["GET"])
 def users() -> str:
     q = request.args.get("q", "").strip()[:120]
-    stmt = select(User).options(selectinload(User.department)).order_by(
-        User.is_active_account.desc(), User.name, User.id)
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    stmt = people_statement(q)  # deleted people are no accounts any more
     department_form = SetDepartmentForm(formdata=None)
     department_form.department_id.choices = department_choices()
     return render_template("admin/users.html", page=paginate(stmt, USERS_PAGE_SIZE), q=q,

@@ -1,1 +1,7 @@
-"""Administration of people: the people pages, CSV imports, personal data, retention, audit log."""
+"""Administration of people: the people pages, CSV imports, personal data, retention, audit log.
+
+One blueprint (``people_admin``, under /admin); each module adds its pages to it."""
+
+from intranet.views.people_admin.pages import bp
+
+__all__ = ["bp"]
