@@ -10,12 +10,13 @@ from werkzeug.exceptions import TooManyRequests
 from intranet.actions.users import check_self_registration, do_create_user
 from intranet.models import User
 from intranet.platform import db
-from intranet.platform.auth import authenticate, end_session, start_session
+from intranet.platform.auth import end_session, start_session
 from intranet.platform.errors import DomainError, Forbidden, Invalid
 from intranet.platform.extensions import limiter
 from intranet.platform.web import error_response, wants_json
 from intranet.views.common import done, form_failed, form_page, safe_next
 from intranet.views.forms import LoginForm, RegisterForm
+from intranet.views.sso import check_login
 
 bp = Blueprint("auth", __name__)
 login_limit = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
@@ -32,7 +33,10 @@ def login() -> Response:
         return redirect(target)
     if not form.validate_on_submit():
         return form_page("auth/login.html", form)
-    user = authenticate(form.email.data, form.password.data)
+    try:
+        user = check_login(form.email.data, form.password.data)
+    except DomainError as exc:
+        return form_failed("auth/login.html", form, exc)
     if user is None or not user.is_active_account:
         return form_failed("auth/login.html", form, _refusal(user))
     start_session(user, remember=form.remember.data)

@@ -17,7 +17,7 @@ import intranet.models.base
 
 
 revision = "0014"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
