@@ -5,7 +5,7 @@ Admins only (404 for others), as the rest of /admin. Each page answers scripts i
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -21,13 +21,15 @@ from intranet.views.forms import department_choices
 from intranet.views.people_admin.forms import DeleteForm, ImportForm, PersonForm
 from intranet.views.people_admin.import_runner import ensure_running
 
-bp = Blueprint("people_admin", __name__, url_prefix="/admin")
+bp = Blueprint("people_admin", __name__)
 
 
 @bp.before_request
 @login_required
 def _admins_only() -> None:
-    access.require_admin(me())
+    """Everything under /admin is for admins (404 for others); /profile/... is one's own."""
+    if request.path.startswith("/admin/"):
+        access.require_admin(me())
 
 
 def _person(user_id: int) -> User:
@@ -41,7 +43,7 @@ def _edit_context(user: User) -> dict:
     return {"person": user, "leads": queries.led_departments(db.session, [user.id]).get(user.id, [])}
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 def person(user_id: int) -> Response:
     user = _person(user_id)
     form = PersonForm(obj=user, department_id=user.department_id or 0)
@@ -60,7 +62,7 @@ def person(user_id: int) -> Response:
                 url_for("people_admin.person", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/lead/<int:department_id>", methods=["POST"])
+@bp.route("/admin/users/<int:user_id>/lead/<int:department_id>", methods=["POST"])
 def lead(user_id: int, department_id: int) -> Response:
     """Toggle: make the person a lead of this department, or stop them leading it."""
     user, target = _person(user_id), url_for("people_admin.person", user_id=user_id)
@@ -79,7 +81,7 @@ def lead(user_id: int, department_id: int) -> Response:
     return done(message, target)
 
 
-@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@bp.route("/admin/users/<int:user_id>/delete", methods=["GET", "POST"])
 def delete(user_id: int) -> Response:
     user, form = _person(user_id), DeleteForm()
     if not form.validate_on_submit():
@@ -93,7 +95,7 @@ def delete(user_id: int) -> Response:
     return done(_("%(name)s is deleted.", name=name), url_for("admin.users"))
 
 
-@bp.route("/people/import", methods=["GET", "POST"])
+@bp.route("/admin/people/import", methods=["GET", "POST"])
 def import_new() -> Response:
     form = ImportForm()
     if not form.validate_on_submit():
@@ -109,7 +111,7 @@ def import_new() -> Response:
     return done(None, url_for("people_admin.import_show", import_id=job.id), status=202, id=job.id)
 
 
-@bp.route("/people/import/<int:import_id>", methods=["GET"])
+@bp.route("/admin/people/import/<int:import_id>", methods=["GET"])
 def import_show(import_id: int) -> str:
     """The progress bar (``static/js/people_import.js`` polls the API while it runs) and, once
     done, the counts and every line refused, with its number."""

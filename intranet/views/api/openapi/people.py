@@ -136,4 +136,22 @@ PATHS.update({
         answer="PeopleImport", errors=(404,), description=ADMIN)},
 })
 
+ZIP = {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}
+DATA = ("A zip: profile.json, posts.json, comments.json, messages.json, reactions.json, "
+        "files.json (JSON, UTF-8), files/ (the files shared) and avatar.png. Built on disk and "
+        "streamed; audited.")
+
+
+def _zip(operation: dict[str, Any]) -> dict[str, Any]:
+    operation["responses"]["200"] = {"description": "The zip", "content": ZIP}
+    return operation
+
+
+PATHS.update({
+    "/me/data": {"get": _zip(op("myData", "Download my personal data", tag="people", description=DATA))},
+    "/admin/people/{user_id}/data": {"get": _zip(op(
+        "personData", "Download a person's personal data (admins)", tag="admin", errors=(404,),
+        description=ADMIN + " " + DATA))},
+})
+
 register(PATHS, PARAMETERS, SCHEMAS)

@@ -20,6 +20,7 @@ from intranet.queries import people_admin as queries
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import iso, user_ref
+from intranet.views.people_admin.data import send_data
 from intranet.views.people_admin.import_runner import ensure_running
 
 PAGE = 50
@@ -194,3 +195,17 @@ def people_import_get(import_id: int) -> Response:
         raise NotFound(_("This import does not exist."))
     ensure_running(job)
     return jsonify(import_json(job))
+
+
+@bp.get("/me/data")
+@login_required
+def my_data() -> Response:
+    """My personal data as a zip (profile, posts, comments, messages, reactions, files)."""
+    return send_data(me())
+
+
+@bp.get("/admin/people/<int:user_id>/data")
+@login_required
+def person_data(user_id: int) -> Response:
+    admin()
+    return send_data(person(user_id))
