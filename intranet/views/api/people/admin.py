@@ -11,8 +11,9 @@ from flask_login import login_required
 from intranet import access
 from intranet.actions.people import do_delete_person, do_set_department_lead, do_update_person
 from intranet.actions.people_import import do_start_import
+from intranet.actions.retention import do_set_retention, retention_settings
 from intranet.actions.users import do_deactivate_user, do_reactivate_user
-from intranet.models import Department, PeopleImport, User
+from intranet.models import Department, PeopleImport, RetentionSettings, User
 from intranet.platform import db
 from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.web import json_body
@@ -209,3 +210,27 @@ def my_data() -> Response:
 def person_data(user_id: int) -> Response:
     admin()
     return send_data(person(user_id))
+
+
+def retention_json(settings: RetentionSettings) -> dict:
+    return {"inbox_days": settings.inbox_days, "message_days": settings.message_days,
+            "updated_at": iso(settings.updated_at), "last_run_at": iso(settings.last_run_at)}
+
+
+@bp.get("/admin/retention")
+@login_required
+def retention_get() -> Response:
+    admin()
+    with db.transaction() as s:
+        return jsonify(retention_json(retention_settings(s)))
+
+
+@bp.put("/admin/retention")
+@login_required
+def retention_set() -> Response:
+    """Both periods in days (``null``: kept for ever); applied by the hourly job, audited."""
+    acting, data = admin(), json_body()
+    with db.transaction() as s:
+        settings = do_set_retention(s, inbox_days=data.get("inbox_days"),
+                                    message_days=data.get("message_days"), acting_user=acting)
+    return jsonify(retention_json(settings))
