@@ -17,7 +17,7 @@ from intranet.actions.users import (
     do_reactivate_user,
     do_set_department,
 )
-from intranet.models import AuditLog, Department, Membership, Role, User
+from intranet.models import Department, Membership, Role, User
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid, NotFound
 from intranet.queries.people_admin import people_statement
@@ -30,6 +30,7 @@ from intranet.views.forms import (
     department_choices,
 )
 from intranet.views.groups import member_counts
+from intranet.views.people_admin.audit import audit_page
 
 bp = Blueprint("admin", __name__)
 USERS_PAGE_SIZE = 50
@@ -160,8 +161,5 @@ def department_lead(department_id: int) -> Response:
 
 @bp.route("/admin/audit", methods=["GET"])
 def audit() -> str:
-    """Newest first; actors are fetched in one query for the page."""
-    page = paginate(select(AuditLog).order_by(AuditLog.id.desc()), AUDIT_PAGE_SIZE)
-    actor_ids = {row.actor_id for row in page.items if row.actor_id}
-    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-    return render_template("admin/audit.html", page=page, actors=actors)
+    """In words, filterable and exportable: ``people_admin.audit``."""
+    return audit_page()

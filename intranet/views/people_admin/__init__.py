@@ -2,7 +2,7 @@
 
 One blueprint (``people_admin``, under /admin); each module adds its pages to it."""
 
-from intranet.views.people_admin import data, retention
+from intranet.views.people_admin import audit, data, retention
 from intranet.views.people_admin.pages import bp
 
-__all__ = ["bp", "data", "retention"]
+__all__ = ["audit", "bp", "data", "retention"]
