@@ -38,6 +38,7 @@ messages: $(VENV)/.app
 run: setup
 	$(FLASK) init-db
 	$(FLASK) demo
+	$(FLASK) mail status
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 browsers:

@@ -20,6 +20,7 @@ from intranet.platform import db
 from intranet.platform.backup import BackupError, create_backup, restore_backup
 from intranet.platform.directory import DirectoryUnavailable, ldap
 from intranet.platform.errors import DomainError
+from intranet.platform.mail.cli import mail_cli
 from intranet.platform.migrate import revision, upgrade
 from intranet.search.cli import rebuild_command, search_cli
 
@@ -27,6 +28,7 @@ from intranet.search.cli import rebuild_command, search_cli
 def register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(directory_cli)
+    app.cli.add_command(mail_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:

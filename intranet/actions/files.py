@@ -49,8 +49,29 @@ def check_uploads(uploads: list[Upload], *, on_message: bool = False) -> list[tu
         if not files.content_looks_right(ext, up.data):
             raise Invalid(_("“%(name)s” does not look like a %(ext)s file.", name=name,
                             ext=ext.lstrip(".")), field="files")
+        if ext in files.ZIP_TYPES:
+            _check_archive(name, ext, up.data)
         checked.append((Upload(name, up.data), ext))
     return checked
+
+
+def _check_archive(name: str, ext: str, data: bytes) -> None:
+    """An Office file is a zip: refuse one that would unpack to far more than a document does."""
+    refused = files.archive_problem(data)
+    if refused is None:
+        return
+    if refused.reason == "entries":
+        message = _("“%(name)s” holds too many parts (at most %(n)d): it is not a document we "
+                    "can accept.", name=name, n=refused.limit)
+    elif refused.reason == "unpacked":
+        message = _("“%(name)s” unpacks to more than %(mb)d MB: it is not a document we can "
+                    "accept.", name=name, mb=refused.limit // (1024 * 1024))
+    elif refused.reason == "ratio":
+        message = _("“%(name)s” is packed more than %(n)d to 1, as a zip bomb is: it is not a "
+                    "document we can accept.", name=name, n=refused.limit)
+    else:
+        message = _("“%(name)s” is a damaged %(ext)s file.", name=name, ext=ext.lstrip("."))
+    raise Invalid(message, field="files")
 
 
 def do_create_post_with_files(session: Session, author: User, group: Group | None, body: object,

@@ -30,12 +30,17 @@ from intranet.models import (
 )
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import after_commit, end_user_sockets
+from intranet.platform.events import after_commit
+from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 AVATAR_SIZE = 256
 AVATAR_MAX_PIXELS = 40_000_000  # a 2 MB file can declare far more; decoding is what costs memory
+# Bytes a picture may take once decoded (a 40-megapixel picture decoded whole took +295 MB): a
+# baseline JPEG is decoded straight at 1/2 to 1/8 of its size (``draft``), so a phone's photo
+# costs a few MB; other pictures are decoded whole, so their pixels are capped by this budget.
+AVATAR_MAX_DECODED = 40 * 1024 * 1024
 
 
 def _check_email(session: Session, email: str) -> str:
@@ -64,15 +69,20 @@ def _unique_username(session: Session, email: str) -> str:
     return candidate
 
 
-def do_create_user(session: Session, email: str, name: str, password: str, *,
+def do_create_user(session: Session, email: str, name: str, password: str | None, *,
                    department: Department | None = None, is_admin: bool = False,
-                   job_title: str = "", acting_user: User | None = None) -> User:
-    """Create an account and put it in its department's group."""
+                   job_title: str = "", acting_user: User | None = None,
+                   no_password: bool = False) -> User:
+    """Create an account and put it in its department's group.
+
+    ``no_password``: no password that works (imported people set theirs through a reset or
+    sign in through the directory), and no hashing cost for a thousand-line import."""
     email = _check_email(session, email)
     user = User(
         email=email, username=_unique_username(session, email),
         name=clean_text(name, field="name", label=_("Name"), max_len=120),
-        password_hash=hash_password(check_password_strength(password)),
+        password_hash=("!" + secrets.token_hex(16) if no_password
+                       else hash_password(check_password_strength(password))),
         job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )
@@ -158,16 +168,15 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
     if len(data) > current_app.config["MAX_AVATAR_BYTES"]:
         raise Invalid(_("The picture is too large (at most 2 MB)."), field="avatar")
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.format not in AVATAR_FORMATS:
-            raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
-        if image.width * image.height > AVATAR_MAX_PIXELS:
-            raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar")
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        image = _decode_avatar(data)
+    except Image.DecompressionBombError as exc:  # Pillow's own cap (past 179 megapixels)
+        raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar") from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise Invalid(_("This file is not a picture we can read."), field="avatar") from exc
+    if image.mode == "P":  # a palette picture is scaled in RGBA, or it would scale badly
+        image = image.convert("RGBA")
+    image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))  # then RGBA: the copy is a small one
     image = image.convert("RGBA")
-    image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{user.id}-{secrets.token_hex(6)}.png"
@@ -178,15 +187,41 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         after_commit(session, lambda: (folder / old).unlink(missing_ok=True))
 
 
+def _decode_avatar(data: bytes) -> Image.Image:
+    """The picture decoded at the smallest size libjpeg offers, after checking what decoding
+    will cost from the header alone (``Image.open`` reads no pixels)."""
+    image = Image.open(io.BytesIO(data))
+    if image.format not in AVATAR_FORMATS:
+        raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
+    if image.width * image.height > AVATAR_MAX_PIXELS:
+        raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar")
+    # Pillow keeps 1 byte a pixel for grey and palette pictures, 4 for the rest; a palette one is
+    # made RGBA before it is scaled (so 1 + 4). A progressive JPEG also keeps every coefficient of
+    # the whole picture, whatever the draft's size (~3 bytes a pixel).
+    full = image.width * image.height
+    progressive = image.format == "JPEG" and bool(image.info.get("progressive"))
+    if image.format == "JPEG":
+        image.draft("RGB", (AVATAR_SIZE, AVATAR_SIZE))
+    per_pixel = {"1": 1, "L": 1, "P": 5}.get(image.mode, 4)
+    cost = image.width * image.height * per_pixel + (full * 3 if progressive else 0)
+    if cost > AVATAR_MAX_DECODED:
+        most = AVATAR_MAX_DECODED // (3 if progressive else per_pixel) // 1_000_000
+        raise Invalid(_("The picture has too many pixels for its kind (at most %(mp)d "
+                        "megapixels): save it smaller, or as a JPEG.", mp=most), field="avatar")
+    image.load()
+    return image
+
+
 def do_deactivate_user(session: Session, user: User, *, acting_user: User | None) -> None:
-    """Sessions stop at the next request, sockets at once (after commit). No acting user:
+    """Every login and remember-me token ends now, every socket at once (after commit, on every
+    worker); API tokens stop with the account (their owner is checked active). No acting user:
     ``directory sync`` found them gone from the directory."""
     if acting_user is not None and user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)
     enqueue_index(session, "person", user.id, op="delete")
-    after_commit(session, lambda uid=user.id: end_user_sockets(uid))
+    end_logins(session, user.id)
 
 
 def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> None:

@@ -49,9 +49,32 @@ class Config:
     # threads at once. The server never uses ``call()``, which needs True.
     SOCKETIO_ASYNC_HANDLERS = False
     SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
+    # Hosts of the company network the server may fetch from or post to (feeds, reply webhooks):
+    # "host", "host:port", "[v6]:port" or a network "10.1.0.0/16". Every other private, loopback,
+    # link-local or reserved address is refused (platform/outbound.py).
+    OUTBOUND_ALLOW: tuple[str, ...] = ()
+    # Mail (platform/mail): no MAIL_SERVER, nothing is sent and mails wait in the outbox. Port 465
+    # is implicit TLS; MAIL_USE_TLS is STARTTLS on another port.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Intranet <intranet@localhost>"
+    MAIL_SENDER_THREAD = True  # send from a thread of the web process (`flask mail worker`: its own)
+    MAIL_SENDER_POLL = 5.0  # seconds; a commit that queues mail in this process wakes it at once
+    MAIL_TIMEOUT_SECONDS = 20.0  # per SMTP connection and command
+    MAIL_RETRY_SECONDS = 30.0  # first retry after this; doubled each time, capped at an hour
+    MAIL_MAX_ATTEMPTS = 8  # then the mail is marked failed (the admin page lists it)
+    MAIL_LEASE_SECONDS = 300.0  # a sender's claim on the mails of its round; past it, another may
+    MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
+    MAIL_DELAY_SECONDS = 600  # a notification still unread this long after it happened is mailed (0: at once)
+    MAIL_JOBS_SECONDS = 30.0  # the senders look for notifications and digests due this often (0: cron)
+    MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    JSON_MAX_BYTES = 1024 * 1024  # a JSON request body (uploads: MAX_CONTENT_LENGTH); 413 beyond
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
     MAX_MESSAGE_LENGTH = 10_000
@@ -62,6 +85,12 @@ class Config:
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
     MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
     MAX_ATTACHMENTS = 5  # files per post
+    # The text of a shared PDF or Office file is read by a child process with these limits
+    # (platform/extract.py); past one, the file stays downloadable but is not searchable by content.
+    EXTRACT_MEMORY_MB = 256  # address space of the child
+    EXTRACT_CPU_SECONDS = 20
+    EXTRACT_SECONDS = 40  # wall clock, then the child is killed; a PDF stops reading at half of it
+    EXTRACT_MAX_PDF_PAGES = 500  # pages of a PDF read for the index (the first ones)
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL's when that is set (``scale_out``)
@@ -82,6 +111,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # Server-side logins (platform/sessions.py): a login unused this long ends unless remembered;
+    # "remember me" lasts this many days from its last use; last use is recorded at most this often.
+    SESSION_IDLE_HOURS = 168
+    REMEMBER_DAYS = 30
+    SESSION_TOUCH_SECONDS = 300
+    REMEMBER_COOKIE_HTTPONLY = True  # Flask-Login's own cookie is never set; flags in case it were
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
     WTF_CSRF_TIME_LIMIT = None
     GENERATE_SECRET_KEY = True  # no key configured: make one in instance/secret_key (never in code)
@@ -127,11 +163,13 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False
+    MAIL_SENDER_THREAD = False  # tests send synchronously (tests/mail_helpers.py)
     INBOX_PROCESSING = "inline"  # a test sees the cases as soon as the webhook answered
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True  # the remember-me cookie follows it
+    REMEMBER_COOKIE_SECURE = True
     GENERATE_SECRET_KEY = False  # refuse to start without a secret chosen by the administrator
 
 

@@ -4,27 +4,28 @@ Bytes are stored once per content under ``UPLOAD_DIR/files/<sha[:2]>/<sha256>`` 
 rename, so a reader never sees half a file); the name and type a person sees are on the
 ``Attachment`` row. Types are decided by extension AND checked against the content's first
 bytes, and downloads are served with the type from this list, never the browser's claim.
-Text extraction runs in the indexer (not in the request), with size caps against zip bombs.
+Text extraction runs for the indexer (not in the request), in a child process with resource
+limits (``extract.py``); Office files are checked against zip bombs on upload as well.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import io
+import json
 import os
-import re
+import signal
+import subprocess
+import sys
 import threading
 import time
-import zipfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
-import docx
 from flask import current_app
 from flask_babel import format_decimal
-from pypdf import PdfReader
+
+from intranet.platform import extract
 
 ALLOWED: dict[str, str] = {
     ".txt": "text/plain",
@@ -39,8 +40,6 @@ ALLOWED: dict[str, str] = {
 TEXT_TYPES = {".txt", ".md", ".csv"}
 ZIP_TYPES = {".docx", ".xlsx", ".pptx", ".odt"}
 MAX_TEXT = 200_000  # characters of a file's text that go to the index
-MAX_MEMBER = 20 * 1024 * 1024  # bytes read from one member of an Office zip
-_TAG_RE = re.compile(r"<[^>]+>")
 
 
 def extension(filename: str) -> str:
@@ -107,6 +106,8 @@ def sweep_orphans(referenced: Callable[[list[str]], set[str]], *, grace_seconds:
         for path in batch:  # a ".tmp" name is a write that crashed: never referenced
             if path.name not in kept and _mtime(path) < cutoff:  # checked again: touched meanwhile?
                 path.unlink(missing_ok=True)
+                for text in _text_file(path.name, "").parent.glob(f"{path.name}.*"):
+                    text.unlink(missing_ok=True)
                 removed += 1
     return removed
 
@@ -118,67 +119,97 @@ def _mtime(path: Path) -> float:
         return float("inf")
 
 
-@lru_cache(maxsize=64)
 def text_of(digest: str, filename: str) -> str:
-    """``extract_text`` of a stored content, remembered: result snippets need it per page."""
-    return extract_text(stored_path(digest), filename)
-
-
-def extract_text(path: Path, filename: str) -> str:
-    """The searchable text of a stored file ('' when it cannot be read: it stays downloadable)."""
-    ext = extension(filename)
+    """The searchable text of a stored content ('' when it cannot be read: it stays listed by
+    name and downloadable). Office and PDF files are read once, by a child process with resource
+    limits (``extract.py``), and the answer is kept beside the index: result snippets need the
+    text on every page of results, and no request should pay for a child."""
+    ext, path = extension(filename), stored_path(digest)
+    if ext not in ALLOWED or not path.is_file():  # swept, or not restored yet: nothing to read
+        return ""
+    if ext in TEXT_TYPES:  # plain text: a bounded read, nothing to unpack or interpret
+        with path.open("rb") as fh:
+            return fh.read(MAX_TEXT * 4).decode("utf-8", "replace")[:MAX_TEXT]
+    cached = _text_file(digest, ext)
     try:
-        if ext in TEXT_TYPES:
-            return path.read_bytes()[: MAX_TEXT * 4].decode("utf-8", "replace")[:MAX_TEXT]
-        if ext == ".pdf":
-            return _pdf(path)[:MAX_TEXT]
-        if ext == ".docx":
-            return _docx(path)[:MAX_TEXT]
-        if ext in ZIP_TYPES:
-            return _office_xml(path, ext)[:MAX_TEXT]
-    except Exception:  # a damaged file must not stop the indexer; it is still listed by name
-        current_app.logger.warning("could not extract text from %s", filename, exc_info=True)
+        return cached.read_text("utf-8")
+    except FileNotFoundError:
+        pass
+    if cached.with_name(cached.name + ".failed").exists():
+        return ""
+    try:
+        text, error = _extract_in_child(path, ext)
+    except OSError as exc:  # no child could start (no memory, no process left): try again later
+        current_app.logger.warning("search: no child to read %s: %s", filename, exc)
+        return ""
+    if error is None:
+        _write_private(cached, text.encode("utf-8"))
+        return text
+    current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
+                               "downloadable, not searchable by its content", filename,
+                               digest[:12], error)
+    _write_private(cached.with_name(cached.name + ".failed"), error.encode("utf-8"))
     return ""
 
 
-def _pdf(path: Path) -> str:
-
-    reader = PdfReader(str(path))
-    parts, size = [], 0
-    for page in reader.pages[:500]:
-        text = page.extract_text() or ""
-        parts.append(text)
-        size += len(text)
-        if size > MAX_TEXT:
-            break
-    return "\n".join(parts)
+def text_status(digest: str, filename: str) -> str:
+    """``indexed``, ``failed`` (its text could not be read within the limits) or ``pending``."""
+    if extension(filename) in TEXT_TYPES:
+        return "indexed"
+    cached = _text_file(digest, extension(filename))
+    if cached.exists():
+        return "indexed"
+    return "failed" if cached.with_name(cached.name + ".failed").exists() else "pending"
 
 
-def _docx(path: Path) -> str:
-
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
+def _text_file(digest: str, ext: str) -> Path:
+    """Derived data beside the index (never backed up): the text of one content read as ``ext``."""
+    return Path(current_app.config["SEARCH_INDEX_DIR"]) / "texts" / digest[:2] / f"{digest}{ext}"
 
 
-_MEMBERS = {".xlsx": re.compile(r"xl/sharedStrings\.xml$|xl/worksheets/sheet\d+\.xml$"),
-            ".pptx": re.compile(r"ppt/slides/slide\d+\.xml$"),
-            ".odt": re.compile(r"content\.xml$")}
+def _extract_in_child(path: Path, ext: str) -> tuple[str, str | None]:
+    """(text, None) or ("", why): ``extract.py`` run in a fresh interpreter (``-I``: no
+    environment, no user site) with the configured memory, CPU and wall-clock limits."""
+    cfg = current_app.config
+    job = {"path": str(path), "ext": ext, "max_text": MAX_TEXT,
+           "max_pages": cfg["EXTRACT_MAX_PDF_PAGES"], "memory_mb": cfg["EXTRACT_MEMORY_MB"],
+           "cpu_seconds": cfg["EXTRACT_CPU_SECONDS"], "seconds": cfg["EXTRACT_SECONDS"] / 2}
+    try:
+        done = subprocess.run([sys.executable, "-I", extract.__file__, json.dumps(job)],
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=cfg["EXTRACT_SECONDS"], check=False)
+    except subprocess.TimeoutExpired:
+        return "", f"took more than {cfg['EXTRACT_SECONDS']} s (stopped)"
+    if done.returncode < 0:
+        return "", f"stopped by {signal.Signals(-done.returncode).name} (a resource limit)"
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no answer"]
+        return "", f"exit {done.returncode}: {last[0][:300]}"
+    if "error" in answer:
+        return "", str(answer["error"])
+    return str(answer.get("text", ""))[:MAX_TEXT], None
 
 
-def _office_xml(path: Path, ext: str) -> str:
-    """Text of the XML parts that hold it (cells, slides, body), tags stripped."""
-    parts = []
-    with zipfile.ZipFile(path) as z:
-        for info in z.infolist():
-            if _MEMBERS[ext].search(info.filename) and info.file_size <= MAX_MEMBER:
-                with z.open(info) as fh:
-                    xml = fh.read(MAX_MEMBER).decode("utf-8", "replace")
-                parts.append(html.unescape(_TAG_RE.sub(" ", xml)))
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+def archive_problem(data: bytes) -> extract.Refused | None:
+    """Why an uploaded Office file must be refused (a zip bomb, a damaged archive), or None;
+    only the central directory is read, in this process, at a cost of its own size."""
+    try:
+        extract.check_zip(io.BytesIO(data))
+    except extract.Refused as refused:
+        return refused
+    return None
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically, readable by the service's user only (0600, folders 0700)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
 
 
 def read_limited(stream: io.BufferedIOBase, limit: int) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -33,7 +32,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from intranet.actions.users import EMAIL_RE
 from intranet.models import Department, User
 from intranet.platform import db
-from intranet.platform.errors import Invalid
+from intranet.platform.web import json_body
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
 
@@ -41,9 +40,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its ow
 def _json_formdata() -> MultiDict:
     """A JSON object as form data: scalars become strings, anything else is left out (so a
     required field says so) instead of reaching a validator that expects text."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid(gettext("The request body must be a JSON object."))
+    data = json_body()  # bounded: depth, numbers, text (``platform.inputs``)
     pairs = []
     for key, value in data.items():
         for item in value if isinstance(value, list) else [value]:

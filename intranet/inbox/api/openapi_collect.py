@@ -40,8 +40,12 @@ SCHEMAS: dict[str, Any] = {
     "WebhookResult": obj({
         "accepted": {**INT, "description": "New comments stored."},
         "duplicate": {**INT, "description": "Comments this source had already delivered."},
-        "rejected": array(obj({"index": INT, "message": STR})),
-    }, description="Bad items are listed in `rejected` (by position); the others are kept."),
+        "rejected": array(obj({"index": {**INT, "minimum": 0, "description": "Position in `comments`."},
+                               "message": STR, "field": {**STR, "description": "The item's field at fault."}},
+                              optional=("field",))),
+    }, description="Bad items are listed in `rejected` (by position, with the reason); the others are "
+                   "kept. A retry of the same batch (signed again) stores nothing twice and lists the "
+                   "same rejections."),
     "ForwardBody": obj({"url": {**STR, "maxLength": 500, "description": "http(s) address of the comment"},
                         "text": {**STR, "maxLength": 10000}, "author": {**STR, "maxLength": 200}},
                        optional=("author",)),

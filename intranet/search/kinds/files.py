@@ -25,7 +25,7 @@ def build_files(session: Session, ids: list[int]) -> dict[int, Doc]:
         joinedload(Attachment.post).joinedload(Post.author)))
     docs = {}
     for a in rows:
-        text = files.extract_text(files.stored_path(a.sha256), a.filename)
+        text = files.text_of(a.sha256, a.filename)
         docs[a.id] = Doc(kind="file", id=a.id, title=a.filename, body=text, created=a.created_at,
                          acl=content_acl(a.post.group_id), author_id=a.uploader_id,
                          group_id=a.post.group_id, department_id=a.post.author.department_id,

@@ -56,7 +56,7 @@ def build_message_files(session: Session, ids: list[int]) -> dict[int, Doc]:
                            .where(Attachment.id.in_(ids), Message.deleted_at.is_(None))
                            .options(joinedload(Message.author)))
     return {a.id: Doc(kind="file", id=a.id, title=a.filename,
-                      body=files.extract_text(files.stored_path(a.sha256), a.filename),
+                      body=files.text_of(a.sha256, a.filename),
                       created=a.created_at, acl=f"c:{m.conversation_id}", author_id=a.uploader_id,
                       department_id=m.author.department_id, parent=f"message:{m.id}")
             for a, m in rows}

@@ -94,7 +94,9 @@ RESOURCES: dict[str, Schema] = {
     "LeaveResult": obj({"status": enum("left")}),
     "Notification": obj({
         "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
-                                "message", "message_mention", "case_mention", "case_assigned", "sla_breach"),
+                                "join_refused", "message", "message_mention", "case_mention", "case_assigned",
+                                "sla_breach",
+                                "reply_approval"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),

@@ -1,0 +1,1 @@
+"""Administration of people: the people pages, CSV imports, personal data, retention, audit log."""
