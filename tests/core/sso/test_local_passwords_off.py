@@ -82,3 +82,11 @@ def test_passwords_on_change_nothing(web, cast):
     html = web.get("/login").get_data(as_text=True)
     assert 'type="password"' in html and "Administrator sign-in" not in html
     assert web.get("/register").status_code == 200
+
+
+def test_passwords_off_in_french(web, cast, off):
+    french = {"Accept-Language": "fr"}
+    assert "Connexion administrateur" in web.get("/login", headers=french).get_data(as_text=True)
+    refused = _login(web, "alice@example.com", headers=french)
+    message = "Les mots de passe sont désactivés ici : connectez-vous avec Example ID."
+    assert refused.status_code == 403 and message in refused.get_data(as_text=True)
