@@ -153,6 +153,11 @@ class Config:
     OIDC_CLAIM_EMAIL = "email"  # Entra ID without an e-mail claim: preferred_username
     OIDC_CLAIM_JOB_TITLE = "job_title"
     OIDC_CLAIM_DEPARTMENT = "department"
+    # False (INTRANET_LOCAL_PASSWORDS=off): people sign in only through LDAP or OpenID Connect; the
+    # login form hides its password fields (unless LDAP asks for the directory's password) and the
+    # password pages and endpoints (register, change, forgot, reset, token for a password) answer 403,
+    # except for BREAK_GLASS_ADMIN, whose local password keeps working (/login?local=1).
+    LOCAL_PASSWORDS = True
     # An administrator's e-mail that may always sign in with its local password (even with
     # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
     BREAK_GLASS_ADMIN = ""

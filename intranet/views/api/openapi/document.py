@@ -94,9 +94,11 @@ def write(operation: dict[str, Any], multipart: str | None = None) -> dict[str, 
 PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/auth/token": {"post": op(
         "createToken", "Trade e-mail and password for an API token", tag="auth", answer="TokenCreated",
-        status=201, body="TokenRequest", errors=(401, 429), public=True,
+        status=201, body="TokenRequest", errors=(401, 403, 429), public=True,
         description="No CSRF token needed. Wrong credentials or a deactivated account: 401. "
-                    "Rate-limited like the login form.")},
+                    "Rate-limited like the login form. With local passwords turned off, 403 "
+                    "`local_passwords_off` for anyone but the break-glass administrator (people "
+                    "signed in by single sign-on make tokens on their profile).")},
     "/auth/tokens": {"get": op("listTokens", "My active API tokens", tag="auth", answer="TokenList")},
     "/auth/tokens/{token_id}": {"delete": write(op("revokeToken", "Revoke one of my tokens", tag="auth",
                                                     status=204, errors=(404,)))},
