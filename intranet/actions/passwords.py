@@ -14,12 +14,11 @@ any new password changes the hash, so a link works once at most.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from functools import cache
 from itertools import pairwise
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from intranet.actions.common import audit
+from intranet.actions.mail import queue_mail
 from intranet.models import ApiToken, User, utcnow
 from intranet.platform.auth import check_password, forget_token, hash_password
 from intranet.platform.errors import Invalid
@@ -36,7 +36,6 @@ from intranet.platform.sessions import end_logins
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 RESET_SALT = "intranet.password-reset"
-log = logging.getLogger(__name__)
 
 
 @cache
@@ -168,10 +167,14 @@ def do_request_password_reset(session: Session, email: object, link: Callable[[s
 
 
 def send_reset_link(session: Session, user: User, url: str) -> None:
-    """The reset mail, in the person's language, through the durable mail outbox.
-
-    TODO(mail): call ``intranet.actions.mail.queue_mail`` once the outbox is merged; until then
-    the link is only logged (without its token) so that nothing pretends to be sent."""
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    """The reset mail, in the person's language, queued in the durable outbox with the caller's
+    transaction (the background sender sends it after commit, never the request)."""
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
+    with force_locale(locale):
         subject = _("Choose a new password")
-    log.info("password reset link for user %s (%s): mail outbox not available yet", user.id, subject)
+        text = render_template("account/reset_mail.txt", user=user, url=url, minutes=minutes)
+        html = render_template("account/reset_mail.html", user=user, url=url, minutes=minutes, lang=locale)
+    queue_mail(session, to=user.email, subject=subject, text=text, html=html, kind="password_reset",
+               user_id=user.id)

@@ -10,6 +10,7 @@ from intranet.views import admin, api, auth, feed, files, groups, health, messag
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api, accounts):
+    for module in (auth, feed, groups, posts, files, people, search, messages, admin, health, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(mail_admin.bp)
+    app.register_blueprint(accounts.bp)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
+from intranet.actions.passwords import reset_token
 from intranet.actions.users import check_self_registration, do_create_user
 from intranet.models import User
 from intranet.platform import db
@@ -39,9 +40,22 @@ def login() -> Response:
         return form_failed("auth/login.html", form, exc)
     if user is None or not user.is_active_account:
         return form_failed("auth/login.html", form, _refusal(user))
+    if user.must_reset_password:
+        return _must_choose_password(user)
     start_session(user, remember=form.remember.data)
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
+    return redirect(target)
+
+
+def _must_choose_password(user: User) -> Response:
+    """An administrator asked for a new password: the right password leads to the reset page
+    (a fresh single-use link) instead of a session."""
+    message = _("An administrator asks you to choose a new password before you continue.")
+    target = url_for("account.reset", token=reset_token(user))
+    if wants_json():
+        return error_response(403, "password_reset_required", message)
+    flash(message, "info")
     return redirect(target)
 
 

@@ -35,6 +35,9 @@ def token_create() -> tuple[Response, int] | Response:
     if not user.is_active_account:
         return error_response(401, "account_deactivated",
                               _("This account is deactivated. Ask an administrator."))
+    if user.must_reset_password:
+        return error_response(403, "password_reset_required",
+                              _("An administrator asks you to choose a new password before you continue."))
     with db.transaction() as s:
         token, clear = do_create_token(s, user, name)
     return jsonify(token=clear, id=token.id, name=token.name, user=user_ref(user)), 201

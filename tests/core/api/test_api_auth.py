@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 
 TOKEN = "/api/v1/auth/token"
 # the inbox webhook takes no login: its HMAC signature is the proof (tests/inbox/test_inbox_webhook.py)
-PUBLIC = {"api.token_create", "api.openapi", "api.inbox_webhook"}
+PUBLIC = {"api.token_create", "api.openapi", "api.inbox_webhook", "api.password_reset"}
 
 
 def test_token_is_issued_once_and_opens_the_api(app, web, cast, session):
