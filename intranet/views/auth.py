@@ -10,7 +10,7 @@ from werkzeug.exceptions import TooManyRequests
 from intranet.actions.passwords import reset_token
 from intranet.actions.users import check_self_registration, do_create_user
 from intranet.models import User
-from intranet.platform import db
+from intranet.platform import db, throttle
 from intranet.platform.auth import end_session, start_session
 from intranet.platform.errors import DomainError, Forbidden, Invalid
 from intranet.platform.extensions import limiter
@@ -34,10 +34,17 @@ def login() -> Response:
         return redirect(target)
     if not form.validate_on_submit():
         return form_page("auth/login.html", form)
+    wait = throttle.wait_seconds(form.email.data)
+    if wait:
+        return _throttled(form, wait)
     try:
         user = check_login(form.email.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/login.html", form, exc)
+    if user is None:
+        throttle.record_failure(form.email.data)
+    else:
+        throttle.record_success(form.email.data)
     if user is None or not user.is_active_account:
         return form_failed("auth/login.html", form, _refusal(user))
     if user.must_reset_password:
@@ -46,6 +53,21 @@ def login() -> Response:
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
     return redirect(target)
+
+
+def throttle_message(wait: int) -> str:
+    return _("Too many failed attempts for this account. Try again in %(seconds)s seconds.", seconds=wait)
+
+
+def _throttled(form: LoginForm, wait: int) -> Response:
+    """This account waits (not this network): 429 with Retry-After, answered at once."""
+    if wants_json():
+        response = error_response(429, "login_throttled", throttle_message(wait), "email")
+    else:
+        form.form_errors.append(throttle_message(wait))
+        response = form_page("auth/login.html", form, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _must_choose_password(user: User) -> Response:
