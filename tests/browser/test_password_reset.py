@@ -27,9 +27,8 @@ NEW = "trois pommes et un vélo"
 def test_forgot_password_then_reset_then_sign_in(open_browser, live_server):
     email = f"forgetful-{secrets.token_hex(4)}@example.com"
     app = create_app(dict(live_server.config))
-    with app.app_context():
-        with db.transaction() as s:
-            do_create_user(s, email, "Fabien Oubli", PASSWORD)
+    with app.app_context(), db.transaction() as s:
+        do_create_user(s, email, "Fabien Oubli", PASSWORD)
     page = open_browser(login=False).page
     page.goto("/login")
     page.get_by_role("link", name="Forgot your password?").click()
