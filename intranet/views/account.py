@@ -22,7 +22,7 @@ from intranet.platform import db
 from intranet.platform.errors import DomainError, NotFound
 from intranet.platform.sessions import current_login_id, forget_here, logins_of
 from intranet.platform.web import error_response, wants_json
-from intranet.views.common import back_url, done, form_failed, form_page, me
+from intranet.views.common import back_url, done, form_failed, form_page, me, refused
 from intranet.views.password_forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
 from intranet.views.password_reset import request_reset, reset_limits
 
@@ -147,7 +147,11 @@ def force_reset(user_id: int) -> Response:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound(_("This person does not exist."))
-    with db.transaction() as s:
-        do_force_password_reset(s, user, acting_user=admin)
+    target = back_url(url_for("admin.users"))
+    try:
+        with db.transaction() as s:
+            do_force_password_reset(s, user, acting_user=admin)
+    except DomainError as exc:
+        return refused(exc, target)
     return done(_("%(name)s must choose a new password at the next sign-in.", name=user.name),
-                back_url(url_for("admin.users")))
+                target)

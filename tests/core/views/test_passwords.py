@@ -7,11 +7,11 @@ import re
 
 import pytest
 from domain_helpers import fresh
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from intranet.actions.passwords import check_new_password, reset_token
 from intranet.actions.users import do_create_token
-from intranet.models import ApiToken, AuditLog, LoginSession, MailOutbox
+from intranet.models import ApiToken, AuditLog, LoginSession, MailOutbox, User
 from intranet.platform import db
 from intranet.platform.errors import Invalid
 from tests.conftest import PASSWORD
@@ -169,3 +169,19 @@ def test_an_admin_forces_a_new_password_at_next_sign_in(app, cast, make_web, web
     assert token.status_code == 403 and token.get_json()["error"]["code"] == "password_reset_required"
     assert back.post(answer.headers["Location"], data={"new": NEW, "confirm": NEW}).status_code == 302
     assert can_log_in(make_web, cast.alice, NEW)
+
+
+def test_directory_accounts_keep_their_password_in_the_directory(app, cast, make_web, session):
+    alice = signed_in(make_web, cast.alice)
+    session.execute(update(User).where(User.id == cast.alice.id).values(auth_source="ldap"))
+    session.commit()
+    answer = alice.raw.post("/api/v1/me/password", json={"current": PASSWORD, "new": NEW},
+                            headers={"X-CSRFToken": alice.csrf_token()})
+    assert answer.status_code == 409
+    assert make_web().raw.post("/api/v1/auth/password-reset", json={"email": "alice@example.com"}
+                               ).status_code == 202
+    assert session.scalars(select(MailOutbox)).all() == []  # nothing to reset here
+    admin = signed_in(make_web, cast.admin)
+    assert admin.post(f"/admin/users/{cast.alice.id}/password-reset").status_code == 302
+    assert alice.get("/profile").status_code == 200  # refused: nobody was signed out
+    assert make_web().raw.post("/api/v1/auth/password-reset", json={"email": "x"}).status_code == 400
