@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from intranet.access import forget_memberships
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.groups import member_event, unique_slug
+from intranet.actions.passwords import check_new_password
 from intranet.models import (
     ApiToken,
     Department,
@@ -73,17 +74,22 @@ def _unique_username(session: Session, email: str) -> str:
 def do_create_user(session: Session, email: str, name: str, password: str | None, *,
                    department: Department | None = None, is_admin: bool = False,
                    job_title: str = "", acting_user: User | None = None,
-                   no_password: bool = False) -> User:
+                   no_password: bool = False, password_policy: bool = True) -> User:
     """Create an account and put it in its department's group.
 
     ``no_password``: no password that works (imported people set theirs through a reset or
-    sign in through the directory), and no hashing cost for a thousand-line import."""
+    sign in through the directory), and no hashing cost for a thousand-line import.
+    ``password_policy=False`` only for the demo company, whose shared password is documented."""
     email = _check_email(session, email)
+    name = clean_text(name, field="name", label=_("Name"), max_len=120)
+    if no_password:
+        password_hash = "!" + secrets.token_hex(16)
+    else:
+        password_hash = hash_password(check_new_password(password, email=email, name=name) if password_policy
+                                      else check_password_strength(password))
     user = User(
-        email=email, username=_unique_username(session, email),
-        name=clean_text(name, field="name", label=_("Name"), max_len=120),
-        password_hash=("!" + secrets.token_hex(16) if no_password
-                       else hash_password(check_password_strength(password))),
+        email=email, username=_unique_username(session, email), name=name,
+        password_hash=password_hash,
         job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )

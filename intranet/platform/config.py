@@ -118,6 +118,14 @@ class Config:
     SESSION_IDLE_HOURS = 168
     REMEMBER_DAYS = 30
     SESSION_TOUCH_SECONDS = 300
+    PASSWORD_RESET_SECONDS = 3600  # a reset link's lifetime (and it works once)
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # reset requests per client address
+    PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"  # reset mails per e-mail address asked for
+    # Per-account login throttle (platform/throttle.py): after this many failures in a row, each
+    # further one doubles the wait, from LOGIN_DELAY_BASE seconds up to LOGIN_DELAY_MAX.
+    LOGIN_FREE_FAILURES = 3
+    LOGIN_DELAY_BASE = 1
+    LOGIN_DELAY_MAX = 300
     REMEMBER_COOKIE_HTTPONLY = True  # Flask-Login's own cookie is never set; flags in case it were
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth

@@ -270,9 +270,10 @@ EVENTS["PresenceEvent"] = obj({"states": array(PRESENCE_STATE)}, description=(
 EVENTS["FocusSignal"] = obj({"conversation_id": INT_OR_NULL}, description=(
     "Client to server only: the conversation this page shows (null: none). No notification is "
     "made for new messages in a conversation someone is looking at."))
-EVENTS["SessionEnded"] = obj({"user_id": INT}, description=(
-    "Live only (not durable, no `event_id`): the account was deactivated; the server then closes "
-    "the socket. Send the person to the login page."))
+EVENTS["SessionEnded"] = obj({"user_id": INT}, optional=("user_id",), description=(
+    "Live only (not durable, no `event_id`): the login this socket belongs to ended (logout, "
+    "sign-out from another device, a password change or reset, deactivation); the server then "
+    "closes the socket. Send the person to the login page."))
 
 REQUESTS: dict[str, Schema] = {
     "TokenRequest": obj({"email": text(254), "password": {**STR, "minLength": 1},
