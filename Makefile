@@ -38,6 +38,7 @@ messages: $(VENV)/.app
 run: setup
 	$(FLASK) init-db
 	$(FLASK) demo
+	$(FLASK) mail status
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 browsers:
@@ -45,12 +46,12 @@ browsers:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; }
 
-# Debian's PostgreSQL, Redis and nginx for the tests (each test run starts its own throwaway servers).
+# Debian's PostgreSQL, Redis, nginx and slapd for the tests (each test run starts its own throwaway servers).
 services:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null && \
-	  { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx-light; \
-	  else echo "Tests need Debian's PostgreSQL, Redis and nginx: sudo apt-get install -y postgresql redis-server nginx-light"; exit 1; fi; }
+	  { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && test -x /usr/sbin/slapd && command -v ldapadd >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx-light slapd ldap-utils; \
+	  else echo "Tests need Debian's PostgreSQL, Redis, nginx and slapd: sudo apt-get install -y postgresql redis-server nginx-light slapd ldap-utils"; exit 1; fi; }
 
 # The whole suite twice: on SQLite (the embedded default), then on PostgreSQL (the scale-out path).
 test: setup-dev browsers services lint

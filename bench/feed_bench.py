@@ -3,6 +3,7 @@
     python bench/generate.py                  # once: 1M posts into bench/data/bench.db (~1 min)
     python bench/feed_bench.py                # full run on bench/data/bench.db (~2 min)
     python bench/feed_bench.py --quick        # small DB (generated if missing), short runs
+    python bench/feed_bench.py --quick --backend postgresql   # the same rows copied into PostgreSQL
 
 The server is the production setup of DESIGN.md §4: ``gunicorn -w 1 --threads 8 wsgi:app``
 (one process, threading mode, so Socket.IO rooms stay in-process) with ``INTRANET_ENV=production``.
@@ -27,7 +28,6 @@ import os
 import platform
 import re
 import secrets
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,6 +37,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import backend  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 USER_AGENT = "intranet-bench/1"
@@ -51,10 +53,10 @@ def server_command(port: int) -> list[str]:
             "-b", f"127.0.0.1:{port}", "wsgi:app"]
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen:
+def start_server(db: Path, url: str, port: int) -> subprocess.Popen:
     data = db.parent
     env = {**os.environ, "INTRANET_ENV": "production", "INTRANET_SECRET_KEY": SECRET,
-           "INTRANET_DATABASE_URL": f"sqlite:///{db.resolve()}",
+           "INTRANET_DATABASE_URL": url,
            "INTRANET_SEARCH_INDEX_DIR": str(data / "search_index"),
            "INTRANET_UPLOAD_DIR": str(data / "uploads")}
     proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -106,28 +108,32 @@ def real_login(port: int, email: str) -> str | None:
     return cookie
 
 
-def forged_login(db: Path, user_id: int) -> str:
+def forged_login(db: Path, url: str, user_id: int) -> str:
     """The session cookie a login would set: signed with the server's key, with Flask-Login's
     ``_user_id``/``_id`` (the "basic" session protection identifier) and a CSRF secret, so that
     pages do not rewrite the cookie on every response."""
     from flask_login.utils import _create_identifier
 
     from intranet import create_app
+    from intranet.models import User
+    from intranet.platform import db as app_db
+    from intranet.platform.sessions import login_keys
 
-    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{db.resolve()}",
+    app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url,
                       "UPLOAD_DIR": str(db.parent / "uploads")})
     with app.test_request_context(headers={"User-Agent": USER_AGENT},
                                   environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         ident = _create_identifier()
-    payload = {"_user_id": str(user_id), "_fresh": True, "_id": ident, "csrf_token": secrets.token_hex(20)}
+        keys = login_keys(app_db.session.get(User, user_id))  # the server-side login row it names
+    payload = {**keys, "_id": ident, "csrf_token": secrets.token_hex(20)}
     return app.session_interface.get_signing_serializer(app).dumps(payload)
 
 
-def login(port: int, db: Path, user_id: int) -> tuple[str, str]:
+def login(port: int, db: Path, url: str, user_id: int) -> tuple[str, str]:
     cookie = real_login(port, f"user{user_id}@bench.example")
     how = "real /login form"
     if cookie is None:
-        cookie, how = forged_login(db, user_id), "forged session cookie (the login view is a stub)"
+        cookie, how = forged_login(db, url, user_id), "forged session cookie (the login view is a stub)"
     for _ in range(3):  # take any cookie the first pages set (a browser would keep it)
         _status, headers, _ = get(port, "/", cookie)
         cookie = _session_from(headers) or cookie
@@ -181,7 +187,7 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     return (f"{os.cpu_count()} × {cpu}, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}")
+            f"{platform.system()} {platform.release()}")
 
 
 def check_page(port: int, path: str, cookie: str) -> tuple[int, int]:
@@ -193,19 +199,18 @@ def check_page(port: int, path: str, cookie: str) -> tuple[int, int]:
     return status, len(body)
 
 
-def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
-    with sqlite3.connect(db) as con:
-        top = con.execute("select max(id) from posts").fetchone()[0] or 1
-        groups = dict(con.execute("select user_id, count(*) from memberships where user_id in (?, ?) "
-                                  "group by user_id", (user, heavy)).fetchall())
+def run(db: Path, url: str, port: int, seconds: int, user: int, heavy: int) -> dict:
+    top = backend.scalar(url, "select max(id) from posts") or 1
+    groups = dict(backend.rows(url, "select user_id, count(*) from memberships where user_id in (:a, :b) "
+                               "group by user_id", a=user, b=heavy))
     load_before = os.getloadavg()[0]
     if load_before > 1.0:
         print(f"warning: load average {load_before:.1f} before the run: other work shares the "
               "CPUs, the numbers will be low and noisy", file=sys.stderr)
-    proc = start_server(db, port)
+    proc = start_server(db, url, port)
     try:
-        cookie, how = login(port, db, user)
-        heavy_cookie, _ = login(port, db, heavy)
+        cookie, how = login(port, db, url, user)
+        heavy_cookie, _ = login(port, db, url, heavy)
         scenarios = [("hello-world /healthz", "/healthz", None),
                      (f"feed / (user {user}, {groups.get(user, 0)} groups)", "/", cookie),
                      (f"feed deep page /?before={top // 2}", f"/?before={top // 2}", cookie),
@@ -224,7 +229,7 @@ def run(db: Path, port: int, seconds: int, user: int, heavy: int) -> dict:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"machine": machine(), "load_before": round(load_before, 2), "db": str(db), "posts": top,
+    return {"machine": machine(), "load_before": round(load_before, 2), "db": url.split("?")[0], "posts": top,
             "login": how, "server": " ".join(server_command(port)[1:]), "page_bytes": sizes,
             "max_throughput": results, "half_load": latency, "ratio": round(feed / hello, 3),
             "half_rate": round(half, 1)}
@@ -262,6 +267,7 @@ def main() -> None:
     p.add_argument("--heavy-user", type=int, default=1, help="reader in many groups (generator: 60)")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--json", type=Path, help="also write the results here")
+    backend.add_argument(p)
     args = p.parse_args()
     db, seconds = args.db, args.seconds or 10
     if args.quick:
@@ -272,7 +278,8 @@ def main() -> None:
             print(generate(db, users=2000, groups=50, posts=50_000, quiet=True).line())
     if not db.exists():
         raise SystemExit(f"{db} is missing: run python bench/generate.py first")
-    result = run(db, args.port, seconds, args.user, args.heavy_user)
+    url = backend.database_for(args.backend, db.resolve())
+    result = run(db, url, args.port, seconds, args.user, args.heavy_user)
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

@@ -22,7 +22,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import backend  # noqa: E402
 from bench.messaging_latency import Side, alternate, pct, report, rooms_of  # noqa: E402
 from bench.messaging_trace import debug_lost  # noqa: E402
 from bench.search_worker import LagSampler, indexed_report, start_worker, wait_for_outbox  # noqa: E402
@@ -106,7 +106,7 @@ def kill(proc: subprocess.Popen, sig: int = signal.SIGINT) -> None:
 
 # ---- data ----------------------------------------------------------------------------------------
 
-def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
+def build_db(url: str, clients: int, per: int) -> list[tuple[int, int, str]]:
     """A fresh migrated database with ``clients`` people in conversations of ``per``, each with a
     token. Returns (user id, conversation id, token) per person, the first of each group first."""
     from intranet import create_app
@@ -116,10 +116,8 @@ def build_db(path: Path, clients: int, per: int) -> list[tuple[int, int, str]]:
     from intranet.platform.migrate import upgrade
     from intranet.search.index.indexer import drain
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(INDEX, ignore_errors=True)
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench",
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
                       "SEARCH_INDEX_DIR": str(INDEX), "SEARCH_INDEXER_THREAD": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     out = []
@@ -163,7 +161,7 @@ def connect_all(swarms: dict[str, Swarm], ramp: float) -> None:
     print("; ".join(f"{k}: clients connected in {done[k]:.1f} s" for k in swarms), flush=True)
 
 
-def latency(args: argparse.Namespace, people, db: Path, bare_url: str, url: str) -> Swarm:
+def latency(args: argparse.Namespace, people, db: str, bare_url: str, url: str) -> Swarm:
     """Each server's clients connect, the servers take turns (``--block``), both are reported with
     the ratio. The bare server's clients are stopped; the app's are returned for the storm."""
     bare_clients = Swarm([{"url": bare_url, "user_id": uid, "room": cid, "auth": {"room": cid}}
@@ -184,10 +182,10 @@ def latency(args: argparse.Namespace, people, db: Path, bare_url: str, url: str)
 
 # ---- the app, and the reconnect storm -----------------------------------------------------------------
 
-def app_env(db: Path, indexer: str = "process") -> dict[str, str]:
+def app_env(db: str, indexer: str = "process") -> dict[str, str]:
     """The web server's environment; ``indexer``: "process" (README's deployment for hundreds of
     open pages: the thread off, a niced ``search worker`` beside) or "thread" (the default)."""
-    return {"INTRANET_DATABASE_URL": f"sqlite:///{db}", "INTRANET_SECRET_KEY": "bench-messaging",
+    return {"INTRANET_DATABASE_URL": db, "INTRANET_SECRET_KEY": "bench-messaging",
             "INTRANET_ENV": "development", "INTRANET_SEARCH_INDEX_DIR": str(INDEX),
             "INTRANET_SEARCH_INDEXER_THREAD": "0" if indexer == "process" else "1"}
 
@@ -214,7 +212,7 @@ def app_sender(people, url: str) -> Callable[[int], tuple[int, float]]:
     return send
 
 
-def storm(clients: Swarm, people, db: Path, port: int, threads: int, proc: subprocess.Popen,
+def storm(clients: Swarm, people, db: str, port: int, threads: int, proc: subprocess.Popen,
           rate: float, env: dict[str, str]) -> tuple[dict, subprocess.Popen]:
     """Keep sending at ``rate``/s; kill the server (SIGKILL: a crash, nothing flushed politely),
     start a new one on the same port and database, keep sending 10 s; then count per client."""
@@ -258,15 +256,13 @@ def _settle(clients: Swarm, t_kill: float, limit_s: float = 60) -> None:
     time.sleep(2)  # the last live events in flight
 
 
-def _max_message_id(db: Path) -> int:
-    with sqlite3.connect(db) as con:
-        return con.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+def _max_message_id(db: str) -> int:
+    return backend.scalar(db, "SELECT coalesce(max(id), 0) FROM messages")
 
 
-def _storm_report(clients: list[ClientState], db: Path, base: int, t_kill: float, t_ready: float,
+def _storm_report(clients: list[ClientState], db: str, base: int, t_kill: float, t_ready: float,
                   attempts: dict) -> dict:
-    with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT conversation_id, id FROM messages WHERE id > ?", (base,)).fetchall()
+    rows = backend.rows(db, "SELECT conversation_id, id FROM messages WHERE id > :base", base=base)
     expected: dict[int, set[int]] = {}
     for cid, mid in rows:
         expected.setdefault(cid, set()).add(mid)
@@ -326,6 +322,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--indexer", choices=("process", "thread"), default="process",
                         help="search indexer: a niced `search worker` process (README's deployment for "
                              "many open pages) or a thread of the web process (the embedded default)")
+    backend.add_argument(parser)
     return parser.parse_args()
 
 
@@ -338,12 +335,12 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.clients} clients per server, "
           f"conversations of {args.per_conversation}, gunicorn -w 1 --threads {threads}; each server's "
           f"clients in {args.client_procs} processes; search indexer: {args.indexer}; blocks of "
-          f"{args.block}", flush=True)
+          f"{args.block}; database: {args.backend}", flush=True)
     if args.trace:
         for target in (BARE, APP):
             TRACE[target] = DATA / f"trace_{target.split(':')[0]}.txt"
             TRACE[target].unlink(missing_ok=True)
-    db = DATA / "messaging.db"
+    db = backend.fresh_url(args.backend, DATA / "messaging.db")
     people = build_db(db, args.clients, args.per_conversation)
     bare_port, port = free_ports(2)
     bare_url, url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{port}"

@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -101,7 +100,7 @@ def breakdown(sent: dict[int, tuple[float, float]], trace_file: Path) -> dict[st
     return parts
 
 
-def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Path, t_kill: float) -> None:
+def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: str, t_kill: float) -> None:
     """``BENCH_DEBUG=1``: who missed what, their connects and catch-ups, the newest events."""
     from bench.socket_clients import ARRIVALS  # the bench's process only
 
@@ -113,12 +112,12 @@ def debug_lost(settled: list[ClientState], expected: dict[int, set[int]], db: Pa
             print(f"LOST user {c.user_id} msg {mid} connects {rel(c.connects)} caught {rel(c.caught_up)} "
                   f"last {c.last} arrivals {len(ARRIVALS[mid])} "
                   f"disc {[(round(t - t_kill, 2), r) for t, r in c.disconnects]}", flush=True)
-    with sqlite3.connect(db) as con:
-        print("EVENTS", con.execute("SELECT id, payload, created_at FROM events WHERE type='message' "
-                                    "ORDER BY id DESC LIMIT 40").fetchall()[::-1], flush=True)
-        print("MSGS", con.execute("SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")
-              .fetchall()[::-1], "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60,
-              flush=True)
+    from bench import backend
+
+    print("EVENTS", backend.rows(db, "SELECT id, payload, created_at FROM events WHERE type='message' "
+                                     "ORDER BY id DESC LIMIT 40")[::-1], flush=True)
+    print("MSGS", backend.rows(db, "SELECT id, created_at FROM messages ORDER BY id DESC LIMIT 40")[::-1],
+          "KILL", time.strftime("%H:%M:%S", time.gmtime(t_kill)), t_kill % 60, flush=True)
 
 
 app = _make_app() if "TRACE_TARGET" in os.environ else None

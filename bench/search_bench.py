@@ -8,6 +8,8 @@
     python bench/search_bench.py lag    --work /tmp/search_bench [--seconds 30]
     # small smoke size (CI): generates its own tiny database
     python bench/search_bench.py smoke
+    # PostgreSQL: the --src rows copied into a throwaway server, then build, query and lag in one run
+    python bench/search_bench.py all --backend postgresql --src bench/data/quick.db --work /tmp/sb_pg
 
 The endpoint is measured with Flask's in-process test client (no HTTP server, no socket): the
 figure is the app's own cost over raw Whoosh (parse, ACL arrays, facets, hydration through
@@ -29,12 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import backend  # noqa: E402
+
+DATABASE: dict[str, str] = {}  # "url": the PostgreSQL copy, when --backend postgresql
+
 
 def make_app(work: Path):
     from intranet import create_app
 
     return create_app({
-        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+        "DATABASE_URL": DATABASE.get("url", f"sqlite:///{work / 'bench.db'}"),
         "SEARCH_INDEX_DIR": str(work / "index"),
         "UPLOAD_DIR": str(work / "uploads"),
         "SECRET_KEY": "bench",
@@ -48,6 +54,8 @@ def prepare(src: Path, work: Path) -> None:
     from intranet.platform.migrate import upgrade
 
     work.mkdir(parents=True, exist_ok=True)
+    if "url" in DATABASE:
+        return
     if not (work / "bench.db").exists():
         shutil.copy(src, work / "bench.db")
     with make_app(work).app_context():
@@ -169,6 +177,7 @@ def query(args: argparse.Namespace) -> dict:
 
     from intranet.models import User
     from intranet.platform import db
+    from intranet.platform.sessions import login_keys
     from intranet.search.index.indexer import store
 
     work = Path(args.work)
@@ -181,8 +190,9 @@ def query(args: argparse.Namespace) -> dict:
         terms = pick_terms(snap.searcher)
         reader_id = db.session.scalar(select(User.id).where(User.is_active_account)
                                       .order_by(User.id.desc()).limit(1))  # a regular employee
+        keys = login_keys(db.session.get(User, reader_id))  # a server-side login, as the form makes
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(reader_id)
+        sess.update(keys)
     report: dict = {"reader_id": reader_id, "classes": {}, "df": terms.pop("_df")}
     only = set(args.classes.split(",")) if getattr(args, "classes", "") else set(terms)
     for name, words in terms.items():
@@ -329,13 +339,23 @@ def smoke(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["build", "query", "lag", "smoke"])
+    parser.add_argument("command", choices=["build", "query", "lag", "smoke", "all"])
     parser.add_argument("--src", default=str(ROOT / "bench" / "data" / "bench.db"))
     parser.add_argument("--work", default="/tmp/search_bench")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--classes", default="", help="query: only these classes (rare,mid,...)")
+    backend.add_argument(parser)
     args = parser.parse_args()
+    if args.backend == "postgresql":  # a throwaway server: build, query and lag in this run
+        if args.command != "all":
+            raise SystemExit("--backend postgresql: use the 'all' command")
+        shutil.rmtree(args.work, ignore_errors=True)
+        DATABASE["url"] = backend.database_for("postgresql", Path(args.src).resolve())
+    if args.command == "all":
+        for step in (build, query, lag):
+            step(args)
+        return
     {"build": build, "query": query, "lag": lag, "smoke": smoke}[args.command](args)
 
 

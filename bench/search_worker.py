@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bench import backend
 
 NICE = 10  # README's deployment: the indexer yields the CPU to the web process
 
@@ -42,9 +45,9 @@ def index_cursor(index_dir: Path) -> int:
 
 class LagSampler:
     """Every ``period`` s, the age of the oldest pending search outbox row (0 when none): the
-    indexing lag as ``flask search status`` reports it, read with plain sqlite3."""
+    indexing lag as ``flask search status`` reports it, read with plain SQL."""
 
-    def __init__(self, db: Path, index_dir: Path, period: float = 0.25) -> None:
+    def __init__(self, db: str, index_dir: Path, period: float = 0.25) -> None:
         self.db, self.index_dir, self.period, self.samples = db, index_dir, period, []
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -54,16 +57,16 @@ class LagSampler:
         return self
 
     def _run(self) -> None:
-        con = sqlite3.connect(self.db, timeout=5)
         while not self.stopping.wait(self.period):
             try:
-                oldest = con.execute("SELECT min(created_at) FROM search_outbox WHERE id > ?",
-                                     (index_cursor(self.index_dir),)).fetchone()[0]
-            except sqlite3.Error:
+                oldest = backend.scalar(self.db, "SELECT min(created_at) FROM search_outbox WHERE id > :c",
+                                        c=index_cursor(self.index_dir))
+            except SQLAlchemyError:
                 continue
+            if isinstance(oldest, str):  # SQLite's text
+                oldest = dt.datetime.fromisoformat(oldest)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            self.samples.append((now - dt.datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0)
-        con.close()
+            self.samples.append((now - oldest.replace(tzinfo=None)).total_seconds() if oldest else 0.0)
 
     def stop(self) -> dict:
         self.stopping.set()
@@ -73,22 +76,19 @@ class LagSampler:
                 "lag_max_s": ordered[-1]}
 
 
-def wait_for_outbox(db: Path, index_dir: Path, limit_s: float = 10) -> int:
+def wait_for_outbox(db: str, index_dir: Path, limit_s: float = 10) -> int:
     """Until the indexer has applied every pending outbox row (or ``limit_s``); the rows left."""
-    deadline, query = time.time() + limit_s, "SELECT count(*) FROM search_outbox WHERE id > ?"
-    with sqlite3.connect(db, timeout=5) as con:
-        while ((left := con.execute(query, (index_cursor(index_dir),)).fetchone()[0])
-               and time.time() < deadline):
-            time.sleep(0.05)
+    deadline, query = time.time() + limit_s, "SELECT count(*) FROM search_outbox WHERE id > :c"
+    while (left := backend.scalar(db, query, c=index_cursor(index_dir))) and time.time() < deadline:
+        time.sleep(0.05)
     return left
 
 
-def indexed_report(db: Path, index_dir: Path, wait_s: float = 10) -> dict:
+def indexed_report(db: str, index_dir: Path, wait_s: float = 10) -> dict:
     """After the run: how many of the database's messages the index holds (waits up to ``wait_s``
     for the outbox to empty, so the last ones sent are counted fairly)."""
     pending = wait_for_outbox(db, index_dir, wait_s)
-    with sqlite3.connect(db, timeout=5) as con:
-        ids = {row[0] for row in con.execute("SELECT id FROM messages WHERE deleted_at IS NULL")}
+    ids = {row[0] for row in backend.rows(db, "SELECT id FROM messages WHERE deleted_at IS NULL")}
     from intranet.search.index.store import IndexStore
 
     with IndexStore(index_dir).index().searcher() as searcher:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db, redis_store
+from intranet.platform import db, outbound, redis_store, socket_queue
 from intranet.platform.config import ROOT, config_class, load_config
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -28,10 +28,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # First, before importing the parts that use it: a Redis configured but unusable (no client
     # package, no answer) stops the start here with a message saying what to do.
     redis_store.init_app(app)
+    outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
 
     from intranet import inbox, search
+    from intranet.actions.digest import send_digests
+    from intranet.actions.notification_mail import send_notification_mails
     from intranet.cli import register_cli
-    from intranet.platform import auth, files, i18n, presence, security, web
+    from intranet.platform import auth, files, i18n, mail, presence, security, web
+    from intranet.platform.directory import oidc
     from intranet.realtime import connect as realtime
     from intranet.views import cardcache, pagecache, register_blueprints
 
@@ -46,8 +50,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
         async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],
+        **socket_queue.client_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
     )
     auth.init_app(app)
+    oidc.init_app(app)
     security.init_app(app)
     web.init_app(app)
     i18n.init_app(app)
@@ -56,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pagecache.init_app(app)
     files.init_app(app)
     search.init_app(app)
+    mail.init_app(app)
+    mail.register_job("notifications", send_notification_mails)
+    mail.register_job("digests", send_digests)
     realtime.register_handlers(socketio)
     inbox.init_app(app)
     register_blueprints(app)

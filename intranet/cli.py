@@ -7,22 +7,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
+from intranet.actions.directory import SyncReport, do_directory_deactivate_missing, do_directory_sync
 from intranet.actions.files import sweep_files
 from intranet.actions.users import do_create_department, do_create_user
 from intranet.demo.company import load_demo
 from intranet.models import Department
 from intranet.platform import db
 from intranet.platform.backup import BackupError, create_backup, restore_backup
+from intranet.platform.directory import DirectoryUnavailable, ldap
 from intranet.platform.errors import DomainError
+from intranet.platform.mail.cli import mail_cli
 from intranet.platform.migrate import revision, upgrade
 from intranet.search.cli import rebuild_command, search_cli
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
+    app.cli.add_command(directory_cli)
+    app.cli.add_command(mail_cli)
 
     @app.cli.command("init-db")
     def init_db() -> None:
@@ -102,3 +108,42 @@ def register_cli(app: Flask) -> None:
     def demo(seed: int) -> None:
         """Load the demo organisation (idempotent: does nothing if it is already there)."""
         click.echo(load_demo(seed=seed))
+
+
+SYNC_BATCH = 20  # people per write transaction of `directory sync`
+
+
+@click.group("directory", cls=AppGroup)
+def directory_cli() -> None:
+    """The LDAP / Active Directory directory (LDAP_* settings)."""
+
+
+@directory_cli.command("sync")
+@click.option("--create", is_flag=True, help="Also create the accounts of people who never signed in.")
+@click.option("--allow-empty", is_flag=True, help="Deactivate everyone even if the directory lists nobody.")
+def directory_sync(create: bool, allow_empty: bool) -> None:
+    """Update names, e-mails, job titles and departments from the directory, create the departments
+    it names and deactivate the accounts it no longer lists (never local accounts). Idempotent."""
+    if not ldap.enabled():
+        raise click.ClickException("LDAP is not configured: set INTRANET_LDAP_URL and the other LDAP_* "
+                                   "settings.")
+    try:
+        people = list(ldap.people())
+    except DirectoryUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not people and not allow_empty:
+        raise click.ClickException("The directory lists nobody (check LDAP_BASE_DN and LDAP_SYNC_FILTER); "
+                                   "nothing changed. --allow-empty deactivates every directory account.")
+    report = SyncReport()
+    for start in range(0, len(people), SYNC_BATCH):  # short write transactions: the app keeps serving
+        with db.transaction() as s:
+            do_directory_sync(s, people[start:start + SYNC_BATCH], source="ldap", report=report,
+                              create=create)
+    with db.transaction() as s:
+        do_directory_deactivate_missing(s, {p.external_id for p in people}, source="ldap", report=report,
+                                        keep=[e for e in [current_app.config["BREAK_GLASS_ADMIN"]] if e])
+    click.echo(f"{report.seen} people in the directory: {report.created} created, {report.updated} updated, "
+               f"{report.unchanged} unchanged, {report.not_signed_in} not signed in yet; "
+               f"{report.departments_created} department(s) created; {report.deactivated} deactivated.")
+    for line in report.skipped:
+        click.echo(f"Skipped {line}", err=True)

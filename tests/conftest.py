@@ -32,8 +32,10 @@ from intranet.platform import db
 from intranet.platform.events import emitted
 from intranet.platform.extensions import limiter, socketio
 from intranet.platform.migrate import upgrade
+from intranet.platform.sessions import login_keys
 from intranet.search.index.indexer import drain
 from tests import pg_server
+from tests.mail_helpers import send_mail, smtp_server  # noqa: F401 (fixtures for every test)
 
 PASSWORD = "correct horse 42"
 
@@ -66,6 +68,7 @@ def _config(tmp: Any, database_url: str) -> dict[str, Any]:
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "SEARCH_INDEXER_THREAD": False,  # tests drain the outbox synchronously (drain_index)
+        "MAIL_SENDER_THREAD": False,  # tests send synchronously (tests/mail_helpers.py)
         "SQLITE_CHECKPOINT_SECONDS": 0,  # no checkpoint thread per test app (test_checkpoint.py)
         "SELF_REGISTRATION_DOMAINS": ("example.com",),
         "PRESENCE_BATCH_SECONDS": 0,  # presence sent at once: tests read it right after the change
@@ -204,6 +207,14 @@ def app(tmp_path: Any, database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def allow_local_outbound(app: Flask) -> Flask:
+    """Tests' local receivers (feeds, reply webhooks) listen on 127.0.0.1, which the outbound
+    guard refuses unless the administrator allows it, as production would in OUTBOUND_ALLOW."""
+    app.config["OUTBOUND_ALLOW"] = ("127.0.0.1",)
+    return app
+
+
+@pytest.fixture
 def session(app: Flask) -> Iterator[Any]:
     """A plain session on the test database, for arranging data and checking results.
 
@@ -224,10 +235,12 @@ class WebClient:
         self._token: str | None = None
 
     def login(self, user: Any) -> WebClient:
-        """Log in through the session, as Flask-Login would after the login form."""
+        """Log in through the session, as the login form would: a server-side login row
+        (``platform.sessions``) and its key in the cookie."""
+        with self.app.app_context():
+            keys = login_keys(user)
         with self.raw.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
-            sess["_fresh"] = True
+            sess.update(keys)
         return self
 
     def csrf_token(self) -> str:

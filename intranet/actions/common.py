@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from intranet.models import AuditLog, SearchOutbox, User, utcnow
 from intranet.platform.db import insert_now
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import check_text
 from intranet.search import note_outbox_written
 
 
 def clean_text(value: Any, *, field: str, label: str, max_len: int, required: bool = True) -> str:
-    """Strip; refuse non-strings, empty (when required) and oversized values with clear words.
+    """Strip; refuse non-strings, characters no column can store (``inputs.check_text``), empty
+    (when required) and oversized values with clear words.
 
     ``field`` is the stable input name clients see in errors; ``label`` is the translated word
     a person reads in the message.
@@ -23,7 +25,7 @@ def clean_text(value: Any, *, field: str, label: str, max_len: int, required: bo
         value = ""
     if not isinstance(value, str):
         raise Invalid(_("%(field)s must be text.", field=label), field=field)
-    value = value.strip()
+    value = check_text(value.strip(), field)
     if required and not value:
         raise Invalid(_("%(field)s cannot be empty.", field=label), field=field)
     if len(value) > max_len:

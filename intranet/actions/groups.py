@@ -138,6 +138,8 @@ def do_join_group(session: Session, user: User, group: Group, message: str = "")
 
 
 def do_decide_join_request(session: Session, acting: User, request: JoinRequest, approve: bool) -> None:
+    """A lead (or admin) accepts or refuses; the requester is told either way, so nobody waits
+    on a request that was quietly turned down."""
     group = request.group
     _require_manager(acting, group)
     if request.status != RequestStatus.PENDING:
@@ -148,8 +150,8 @@ def do_decide_join_request(session: Session, acting: User, request: JoinRequest,
         session.add(Membership(group_id=group.id, user_id=request.user_id, role=Role.MEMBER))
         access.forget_memberships()
         member_event(session, group, request.user_id, "member_add")
-        notify(session, [request.user_id], NotificationKind.JOIN_APPROVED, actor=acting,
-               group_id=group.id)
+    kind = NotificationKind.JOIN_APPROVED if approve else NotificationKind.JOIN_REFUSED
+    notify(session, [request.user_id], kind, actor=acting, group_id=group.id)
     audit(session, acting, "group.join_request", "group", group.id,
           user_id=request.user_id, approved=approve)
 

@@ -331,11 +331,17 @@ def do_delete_message(session: Session, user: User, message: Message) -> None:
     """Soft delete: the text and the files' rows are erased for good (the files leave the index
     with the message: they are its children there); the place shows "message deleted"."""
     _own(user, message)
+    erase_message(session, message)
+
+
+def erase_message(session: Session, message: Message) -> None:
+    """The erasing part of ``do_delete_message``, without the author's checks: for deleting a
+    person and for the messages' retention period (both audited by their callers)."""
     message.deleted_at, message.body_md, message.body_html = utcnow(), "", ""
     session.execute(delete(Attachment).where(Attachment.message_id == message.id))
     session.expire(message, ["attachments"])
     publish(session, "message", {"op": "remove", "id": message.id, "conversation_id": message.conversation_id,
-                                 "author_id": user.id}, conversation_id=message.conversation_id)
+                                 "author_id": message.author_id}, conversation_id=message.conversation_id)
     enqueue_index(session, "message", message.id, op="delete")
 
 

@@ -7,8 +7,13 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from intranet.actions.mail_prefs import muted_user_ids
 from intranet.models import Notification, NotificationKind, User, utcnow
 from intranet.platform.events import publish
+
+# a muted group still notifies these (someone named me)
+DIRECT = frozenset({NotificationKind.MENTION, NotificationKind.MESSAGE_MENTION,
+                    NotificationKind.CASE_MENTION})
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -29,13 +34,18 @@ def notify(
     conversation_id: int | None = None,
     case_id: int | None = None,
 ) -> list[Notification]:
-    """Notify each recipient once (never the actor). Callers pass only people allowed to read."""
+    """Notify each recipient once (never the actor), except those who muted the group it is
+    about, unless it mentions them. Callers pass only people allowed to read."""
     actor_id = actor.id if actor else None
+    wanted = [uid for uid in dict.fromkeys(recipients) if uid != actor_id]
+    if group_id is not None and kind not in DIRECT:
+        muted = muted_user_ids(session, group_id, wanted)
+        wanted = [uid for uid in wanted if uid not in muted]
     rows = [
         Notification(user_id=uid, kind=kind, actor_id=actor_id, post_id=post_id,
                      comment_id=comment_id, group_id=group_id, conversation_id=conversation_id,
                      case_id=case_id)
-        for uid in dict.fromkeys(recipients) if uid != actor_id
+        for uid in wanted
     ]
     session.add_all(rows)
     session.flush()

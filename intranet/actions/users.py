@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from intranet.access import forget_memberships
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.groups import member_event, unique_slug
+from intranet.actions.passwords import check_new_password
 from intranet.models import (
     ApiToken,
     Department,
@@ -30,8 +31,9 @@ from intranet.models import (
 )
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import after_commit, end_user_sockets
+from intranet.platform.events import after_commit
 from intranet.platform.files import write_private
+from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -69,15 +71,25 @@ def _unique_username(session: Session, email: str) -> str:
     return candidate
 
 
-def do_create_user(session: Session, email: str, name: str, password: str, *,
+def do_create_user(session: Session, email: str, name: str, password: str | None, *,
                    department: Department | None = None, is_admin: bool = False,
-                   job_title: str = "", acting_user: User | None = None) -> User:
-    """Create an account and put it in its department's group."""
+                   job_title: str = "", acting_user: User | None = None,
+                   no_password: bool = False, password_policy: bool = True) -> User:
+    """Create an account and put it in its department's group.
+
+    ``no_password``: no password that works (imported people set theirs through a reset or
+    sign in through the directory), and no hashing cost for a thousand-line import.
+    ``password_policy=False`` only for the demo company, whose shared password is documented."""
     email = _check_email(session, email)
+    name = clean_text(name, field="name", label=_("Name"), max_len=120)
+    if no_password:
+        password_hash = "!" + secrets.token_hex(16)
+    else:
+        password_hash = hash_password(check_new_password(password, email=email, name=name) if password_policy
+                                      else check_password_strength(password))
     user = User(
-        email=email, username=_unique_username(session, email),
-        name=clean_text(name, field="name", label=_("Name"), max_len=120),
-        password_hash=hash_password(check_password_strength(password)),
+        email=email, username=_unique_username(session, email), name=name,
+        password_hash=password_hash,
         job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )
@@ -107,7 +119,7 @@ def _join_department(session: Session, user: User, department: Department) -> No
 
 
 def do_set_department(session: Session, user: User, department: Department | None, *,
-                      acting_user: User) -> None:
+                      acting_user: User | None) -> None:
     """Move someone between departments; their department group membership follows.
 
     Leads keep their role in the old department's group (removing a lead is explicit); moving
@@ -208,14 +220,16 @@ def _decode_avatar(data: bytes) -> Image.Image:
     return image
 
 
-def do_deactivate_user(session: Session, user: User, *, acting_user: User) -> None:
-    """Sessions stop at the next request, sockets at once (after commit)."""
-    if user.id == acting_user.id:
+def do_deactivate_user(session: Session, user: User, *, acting_user: User | None) -> None:
+    """Every login and remember-me token ends now, every socket at once (after commit, on every
+    worker); API tokens stop with the account (their owner is checked active). No acting user:
+    ``directory sync`` found them gone from the directory."""
+    if acting_user is not None and user.id == acting_user.id:
         raise Conflict(_("You cannot deactivate your own account."))
     user.is_active_account = False
     audit(session, acting_user, "user.deactivate", "user", user.id)
     enqueue_index(session, "person", user.id, op="delete")
-    after_commit(session, lambda uid=user.id: end_user_sockets(uid))
+    end_logins(session, user.id)
 
 
 def do_reactivate_user(session: Session, user: User, *, acting_user: User) -> None:

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     """Wiring only (imports here keep ``import intranet.inbox.rules...`` light for workers)."""
     from intranet.access import visibility
     from intranet.inbox import access, cli, search
-    from intranet.inbox.actions import replies
+    from intranet.inbox.actions import mail_kinds, replies
     from intranet.inbox.api import openapi_paths
     from intranet.inbox.views import register_blueprints
     from intranet.inbox.workers import outbound, processing, scheduler
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     visibility.register_services(access.inbox_services, access.forget_services)
     visibility.register_notification_rule(access.readable_case)
     search.register()
+    mail_kinds.register_kinds()
     document.register(*openapi_paths())
     replies.reply_queued.connect(outbound.on_reply_queued)
     register_blueprints(app)

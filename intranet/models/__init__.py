@@ -41,8 +41,22 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.mail import (
+    DigestFrequency,
+    GroupLevel,
+    GroupMailSetting,
+    Invitation,
+    InvitationKind,
+    MailKindSetting,
+    MailMode,
+    MailOutbox,
+    MailPreference,
+    MailStatus,
+)
 from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
+from intranet.models.people import PeopleImport, RetentionSettings
+from intranet.models.sessions import LoginSession, LoginThrottle
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -65,13 +79,25 @@ __all__ = [
     "Connector",
     "Conversation",
     "Department",
+    "DigestFrequency",
     "Event",
     "ExternalComment",
     "Group",
     "GroupKind",
+    "GroupLevel",
+    "GroupMailSetting",
     "ImportJob",
     "InboxAgent",
+    "Invitation",
+    "InvitationKind",
     "JoinRequest",
+    "LoginSession",
+    "LoginThrottle",
+    "MailKindSetting",
+    "MailMode",
+    "MailOutbox",
+    "MailPreference",
+    "MailStatus",
     "Membership",
     "Mention",
     "Message",
@@ -79,11 +105,13 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "Participant",
+    "PeopleImport",
     "Post",
     "Reaction",
     "Recommendation",
     "ReplyState",
     "RequestStatus",
+    "RetentionSettings",
     "Role",
     "RoutingRule",
     "RuleKind",

@@ -78,6 +78,9 @@ class ExternalComment(Base):
         # the processing queue: comments stored (acknowledged) but not yet matched and triaged
         Index("ix_inbox_comments_pending", "id", sqlite_where=text("processed_at IS NULL"),
               postgresql_where=text("processed_at IS NULL")),
+        # the retention job: comments still holding personal data, oldest first
+        Index("ix_inbox_comments_unredacted", "received_at", sqlite_where=text("redacted_at IS NULL"),
+              postgresql_where=text("redacted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +98,8 @@ class ExternalComment(Base):
     forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # NULL while waiting for the worker (rules, triage, case): see ``inbox.processing``
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the customer's name, handle and text were erased after the retention period
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     source: Mapped[Source] = relationship()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.models.base import Base, UTCDateTime, utcnow
@@ -52,7 +52,17 @@ class User(Base):
     )
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Where the account proves who it is: "local" (password_hash), "ldap" or "oidc" (the directory
+    # or the provider, whose stable id is external_id; migration 0013).
+    auth_source: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    # set when the person was deleted by policy: the row stays, emptied, as "former employee"
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # set by an administrator: the next sign-in must choose a new password first
+    must_reset_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_users_auth_source_external_id", "auth_source", "external_id", unique=True),)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     skills: Mapped[list[Skill]] = relationship(secondary=user_skills, order_by=Skill.name)

@@ -9,23 +9,21 @@ import time
 from datetime import timedelta
 from functools import cache
 
-from flask import Flask, Response, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intranet.models import ApiToken, User, utcnow
-from intranet.platform import db
-from intranet.platform.events import end_login_sockets
+from intranet.platform import db, sessions
 from intranet.platform.extensions import login_manager
+from intranet.platform.sessions import close_login, load_login, load_remembered, open_login
 from intranet.platform.web import error_response, wants_json
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "itk_"
-LOGIN_ID = "login_id"  # names one browser login, so logging out can end its sockets
 TOKEN_CACHE = "intranet.token_owners"
 TOKEN_CACHE_SIZE = 10_000
 
@@ -59,24 +57,15 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def start_session(user: User, *, remember: bool = False) -> None:
-    """Log in and name this browser login: its sockets join a room of that name."""
-    login_user(user, remember=remember)
-    session[LOGIN_ID] = secrets.token_urlsafe(12)
+    """Log in: a server-side login row named in the cookie (see ``platform.sessions``); its
+    sockets join a room of that name."""
+    open_login(user, remember=remember)
 
 
 def end_session() -> None:
-    """Log out, and close the live sockets this browser opened with the session it ends
-    (a socket authenticated by a cookie would otherwise keep receiving events)."""
-
-    login_id = session.pop(LOGIN_ID, None)
-    logout_user()
-    if isinstance(login_id, str):
-        end_login_sockets(login_id)
-
-
-def _name_remembered_login(_app: Flask, user: User) -> None:
-    """A session restored from the remember-me cookie is a login too."""
-    session[LOGIN_ID] = secrets.token_urlsafe(12)
+    """Log out: the login row goes (a copy of the cookie no longer works), then the live sockets
+    this browser opened with it (a socket authenticated by a cookie would keep receiving events)."""
+    close_login()
 
 
 def new_token() -> tuple[str, str]:
@@ -143,11 +132,15 @@ def bearer_token() -> str | None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Deactivated accounts get no user: their sessions end on their next request.
+    """A session cookie opens the account only while its login row lives (``platform.sessions``);
+    deactivated accounts get no user: their sessions end on their next request."""
+    return load_login(user_id)
 
-    Read with a statement built once: ``session.get`` builds and keys a new one on every
-    request (its identity map is empty at a request's start)."""
-    return _active_user(int(user_id)) if user_id.isdigit() else None
+
+@login_manager.request_loader
+def _load_remembered(req: object) -> User | None:
+    """No live session: the remember-me cookie, if any (its secret is replaced on use)."""
+    return load_remembered(req)
 
 
 def _active_user(user_id: int) -> User | None:
@@ -190,5 +183,16 @@ def _unauthorized() -> Response:
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    user_loaded_from_cookie.connect(_name_remembered_login, app)
     app.before_request(_authenticate_bearer)
+    sessions.init_app(app)
+
+
+def local_password_allowed(email: str | None) -> bool:
+    """May this address sign in with a local password? Always, unless LOCAL_PASSWORDS is off;
+    then only the configured break-glass administrator may (the way in when the directory or the
+    provider is down)."""
+    config = current_app.config
+    if config["LOCAL_PASSWORDS"]:
+        return True
+    glass = (config["BREAK_GLASS_ADMIN"] or "").strip().lower()
+    return bool(glass) and (email or "").strip().lower() == glass

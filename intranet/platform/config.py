@@ -49,9 +49,34 @@ class Config:
     # threads at once. The server never uses ``call()``, which needs True.
     SOCKETIO_ASYNC_HANDLERS = False
     SELF_REGISTRATION_DOMAINS: tuple[str, ...] = ()
+    # Hosts of the company network the server may fetch from or post to (feeds, reply webhooks):
+    # "host", "host:port", "[v6]:port" or a network "10.1.0.0/16". Every other private, loopback,
+    # link-local or reserved address is refused (platform/outbound.py).
+    OUTBOUND_ALLOW: tuple[str, ...] = ()
+    # Mail (platform/mail): no MAIL_SERVER, nothing is sent and mails wait in the outbox. Port 465
+    # is implicit TLS; MAIL_USE_TLS is STARTTLS on another port.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Intranet <intranet@localhost>"
+    MAIL_SENDER_THREAD = True  # send from a thread of the web process (`flask mail worker`: its own)
+    MAIL_SENDER_POLL = 5.0  # seconds; a commit that queues mail in this process wakes it at once
+    MAIL_TIMEOUT_SECONDS = 20.0  # per SMTP connection and command
+    MAIL_RETRY_SECONDS = 30.0  # first retry after this; doubled each time, capped at an hour
+    MAIL_MAX_ATTEMPTS = 8  # then the mail is marked failed (the admin page lists it)
+    MAIL_LEASE_SECONDS = 300.0  # a sender's claim on the mails of its round; past it, another may
+    MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
+    MAIL_DELAY_SECONDS = 600  # a notification still unread this long after it happened is mailed (0: at once)
+    MAIL_JOBS_SECONDS = 30.0  # the senders look for notifications and digests due this often (0: cron)
+    INVITATION_DAYS = 7  # an administrator's invitation link works once, this many days
+    REGISTRATION_HOURS = 48  # a self-registration's confirmation link works once, this many hours
+    MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    JSON_MAX_BYTES = 1024 * 1024  # a JSON request body (uploads: MAX_CONTENT_LENGTH); 413 beyond
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
     MAX_MESSAGE_LENGTH = 10_000
@@ -88,9 +113,62 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # Server-side logins (platform/sessions.py): a login unused this long ends unless remembered;
+    # "remember me" lasts this many days from its last use; last use is recorded at most this often.
+    SESSION_IDLE_HOURS = 168
+    REMEMBER_DAYS = 30
+    SESSION_TOUCH_SECONDS = 300
+    PASSWORD_RESET_SECONDS = 3600  # a reset link's lifetime (and it works once)
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # reset requests per client address
+    PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"  # reset mails per e-mail address asked for
+    # Per-account login throttle (platform/throttle.py): after this many failures in a row, each
+    # further one doubles the wait, from LOGIN_DELAY_BASE seconds up to LOGIN_DELAY_MAX.
+    LOGIN_FREE_FAILURES = 3
+    LOGIN_DELAY_BASE = 1
+    LOGIN_DELAY_MAX = 300
+    REMEMBER_COOKIE_HTTPONLY = True  # Flask-Login's own cookie is never set; flags in case it were
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
     WTF_CSRF_TIME_LIMIT = None
     GENERATE_SECRET_KEY = True  # no key configured: make one in instance/secret_key (never in code)
+    # Single sign-on (README "Single sign-on"). LDAP / Active Directory: off while LDAP_URL is "".
+    # Sign-in searches LDAP_USER_FILTER ({login}: what was typed, escaped) under LDAP_BASE_DN bound
+    # as LDAP_BIND_DN, then binds as the entry found with the password typed.
+    LDAP_URL = ""  # ldap://dc1.acme.example or ldaps://dc1.acme.example:636
+    LDAP_START_TLS = False  # upgrade ldap:// with StartTLS before any bind
+    LDAP_CA_FILE = ""  # CA bundle for ldaps:// and StartTLS ("": the system's)
+    LDAP_BIND_DN = ""
+    LDAP_BIND_PASSWORD = ""
+    LDAP_BASE_DN = ""
+    LDAP_USER_FILTER = "(&(objectClass=inetOrgPerson)(|(uid={login})(mail={login})))"
+    LDAP_SYNC_FILTER = "(objectClass=inetOrgPerson)"  # who `directory sync` reads (everyone employed)
+    LDAP_ATTR_ID = "entryUUID"  # stable id; Active Directory: objectGUID
+    LDAP_ATTR_NAME = "cn"  # Active Directory: displayName
+    LDAP_ATTR_EMAIL = "mail"
+    LDAP_ATTR_JOB_TITLE = "title"
+    LDAP_ATTR_DEPARTMENT = "departmentNumber"  # Active Directory: department
+    LDAP_TIMEOUT = 10.0  # seconds, to connect and per operation
+    # OpenID Connect (Authorization Code with PKCE): off while OIDC_ISSUER is "". The provider's
+    # discovery document is read from OIDC_ISSUER + /.well-known/openid-configuration; register
+    # <this site>/login/oidc/callback as the redirect URI. Claims are read from the ID token.
+    OIDC_ISSUER = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0, https://kc.acme.example/realms/acme
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email profile"
+    OIDC_PROVIDER_NAME = "OpenID Connect"  # the login page's button: "Sign in with <name>"
+    OIDC_CLAIM_ID = "sub"
+    OIDC_CLAIM_NAME = "name"
+    OIDC_CLAIM_EMAIL = "email"  # Entra ID without an e-mail claim: preferred_username
+    OIDC_CLAIM_JOB_TITLE = "job_title"
+    OIDC_CLAIM_DEPARTMENT = "department"
+    # False (INTRANET_LOCAL_PASSWORDS=off): people sign in only through LDAP or OpenID Connect; the
+    # login form hides its password fields (unless LDAP asks for the directory's password) and the
+    # password pages and endpoints (register, change, forgot, reset, token for a password) answer 403,
+    # except for BREAK_GLASS_ADMIN, whose local password keeps working (/login?local=1).
+    LOCAL_PASSWORDS = True
+    # An administrator's e-mail that may always sign in with its local password (even with
+    # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
+    BREAK_GLASS_ADMIN = ""
 
 
 class TestingConfig(Config):
@@ -100,11 +178,13 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast tests; production keeps scrypt
     INBOX_SCHEDULER = False
+    MAIL_SENDER_THREAD = False  # tests send synchronously (tests/mail_helpers.py)
     INBOX_PROCESSING = "inline"  # a test sees the cases as soon as the webhook answered
 
 
 class ProductionConfig(Config):
-    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True  # the remember-me cookie follows it
+    REMEMBER_COOKIE_SECURE = True
     GENERATE_SECRET_KEY = False  # refuse to start without a secret chosen by the administrator
 
 

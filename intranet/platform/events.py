@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from intranet.models import Event, Membership, Participant, utcnow
 from intranet.platform.db import AppSession, insert_now
 from intranet.platform.extensions import socketio
+from intranet.platform.socket_queue import SESSION_ENDED, drop_room
 
 log = logging.getLogger(__name__)
 _signals = Namespace()
@@ -162,10 +163,19 @@ def end_login_sockets(login_id: str) -> None:
     _end_room(login_room(login_id), {})
 
 
+def tokens_room(user_id: int) -> str:
+    """The sockets a person opened with API tokens (not with a browser login)."""
+    return f"tokens:{user_id}"
+
+
+def end_token_sockets(user_id: int) -> None:
+    """Revoking all of a person's tokens ends the sockets they opened."""
+    _end_room(tokens_room(user_id), {})
+
+
 def _end_room(room: str, payload: dict[str, Any]) -> None:
-    socketio.emit("session_ended", payload, to=room)
-    server = socketio.server
-    if server is None:
-        return
-    for sid, _eio_sid in list(server.manager.get_participants("/", room)):
-        server.disconnect(sid, namespace="/")
+    """Tell the room's pages, then disconnect its sockets: here, and on every other worker through
+    the message queue (``socket_queue.EndingRedisManager`` handles the same emit there)."""
+    socketio.emit(SESSION_ENDED, payload, to=room)
+    if socketio.server is not None:
+        drop_room(socketio.server, room)

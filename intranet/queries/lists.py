@@ -12,7 +12,18 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from intranet import access
-from intranet.models import ApiToken, Event, Group, Membership, Notification, Role, Topic, User
+from intranet.models import (
+    ApiToken,
+    Event,
+    Group,
+    JoinRequest,
+    Membership,
+    Notification,
+    RequestStatus,
+    Role,
+    Topic,
+    User,
+)
 
 
 def visible_groups(session: Session, viewer: User) -> list[tuple[Group, int]]:
@@ -44,6 +55,14 @@ def group_members(session: Session, group: Group) -> list[Membership]:
         .where(Membership.group_id == group.id, User.is_active_account)
         .order_by(lead_first, func.lower(User.name), User.id)
     ))
+
+
+def pending_join_requests(session: Session, group: Group) -> list[JoinRequest]:
+    """Requests waiting for the group's leads, oldest first (the page and the API)."""
+    return list(session.scalars(
+        select(JoinRequest).options(joinedload(JoinRequest.user))
+        .where(JoinRequest.group_id == group.id, JoinRequest.status == RequestStatus.PENDING)
+        .order_by(JoinRequest.id)))
 
 
 def topic_named(session: Session, name: str) -> Topic | None:

@@ -14,9 +14,9 @@ from flask import request, session
 from flask_socketio import SocketIO, disconnect, join_room
 
 from intranet.platform import db
-from intranet.platform.auth import LOGIN_ID
-from intranet.platform.events import COMPANY_ROOM, login_room, user_room, wire_payload
+from intranet.platform.events import COMPANY_ROOM, login_room, tokens_room, user_room, wire_payload
 from intranet.platform.presence import registry
+from intranet.platform.sessions import current_login_id
 from intranet.queries import lists as queries
 from intranet.realtime.auth import SOCKET_TOKEN, socket_user, user_from
 from intranet.realtime.closing import quiet_client_closes
@@ -39,8 +39,11 @@ def register_handlers(socketio: SocketIO) -> None:
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(user.id))
         join_room(COMPANY_ROOM)
-        if isinstance(session.get(LOGIN_ID), str) and SOCKET_TOKEN not in session:
-            join_room(login_room(session[LOGIN_ID]))  # logging out in this browser ends it
+        login_id = current_login_id()
+        if SOCKET_TOKEN in session:
+            join_room(tokens_room(user.id))  # a password change may revoke the tokens: ends these
+        elif login_id is not None:
+            join_room(login_room(str(login_id)))  # logging out in this browser ends it
         announce_presence(user.id, registry().connected(request.sid, user.id))
         return True
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from intranet.models import User
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.inputs import parse_int
 from intranet.platform.web import error_response, json_body, wants_json
 
 MAX_PAGE = 10_000
@@ -41,9 +42,10 @@ def before_arg() -> int | None:
     raw = request.args.get("before", "")
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    before = parse_int(raw, low=1)
+    if before is None:
         raise Invalid(_("The page cursor must be a positive number."), field="before")
-    return int(raw)
+    return before
 
 
 def safe_next(value: object) -> str | None:
@@ -139,8 +141,7 @@ class Page:
 
 
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+    return parse_int(request.args.get("page", "1"), low=1, high=MAX_PAGE) or 1
 
 
 def paginate(stmt: Select, per_page: int) -> Page:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -33,7 +32,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from intranet.actions.users import EMAIL_RE
 from intranet.models import Department, User
 from intranet.platform import db
-from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
+from intranet.platform.web import json_body
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
 
@@ -41,9 +41,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its ow
 def _json_formdata() -> MultiDict:
     """A JSON object as form data: scalars become strings, anything else is left out (so a
     required field says so) instead of reaching a validator that expects text."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid(gettext("The request body must be a JSON object."))
+    data = json_body()  # bounded: depth, numbers, text (``platform.inputs``)
     pairs = []
     for key, value in data.items():
         for item in value if isinstance(value, list) else [value]:
@@ -69,8 +67,8 @@ class Form(FlaskForm):
 
 def _row_id(value: Any) -> int:
     """An id from a select: an int a database column can hold (else "Not a valid choice")."""
-    number = int(value)
-    if not 0 <= number < 2**63:
+    number = parse_int(value if isinstance(value, int) else str(value))
+    if number is None:
         raise ValueError(value)
     return number
 
@@ -125,7 +123,10 @@ def department_choices(none_label: Any = None) -> list[SelectChoice]:
 # --- accounts ----------------------------------------------------------------------------------
 
 class LoginForm(Form):
-    email = _email_field()
+    # Not only an e-mail: with LDAP sign-in people may type their directory login (uid,
+    # sAMAccountName). A wrong one is "wrong e-mail or password" like any other.
+    email = StringField(_l("E-mail"), [_required(_l("Enter an e-mail address.")), Length(max=254)],
+                        filters=[lambda v: v.strip() if isinstance(v, str) else v])
     password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()

@@ -27,8 +27,9 @@ from intranet.models import User
 from intranet.platform import db, presence
 from intranet.platform.db import like_pattern
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int, query_int
 from intranet.queries import conversations
-from intranet.views.common import done, form_data, frame_value, me
+from intranet.views.common import before_arg, done, form_data, frame_value, me
 from intranet.views.files import uploads_from_request
 from intranet.views.posts import remember_last_event
 
@@ -40,9 +41,10 @@ def _ids(data: Any, field: str = "to") -> list[int]:
     """``to`` ids from a form (repeated field), a JSON list, or the query string."""
     values = data.getlist(field) if hasattr(data, "getlist") else data.get(field) or []
     values = values if isinstance(values, list) else [values]
-    if not all(str(v).strip().isdigit() for v in values):
+    ids = [parse_int(v if isinstance(v, int) else str(v)) for v in values]
+    if None in ids:
         raise Invalid(_("Choose people by their ids."), field=field)
-    return [int(v) for v in values]
+    return ids  # type: ignore[return-value]
 
 
 def _picker(q: str, exclude: set[int]) -> list[User]:
@@ -87,7 +89,7 @@ def show(conversation_id: int) -> str:
     found = access_messaging.access_conversation(me(), conversation_id)
     remember_last_event()
     view = conversations.conversation_view(db.session, me(), found)
-    rows, next_before = conversations.messages_before(db.session, found, request.args.get("before", type=int))
+    rows, next_before = conversations.messages_before(db.session, found, before_arg())
     states = presence.registry().states(u.id for u in view.others)  # one look, even shared in Redis
     return render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
                            states=states)
@@ -100,11 +102,11 @@ def fragments(conversation_id: int) -> str:
     the current state of one message (``only``, after an edit or a deletion)."""
     found = access_messaging.access_conversation(me(), conversation_id)
     view = conversations.conversation_view(db.session, me(), found)
-    only = request.args.get("only", type=int)
+    only = query_int("only", low=1)
     if only is not None:
         rows = [m for m in [access_messaging.access_message(me(), only)] if m.conversation_id == found.id]
     else:
-        rows, _more = conversations.messages_after(db.session, found, request.args.get("after", 0, type=int))
+        rows, _more = conversations.messages_after(db.session, found, query_int("after", default=0))
     return render_template("messages/_messages.html", view=view, messages=rows)
 
 

@@ -41,6 +41,7 @@ from intranet.models import utcnow
 from intranet.platform import db
 from intranet.platform.extensions import login_manager
 from intranet.platform.i18n import ago
+from intranet.platform.sessions import LOGIN_KEY
 from intranet.platform.sqlite.data_version import DataVersion
 from intranet.views.cardcache import AGO, CSRF, LRU, RECORDING, ago_sentinel
 
@@ -124,7 +125,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             if not isinstance(body, str):
                 return body  # a redirect (signed out, deactivated) or an error: never stored
             page = (str(get_locale()), _split(body))
-            if current_user.get_id() == reader:
+            if _reader() == reader and current_user.get_id() == reader.split(":", 1)[0]:
                 store.put(key, generation, page)
         return Response(_fill(*page), mimetype="text/html")
 
@@ -132,15 +133,18 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _reader() -> str | None:
-    """The user id Flask-Login would load for this request, read from the session without loading
-    the user; None when the page must not come from the store (not a plain signed-in GET, a
-    message to flash, an API token, or a session that Flask-Login's protection refuses)."""
+    """The user id Flask-Login would load for this request and its login's key, read from the
+    session without loading the user (pages are kept per signed-in browser: ending a login is a
+    write, which empties the store, and a copy of an ended login's cookie never matches a page
+    kept for another login); None when the page must not come from the store (not a plain
+    signed-in GET, a message to flash, an API token, or a session that Flask-Login's protection
+    refuses)."""
     if request.method != "GET" or g.get("token_auth") or "_flashes" in session:
         return None
-    reader = session.get("_user_id")
-    if reader is None or login_manager._session_protection_failed():  # what loading would check
+    reader, key = session.get("_user_id"), session.get(LOGIN_KEY)
+    if reader is None or not isinstance(key, str) or login_manager._session_protection_failed():
         return None
-    return reader
+    return f"{reader}:{key}"
 
 
 def _split(body: str) -> tuple:

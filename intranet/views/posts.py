@@ -21,6 +21,7 @@ from intranet.actions.files import do_create_post_with_files
 from intranet.models import Comment, Post, User
 from intranet.platform import db
 from intranet.platform.errors import Forbidden, Invalid
+from intranet.platform.inputs import parse_int
 from intranet.platform.web import wants_json
 from intranet.queries import feed as feeds
 from intranet.views.common import back_url, form_data, me
@@ -59,9 +60,10 @@ def _target(user: User, raw: Any) -> Any:
     """The composer's target: "" is the company feed, else a group the user can see."""
     if raw in (None, ""):
         return None
-    if not str(raw).isdigit():
+    group_id = parse_int(raw if isinstance(raw, int) else str(raw))
+    if group_id is None:
         raise Invalid(_("Choose where to post."), field="group_id")
-    return access.access_group(user, int(raw))
+    return access.access_group(user, group_id)
 
 
 # ---- posts --------------------------------------------------------------------------------------

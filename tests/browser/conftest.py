@@ -41,7 +41,7 @@ from tests.browser.helpers import (
     wait_live,
 )
 
-STARTUP_TIMEOUT_S = 30
+STARTUP_TIMEOUT_S = 120
 
 
 # ---- data and server ---------------------------------------------------------------------------
@@ -55,6 +55,7 @@ def _server_config(folder: Path, database_url: str) -> dict[str, str]:
         "UPLOAD_DIR": str(folder / "uploads"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "LOGIN_RATE_LIMIT": "1000 per minute",  # every test logs in through the form
+        "OUTBOUND_ALLOW": "127.0.0.1",  # the inbox test's reply receiver listens there
     }
 
 

@@ -17,7 +17,6 @@ import shlex
 import shutil
 import ssl
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,21 @@ import websocket
 from intranet import create_app
 from intranet.platform.config import ROOT, Config, ProductionConfig, _coerce, load_config
 from tests.conftest import _config
+from tests.deploy_helpers import (
+    DEPLOY,
+    ENV_TEMPLATE,
+    SITE,
+    UNITS,
+    env_file_environment,
+    exec_lines,
+    nginx_config,
+    start_nginx,
+    stop,
+    unit_command,
+    wait_until_served,
+)
 from tests.ports import free_port
 
-DEPLOY = ROOT / "deploy"
-UNITS = DEPLOY / "systemd"
-SITE = DEPLOY / "nginx" / "intranet.conf"
-ENV_TEMPLATE = DEPLOY / "intranet.env.example"
 SETTING = re.compile(r"^#?(INTRANET_[A-Z0-9_]+)=(.*)$")
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")  # self-signed
 
@@ -49,10 +57,7 @@ def _template_lines() -> list[tuple[str, str, bool]]:
 
 def _template_environment() -> dict[str, str]:
     """The template as sh reads it (systemd reads the same values: one KEY=value a line)."""
-    shown = subprocess.run(["sh", "-c", 'set -a; . "$0"; set +a; env -0', str(ENV_TEMPLATE)],
-                           env={"PATH": os.environ["PATH"]}, capture_output=True, check=True).stdout
-    pairs = (item.split("=", 1) for item in shown.decode().split("\0") if "=" in item)
-    return {k: v for k, v in pairs if k.startswith(("INTRANET_", "GUNICORN_"))}
+    return env_file_environment(ENV_TEMPLATE)
 
 
 # ---- the environment template -----------------------------------------------------------------
@@ -92,17 +97,12 @@ def test_the_env_template_configures_the_scale_out_path(tmp_path, monkeypatch):
 
 # ---- systemd ----------------------------------------------------------------------------------
 
-def _exec_lines(unit: Path) -> list[str]:
-    text = unit.read_text().replace("\\\n", " ")
-    return [line.split("=", 1)[1] for line in text.splitlines() if line.startswith("ExecStart=")]
-
-
 def test_units_run_commands_the_app_has(tmp_path):
     url = f"sqlite:///{tmp_path / 'never-opened.db'}"
     app = create_app({**_config(tmp_path, url), "DATABASE_URL": url})
     seen = set()
     for unit in sorted(UNITS.glob("*.service")):
-        for line in _exec_lines(unit):
+        for line in exec_lines(unit):
             words = shlex.split(line.replace("$$", "$").replace("%%", "%"))
             if words[:3] == ["/bin/sh", "-c", words[2]]:
                 words = shlex.split(words[2])[1:]  # exec flask ...
@@ -164,63 +164,14 @@ def test_nginx_body_limit_is_the_apps_upload_limit():
 
 
 
-def _wait(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{proc.args[0]} exited:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            requests.get(url, timeout=5, verify=False)
-            return
-        except requests.RequestException:  # not listening yet, or still loading the app
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 def _gunicorn(port: int, tmp: Path, environment: dict[str, str]) -> subprocess.Popen:
     """The unit's own command line, on this checkout and ``port``."""
-    (line,) = _exec_lines(UNITS / "intranet-web@.service")
-    line = (line.replace("/opt/intranet", str(ROOT)).replace("${GUNICORN_THREADS}", "20")
-            .replace("%i", str(port)))
+    command = unit_command(UNITS / "intranet-web@.service", {"GUNICORN_THREADS": "20"}, str(port))
     log = tmp / f"gunicorn-{port}.log"
-    proc = subprocess.Popen([*shlex.split(line), "--access-logfile", str(tmp / f"access-{port}.log")],
+    proc = subprocess.Popen([*command, "--access-logfile", str(tmp / f"access-{port}.log")],
                             cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    _wait(f"http://127.0.0.1:{port}/healthz", proc, log)
+    wait_until_served(f"http://127.0.0.1:{port}/healthz", proc, log)
     return proc
-
-
-def _site_for_test(tmp: Path, http: int, https: int, upstreams: list[int]) -> Path:
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
-                    "-subj", "/CN=intranet.example.com"], check=True, capture_output=True)
-    site = SITE.read_text()
-    site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # no IPv6 in every test box
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{http};")
-    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
-    site = site.replace("127.0.0.1:8001", f"127.0.0.1:{upstreams[0]}")
-    site = site.replace("127.0.0.1:8002", f"127.0.0.1:{upstreams[1]}")
-    site = site.replace("/etc/ssl/certs/intranet.example.com.pem", str(cert))
-    site = site.replace("/etc/ssl/private/intranet.example.com.key", str(key))
-    site = site.replace("/opt/intranet/static/", f"{ROOT / 'static'}/")
-    (tmp / "site.conf").write_text(site)
-    temp = "\n".join(f"  {kind}_temp_path {tmp / kind};" for kind in
-                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    conf = tmp / "nginx.conf"
-    conf.write_text(f"""{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-daemon off;
-pid {tmp / "nginx.pid"};
-error_log {tmp / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-  include /etc/nginx/mime.types;
-  access_log off;
-{temp}
-  include {tmp / "site.conf"};
-}}
-""")
-    return conf
 
 
 @pytest.fixture(scope="module")
@@ -244,24 +195,12 @@ def behind_nginx(tmp_path_factory, template_db) -> Any:
         for port in upstreams:
             started.append(_gunicorn(port, tmp_path, environment))
         http, https = free_port(), free_port()
-        conf = _site_for_test(tmp_path, http, https, upstreams)
-        checked = subprocess.run(["nginx", "-t", "-c", str(conf), "-e", str(tmp_path / "error.log")],
-                                 capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        log = tmp_path / "nginx.log"
-        started.append(subprocess.Popen(["nginx", "-c", str(conf), "-e", str(tmp_path / "error.log")],
-                                        stdout=log.open("w"), stderr=subprocess.STDOUT))
-        _wait(f"https://127.0.0.1:{https}/healthz", started[-1], tmp_path / "error.log")
+        started.append(start_nginx(nginx_config(tmp_path, http, https, upstreams), tmp_path))
+        wait_until_served(f"https://127.0.0.1:{https}/healthz", started[-1], tmp_path / "error.log")
         yield {"https": f"https://127.0.0.1:{https}", "http": f"http://127.0.0.1:{http}",
                "port": https, "logs": [tmp_path / f"access-{p}.log" for p in upstreams]}
     finally:
-        for proc in reversed(started):
-            proc.terminate()
-        for proc in started:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(started)
 
 
 def test_nginx_serves_the_app_its_static_files_and_its_probes(behind_nginx):

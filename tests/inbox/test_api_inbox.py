@@ -87,7 +87,7 @@ def test_bad_input_is_a_clear_400(app, cast):
     assert resp.status_code == 400 and error_of(resp)["code"] == "invalid"
 
 
-def test_reply_over_the_api(app, cast):
+def test_reply_over_the_api(app, cast, allow_local_outbound):
     ic = inbox_cast(app, cast, reply_url="http://127.0.0.1:9/unreachable")
     app.config.update(INBOX_REPLY_BACKOFF=0, INBOX_REPLY_ATTEMPTS=1)
     sam = Api(app.test_client(), ic.sam)

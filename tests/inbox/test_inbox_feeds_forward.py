@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(allow_local_outbound):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(DATA))
     handler.log_message = lambda *a, **k: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -68,7 +68,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def ic(app, cast, receiver) -> SimpleNamespace:
+def ic(app, cast, receiver, allow_local_outbound) -> SimpleNamespace:
     app.config.update(INBOX_REPLY_BACKOFF=0, INBOX_REPLY_ATTEMPTS=2)
     return inbox_cast(app, cast, reply_url=receiver.url)
 

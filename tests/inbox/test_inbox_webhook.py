@@ -166,3 +166,42 @@ def test_webhook_needs_no_csrf_and_is_rate_limited_per_source(app, cast):
     codes = [deliver(client, source, [comment(str(i), "hi")], timestamp=int(time.time()) + i).status_code
              for i in range(3)]
     assert codes == [202, 202, 429]
+
+
+def test_hostile_items_are_rejected_alone_and_a_retry_reports_the_same(app, cast, session):
+    """A lone surrogate (text cut inside an emoji), a control character or an absurd number in
+    one comment costs that comment alone; a retry signed again stores nothing twice."""
+    source = make_source(app, cast.admin)
+    batch = [comment("ok-1", "fine 🎉"), comment("cut", "half an emoji \ud83c"),
+             comment("who", "fine text", author="Jane \udc00"), comment("nul", "nul \x00 inside"),
+             comment("esc", "bell \x07"), comment("deep", [[["not text"]]]),
+             comment("many", "big audience", followers=2**70), comment(10**250, "id too long"),
+             comment("ok-2", "tab\tand\nlines\r\n")]
+    body = json.dumps({"comments": batch}).encode()  # lone surrogates travel as \ud83c escapes
+    client, now = app.test_client(), int(time.time())
+    first = deliver(client, source, body=body, timestamp=now)
+    assert first.status_code == 202, first.get_json()
+    result = first.get_json()
+    assert conforms(result, "WebhookResult")
+    assert result["accepted"] == 3 and result["duplicate"] == 0
+    assert [(r["index"], r.get("field")) for r in result["rejected"]] == [
+        (1, "text"), (2, "author"), (3, "text"), (4, "text"), (5, "text"), (7, "external_id")]
+    assert "surrogate" in result["rejected"][0]["message"]
+    assert "control character" in result["rejected"][2]["message"]
+    retry = deliver(client, source, body=body, timestamp=now + 1)
+    assert retry.status_code == 202
+    assert retry.get_json() == {**result, "accepted": 0, "duplicate": 3}
+    stored = set(session.scalars(select(ExternalComment.external_id)))
+    assert stored == {"ok-1", "many", "ok-2"}
+
+
+def test_a_deep_or_huge_numbered_body_is_a_clear_400(app, cast, session):
+    source = make_source(app, cast.admin)
+    client = app.test_client()
+    deep = deliver(client, source, body=b'{"comments": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert deep.status_code == 400 and "deeply" in error_of(deep)["message"]
+    nan = deliver(client, source, body=b'{"comments": [{"external_id": "1", "text": "x", "followers": NaN}]}')
+    assert nan.status_code == 400
+    stamp = deliver(client, source, [comment("1", "x")], headers={"X-Intranet-Timestamp": "\u00b2"})
+    assert stamp.status_code == 401
+    assert _count(session, ExternalComment) == 0

@@ -334,7 +334,7 @@ def do_record_breaches(session: Session, now: datetime) -> list[tuple[int, str]]
                                  created_at=now))
         session.add(AuditLog(action="case.sla_breach", target_type="case", target_id=case.id,
                              data={"breach": kind}))
-        notify(session, _leads(session, case.department_id), NotificationKind.SLA_BREACH,
+        notify(session, service_leads(session, case.department_id), NotificationKind.SLA_BREACH,
                actor=None, case_id=case.id)
         payload = {"op": "breach", "id": case.id, "breach": kind, "service_id": case.department_id}
         if case.department_id is not None:
@@ -359,8 +359,8 @@ def _mark_breached(session: Session, case: Case, kind: str) -> bool:
     return True
 
 
-def _leads(session: Session, department_id: int | None) -> list[int]:
-
+def service_leads(session: Session, department_id: int | None) -> list[int]:
+    """Who leads a service (its department group's leads; the admins for cases of no service)."""
     if department_id is None:
         return list(session.scalars(select(User.id).where(User.is_admin.is_(True), User.is_active_account)))
     group_id = session.scalar(select(Department.group_id).where(Department.id == department_id))

@@ -15,11 +15,13 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from intranet.actions.common import clean_text
+from intranet.actions.notifications import notify
 from intranet.inbox import access as access_inbox
 from intranet.inbox.access import needs_approval
 from intranet.inbox.actions.cases import publish_case, record, require_worker
+from intranet.inbox.actions.ingest import service_leads
 from intranet.inbox.rules.statuses import retryable
-from intranet.models import Case, CaseReply, ReplyState, User, utcnow
+from intranet.models import Case, CaseReply, NotificationKind, ReplyState, User, utcnow
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import after_commit
 
@@ -46,7 +48,10 @@ def do_reply(session: Session, actor: User, case: Case, body: Any) -> CaseReply:
     session.add(reply)
     session.flush()
     record(session, case, actor, "reply", reply_id=reply.id, state=reply.state.value)
-    if not held:
+    if held:
+        notify(session, service_leads(session, case.department_id), NotificationKind.REPLY_APPROVAL,
+               actor=actor, case_id=case.id)
+    else:
         send_after_commit(session, reply.id)
     publish_case(session, case, "reply")
     return reply

@@ -35,7 +35,9 @@ from intranet.models import (
     User,
     WatchRule,
 )
+from intranet.platform import outbound
 from intranet.platform.errors import Conflict, Invalid
+from intranet.platform.inputs import parse_int
 from intranet.search.text.analysis import fold
 from intranet.search.text.querylang import QuerySyntaxError
 
@@ -54,15 +56,20 @@ def _choice(kind: type, value: Any, field: str) -> Any:
 
 
 def _url(value: Any, field: str, label: str) -> str:
+    """An address the server will call: refused now, on the form, when the outbound guard
+    would refuse it later (a private or local host, credentials, not http(s))."""
     url = clean_text(value, field=field, label=label, max_len=500, required=False)
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise Invalid(_("The address must start with http:// or https://."), field=field)
+    if url:
+        try:
+            outbound.check_url(url)
+        except outbound.OutboundRefused as exc:
+            raise Invalid(str(exc), field=field) from None
     return url
 
 
 def _minutes(value: Any, field: str, label: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip():
+        value = parse_int(value, high=10**9)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MINUTES:
         raise Invalid(_("%(field)s must be a number of minutes between 1 and %(max)d.",
                         field=label, max=MAX_MINUTES), field=field)
@@ -70,8 +77,8 @@ def _minutes(value: Any, field: str, label: str) -> int:
 
 
 def _position(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip():
+        value = parse_int(value, high=10**9)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
         raise Invalid(_("The order must be a number between 0 and 10000."), field="position")
     return value

@@ -78,13 +78,16 @@ def inbox_webhook(slug: str) -> tuple[Response, int]:
 
 
 def _items(slug: str, raw_items: list) -> tuple[list, list[dict]]:
-    """Valid items, and the others as ``{"index", "message"}`` (each logged)."""
+    """Valid items, and the others as ``{"index", "message"[, "field"]}`` (each logged). Text a
+    database cannot store (a lone surrogate, a control character) is judged here, per item, by
+    ``parse_item``: it never reaches the batch's transaction, where it failed every item."""
     items, rejected = [], []
     for index, raw in enumerate(raw_items):
         try:
             items.append(parse_item(raw))
         except Invalid as exc:
-            rejected.append({"index": index, "message": exc.message})
+            reason = {"index": index, "message": exc.message}
+            rejected.append({**reason, "field": exc.field} if exc.field else reason)
             log.warning("webhook %s item %d rejected: %s", slug, index, exc.message)
     return items, rejected
 

@@ -1,6 +1,7 @@
 """RSS/Atom watch feeds (review sites, alert services), read with feedparser.
 
-``fetch`` downloads with a timeout and a size cap (feedparser's own fetching has neither), and
+``fetch`` downloads through the outbound guard (``platform.outbound``: no private addresses,
+redirects checked, a timeout and a size cap, which feedparser's own fetching has not), and
 ``entries_to_items`` turns entries into comment dicts: the entry id (else its link, else a hash
 of title and date) is the external id, so polling the same feed again stores nothing twice.
 A feed that does not parse raises ``FeedError``; the caller records it on the source.
@@ -9,7 +10,6 @@ A feed that does not parse raises ``FeedError``; the caller records it on the so
 from __future__ import annotations
 
 import hashlib
-import urllib.request
 from calendar import timegm
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import feedparser
 from flask_babel import gettext as _
 
+from intranet.platform import outbound
 from intranet.platform.sanitize import plain_text
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
@@ -31,12 +32,15 @@ class FeedError(Exception):
 def fetch(url: str) -> bytes:
     if not url.lower().startswith(("http://", "https://")):
         raise FeedError(_("The feed address must start with http:// or https://."))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            body = response.read(MAX_FEED_BYTES + 1)
+        response = outbound.request(url, headers={"User-Agent": USER_AGENT}, timeout=TIMEOUT,
+                                    max_bytes=MAX_FEED_BYTES)
     except OSError as exc:
         raise FeedError(_("The feed could not be downloaded: %(error)s", error=str(exc))) from exc
+    if not 200 <= response.status < 300:
+        raise FeedError(_("The feed could not be downloaded: %(error)s",
+                          error=f"HTTP {response.status} {response.reason}"))
+    body = response.body
     if len(body) > MAX_FEED_BYTES:
         raise FeedError(_("The feed is larger than %(n)d MB.", n=MAX_FEED_BYTES // (1024 * 1024)))
     return body

@@ -15,8 +15,10 @@ from flask_babel import gettext as _
 from intranet.inbox.rules.compute import Item
 from intranet.models import utcnow
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import check_text, parse_int
 
 MAX_TEXT = 10_000
+MAX_FOLLOWERS = 2**31 - 1
 LIMITS = {"external_id": 200, "author": 200, "author_url": 500, "url": 500, "lang": 8,
           "in_reply_to": 200}
 
@@ -26,13 +28,13 @@ def _string(raw: dict[str, Any], name: str, limit: int) -> str:
     if value is None:
         return ""
     if type(value) is str and len(value) <= limit and not value[:1].isspace() and not value[-1:].isspace():
-        return value  # the common case, without the checks below
+        return check_text(value, name)  # the common case, without the checks below
     if isinstance(value, (int, float)) and not isinstance(value, bool) and name in (
             "external_id", "in_reply_to"):
         value = str(value)  # numeric ids are common in exports
     if not isinstance(value, str):
         raise Invalid(_("%(name)s must be text.", name=name), field=name)
-    value = value.strip()
+    value = check_text(value.strip(), name)
     if len(value) > limit:
         raise Invalid(_("%(name)s is too long (at most %(max)d characters).", name=name, max=limit),
                       field=name)
@@ -42,11 +44,11 @@ def _string(raw: dict[str, Any], name: str, limit: int) -> str:
 def _followers(value: Any) -> int:
     if value in (None, ""):
         return 0
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip():
+        value = parse_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Invalid(_("followers must be a whole number, 0 or more."), field="followers")
-    return min(value, 2**62)
+    return min(value, MAX_FOLLOWERS)  # an INTEGER column: PostgreSQL's holds 32 bits
 
 
 def parse_time(value: Any) -> datetime | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.inputs import JSONRefused, decode_json, parse_int
 
 WINDOW_SECONDS = 300
 TIMESTAMP_HEADER = "X-Intranet-Timestamp"
@@ -54,9 +54,10 @@ def verify(secret: str, timestamp: str | None, header: str | None, body: bytes, 
     if not timestamp or not header:
         raise BadSignature(_("The %(ts)s and %(sig)s headers are required.",
                              ts=TIMESTAMP_HEADER, sig=SIGNATURE_HEADER))
-    if not timestamp.isdigit():
+    seconds = parse_int(timestamp)
+    if seconds is None:
         raise BadSignature(_("%(ts)s must be a Unix time in seconds.", ts=TIMESTAMP_HEADER))
-    if abs(now.timestamp() - int(timestamp)) > WINDOW_SECONDS:
+    if abs(now.timestamp() - seconds) > WINDOW_SECONDS:
         raise BadSignature(_("The timestamp is more than 5 minutes away from our clock: "
                              "check the sender's clock (stale or replayed delivery)."))
     given = header.strip().removeprefix("sha256=")
@@ -69,8 +70,10 @@ def verify(secret: str, timestamp: str | None, header: str | None, body: bytes, 
 def comments_of(body: bytes) -> list[Any]:
     """The ``comments`` list of a delivery, or a clear 400 (malformed JSON, wrong shape)."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = decode_json(body, strict_ints=False)  # text and numbers: judged item by item
+    except JSONRefused as exc:
+        raise Invalid(str(exc)) from None
+    except ValueError:  # malformed, or not UTF-8
         raise Invalid(_("The request body is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
         raise Invalid(_("The body must be an object with a “comments” list."), field="comments")

@@ -38,6 +38,7 @@ from intranet.models import (
     utcnow,
 )
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
 
 OPEN = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.WAITING)
 PAGE = 25
@@ -112,9 +113,10 @@ def parse_filters(args: Any, services: set[int]) -> Filters:
         raise _unknown("status", STATUSES)
     raw = args.get("service") or ""
     if raw:
-        if not raw.isdigit() or int(raw) not in services:
+        service = parse_int(raw)
+        if service is None or service not in services:
             raise Invalid(_("Choose one of your services."), field="service")
-        f.service = int(raw)
+        f.service = service
     f.mine = args.get("mine") in ("1", "true", "on")
     f.urgency, f.sentiment = args.get("urgency") or "", args.get("sentiment") or ""
     if f.urgency and f.urgency not in {u.value for u in Urgency}:
@@ -125,9 +127,10 @@ def parse_filters(args: Any, services: set[int]) -> Filters:
     for name in ("before", "cursor"):
         raw = args.get(name) or ""
         if raw:
-            if not raw.isdigit() or int(raw) < 1:
+            before = parse_int(raw, low=1)
+            if before is None:
                 raise Invalid(_("The page cursor must be a positive number."), field=name)
-            f.before = int(raw)
+            f.before = before
     return f
 
 

@@ -33,6 +33,7 @@ from intranet.inbox.workers.importer import run_import
 from intranet.models import ExternalComment, ImportJob, Source, WatchRule
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid, NotFound
+from intranet.platform.inputs import query_int
 from intranet.views.common import done, form_failed, form_page, me, refused
 
 bp = Blueprint("inbox_admin", __name__, url_prefix="/inbox/admin")
@@ -87,7 +88,7 @@ def source(source_id: int) -> Response:
     item = _source(source_id)
     form = SourceForm(obj=item, connector=item.connector.value, network=item.network.value)
     context = {"source": item, "jobs": _jobs(item), "import_form": ImportForm(formdata=None),
-               "shown_job": request.args.get("job", type=int), **NAMES}
+               "shown_job": query_int("job", low=1), **NAMES}
     if not form.validate_on_submit():
         return form_page("inbox_admin/source.html", form, **context)
     try:

@@ -29,6 +29,7 @@ from intranet.inbox.queries import dashboard as inbox_dashboard
 from intranet.models import Case
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.inputs import parse_int
 from intranet.platform.sanitize import linkify_text, safe_url
 from intranet.views.common import done, form_data, frame_value, me, refused
 from intranet.views.posts import remember_last_event
@@ -143,7 +144,7 @@ def _change(case_id: int, change: Callable[[Session, Case], Any], message: str, 
 @login_required
 def assign(case_id: int) -> Response:
     raw = form_data().get("user_id")
-    user_id = int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+    user_id = parse_int(raw) if isinstance(raw, str) and raw.strip() else raw
     return _change(case_id, lambda s, c: cases.do_assign(s, me(), c, user_id), _("The case is assigned."))
 
 
@@ -174,11 +175,11 @@ def triage(case_id: int) -> Response:
 @bp.post("/cases/<int:case_id>/escalate")
 @login_required
 def escalate(case_id: int) -> Response:
-    raw = str(form_data().get("group_id") or "")
-    if not raw.isdigit():
+    group_id = parse_int(str(form_data().get("group_id") or ""))
+    if group_id is None:
         target = url_for("inbox.case", case_id=case_id)
         return refused(Invalid(_("Choose a group."), field="group_id"), target)
-    group = access.access_group(me(), int(raw))
+    group = access.access_group(me(), group_id)
     return _change(case_id, lambda s, c: cases.do_escalate(s, me(), c, group),
                    _("The case is escalated to %(group)s.", group=group.name), status=201,
                    payload=lambda post: {"post_id": post.id, "url": url_for("posts.show", post_id=post.id)})
@@ -190,10 +191,11 @@ def share_knowledge(case_id: int) -> Response:
     """Publish the resolved case's question and answer as a post ("" is the company feed)."""
     data = form_data()
     raw, body = str(data.get("group_id") or ""), data.get("body")
-    if raw and not raw.isdigit():
+    group_id = parse_int(raw)
+    if raw and group_id is None:
         target = url_for("inbox.case", case_id=case_id)
         return refused(Invalid(_("Choose a group."), field="group_id"), target)
-    group = access.access_group(me(), int(raw)) if raw else None
+    group = access.access_group(me(), group_id) if group_id is not None else None
     return _change(case_id, lambda s, c: case_knowledge.do_share_knowledge(s, me(), c, group, body),
                    _("The answer is shared as knowledge."), status=201,
                    payload=lambda post: {"post_id": post.id, "url": url_for("posts.show", post_id=post.id)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, url_for
 from flask_login import login_required
 from sqlalchemy import case, func, select
 
@@ -15,6 +15,7 @@ from intranet.inbox.views.forms import ForwardForm
 from intranet.models import CommentMatch, ExternalComment, RuleKind, Source, WatchRule, utcnow
 from intranet.platform import db
 from intranet.platform.errors import DomainError
+from intranet.platform.inputs import query_int
 from intranet.views.common import done, form_failed, form_page, me
 
 bp = Blueprint("inbox_watch", __name__, url_prefix="/inbox")
@@ -58,7 +59,7 @@ def competitor_counts(now_days: int = 30) -> list[tuple[WatchRule, int, int, int
 @bp.get("/competitors")
 def competitors() -> str:
     require_competitor_watch(me())
-    rule_id = request.args.get("rule", type=int)
+    rule_id = query_int("rule", low=1)
     stmt = (select(ExternalComment, WatchRule.name, Source.name)
             .join(CommentMatch, CommentMatch.comment_id == ExternalComment.id)
             .join(WatchRule, WatchRule.id == CommentMatch.rule_id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from intranet.inbox.workers.parallel import available as parallel_available
 from intranet.models import ExternalComment, ImportJob, Source, User, utcnow
 from intranet.platform import db
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import decode_json
 from intranet.platform.sqlite.writes import ingest_transaction
 
 log = logging.getLogger(__name__)
@@ -68,9 +68,9 @@ def _jsonl(fh: io.TextIOBase) -> Iterator[Record]:
             yield number, None
             continue
         try:
-            yield number, json.loads(line)
+            yield number, decode_json(line, strict_ints=False)  # bounded depth; text judged per item
         except ValueError as exc:
-            yield number, Invalid(_("not valid JSON (%(error)s)", error=exc.msg))
+            yield number, Invalid(_("not valid JSON (%(error)s)", error=getattr(exc, "msg", str(exc))))
 
 
 def _csv(fh: io.TextIOBase) -> Iterator[Record]:

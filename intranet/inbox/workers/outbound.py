@@ -18,8 +18,6 @@ import logging
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 
 from flask import Flask, current_app
 from sqlalchemy import update
@@ -27,7 +25,7 @@ from sqlalchemy import update
 from intranet.inbox.actions.replies import record_outcome
 from intranet.inbox.connectors.webhook import sign
 from intranet.models import Case, CaseReply, ReplyState
-from intranet.platform import db
+from intranet.platform import db, outbound
 
 log = logging.getLogger(__name__)
 KEY = "intranet.outbound"
@@ -102,21 +100,17 @@ def _payload(reply: CaseReply, case: Case) -> bytes:
 
 
 def _post(url: str, secret: str, body: bytes, reply_id: int) -> None:
-    """One attempt; raises with a short reason on any failure (network, timeout, non-2xx)."""
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", **sign(secret, body, int(time.time())),
-        "X-Intranet-Reply-Id": str(reply_id)})
-    timeout = current_app.config.get("INBOX_REPLY_TIMEOUT", 5)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        if not 200 <= response.status < 300:
-            raise OSError(f"HTTP {response.status}")
+    """One attempt through the outbound guard (no private addresses unless allowed); raises
+    with a short reason on any failure (refused address, network, timeout, non-2xx)."""
+    headers = {"Content-Type": "application/json", **sign(secret, body, int(time.time())),
+               "X-Intranet-Reply-Id": str(reply_id)}
+    response = outbound.request(url, method="POST", body=body, headers=headers, max_bytes=64 * 1024,
+                                timeout=current_app.config.get("INBOX_REPLY_TIMEOUT", 5))
+    if not 200 <= response.status < 300:
+        raise OSError(f"HTTP {response.status} {response.reason}")
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, urllib.error.HTTPError):
-        return f"HTTP {exc.code} {exc.reason}"
-    if isinstance(exc, urllib.error.URLError):
-        return str(exc.reason)
     return str(exc) or type(exc).__name__
 
 

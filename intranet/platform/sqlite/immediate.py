@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 BUSY_POLL = 0.0003  # seconds between looks at SQLite's write lock held by another process
 
@@ -59,3 +59,20 @@ def write_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
         raise
     finally:
         raw.close()
+
+
+@contextmanager
+def immediate_connection(engine: Engine) -> Iterator[Connection]:
+    """A SQLAlchemy connection in ``BEGIN IMMEDIATE``: a read-then-write (a claim of outbox rows)
+    takes SQLite's write lock before it reads, so it never fails with a stale snapshot halfway
+    and two processes take turns instead of both reading the same rows. Committed when the
+    block ends, rolled back if it raises."""
+    with engine.connect() as conn:
+        transaction = conn.begin()  # no SQL on pysqlite: SQLite's own BEGIN is ours, below
+        try:
+            begin_immediate(conn.connection.driver_connection)
+            yield conn
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise

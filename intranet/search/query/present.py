@@ -18,6 +18,7 @@ from sqlalchemy import CompoundSelect, bindparam, literal, select, union_all
 from intranet.models import Department, Group, User
 from intranet.platform import db
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
 from intranet.search.query.search import PERIODS, SORTS, Filters, Result
 from intranet.search.registry import KINDS, Item
 
@@ -36,9 +37,10 @@ def _int_arg(args: Any, name: str) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    value = parse_int(raw)
+    if value is None:
         raise Invalid(_("%(name)s must be a whole number.", name=name), field=name)
-    return int(raw)
+    return value
 
 
 def filters_from(args: Any) -> tuple[Filters, str]:
@@ -74,7 +76,7 @@ class Facet:
 
 def _names(top: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
     """Names of the listed groups, departments and authors, in one built-once query."""
-    params = {name: [int(i) for i in top[name] if i.isdigit()] for name in NAMED}
+    params = {name: [n for i in top[name] if (n := parse_int(i)) is not None] for name in NAMED}
     out: dict[str, dict[str, str]] = {name: {} for name in NAMED}
     if any(params.values()):
         for facet, oid, label in db.read(_names_statement(), params):

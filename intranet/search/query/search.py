@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from whoosh import query as wq
 
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
 from intranet.search.index.indexer import store
 from intranet.search.index.store import Snapshot
 from intranet.search.query.facets import FacetCounts
@@ -257,10 +258,11 @@ class Runner:
 def parse_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or int(cursor) >= MAX_HITS:
+    value = parse_int(cursor, high=MAX_HITS - 1)
+    if value is None:
         raise Invalid(_("This page of results is not available; start the search again."),
                       field="cursor")
-    return int(cursor)
+    return value
 
 
 def search(user, q: str, filters: Filters | None = None, sort: str = "relevance",

@@ -11,24 +11,14 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
+from intranet.platform import inputs
 from intranet.platform.errors import Invalid
 from intranet.views.common import me  # noqa: F401  (re-exported for the API views)
 
 
 def query_int(name: str, *, default: int | None = None, low: int = 0, high: int | None = None) -> int | None:
-    """An integer query parameter within [low, high]; absent or empty gives ``default``."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Invalid(_("%(name)s must be a whole number.", name=name), field=name) from None
-    if value < low or (high is not None and value > high):
-        message = (_("%(name)s must be between %(low)d and %(high)d.", name=name, low=low, high=high)
-                   if high is not None else _("%(name)s must be at least %(low)d.", name=name, low=low))
-        raise Invalid(message, field=name)
-    return value
+    """An integer query parameter within [low, high] (see ``platform.inputs.query_int``)."""
+    return inputs.query_int(name, default=default, low=low, high=high)
 
 
 def query_flag(name: str) -> bool:

@@ -20,6 +20,7 @@ from intranet.actions.posts import do_acknowledge, do_delete_post, do_edit_post,
 from intranet.models import Post
 from intranet.platform import db
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
 from intranet.platform.web import json_body
 from intranet.queries import feed as feeds
 from intranet.views.api import bp
@@ -38,9 +39,10 @@ def _create_fields() -> tuple[dict, list[Upload]]:
         return json_body(), []
     form = request.form
     raw_group = (form.get("group_id") or "").strip()
-    if raw_group and not raw_group.isdigit():
+    group_id = parse_int(raw_group)
+    if raw_group and group_id is None:
         raise Invalid(_("%(name)s must be an integer.", name="group_id"), field="group_id")
-    return {"body": form.get("body"), "group_id": int(raw_group) if raw_group else None,
+    return {"body": form.get("body"), "group_id": group_id,
             "announcement": form.get("announcement", "").lower() in ("1", "true", "on", "yes")
             }, uploads_from_request()
 

@@ -19,6 +19,7 @@ from intranet.models import (
     Attachment,
     Comment,
     Group,
+    JoinRequest,
     Membership,
     Message,
     Notification,
@@ -89,6 +90,12 @@ def group_json(group: Group, *, role: Role | None, member_count: int) -> dict[st
 def member_json(membership: Membership) -> dict[str, Any]:
     return {"user": user_ref(membership.user), "role": membership.role.value,
             "since": iso(membership.created_at)}
+
+
+def join_request_json(request: JoinRequest) -> dict[str, Any]:
+    return {"id": request.id, "group_id": request.group_id, "user": user_ref(request.user),
+            "message": request.message, "status": request.status.value,
+            "created_at": iso(request.created_at), "decided_at": iso(request.decided_at)}
 
 
 def notification_json(note: Notification) -> dict[str, Any]:

@@ -158,12 +158,13 @@ def test_approval_makes_a_member_and_tells_the_requester(app, cast, captured_eve
         do_decide_join_request(s, fresh(s, cast.lea), s.get(JoinRequest, rid), False)
 
 
-def test_rejection_leaves_the_group_unchanged(app, cast, captured_events):
+def test_rejection_leaves_the_group_unchanged_and_tells_the_requester(app, cast, captured_events):
     rid = request_join(app, cast.bob, cast.apollo)
     with act(app, captured_events) as (s, ch):
         do_decide_join_request(s, fresh(s, cast.admin), s.get(JoinRequest, rid), False)
     assert role(app, cast.apollo, cast.bob) is None
-    assert ch.notes == [] and ch.of("group") == []
+    assert ch.notified() == {cast.bob.id: ["join_refused"]}  # told, not left waiting
+    assert ch.of("group") == []
     assert ch.audits == [("group.join_request", "group", cast.apollo.id,
                           {"user_id": cast.bob.id, "approved": False})]
     request_join(app, cast.bob, cast.apollo)  # may ask again once decided

@@ -60,11 +60,27 @@ def test_an_unchanged_page_is_served_again_with_this_requests_token_and_times(ap
     assert without_tokens(again) == without_tokens(first)
     assert post_id in feed_ids(again) and "just now" in card(again, post_id)
 
-    other = cached_home(app, alice_elsewhere)  # same reader, another browser: its own token
+    fresh_home(app, alice_elsewhere)  # same reader, another browser: pages are kept per login
+    other = cached_home(app, alice_elsewhere)  # then its own page, with its own token
     for page in (again, other):
         assert CSRF not in page and AGO not in page
         assert set(FORM_TOKEN.findall(page)) == {META_TOKEN.search(page).group(1)}
     assert META_TOKEN.search(other).group(1) != META_TOKEN.search(again).group(1)
+
+
+def test_a_copied_cookie_gets_no_kept_page_once_its_login_ended(app, cast, make_web):
+    """Logging out deletes the login row (a write: the store empties) and another browser's pages
+    are kept under its own login: a copy of the ended login's cookie gets the login page."""
+    alice, thief, other = make_web().login(cast.alice), make_web(), make_web().login(cast.alice)
+    home(alice)
+    with alice.raw.session_transaction() as sess:
+        copied = dict(sess)
+    assert alice.post("/logout").status_code == 302
+    home(other)
+    cached_home(app, other)
+    with thief.raw.session_transaction() as sess:
+        sess.update(copied)
+    assert thief.get("/").status_code == 302
 
 
 def test_changes_by_another_person_show_on_the_next_load(app, cast, make_web):
@@ -141,7 +157,8 @@ def test_a_stored_page_needs_a_signed_in_active_reader(app, cast, make_web):
     assert alice.get("/").status_code == 302  # to the login page, not the stored page
     alice.login(cast.alice)
     assert "You are logged out." in home(alice)  # a flashed message: rendered, not from the store
-    cached_home(app, alice)  # signed in again, nothing written: the same page
+    home(alice)  # signing in again wrote its login row: rendered once more, then kept
+    cached_home(app, alice)
     assert admin.post(f"/admin/users/{cast.alice.id}/deactivate").status_code == 302
     assert "/login" in alice.get("/").headers["Location"]
     assert "/login" in alice.get("/").headers["Location"]
