@@ -160,3 +160,12 @@ def test_the_api_lists_and_ends_my_sessions(app, cast, make_web, socket_for):
     answer = laptop.post("/api/v1/me/sessions/end-all")
     assert answer.status_code == 200 and answer.get_json() == {"ended_sessions": 1}
     assert laptop.get("/api/v1/me/sessions").status_code == 401
+
+
+def test_a_socket_never_spends_the_remember_me_token(app, cast, make_web, socket_for):
+    """A socket's handshake cannot send the rotated cookie back: its page signs in first."""
+    value = signed_in(make_web, cast.alice, remember="y").raw.get_cookie(REMEMBER_COOKIE).value
+    browser = remembered(make_web, value)
+    socket = socket_for(browser)
+    assert not socket.is_connected()
+    assert browser.get("/profile").status_code == 200  # the cookie still works for the page
