@@ -12,8 +12,7 @@ from intranet.platform import db
 from intranet.platform.directory import ldap
 from tests import ldap_server
 from tests.conftest import PASSWORD
-from tests.core.sso.conftest import PEOPLE_LDIF
-from tests.ldap_server import change
+from tests.ldap_server import PEOPLE_LDIF, change
 
 
 def _login(web, login, password):
