@@ -172,7 +172,12 @@ def _sync_one(session: Session, person: DirectoryPerson, accounts: dict[str | No
     before anything is written for that person: the others go on."""
     user = accounts.get(person.external_id)
     try:
-        if user is None and create:
+        if user is None and (user := find_account(session, person)) is not None:
+            _link(user, person)  # made by an administrator before sign-on came: taken over
+            accounts[person.external_id] = user
+            apply_person(session, user, person, departments)
+            report.updated += 1
+        elif user is None and create:
             accounts[person.external_id] = _create(session, person, departments)
             report.created += 1
         elif user is None:
