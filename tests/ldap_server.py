@@ -25,7 +25,7 @@ SLAPADD = Path("/usr/sbin/slapadd")
 BASE_DN = "dc=example,dc=com"
 ADMIN_DN, ADMIN_PASSWORD = f"cn=admin,{BASE_DN}", "admin-secret"
 READER_DN, READER_PASSWORD = f"cn=reader,ou=services,{BASE_DN}", "reader-secret"
-STARTUP_TIMEOUT_S = 15
+STARTUP_TIMEOUT_S = 60
 
 CONF = """\
 include /etc/ldap/schema/core.schema

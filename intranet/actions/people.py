@@ -140,6 +140,11 @@ def do_set_department_lead(session: Session, department: Department, user: User,
           role=Role.MEMBER.value)
 
 
+def do_record_data_export(session: Session, person: User, *, acting_user: User) -> None:
+    """A personal-data download is itself worth a line in the audit log (who took whose data)."""
+    audit(session, acting_user, "user.data_export", "user", person.id)
+
+
 @dataclass
 class DeletionOutcome:
     posts: int = 0

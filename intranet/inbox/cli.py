@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from intranet.inbox.workers.importer import count_records, run_import
 from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
+from intranet.inbox.workers.retention import apply_retention
 from intranet.inbox.workers.scheduler import check_sla, poll_all
 from intranet.models import Source
 from intranet.platform import db
@@ -79,6 +80,19 @@ def process(loop: bool) -> None:
             click.echo(f"{done} comments processed.")
             return
         time.sleep(LOOP_GATHER_SECONDS if done else 1)
+
+
+@inbox_cli.command("retention")
+@click.option("--force", is_flag=True, help="Run even if the last run is less than an hour old.")
+def retention(force: bool) -> None:
+    """Redact customers' data and erase messages older than the retention settings say."""
+
+    outcome = apply_retention(force=force)
+    if outcome.skipped:
+        click.echo("Skipped: another worker is applying the retention periods, or they were "
+                   "applied less than an hour ago (--force).")
+        return
+    click.echo(f"{outcome.comments} inbox comments redacted, {outcome.messages} messages erased.")
 
 
 def init_app(app: Flask) -> None:

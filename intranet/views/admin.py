@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intranet import access
@@ -17,10 +17,10 @@ from intranet.actions.users import (
     do_reactivate_user,
     do_set_department,
 )
-from intranet.models import AuditLog, Department, Membership, Role, User
+from intranet.models import Department, Membership, Role, User
 from intranet.platform import db
-from intranet.platform.db import like_pattern
 from intranet.platform.errors import DomainError, Invalid, NotFound
+from intranet.queries.people_admin import people_statement
 from intranet.views.common import back_url, done, form_failed, form_page, me, paginate, refused
 from intranet.views.forms import (
     AdminUserForm,
@@ -30,6 +30,7 @@ from intranet.views.forms import (
     department_choices,
 )
 from intranet.views.groups import member_counts
+from intranet.views.people_admin.audit import audit_page
 
 bp = Blueprint("admin", __name__)
 USERS_PAGE_SIZE = 50
@@ -53,11 +54,7 @@ def _user(user_id: int) -> User:
 @bp.route("/admin/users", methods=["GET"])
 def users() -> str:
     q = request.args.get("q", "").strip()[:120]
-    stmt = select(User).options(selectinload(User.department)).order_by(
-        User.is_active_account.desc(), User.name, User.id)
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    stmt = people_statement(q)  # deleted people are no accounts any more
     department_form = SetDepartmentForm(formdata=None)
     department_form.department_id.choices = department_choices()
     return render_template("admin/users.html", page=paginate(stmt, USERS_PAGE_SIZE), q=q,
@@ -164,8 +161,5 @@ def department_lead(department_id: int) -> Response:
 
 @bp.route("/admin/audit", methods=["GET"])
 def audit() -> str:
-    """Newest first; actors are fetched in one query for the page."""
-    page = paginate(select(AuditLog).order_by(AuditLog.id.desc()), AUDIT_PAGE_SIZE)
-    actor_ids = {row.actor_id for row in page.items if row.actor_id}
-    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-    return render_template("admin/audit.html", page=page, actors=actors)
+    """In words, filterable and exportable: ``people_admin.audit``."""
+    return audit_page()

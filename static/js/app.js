@@ -4,6 +4,7 @@ import { startInbox } from './inbox.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
+import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 
@@ -11,4 +12,5 @@ startPosts();
 startNotifications();
 startInbox();
 startSearch();
+startPeopleImport();
 startMessages(startLive());

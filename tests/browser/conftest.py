@@ -41,7 +41,7 @@ from tests.browser.helpers import (
     wait_live,
 )
 
-STARTUP_TIMEOUT_S = 30
+STARTUP_TIMEOUT_S = 120
 
 
 # ---- data and server ---------------------------------------------------------------------------

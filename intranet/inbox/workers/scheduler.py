@@ -25,6 +25,7 @@ from intranet.actions.files import sweep_files
 from intranet.inbox.actions.ingest import do_ingest, do_record_breaches, purge_deliveries
 from intranet.inbox.connectors.feeds import FeedError, entries_to_items, fetch, parse
 from intranet.inbox.connectors.items import parse_item
+from intranet.inbox.workers.retention import apply_retention
 from intranet.models import Connector, Source, utcnow
 from intranet.platform import db
 from intranet.platform.errors import Invalid
@@ -115,7 +116,7 @@ def sweep_files_hourly(now: datetime | None = None) -> int:
 
 def run_once(app: Flask) -> None:
     with app.app_context():
-        for job in (poll_all, check_sla, sweep_files_hourly):
+        for job in (poll_all, check_sla, sweep_files_hourly, apply_retention):
             try:
                 job()
             except Exception:  # the next minute tries again; never kill the thread

@@ -4,10 +4,12 @@ OpenAPI document when imported (``document.register``)."""
 from __future__ import annotations
 
 from flask import Response, jsonify
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from intranet.actions.passwords import MAX_LENGTH, MIN_LENGTH, do_change_password
 from intranet.platform import db
+from intranet.platform.errors import Invalid
 from intranet.platform.extensions import csrf
 from intranet.platform.sessions import current_login_id
 from intranet.platform.web import json_body
@@ -36,6 +38,8 @@ def change_password() -> Response:
 def password_reset() -> tuple[Response, int]:
     """202 whatever the address: the answer never tells whether an account uses it."""
     email = text(json_body(), "email", required=True)
+    if not 3 <= len(email) <= 254 or "@" not in email:
+        raise Invalid(_("This is not a valid e-mail address."), field="email")
     request_reset(email)
     return jsonify(status="accepted"), 202
 
@@ -45,11 +49,12 @@ register(
     {
         "/me/password": {"post": write(op(
             "changePassword", "Change my password", tag="people", answer="PasswordChanged",
-            body="PasswordChange", errors=(403,),
+            body="PasswordChange", errors=(409,),
             description="`current` wrong, or `new` refused by the policy (at least 10 characters, not "
                         "a common or leaked password, not a repeated or sequential run, not my e-mail "
                         "or name): 400 naming the field. Every other session, remember-me token and "
-                        "socket of mine ends; with `revoke_tokens`, every API token too."))},
+                        "socket of mine ends; with `revoke_tokens`, every API token too. An account of the "
+                        "company directory (LDAP, OpenID Connect): 409."))},
         "/auth/password-reset": {"post": op(
             "requestPasswordReset", "Mail a link to choose a new password", tag="auth",
             answer="ResetAccepted", status=202, body="PasswordResetRequest", errors=(429,), public=True,

@@ -3,11 +3,13 @@ browsers out, and deactivation ends every login, remember-me token and socket.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain_helpers import fresh
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from intranet.actions.users import do_deactivate_user
-from intranet.models import LoginSession
+from intranet.models import LoginSession, utcnow
 from intranet.platform import db
 from intranet.platform.sessions import REMEMBER_COOKIE
 from tests.conftest import PASSWORD
@@ -135,3 +137,12 @@ def test_a_forged_or_malformed_remember_cookie_is_ignored(cast, make_web):
     for value in (f"{row_id}.guess", "x.y", "99999999999999999999.z", "", "."):
         assert remembered(make_web, value).get("/profile").status_code == 302
     assert alice.get("/profile").status_code == 200
+
+
+def test_an_unused_login_ends_unless_remembered(app, cast, make_web, session):
+    idle, kept = signed_in(make_web, cast.alice), signed_in(make_web, cast.alice, remember="y")
+    hours = app.config["SESSION_IDLE_HOURS"] + 1
+    session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(hours=hours)))
+    session.commit()
+    assert idle.get("/profile").status_code == 302
+    assert kept.get("/profile").status_code == 200  # remembered: its token is still valid

@@ -136,4 +136,41 @@ PATHS.update({
         answer="PeopleImport", errors=(404,), description=ADMIN)},
 })
 
+ZIP = {"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}
+DATA = ("A zip: profile.json, posts.json, comments.json, messages.json, reactions.json, "
+        "files.json (JSON, UTF-8), files/ (the files shared) and avatar.png. Built on disk and "
+        "streamed; audited.")
+
+
+def _zip(operation: dict[str, Any]) -> dict[str, Any]:
+    operation["responses"]["200"] = {"description": "The zip", "content": ZIP}
+    return operation
+
+
+PATHS.update({
+    "/me/data": {"get": _zip(op("myData", "Download my personal data", tag="people", description=DATA))},
+    "/admin/people/{user_id}/data": {"get": _zip(op(
+        "personData", "Download a person's personal data (admins)", tag="admin", errors=(404,),
+        description=ADMIN + " " + DATA))},
+})
+
+DAYS = {"type": ["integer", "null"], "minimum": 1, "maximum": 36500}
+SCHEMAS.update({
+    "Retention": obj({"inbox_days": DAYS, "message_days": DAYS, "updated_at": TIME_OR_NULL,
+                      "last_run_at": TIME_OR_NULL},
+                     description="`inbox_days`: customers' names, handles, links and texts in the "
+                                 "inbox are redacted after that many days (cases and counts stay). "
+                                 "`message_days`: messages are erased after that many days. `null`: "
+                                 "kept for ever."),
+    "RetentionUpdate": obj({"inbox_days": DAYS, "message_days": DAYS}),
+})
+PATHS.update({"/admin/retention": {
+    "get": op("getRetention", "Retention periods of personal data (admins)", tag="admin",
+              answer="Retention", errors=(404,), description=ADMIN),
+    "put": write(op("setRetention", "Set the retention periods (admins)", tag="admin", answer="Retention",
+                    body="RetentionUpdate", errors=(404,),
+                    description=ADMIN + " Applied within the hour by a scheduled job, once across "
+                                        "workers; each run that erases something is audited.")),
+}})
+
 register(PATHS, PARAMETERS, SCHEMAS)

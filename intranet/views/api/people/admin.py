@@ -11,8 +11,9 @@ from flask_login import login_required
 from intranet import access
 from intranet.actions.people import do_delete_person, do_set_department_lead, do_update_person
 from intranet.actions.people_import import do_start_import
+from intranet.actions.retention import do_set_retention, retention_settings
 from intranet.actions.users import do_deactivate_user, do_reactivate_user
-from intranet.models import Department, PeopleImport, User
+from intranet.models import Department, PeopleImport, RetentionSettings, User
 from intranet.platform import db
 from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.web import json_body
@@ -20,6 +21,7 @@ from intranet.queries import people_admin as queries
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import iso, user_ref
+from intranet.views.people_admin.data import send_data
 from intranet.views.people_admin.import_runner import ensure_running
 
 PAGE = 50
@@ -194,3 +196,41 @@ def people_import_get(import_id: int) -> Response:
         raise NotFound(_("This import does not exist."))
     ensure_running(job)
     return jsonify(import_json(job))
+
+
+@bp.get("/me/data")
+@login_required
+def my_data() -> Response:
+    """My personal data as a zip (profile, posts, comments, messages, reactions, files)."""
+    return send_data(me())
+
+
+@bp.get("/admin/people/<int:user_id>/data")
+@login_required
+def person_data(user_id: int) -> Response:
+    admin()
+    return send_data(person(user_id))
+
+
+def retention_json(settings: RetentionSettings) -> dict:
+    return {"inbox_days": settings.inbox_days, "message_days": settings.message_days,
+            "updated_at": iso(settings.updated_at), "last_run_at": iso(settings.last_run_at)}
+
+
+@bp.get("/admin/retention")
+@login_required
+def retention_get() -> Response:
+    admin()
+    with db.transaction() as s:
+        return jsonify(retention_json(retention_settings(s)))
+
+
+@bp.put("/admin/retention")
+@login_required
+def retention_set() -> Response:
+    """Both periods in days (``null``: kept for ever); applied by the hourly job, audited."""
+    acting, data = admin(), json_body()
+    with db.transaction() as s:
+        settings = do_set_retention(s, inbox_days=data.get("inbox_days"),
+                                    message_days=data.get("message_days"), acting_user=acting)
+    return jsonify(retention_json(settings))
