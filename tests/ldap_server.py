@@ -179,3 +179,15 @@ def change(server: Server, uid: str, **attributes: str) -> None:
 def remove(server: Server, uid: str) -> None:
     with admin_connection(server) as conn:
         assert conn.delete(person_dn(uid)), conn.result
+
+
+# The small directory most LDAP tests use: two departments, two people and one entry without e-mail.
+PEOPLE_LDIF = "\n".join([
+    department_ldif("Marketing"),
+    department_ldif("Logistique"),
+    person_ldif("jdupont", "Jeanne Dupont", password="jeanne-pass", department="Marketing",
+                title="Chargée de communication"),
+    person_ldif("pmartin", "Paul Martin", password="paul-pass", department="Logistique",
+                title="Magasinier", mail="paul.martin@example.com"),
+    person_ldif("nomail", "No Mail", password="nomail-pass", mail=""),
+])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,7 +55,13 @@ def find_account(session: Session, person: DirectoryPerson) -> User | None:
         user = session.scalar(select(User).where(func.lower(User.email) == person.email.lower()))
         if user is not None and user.auth_source != "local" and user.auth_source != person.source:
             raise Conflict(_("This e-mail belongs to an account that signs in another way."))
+        if user is not None and user.email == _break_glass():  # its local password must survive
+            raise Conflict(_("This e-mail belongs to an account that signs in another way."))
     return user
+
+
+def _break_glass() -> str:
+    return (current_app.config["BREAK_GLASS_ADMIN"] or "").strip().lower()
 
 
 def apply_person(session: Session, user: User, person: DirectoryPerson,
@@ -165,7 +172,12 @@ def _sync_one(session: Session, person: DirectoryPerson, accounts: dict[str | No
     before anything is written for that person: the others go on."""
     user = accounts.get(person.external_id)
     try:
-        if user is None and create:
+        if user is None and (user := find_account(session, person)) is not None:
+            _link(user, person)  # made by an administrator before sign-on came: taken over
+            accounts[person.external_id] = user
+            apply_person(session, user, person, departments)
+            report.updated += 1
+        elif user is None and create:
             accounts[person.external_id] = _create(session, person, departments)
             report.created += 1
         elif user is None:

@@ -1,4 +1,5 @@
-"""The directory the LDAP tests use: Debian's slapd with two departments and three people."""
+"""The directory the LDAP tests use: Debian's slapd with two departments and three people
+(``tests.ldap_server.PEOPLE_LDIF``)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ from typing import Any
 import pytest
 
 from tests import ldap_server
-
-PEOPLE_LDIF = "\n".join([
-    ldap_server.department_ldif("Marketing"),
-    ldap_server.department_ldif("Logistique"),
-    ldap_server.person_ldif("jdupont", "Jeanne Dupont", password="jeanne-pass", department="Marketing",
-                            title="Chargée de communication"),
-    ldap_server.person_ldif("pmartin", "Paul Martin", password="paul-pass", department="Logistique",
-                            title="Magasinier", mail="paul.martin@example.com"),
-    ldap_server.person_ldif("nomail", "No Mail", password="nomail-pass", mail=""),
-])
+from tests.ldap_server import PEOPLE_LDIF
 
 
 @pytest.fixture

@@ -96,3 +96,13 @@ def test_a_directory_that_does_not_answer_is_an_error_not_a_purge(app, session, 
 def test_sync_without_ldap_settings_says_what_to_set(app):
     code, out = _sync(app)
     assert code == 1 and "INTRANET_LDAP_URL" in out
+
+
+def test_an_account_made_before_sign_on_is_taken_over_by_its_e_mail(app, session, directory):
+    with app.app_context(), db.transaction() as s:
+        do_create_user(s, "paul.martin@example.com", "P. Martin", PASSWORD)
+    code, out = _sync(app)
+    assert code == 0 and "0 created, 1 updated, 0 unchanged, 1 not signed in yet" in out
+    paul = _people(session)["paul.martin@example.com"]
+    assert (paul.auth_source, paul.name, paul.department.name) == ("ldap", "Paul Martin", "Logistique")
+    assert "0 created, 0 updated, 1 unchanged" in _sync(app)[1]

@@ -12,8 +12,7 @@ from intranet.platform import db
 from intranet.platform.directory import ldap
 from tests import ldap_server
 from tests.conftest import PASSWORD
-from tests.core.sso.conftest import PEOPLE_LDIF
-from tests.ldap_server import change
+from tests.ldap_server import PEOPLE_LDIF, change
 
 
 def _login(web, login, password):
@@ -113,3 +112,14 @@ def test_start_tls_checks_the_directory_certificate(app, web, session):
         assert _account(session, "jdupont@example.com").auth_source == "ldap"
     finally:
         server.stop()
+
+
+def test_the_break_glass_admin_is_never_taken_over(app, web, session, directory):
+    app.config["BREAK_GLASS_ADMIN"] = "jdupont@example.com"
+    with app.app_context(), db.transaction() as s:
+        do_create_user(s, "jdupont@example.com", "J. Dupont", PASSWORD, is_admin=True)
+    refused = _login(web, "jdupont", "jeanne-pass")  # the directory's password, not the local one
+    assert refused.status_code == 409
+    user = _account(session, "jdupont@example.com")
+    assert user.auth_source == "local" and user.password_hash != "!"
+    assert _login(web, "jdupont@example.com", PASSWORD).status_code == 302
