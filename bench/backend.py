@@ -44,6 +44,13 @@ def server() -> pg_server.Server:
     return started
 
 
+def stop() -> None:
+    """Stop the bench's PostgreSQL server if one was started (for exits that skip atexit)."""
+    if server.cache_info().currsize:
+        server().stop()
+        server.cache_clear()
+
+
 def fresh_url(backend: str, sqlite_path: Path) -> str:
     """An empty database: the SQLite file (deleted first), or a new PostgreSQL database named
     after it."""

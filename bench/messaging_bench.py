@@ -380,5 +380,6 @@ if __name__ == "__main__":
         for started in STARTED:
             _reap(started)
         reap_swarms()
+        backend.stop()  # os._exit runs no atexit handler
         sys.stdout.flush()
         os._exit(status)  # reconnecting client threads must not keep the process alive

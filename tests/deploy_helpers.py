@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import secrets
 import shlex
 import subprocess
@@ -106,7 +107,7 @@ worker_processes 1;
 daemon off;
 pid {tmp / "nginx.pid"};
 error_log {tmp / "error.log"} warn;
-worker_rlimit_nofile {max(1024, 4 * connections)};
+worker_rlimit_nofile {min(resource.getrlimit(resource.RLIMIT_NOFILE)[1], max(1024, 4 * connections))};
 events {{ worker_connections {connections}; }}
 http {{
   include /etc/nginx/mime.types;

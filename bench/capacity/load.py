@@ -309,7 +309,11 @@ async def run(args: argparse.Namespace) -> list[dict]:
             await asyncio.sleep(args.measure)
             load.stats.measuring = False
             row = verdict(load.stats, len(load.users), args)
-            row.update(users=target, t_start=t_start, t_end=time.time())
+            missing = target - len(load.users)  # logins or sockets that failed during the ramp
+            row.update(users=target, t_start=t_start, t_end=time.time(), errors=row["errors"] + missing,
+                       passed=row["passed"] and missing == 0)
+            if missing:
+                row["error_kinds"]["users not connected"] = missing
             results.append(row)
             print(json.dumps(row), flush=True)
             failed += not row["passed"]

@@ -21,9 +21,11 @@ raised (every simulated user comes from 127.0.0.1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -198,6 +200,7 @@ def main() -> None:
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     started: list[subprocess.Popen] = []
+    pids: list[int] = []
     try:
         if args.config == "embedded":
             base, pids = embedded(args.work, 2 * most + 200, started)
@@ -219,6 +222,9 @@ def main() -> None:
             args.out.write_text(json.dumps({"config": args.config, "steps": steps}, indent=1))
     finally:
         stop(started)
+        for pid in pids:  # a gunicorn worker outlives a master killed after 15 s (thousands of threads)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
