@@ -8,7 +8,9 @@ every kind the app has, filled with that content.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,8 +20,11 @@ from intranet import create_app
 from intranet.actions.comments import do_add_comment
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
+from intranet.actions.invitations import do_invite, token_for
 from intranet.actions.mail_prefs import unsubscribe_token
 from intranet.actions.messaging import do_send_message, do_start_conversation
+from intranet.actions.passwords import reset_token
+from intranet.actions.people_import import do_start_import
 from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
 from intranet.inbox.actions.cases import do_add_note, do_escalate
@@ -33,7 +38,7 @@ from intranet.inbox.actions.settings import (
     do_save_source,
     do_save_watch_rule,
 )
-from intranet.models import Case
+from intranet.models import Case, Invitation, InvitationKind, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -74,8 +79,8 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made = _people_and_groups(s, token)
             made.update(_posts_and_messages(s, token, made))
             made.update(_inbox(s, token, made))
+            made.update(_accounts(s, token, made))
             wide = _pages(token, made)
-            wide.anonymous.append(f"/mail/unsubscribe/{unsubscribe_token(made['wide'].id, 'digest')}")
         db.engine().dispose()
     return wide
 
@@ -135,8 +140,28 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case}
 
 
+def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    """An invitation, a registration waiting for its confirmation and a people import, each
+    with long words, and the links people receive by mail."""
+    wide, other = m["wide"], m["other"]
+    invited = do_invite(s, wide, f"invited{token}@example.com", name=long_word(120, "I"),
+                        department=m["dept"])
+    registration = Invitation(kind=InvitationKind.REGISTRATION, email=f"reg{token}@example.com",
+                              name=long_word(120, "Q"), password_hash="x", nonce=secrets.token_hex(16),
+                              expires_at=utcnow() + timedelta(hours=48))
+    s.add(registration)
+    csv = f"email,name,job_title\n{long_word(200, 'e')}@example.com,{long_word(120, 'L')},x\n"
+    job = do_start_import(s, long_word(250, "P") + ".csv", csv.encode(), create_departments=False,
+                          acting_user=wide)
+    s.flush()
+    return {"import": job, "links": [f"/invite/{token_for(invited)}",
+                                     f"/register/confirm/{token_for(registration)}",
+                                     f"/password/reset/{reset_token(other)}",
+                                     f"/mail/unsubscribe/{unsubscribe_token(wide.id, 'digest')}"]}
+
+
 def _pages(token: str, m: dict[str, Any]) -> Wide:
-    ids = SimpleNamespace(**{k: getattr(v, "id", v) for k, v in m.items()})
+    ids = SimpleNamespace(**{k.replace("import", "import_"): getattr(v, "id", v) for k, v in m.items()})
     word = long_word(500)  # in URLs: the search takes 500 characters, gunicorn 4 KB lines
     wide = Wide(token=token, email=m["wide"].email, word=long_word(WORD), post=f"/posts/{ids.post}")
     wide.pages = [
@@ -148,7 +173,9 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/messages", f"/messages/{ids.conversation}", f"/messages/{ids.conversation}/add",
         f"/messages/new?to={ids.other}&q={word}", f"/search?q=wide{token}", f"/search?q={word}",
         f"/search?q=file{token}", "/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit",
-        "/admin/mail",
+        "/admin/mail", "/admin/invitations", "/admin/retention", "/admin/people/import",
+        f"/admin/people/import/{ids.import_}", f"/admin/users/{ids.other}",
+        f"/admin/users/{ids.other}/delete", "/profile/password",
         "/inbox", f"/inbox/cases/{ids.case}", "/inbox/dashboard", "/inbox/competitors", "/inbox/forward",
         "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
@@ -156,6 +183,6 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
-    wide.anonymous = ["/login", "/register", f"/login?next=/{word}"]
+    wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]
     return wide
 
