@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from intranet.actions.common import audit, clean_text
 from intranet.actions.mail import link_context, locale_of, queue_mail, render_mail
+from intranet.actions.passwords import check_new_password
 from intranet.actions.users import EMAIL_RE, check_password_strength, check_self_registration, do_create_user
 from intranet.models import Department, Invitation, InvitationKind, User, utcnow
 from intranet.platform.auth import hash_password
@@ -154,7 +155,7 @@ def do_register(session: Session, email: object, name: object, password: object)
     address = _email(email)
     check_self_registration(address)
     clean_name = clean_text(name, field="name", label=_("Name"), max_len=120)
-    secret = hash_password(check_password_strength(password))
+    secret = hash_password(check_new_password(password, email=address, name=clean_name))
     locale = str(get_locale() or locale_of(None))  # the language of the page they registered on
     with link_context(), force_locale(locale):
         if _has_account(session, address):
