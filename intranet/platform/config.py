@@ -19,6 +19,12 @@ class Config:
 
     SECRET_KEY: str | None = None
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'intranet.db'}"
+    # PostgreSQL connections per process: SQLAlchemy's default (5 + 10) queued a web server's
+    # hundreds of threads for 30 s under load (bench/README.md, Capacity). The server's
+    # max_connections must exceed (pool + overflow) x processes (web servers and workers).
+    DATABASE_POOL_SIZE = 20
+    DATABASE_MAX_OVERFLOW = 10
+    DATABASE_POOL_TIMEOUT = 10.0  # seconds a request waits for a connection, then 503 + Retry-After
     SEARCH_INDEX_DIR = str(ROOT / "search_index")
     UPLOAD_DIR = str(ROOT / "instance" / "uploads")
     SEARCH_INDEXER_THREAD = True  # drain the search outbox in a thread of the web process

@@ -43,13 +43,15 @@ session: scoped_session[AppSession] = scoped_session(
 )
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 10,
+                pool_timeout: float = 10.0) -> Engine:
     """Create the engine: SQLite through ``platform.sqlite.engine`` (WAL, busy timeout, foreign
-    keys, a LIFO pool); PostgreSQL with pre-ping and ids in commit order (``platform.postgres.
-    commit_order``), which every cursor of the app relies on."""
+    keys, a LIFO pool); PostgreSQL with pre-ping, a pool sized by ``DATABASE_POOL_*`` and ids in
+    commit order (``platform.postgres.commit_order``), which every cursor of the app relies on."""
     if url.startswith("sqlite"):
         return sqlite_engine(url)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                           pool_timeout=pool_timeout, pool_use_lifo=True)
     if engine.dialect.name == "postgresql":
         commit_order.install(engine)
     return engine
@@ -57,7 +59,11 @@ def make_engine(url: str) -> Engine:
 
 def init_app(app: Flask) -> None:
 
-    app.extensions[ENGINE_KEY] = make_engine(app.config["DATABASE_URL"])
+    config = app.config
+    app.extensions[ENGINE_KEY] = make_engine(
+        config["DATABASE_URL"], pool_size=int(config.get("DATABASE_POOL_SIZE", 20)),
+        max_overflow=int(config.get("DATABASE_MAX_OVERFLOW", 10)),
+        pool_timeout=float(config.get("DATABASE_POOL_TIMEOUT", 10.0)))
     checkpoint.init_app(app, app.extensions[ENGINE_KEY])
     app.teardown_appcontext(lambda _exc: session.remove())
 

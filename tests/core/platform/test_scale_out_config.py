@@ -7,9 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import exc
 
+from intranet import create_app
+from intranet.platform import db
 from intranet.platform.config import ROOT, Config, load_config
 from intranet.platform.redis_store import RedisStartupError, redacted
+from tests.conftest import _config
 from tests.ports import free_port
 from tests.scale_out_helpers import close, redis_config, worker
 
@@ -70,3 +74,23 @@ def test_a_missing_redis_package_is_a_start_up_error(app, tmp_path):
 def test_passwords_are_not_shown_in_messages():
     assert redacted("redis://user:pw@host:6379/1") == "redis://user:***@host:6379/1"
     assert redacted("redis://host:6379") == "redis://host:6379"
+
+
+def test_the_postgresql_pool_is_sized_by_the_settings(tmp_path, database_url):
+    """DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW connections at most; the next request waits
+    DATABASE_POOL_TIMEOUT seconds, then gets the TimeoutError the app answers as 503."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (SQLite's pool is platform/sqlite/engine.py's): pytest --db=postgresql")
+    app = create_app({**_config(tmp_path, database_url), "DATABASE_URL": database_url,
+                      "DATABASE_POOL_SIZE": 3, "DATABASE_MAX_OVERFLOW": 2, "DATABASE_POOL_TIMEOUT": 0.2})
+    with app.app_context():
+        engine = db.engine()
+    held = [engine.connect() for _ in range(5)]
+    try:
+        assert engine.pool.size() == 3
+        with pytest.raises(exc.TimeoutError):
+            engine.connect()
+    finally:
+        for connection in held:
+            connection.close()
+        engine.dispose()
