@@ -22,7 +22,8 @@ def test_import_shows_progress_then_the_outcome(open_browser, tmp_path):
     admin = open_browser("admin")
     page = admin.page
     token = secrets.token_hex(3)
-    lines = [f"p{token}-{n}@example.com;Personne {n};Testeur;Marketing;non" for n in range(250)]  # two batches
+    lines = [f"p{token}-{n}@example.com;Personne {n};Testeur;Marketing;non"
+             for n in range(250)]  # two batches
     csv_file = tmp_path / "staff.csv"
     csv_file.write_text("email;nom;poste;service;admin\n" + "\n".join([*lines, "broken;Nobody;;;"]) + "\n",
                         encoding="utf-8")
