@@ -115,13 +115,17 @@ def forged_login(db: Path, url: str, user_id: int) -> str:
     from flask_login.utils import _create_identifier
 
     from intranet import create_app
+    from intranet.models import User
+    from intranet.platform import db as app_db
+    from intranet.platform.sessions import login_keys
 
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": url,
                       "UPLOAD_DIR": str(db.parent / "uploads")})
     with app.test_request_context(headers={"User-Agent": USER_AGENT},
                                   environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         ident = _create_identifier()
-    payload = {"_user_id": str(user_id), "_fresh": True, "_id": ident, "csrf_token": secrets.token_hex(20)}
+        keys = login_keys(app_db.session.get(User, user_id))  # the server-side login row it names
+    payload = {**keys, "_id": ident, "csrf_token": secrets.token_hex(20)}
     return app.session_interface.get_signing_serializer(app).dumps(payload)
 
 

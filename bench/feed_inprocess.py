@@ -48,14 +48,19 @@ def main() -> None:
         raise SystemExit(f"{args.db} is missing: run python bench/generate.py first")
 
     from intranet import create_app
+    from intranet.models import User
+    from intranet.platform import db
+    from intranet.platform.sessions import login_keys
     from intranet.views import pagecache
 
     scratch = tempfile.mkdtemp(prefix="intranet-bench-")
     app = create_app({"SECRET_KEY": secrets.token_hex(16), "DATABASE_URL": f"sqlite:///{args.db.resolve()}",
                       "UPLOAD_DIR": scratch, "SEARCH_INDEX_DIR": scratch})
     client = app.test_client()
+    with app.app_context():
+        keys = login_keys(db.session.get(User, args.user))  # a server-side login, as the form makes
     with client.session_transaction() as sess:
-        sess.update({"_user_id": str(args.user), "_fresh": True, "csrf_token": secrets.token_hex(20)})
+        sess.update({**keys, "csrf_token": secrets.token_hex(20)})
     store = pagecache.store_of(app)
 
     def rendered() -> None:

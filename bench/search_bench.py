@@ -177,6 +177,7 @@ def query(args: argparse.Namespace) -> dict:
 
     from intranet.models import User
     from intranet.platform import db
+    from intranet.platform.sessions import login_keys
     from intranet.search.index.indexer import store
 
     work = Path(args.work)
@@ -189,8 +190,9 @@ def query(args: argparse.Namespace) -> dict:
         terms = pick_terms(snap.searcher)
         reader_id = db.session.scalar(select(User.id).where(User.is_active_account)
                                       .order_by(User.id.desc()).limit(1))  # a regular employee
+        keys = login_keys(db.session.get(User, reader_id))  # a server-side login, as the form makes
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(reader_id)
+        sess.update(keys)
     report: dict = {"reader_id": reader_id, "classes": {}, "df": terms.pop("_df")}
     only = set(args.classes.split(",")) if getattr(args, "classes", "") else set(terms)
     for name, words in terms.items():

@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
 
     from intranet import inbox, search
+    from intranet.actions.digest import send_digests
     from intranet.actions.notification_mail import send_notification_mails
     from intranet.cli import register_cli
     from intranet.platform import auth, files, i18n, mail, presence, security, web
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     mail.init_app(app)
     mail.register_job("notifications", send_notification_mails)
+    mail.register_job("digests", send_digests)
     realtime.register_handlers(socketio)
     inbox.init_app(app)
     register_blueprints(app)

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 
+import docx
 from PIL import Image
 
 MB = 1024 * 1024
@@ -35,6 +36,21 @@ def docx_bomb(parts: int = 200) -> bytes:
     zeros = bytes(900 * 1024)
     return _zip([("[Content_Types].xml", [b"<Types/>"]), ("word/document.xml", [body]),
                  *((f"word/media/image{n}.bin", [zeros]) for n in range(parts))])
+
+
+def docx_xml_bomb(megabytes: int = 51) -> bytes:
+    """The issue's .docx: a real one (python-docx's own template) whose document.xml is
+    ``megabytes`` MB of paragraphs (~150 kB packed); python-docx made a ~900 MB tree of it."""
+    skeleton = io.BytesIO()
+    docx.Document().save(skeleton)
+    para = b"<w:p><w:r><w:t>bombe</w:t></w:r></w:p>" * (MB // 38)
+    head = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            b"<w:body>")
+    with zipfile.ZipFile(skeleton) as z:
+        parts = [(i.filename, [z.read(i)]) for i in z.infolist()
+                 if i.filename != "word/document.xml"]
+    return _zip([*parts, ("word/document.xml",
+                          [head, *(para for _ in range(megabytes)), b"</w:body></w:document>"])])
 
 
 def odt_ratio_bomb(megabytes: int = 60) -> bytes:

@@ -25,7 +25,7 @@ SLAPADD = Path("/usr/sbin/slapadd")
 BASE_DN = "dc=example,dc=com"
 ADMIN_DN, ADMIN_PASSWORD = f"cn=admin,{BASE_DN}", "admin-secret"
 READER_DN, READER_PASSWORD = f"cn=reader,ou=services,{BASE_DN}", "reader-secret"
-STARTUP_TIMEOUT_S = 15
+STARTUP_TIMEOUT_S = 60
 
 CONF = """\
 include /etc/ldap/schema/core.schema
@@ -116,12 +116,21 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(ldif: str) -> Server:
-    """slapd serving ``base_ldif() + ldif`` (entries separated by blank lines)."""
+def start(ldif: str, *, tls: bool = False) -> Server:
+    """slapd serving ``base_ldif() + ldif`` (entries separated by blank lines); ``tls``: with a
+    self-signed certificate for 127.0.0.1 (``folder / "cert.pem"``), for StartTLS."""
     folder = Path(tempfile.mkdtemp(prefix="intranet-slapd-"))
     (folder / "data").mkdir()
     conf = folder / "slapd.conf"
-    conf.write_text(CONF.format(folder=folder, base=BASE_DN, admin=ADMIN_DN, admin_password=ADMIN_PASSWORD))
+    text = CONF.format(folder=folder, base=BASE_DN, admin=ADMIN_DN, admin_password=ADMIN_PASSWORD)
+    if tls:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        text = (f"TLSCertificateFile {folder}/cert.pem\nTLSCertificateKeyFile {folder}/key.pem\n"
+                + text)
+    conf.write_text(text)
     (folder / "data.ldif").write_text(base_ldif() + "\n" + ldif)
     subprocess.run([str(SLAPADD), "-q", "-f", str(conf), "-l", str(folder / "data.ldif")],
                    check=True, capture_output=True)

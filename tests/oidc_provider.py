@@ -27,7 +27,8 @@ from werkzeug.serving import make_server
 from tests.ports import free_port
 
 CLIENT_ID, CLIENT_SECRET = "intranet", "intranet-client-secret"
-LOGIN_PAGE = """<!doctype html><title>Example ID</title><h1>Example ID</h1><form method="post">
+LOGIN_PAGE = """<!doctype html><title>Example ID</title><h1>Example ID</h1>
+<form method="post" action="/authorize">
 {% for k, v in args.items() %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
 <label>Username <input name="username"></label>
 <label>Password <input name="password" type="password"></label>

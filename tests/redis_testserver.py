@@ -17,7 +17,7 @@ import redis
 
 from tests.ports import free_port
 
-STARTUP_TIMEOUT_S = 10
+STARTUP_TIMEOUT_S = 60
 
 
 def binary() -> str | None:

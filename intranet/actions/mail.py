@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from intranet.models import MailOutbox, User
+from intranet.platform.db import insert_now
 from intranet.platform.errors import Invalid
 from intranet.platform.mail import note_queued
 from intranet.platform.mail.smtp import header_safe
@@ -29,8 +30,9 @@ def queue_mail(session: Session, *, to: str, subject: str, text: str, html: str 
     if not _plausible(address):
         raise Invalid(f"Not an e-mail address: {to!r}", field="to")
     extra = {header_safe(k): header_safe(v) for k, v in (headers or {}).items()}
-    session.add(MailOutbox(to_addr=address, subject=header_safe(subject)[:MAX_SUBJECT], text=text,
-                           html=html, kind=kind, user_id=user_id, headers=extra or None))
+    insert_now(session, MailOutbox.__table__, {  # Core: no ORM bookkeeping for a row nobody reads back
+        "to_addr": address, "subject": header_safe(subject)[:MAX_SUBJECT], "text": text, "html": html,
+        "kind": kind, "user_id": user_id, "headers": extra or None})
     note_queued(session)
 
 

@@ -31,23 +31,34 @@ from intranet.platform.errors import Conflict
 
 log = logging.getLogger(__name__)
 PEOPLE_PER_ROUND = 200
+ITEMS_SHOWN = 15  # in one mail; the rest is counted, with the link to all notifications
 
 
-def send_notification_mails(now: datetime | None = None) -> int:
-    """One round: a mail for each person with notifications due; the number of mails queued."""
+def send_notification_mails(now: datetime | None = None, max_batches: int = 20) -> int:
+    """One round: a mail for each person with notifications due (``PEOPLE_PER_ROUND`` people a
+    batch, until none is left or ``max_batches``); the number of mails queued."""
     cutoff = (now or utcnow()) - timedelta(seconds=float(current_app.config.get("MAIL_DELAY_SECONDS", 600)))
-    s = db.session()
-    user_ids = list(s.scalars(select(Notification.user_id).distinct().where(
-        Notification.mailed_at.is_(None), Notification.created_at <= cutoff).limit(PEOPLE_PER_ROUND)))
-    s.rollback()
     queued = 0
     with link_context():
-        for uid in user_ids:
-            try:
-                with db.transaction() as tx:
-                    queued += mail_person(tx, uid, cutoff)
-            except (Conflict, OperationalError) as exc:  # another mailer took them meanwhile
-                log.info("notification mail for user %s skipped: %s", uid, exc)
+        for _batch in range(max_batches):
+            s = db.session()
+            user_ids = list(s.scalars(select(Notification.user_id).distinct().where(
+                Notification.mailed_at.is_(None), Notification.created_at <= cutoff).limit(PEOPLE_PER_ROUND)))
+            s.rollback()
+            if not user_ids:
+                break
+            queued += _mail_people(user_ids, cutoff)
+    return queued
+
+
+def _mail_people(user_ids: list[int], cutoff: datetime) -> int:
+    queued = 0
+    for uid in user_ids:
+        try:
+            with db.transaction() as tx:
+                queued += mail_person(tx, uid, cutoff)
+        except (Conflict, OperationalError) as exc:  # another mailer took them meanwhile
+            log.info("notification mail for user %s skipped: %s", uid, exc)
     return queued
 
 
@@ -108,7 +119,8 @@ def queue_notification_mail(session: Session, user: User, items: list[MailItem])
                                                      _external=True)) for k in kinds]
         subject = items[0].title if len(items) == 1 else ngettext(
             "%(num)d new notification", "%(num)d new notifications", len(items))
-        context = {"user": user, "items": items, "unsubscribe": unsubscribe,
+        context = {"user": user, "items": items[:ITEMS_SHOWN], "more": max(0, len(items) - ITEMS_SHOWN),
+                   "unsubscribe": unsubscribe,
                    "notifications_url": url_for("feed.notifications", _external=True),
                    "settings_url": url_for("mail.settings", _external=True)}
     text, html = render_mail("notifications", locale, **context)

@@ -14,12 +14,11 @@ any new password changes the hash, so a link works once at most.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from functools import cache
 from itertools import pairwise
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -28,15 +27,15 @@ from sqlalchemy.orm import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from intranet.actions.common import audit
+from intranet.actions.mail import queue_mail
 from intranet.models import ApiToken, User, utcnow
 from intranet.platform.auth import check_password, forget_token, hash_password
-from intranet.platform.errors import Invalid
+from intranet.platform.errors import Conflict, Invalid
 from intranet.platform.events import after_commit, end_token_sockets
 from intranet.platform.sessions import end_logins
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 RESET_SALT = "intranet.password-reset"
-log = logging.getLogger(__name__)
 
 
 @cache
@@ -95,6 +94,7 @@ def do_change_password(session: Session, user: User, current: object, new: objec
                        keep_login: int | None, revoke_tokens: bool = False) -> int:
     """The person proves the current password; every other login, remember-me token and
     socket ends (``keep_login``: this browser's). Returns the number of logins ended."""
+    _local_only(user)
     if not isinstance(current, str) or not check_password(user, current):
         raise Invalid(_("The current password is wrong."), field="current")
     if isinstance(new, str) and new == current:
@@ -102,6 +102,12 @@ def do_change_password(session: Session, user: User, current: object, new: objec
     ended = _set_password(session, user, new, keep_login=keep_login, revoke_tokens=revoke_tokens)
     audit(session, user, "user.password_change", "user", user.id, tokens_revoked=revoke_tokens)
     return ended
+
+
+def _local_only(user: User) -> None:
+    """Directory accounts (LDAP, OpenID Connect) prove who they are there, not with our hash."""
+    if user.auth_source != "local":
+        raise Conflict(_("Your password is managed by the company directory: change it there."))
 
 
 # --- forgotten passwords ------------------------------------------------------------------------
@@ -143,6 +149,7 @@ def active_user_by_email(session: Session, email: object) -> User | None:
 def do_reset_password(session: Session, token: str, new: object) -> User:
     """A link's new password: every login, remember-me token and socket of the person ends."""
     user = user_for_reset(session, token)
+    _local_only(user)
     _set_password(session, user, new, keep_login=None, revoke_tokens=False)
     audit(session, user, "user.password_reset", "user", user.id)
     return user
@@ -151,6 +158,7 @@ def do_reset_password(session: Session, token: str, new: object) -> User:
 def do_force_password_reset(session: Session, user: User, *, acting_user: User) -> None:
     """An administrator's decision: the person chooses a new password at the next sign-in, and
     is signed out everywhere until then."""
+    _local_only(user)
     user.must_reset_password = True
     end_logins(session, user.id)
     audit(session, acting_user, "user.force_password_reset", "user", user.id)
@@ -160,7 +168,7 @@ def do_request_password_reset(session: Session, email: object, link: Callable[[s
     """Send a reset link to an active account with this address; False (and nothing sent, nothing
     told) otherwise."""
     user = active_user_by_email(session, email)
-    if user is None:
+    if user is None or user.auth_source != "local":
         return False
     send_reset_link(session, user, link(reset_token(user)))
     audit(session, None, "user.password_reset_request", "user", user.id)
@@ -168,10 +176,14 @@ def do_request_password_reset(session: Session, email: object, link: Callable[[s
 
 
 def send_reset_link(session: Session, user: User, url: str) -> None:
-    """The reset mail, in the person's language, through the durable mail outbox.
-
-    TODO(mail): call ``intranet.actions.mail.queue_mail`` once the outbox is merged; until then
-    the link is only logged (without its token) so that nothing pretends to be sent."""
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    """The reset mail, in the person's language, queued in the durable outbox with the caller's
+    transaction (the background sender sends it after commit, never the request)."""
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
+    with force_locale(locale):
         subject = _("Choose a new password")
-    log.info("password reset link for user %s (%s): mail outbox not available yet", user.id, subject)
+        text = render_template("account/reset_mail.txt", user=user, url=url, minutes=minutes)
+        html = render_template("account/reset_mail.html", user=user, url=url, minutes=minutes, lang=locale)
+    queue_mail(session, to=user.email, subject=subject, text=text, html=html, kind="password_reset",
+               user_id=user.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from intranet.access import forget_memberships
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.groups import member_event, unique_slug
+from intranet.actions.passwords import check_new_password
 from intranet.models import (
     ApiToken,
     Department,
@@ -31,6 +32,7 @@ from intranet.models import (
 from intranet.platform.auth import forget_token, hash_password, new_token
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import after_commit
+from intranet.platform.files import write_private
 from intranet.platform.sessions import end_logins
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,17 +74,22 @@ def _unique_username(session: Session, email: str) -> str:
 def do_create_user(session: Session, email: str, name: str, password: str | None, *,
                    department: Department | None = None, is_admin: bool = False,
                    job_title: str = "", acting_user: User | None = None,
-                   no_password: bool = False) -> User:
+                   no_password: bool = False, password_policy: bool = True) -> User:
     """Create an account and put it in its department's group.
 
     ``no_password``: no password that works (imported people set theirs through a reset or
-    sign in through the directory), and no hashing cost for a thousand-line import."""
+    sign in through the directory), and no hashing cost for a thousand-line import.
+    ``password_policy=False`` only for the demo company, whose shared password is documented."""
     email = _check_email(session, email)
+    name = clean_text(name, field="name", label=_("Name"), max_len=120)
+    if no_password:
+        password_hash = "!" + secrets.token_hex(16)
+    else:
+        password_hash = hash_password(check_new_password(password, email=email, name=name) if password_policy
+                                      else check_password_strength(password))
     user = User(
-        email=email, username=_unique_username(session, email),
-        name=clean_text(name, field="name", label=_("Name"), max_len=120),
-        password_hash=("!" + secrets.token_hex(16) if no_password
-                       else hash_password(check_password_strength(password))),
+        email=email, username=_unique_username(session, email), name=name,
+        password_hash=password_hash,
         job_title=clean_text(job_title, field="job_title", label=_("Job title"), max_len=120, required=False),
         is_admin=is_admin,
     )
@@ -178,9 +185,10 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
     image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))  # then RGBA: the copy is a small one
     image = image.convert("RGBA")
     folder = Path(current_app.config["UPLOAD_DIR"]) / "avatars"
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{user.id}-{secrets.token_hex(6)}.png"
-    image.save(folder / name, "PNG")
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    write_private(folder / name, png.getvalue())
     old = user.avatar_file
     user.avatar_file = name
     if old:

@@ -185,3 +185,14 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.before_request(_authenticate_bearer)
     sessions.init_app(app)
+
+
+def local_password_allowed(email: str | None) -> bool:
+    """May this address sign in with a local password? Always, unless LOCAL_PASSWORDS is off;
+    then only the configured break-glass administrator may (the way in when the directory or the
+    provider is down)."""
+    config = current_app.config
+    if config["LOCAL_PASSWORDS"]:
+        return True
+    glass = (config["BREAK_GLASS_ADMIN"] or "").strip().lower()
+    return bool(glass) and (email or "").strip().lower() == glass

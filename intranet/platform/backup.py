@@ -60,7 +60,7 @@ def create_backup(dest: Path) -> dict[str, Any]:
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} already exists and is not an empty folder: give a new one.")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)  # the database and every shared file
     engine = db.engine()
     backend = engine.dialect.name
     if backend == "sqlite":

@@ -70,6 +70,8 @@ class Config:
     MAIL_BATCH = 20  # mails claimed and sent per round and SMTP connection
     MAIL_DELAY_SECONDS = 600  # a notification still unread this long after it happened is mailed (0: at once)
     MAIL_JOBS_SECONDS = 30.0  # the senders look for notifications and digests due this often (0: cron)
+    INVITATION_DAYS = 7  # an administrator's invitation link works once, this many days
+    REGISTRATION_HOURS = 48  # a self-registration's confirmation link works once, this many hours
     MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
@@ -116,6 +118,14 @@ class Config:
     SESSION_IDLE_HOURS = 168
     REMEMBER_DAYS = 30
     SESSION_TOUCH_SECONDS = 300
+    PASSWORD_RESET_SECONDS = 3600  # a reset link's lifetime (and it works once)
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"  # reset requests per client address
+    PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"  # reset mails per e-mail address asked for
+    # Per-account login throttle (platform/throttle.py): after this many failures in a row, each
+    # further one doubles the wait, from LOGIN_DELAY_BASE seconds up to LOGIN_DELAY_MAX.
+    LOGIN_FREE_FAILURES = 3
+    LOGIN_DELAY_BASE = 1
+    LOGIN_DELAY_MAX = 300
     REMEMBER_COOKIE_HTTPONLY = True  # Flask-Login's own cookie is never set; flags in case it were
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one before_request hook, skipped for token auth
@@ -151,6 +161,11 @@ class Config:
     OIDC_CLAIM_EMAIL = "email"  # Entra ID without an e-mail claim: preferred_username
     OIDC_CLAIM_JOB_TITLE = "job_title"
     OIDC_CLAIM_DEPARTMENT = "department"
+    # False (INTRANET_LOCAL_PASSWORDS=off): people sign in only through LDAP or OpenID Connect; the
+    # login form hides its password fields (unless LDAP asks for the directory's password) and the
+    # password pages and endpoints (register, change, forgot, reset, token for a password) answer 403,
+    # except for BREAK_GLASS_ADMIN, whose local password keeps working (/login?local=1).
+    LOCAL_PASSWORDS = True
     # An administrator's e-mail that may always sign in with its local password (even with
     # LOCAL_PASSWORDS off) and that `directory sync` never deactivates.
     BREAK_GLASS_ADMIN = ""

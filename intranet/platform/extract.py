@@ -19,11 +19,13 @@ from __future__ import annotations
 import codecs
 import html
 import json
+import logging
 import re
 import resource
 import struct
 import sys
 import time
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,6 +183,10 @@ def main(argv: list[str]) -> int:
     """The child: one job as JSON in argv, one answer as JSON on stdout ({"text"} or {"error"})."""
     job = json.loads(argv[1])
     _limit(job["memory_mb"], job["cpu_seconds"])
+    # pypdf warns per broken object: a hostile file could fill the parent's stderr buffer with
+    # millions of lines. Silenced, stderr only carries a crash of the interpreter itself.
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
     try:
         answer = {"text": read_text(Path(job["path"]), job["ext"], max_text=job["max_text"],
                                     max_pages=job["max_pages"], seconds=job["seconds"])}

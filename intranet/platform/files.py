@@ -80,10 +80,7 @@ def store_bytes(data: bytes) -> str:
     try:
         os.utime(path)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_private(path, data)
     return digest
 
 
@@ -131,25 +128,26 @@ def text_of(digest: str, filename: str) -> str:
         with path.open("rb") as fh:
             return fh.read(MAX_TEXT * 4).decode("utf-8", "replace")[:MAX_TEXT]
     cached = _text_file(digest, ext)
+    failed = cached.with_name(cached.name + ".failed")
     try:
         return cached.read_text("utf-8")
     except FileNotFoundError:
-        pass
-    if cached.with_name(cached.name + ".failed").exists():
-        return ""
+        if failed.exists():
+            return ""
     try:
         text, error = _extract_in_child(path, ext)
     except OSError as exc:  # no child could start (no memory, no process left): try again later
         current_app.logger.warning("search: no child to read %s: %s", filename, exc)
         return ""
-    if error is None:
-        _write_private(cached, text.encode("utf-8"))
-        return text
-    current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
-                               "downloadable, not searchable by its content", filename,
-                               digest[:12], error)
-    _write_private(cached.with_name(cached.name + ".failed"), error.encode("utf-8"))
-    return ""
+    if error is not None:
+        current_app.logger.warning("search: no text taken from %s (%s): %s; it is stored and "
+                                   "downloadable, not searchable by its content", filename,
+                                   digest[:12], error)
+    try:  # remembered either way; a full disk only means reading it again next time
+        write_private(failed if error else cached, (error or text).encode("utf-8"))
+    except OSError as exc:
+        current_app.logger.warning("search: could not keep the text of %s: %s", filename, exc)
+    return text
 
 
 def text_status(digest: str, filename: str) -> str:
@@ -181,7 +179,11 @@ def _extract_in_child(path: Path, ext: str) -> tuple[str, str | None]:
     except subprocess.TimeoutExpired:
         return "", f"took more than {cfg['EXTRACT_SECONDS']} s (stopped)"
     if done.returncode < 0:
-        return "", f"stopped by {signal.Signals(-done.returncode).name} (a resource limit)"
+        try:
+            name = signal.Signals(-done.returncode).name
+        except ValueError:
+            name = f"signal {-done.returncode}"
+        return "", f"stopped by {name} (a resource limit)"
     try:
         answer = json.loads(done.stdout)
     except ValueError:
@@ -189,7 +191,8 @@ def _extract_in_child(path: Path, ext: str) -> tuple[str, str | None]:
         return "", f"exit {done.returncode}: {last[0][:300]}"
     if "error" in answer:
         return "", str(answer["error"])
-    return str(answer.get("text", ""))[:MAX_TEXT], None
+    text = str(answer.get("text", ""))[:MAX_TEXT]
+    return text.encode("utf-8", "replace").decode("utf-8"), None  # no lone surrogate goes on
 
 
 def archive_problem(data: bytes) -> extract.Refused | None:
@@ -202,8 +205,9 @@ def archive_problem(data: bytes) -> extract.Refused | None:
     return None
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` atomically, readable by the service's user only (0600, folders 0700)."""
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically (a reader never sees half a file), readable by the service's
+    user only: 0600, in a folder made 0700 (what people share is theirs, not the machine's)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -227,7 +231,22 @@ def filesize(n: int) -> str:
     return f"{format_decimal(round(n / 1_000_000, 1))} MB"
 
 
+def private_dir(path: Path) -> None:
+    """``path`` exists and only the service's user may list or enter it (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except PermissionError:  # not ours (an administrator's choice): say so, start anyway
+            current_app.logger.warning("%s is readable by others and not ours to change", path)
+
+
 def init_app(app) -> None:
-    """Template helpers for shared files: the size filter and the file input's ``accept``."""
+    """Template helpers for shared files: the size filter and the file input's ``accept``; the
+    upload folder (and its parts) closed to every user but the service's."""
+    with app.app_context():
+        root = Path(app.config["UPLOAD_DIR"])
+        for folder in (root, root / "files", root / "avatars"):
+            private_dir(folder)
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.globals["attachment_accept"] = lambda: ",".join(sorted(ALLOWED))

@@ -2,10 +2,10 @@
 
 What a client sends must fit what the database and the code can hold, or it is a clear 4xx:
 
-- whole numbers (ids, cursors, limits, pages) are ASCII digits within a database integer
+- whole numbers (ids, cursors, limits, pages) are ASCII digits within an INTEGER column
   (``parse_int``, ``query_int``; ``str.isdigit`` accepts "²", which ``int`` then refuses);
 - JSON bodies are size-capped, at most ``MAX_JSON_DEPTH`` levels deep (the decoder recurses:
-  100,000 levels was a ``RecursionError``), carry no number outside a 64-bit integer, no NaN or
+  100,000 levels was a ``RecursionError``), carry no number outside an INTEGER column, no NaN or
   infinity, and no text a database column refuses (``read_json``; Flask's own ``get_json`` goes
   through the same decoder, see ``BoundedJSONProvider``);
 - text holds no lone surrogate (UTF-8 cannot encode it: SQLite and psycopg raised) and no
@@ -28,8 +28,10 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from intranet.platform.errors import Invalid
 
-MAX_INT = 2**63 - 1  # the largest value of a BIGINT column (SQLite's INTEGER, PostgreSQL's bigint)
-MIN_INT = -(2**63)
+# The largest value of an INTEGER column, which every id, cursor and count here is: 32 bits on
+# PostgreSQL (SQLite's would hold 64, but a number must mean the same on both backends).
+MAX_INT = 2**31 - 1
+MIN_INT = -(2**31)
 MAX_JSON_DEPTH = 32
 MAX_JSON_BYTES = 1024 * 1024  # default of the JSON_MAX_BYTES setting
 _MAX_DIGITS = len(str(MAX_INT))
@@ -152,7 +154,7 @@ def too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 
 def decode_json(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, strict_ints: bool = True) -> Any:
     """``json.loads`` that refuses (``JSONRefused``, a ValueError) what the app cannot hold:
-    too deep, NaN and infinities, and (``strict_ints``) whole numbers beyond 64 bits; without
+    too deep, NaN and infinities, and (``strict_ints``) whole numbers beyond an INTEGER column; without
     it they are left to ``bad_json_value``, which names the field. Text: ``bad_json_value``."""
     text = data.decode("utf-8") if isinstance(data, bytes) else data  # UnicodeDecodeError: ValueError
     if too_deep(text, max_depth):
@@ -162,7 +164,7 @@ def decode_json(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH, strict_in
 
 
 def bad_json_value(data: Any) -> Invalid | None:
-    """The first string (key or value) that text fields refuse, or whole number beyond 64 bits,
+    """The first string (key or value) that text fields refuse, or whole number beyond an INTEGER column,
     of a decoded document, as an ``Invalid`` naming the top-level field it sits in; None when
     all are fine."""
     stack: list[tuple[Any, str | None]] = [(data, None)]

@@ -24,7 +24,7 @@ TAGS = {
 }
 ATTRS = {"a": ["href", "title", "rel", "class"], "th": ["align"], "td": ["align"]}
 PROTOCOLS = {"http", "https", "mailto"}
-TOKEN_RE = re.compile(r"(?<![\w@#/&])([@#])([\w][\w.-]{0,59}[\w]|[\w])", re.UNICODE)
+TOKEN_RE = re.compile(r"(?<![\w@#/&])([@#])([\w][\w.-]{0,58}[\w]|[\w])", re.UNICODE)
 
 Resolver = Callable[[str], tuple[str, str] | None]  # handle -> (url, css class) or None
 

@@ -148,8 +148,8 @@ def load_remembered(req: Request) -> User | None:
     cookie. The cookie's secret is replaced on use; of two requests racing with the same cookie
     only one wins (the other is anonymous once, and never clears the winner's cookie)."""
     row_id, _, secret = req.cookies.get(REMEMBER_COOKIE, "").partition(".")
-    if not row_id.isdigit() or len(row_id) > 18 or not secret:
-        return None
+    if not row_id.isdigit() or len(row_id) > 18 or not secret or req.path.startswith("/socket.io"):
+        return None  # a socket's handshake cannot set the rotated cookie: its page signs in first
     found = db.session.execute(_row_and_user(), {"id": int(row_id)}).first()
     now = utcnow()
     if found is None or found[0].remember_hash is None or found[0].remember_until <= now \

@@ -19,6 +19,7 @@ from intranet.platform.presence import registry
 from intranet.platform.sessions import current_login_id
 from intranet.queries import lists as queries
 from intranet.realtime.auth import SOCKET_TOKEN, socket_user, user_from
+from intranet.realtime.closing import quiet_client_closes
 from intranet.realtime.signals import announce_presence, register
 
 CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
@@ -30,6 +31,7 @@ def _after(data: Any) -> int | None:
 
 
 def register_handlers(socketio: SocketIO) -> None:
+    quiet_client_closes(socketio)  # a client leaving mid-upgrade is not an ERROR (closing.py)
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> bool:
         user = user_from(auth)

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 
-from intranet.actions.users import check_self_registration, do_create_user
+from intranet.actions.invitations import do_register
+from intranet.actions.passwords import reset_token
 from intranet.models import User
-from intranet.platform import db
+from intranet.platform import db, throttle
 from intranet.platform.auth import end_session, start_session
 from intranet.platform.errors import DomainError, Forbidden, Invalid
 from intranet.platform.extensions import limiter
 from intranet.platform.web import error_response, wants_json
-from intranet.views.common import done, form_failed, form_page, safe_next
+from intranet.views.common import form_failed, form_page, safe_next
 from intranet.views.forms import LoginForm, RegisterForm
 from intranet.views.sso import check_login
 
@@ -33,15 +44,50 @@ def login() -> Response:
         return redirect(target)
     if not form.validate_on_submit():
         return form_page("auth/login.html", form)
+    wait = throttle.wait_seconds(form.email.data)
+    if wait:
+        return _throttled(form, wait)
     try:
         user = check_login(form.email.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/login.html", form, exc)
+    if user is None:
+        throttle.record_failure(form.email.data)
+    else:
+        throttle.record_success(form.email.data)
     if user is None or not user.is_active_account:
         return form_failed("auth/login.html", form, _refusal(user))
+    if user.must_reset_password:
+        return _must_choose_password(user)
     start_session(user, remember=form.remember.data)
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
+    return redirect(target)
+
+
+def throttle_message(wait: int) -> str:
+    return _("Too many failed attempts for this account. Try again in %(seconds)s seconds.", seconds=wait)
+
+
+def _throttled(form: LoginForm, wait: int) -> Response:
+    """This account waits (not this network): 429 with Retry-After, answered at once."""
+    if wants_json():
+        response = error_response(429, "login_throttled", throttle_message(wait), "email")
+    else:
+        form.form_errors.append(throttle_message(wait))
+        response = form_page("auth/login.html", form, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _must_choose_password(user: User) -> Response:
+    """An administrator asked for a new password: the right password leads to the reset page
+    (a fresh single-use link) instead of a session."""
+    message = _("An administrator asks you to choose a new password before you continue.")
+    target = url_for("account.reset", token=reset_token(user))
+    if wants_json():
+        return error_response(403, "password_reset_required", message)
+    flash(message, "info")
     return redirect(target)
 
 
@@ -69,15 +115,14 @@ def register() -> Response:
     domains = current_app.config["SELF_REGISTRATION_DOMAINS"]
     if not form.validate_on_submit():
         return form_page("auth/register.html", form, domains=domains)
-    try:
-        check_self_registration(form.email.data)
+    try:  # the account is created when the address is confirmed (views/invitations.py)
         with db.transaction() as s:
-            user = do_create_user(s, form.email.data, form.name.data, form.password.data)
+            do_register(s, form.email.data, form.name.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/register.html", form, exc, domains=domains)
-    start_session(user)
-    return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
-                url_for("people.profile"), status=201, user={"id": user.id, "name": user.name})
+    if wants_json():
+        return jsonify(message=_("Check your mailbox."), email=form.email.data.strip().lower()), 202
+    return render_template("auth/check_mailbox.html", email=form.email.data.strip().lower()), 202
 
 
 @bp.errorhandler(TooManyRequests)

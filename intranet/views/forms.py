@@ -32,6 +32,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from intranet.actions.users import EMAIL_RE
 from intranet.models import Department, User
 from intranet.platform import db
+from intranet.platform.inputs import parse_int
 from intranet.platform.web import json_body
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
@@ -66,8 +67,8 @@ class Form(FlaskForm):
 
 def _row_id(value: Any) -> int:
     """An id from a select: an int a database column can hold (else "Not a valid choice")."""
-    number = int(value)
-    if not 0 <= number < 2**63:
+    number = parse_int(value if isinstance(value, int) else str(value))
+    if number is None:
         raise ValueError(value)
     return number
 

@@ -31,8 +31,16 @@ def reset_limits(view: Callable[..., Any]) -> Callable[..., Any]:
     return per_client(per_address(view))
 
 
+def reset_link(token: str) -> str:
+    """The link in the mail. With ``MAIL_BASE_URL`` set (the mail settings), links never take the
+    request's Host header, which a client chooses: a forged Host would otherwise send the victim
+    a link to the attacker's site carrying a valid token."""
+    base = current_app.config.get("MAIL_BASE_URL")
+    path = url_for("account.reset", token=token)
+    return base.rstrip("/") + path if base else url_for("account.reset", token=token, _external=True)
+
+
 def request_reset(email: str) -> None:
     """Mail a link if the address has an active account; nothing to tell the caller either way."""
     with db.transaction() as s:
-        do_request_password_reset(s, email, lambda token: url_for("account.reset", token=token,
-                                                                  _external=True))
+        do_request_password_reset(s, email, reset_link)

@@ -7,12 +7,13 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from intranet.actions.directory import do_directory_sign_in
 from intranet.models import User
 from intranet.platform import db
-from intranet.platform.auth import authenticate, start_session
+from intranet.platform.auth import authenticate, local_password_allowed, start_session
 from intranet.platform.directory import DirectoryUnavailable, ldap, oidc
 from intranet.platform.errors import DomainError, Invalid
 from intranet.views.common import form_failed, safe_next
@@ -21,6 +22,62 @@ from intranet.views.forms import LoginForm
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__)
 NEXT = "oidc_next"  # where to land after the provider, kept in the session meanwhile
+
+
+class PasswordsOff(DomainError):
+    status = 403
+    code = "local_passwords_off"
+
+
+# Where a local password is typed, set or sent (rules, so that pages added later by other
+# blueprints need no change here). With LOCAL_PASSWORDS off they answer 403; the ones marked True
+# still serve the signed-in break-glass administrator (their own password) or their e-mail.
+PASSWORD_RULES = {
+    "/register": False,
+    "/password/forgot": False,
+    "/password/reset/<token>": False,
+    "/admin/users/<int:user_id>/password-reset": False,
+    "/api/v1/auth/password-reset": False,
+    "/profile/password": True,
+    "/api/v1/me/password": True,
+    "/api/v1/auth/token": True,
+}
+
+
+def passwords_off_message() -> str:
+    config = current_app.config
+    if config["OIDC_ISSUER"]:
+        return _("Passwords are turned off here: sign in with %(provider)s.",
+                 provider=config["OIDC_PROVIDER_NAME"])
+    return _("Passwords are turned off here: sign in with the company's single sign-on.")
+
+
+@bp.before_app_request
+def _refuse_local_passwords() -> None:
+    """With LOCAL_PASSWORDS off, every page and endpoint about local passwords answers a clear
+    403 (in the API's error shape for JSON clients), except what the break-glass admin needs."""
+    if current_app.config["LOCAL_PASSWORDS"] or request.url_rule is None:
+        return
+    for_break_glass = PASSWORD_RULES.get(request.url_rule.rule)
+    if for_break_glass is None:
+        return
+    if for_break_glass and (local_password_allowed(_claimed_email())):
+        return
+    raise PasswordsOff(passwords_off_message())
+
+
+def _claimed_email() -> str | None:
+    """Whose local password this request is about: the signed-in person, else the e-mail sent."""
+    if current_user.is_authenticated:
+        return current_user.email
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
+    return email if isinstance(email, str) else None
+
+
+def _break_glass_ok(user: User) -> bool:
+    """With passwords off, the break-glass address opens only an administrator's account."""
+    return current_app.config["LOCAL_PASSWORDS"] or user.is_admin
 
 
 class DirectoryDown(DomainError):
@@ -36,11 +93,15 @@ def check_login(login: str, password: str) -> User | None:
     LDAP when it is configured; their account is created or brought up to date on success.
     """
     account = db.session.scalar(select(User).where(func.lower(User.email) == login.strip().lower()))
-    if account is None or account.auth_source == "local":
+    if (account is None or account.auth_source == "local") and local_password_allowed(login):
         user = authenticate(login, password)
+        if user is not None and not _break_glass_ok(user):
+            user = None
         if user is not None or not ldap.enabled():
             return user
     if not ldap.enabled():
+        if not current_app.config["LOCAL_PASSWORDS"]:
+            raise PasswordsOff(passwords_off_message())
         return None
     try:
         person = ldap.authenticate(login, password)

@@ -41,7 +41,7 @@ from tests.browser.helpers import (
     wait_live,
 )
 
-STARTUP_TIMEOUT_S = 30
+STARTUP_TIMEOUT_S = 120
 
 
 # ---- data and server ---------------------------------------------------------------------------
@@ -160,22 +160,9 @@ def no_server_errors(live_server: SimpleNamespace) -> Iterator[None]:
     with live_server.log.open("rb") as log:
         log.seek(start)
         written = log.read().decode(errors="replace")
-    assert "Traceback" not in _without_benign_disconnects(written), written
-
-
-def _without_benign_disconnects(log: str) -> str:
-    """Drop the one traceback that is not ours: engine.io answering a websocket upgrade probe
-    after the browser already left the page (an OSError from its send on a closed socket)."""
-    blocks = log.split("Traceback (most recent call last):")
-    benign = [i > 0 and "engineio/async_drivers/_websocket_wsgi.py" in b and "\nOSError" in b
-              for i, b in enumerate(blocks)]
-    # Python chains it to the websocket library's "connection closed" (1001: the browser left):
-    # that first traceback is the same disconnect.
-    for i in range(1, len(blocks) - 1):
-        if (benign[i + 1] and "ConnectionClosed" in blocks[i]
-                and "During handling of the above exception" in blocks[i]):
-            benign[i] = True
-    return "Traceback".join(b for b, drop in zip(blocks, benign, strict=True) if not drop)
+    # A page left while its socket upgrades used to log engine.io's OSError here; it is quiet
+    # now (intranet/realtime/closing.py), so any traceback or ERROR is ours.
+    assert "Traceback" not in written and "[ERROR]" not in written, written
 
 
 # ---- browser -----------------------------------------------------------------------------------

@@ -43,13 +43,13 @@ def test_main_pages_have_no_console_errors_nor_csp_violations(open_browser, live
     pages = ["/", "/groups", "/people", "/profile", "/profile/tokens", "/notifications",
              f"/people/{people.bob.id}", f"/groups/{people.apollo.id}", post_path, "/groups/new",
              "/messages", f"/messages/new?to={people.lea.id}&q=b", "/search?q=clean",
-             "/inbox/forward"]
+             "/inbox/forward", "/settings/notifications"]
     problems = {path: found for path in pages if (found := visit(alice, path))}
     assert problems == {}
 
     admin = open_browser("admin")
     admin_pages = ["/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit", "/inbox",
                    "/inbox/dashboard", "/inbox/competitors", "/inbox/admin/sources", "/inbox/admin/rules",
-                   "/inbox/services"]
+                   "/inbox/services", "/admin/mail", "/admin/invitations"]
     problems = {path: found for path in admin_pages if (found := visit(admin, path))}
     assert problems == {}

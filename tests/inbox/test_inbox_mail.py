@@ -8,6 +8,7 @@ from datetime import timedelta
 from intranet.actions.groups import do_set_member
 from intranet.actions.notification_mail import send_notification_mails
 from intranet.inbox.actions.cases import do_assign
+from intranet.inbox.actions.ingest import do_record_breaches
 from intranet.inbox.actions.replies import access_reply, do_decide_reply, do_reply
 from intranet.models import Case, User, utcnow
 from intranet.platform import db
@@ -58,3 +59,17 @@ def test_an_assigned_case_is_mailed_to_the_agent(app, cast, smtp_server, send_ma
     assert _round(app, send_mail) == 1
     [msg] = smtp_server.to("sam@example.com")
     assert msg["Subject"] == f"Ada Admin assigned case #{ic.case.id} to you"
+
+
+def test_an_sla_breach_is_mailed_to_the_services_leads(app, cast, smtp_server, send_mail):
+    ic = inbox_cast(app, cast)
+    with app.app_context(), db.transaction() as s:
+        do_set_member(s, s.get(User, cast.admin.id), s.get(type(cast.service_group), cast.service_group.id),
+                      s.get(User, cast.bob.id), "lead")
+    with app.app_context(), db.transaction() as s:
+        assert do_record_breaches(s, utcnow() + timedelta(minutes=61))  # the first response was due in 1 h
+    assert _round(app, send_mail) == 1
+    [msg] = smtp_server.to("bob@example.com")
+    assert msg["Subject"] == f"Case #{ic.case.id} missed its response target."
+    assert "My card was charged twice!" in text_part(msg)
+    assert smtp_server.to("sam@example.com") == []  # an agent, not a lead

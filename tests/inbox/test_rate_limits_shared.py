@@ -35,7 +35,8 @@ def test_the_login_limit_is_stored_in_redis(app, cast, redis_url):
         assert a.config["RATELIMIT_STORAGE_URI"] == redis_url
         limit = int(a.config["LOGIN_RATE_LIMIT"].split()[0])
         webs = [WebClient(a, a.test_client()), WebClient(b, b.test_client())]
-        codes = [webs[i % 2].post("/login", data={"email": "alice@example.com", "password": "no" + PASSWORD})
+        codes = [webs[i % 2].post("/login", data={"email": f"person{i}@example.com",  # one account each:
+                                                  "password": "no" + PASSWORD})  # alone, one waits sooner
                  .status_code for i in range(limit + 1)]
         assert codes == [400] * limit + [429]
         assert redis.Redis.from_url(redis_url).keys("LIMITS*")  # flask-limiter's counters, in Redis

@@ -12,6 +12,8 @@ from intranet.models import CaseStatus, Recommendation, ReplyState, Sentiment, U
 from intranet.views.api.openapi.document import op, write
 from intranet.views.api.openapi.schemas import (
     BOOL,
+    ID,
+    ID_OR_NULL,
     INT,
     INT_OR_NULL,
     STR,
@@ -23,6 +25,7 @@ from intranet.views.api.openapi.schemas import (
     nullable,
     obj,
     ref,
+    text,
 )
 
 STATUS = enum(*(s.value for s in CaseStatus))
@@ -63,27 +66,28 @@ SCHEMAS: dict[str, Schema] = {
         "first_response_at": TIME_OR_NULL, "resolved_at": TIME_OR_NULL,
         "can_work": {**BOOL, "description": "False for escalation-group members (read-only)."},
         "timeline": array(ref("CaseEntry")), "replies": array(ref("CaseReply"))}),
-    "AssignBody": obj({"user_id": INT}),
+    "AssignBody": obj({"user_id": ID}),
     "StatusBody": obj({"status": STATUS}),
-    "NoteBody": obj({"body": {**STR, "description": "Markdown; @mentions notify colleagues who may read "
-                                                    "the case."},
+    "NoteBody": obj({"body": text(5_000, description="Markdown; @mentions notify colleagues who may "
+                                                      "read the case."),
                      "to_thread": {**BOOL, "default": False}}, optional=("to_thread",)),
-    "ReplyBody": obj({"body": {**STR, "description": "Plain text sent to the customer's network."}}),
-    "EscalateBody": obj({"group_id": {**INT, "description": "A department group I am a member of."}}),
-    "KnowledgeBody": obj({"body": {**STR, "description": "The post's Markdown: the case page offers a "
-                                                         "draft (question quoted, the answer sent, #faq)."},
-                          "group_id": {**INT_OR_NULL, "description": "A group I may post in; absent or null: "
-                                                                     "the company feed."}},
+    "ReplyBody": obj({"body": text(5_000, description="Plain text sent to the customer's network.")}),
+    "EscalateBody": obj({"group_id": {**ID, "description": "A department group I am a member of."}}),
+    "KnowledgeBody": obj({"body": text(20_000, description="The post's Markdown: the case page offers "
+                                                            "a draft (question quoted, the answer sent, "
+                                                            "#faq)."),
+                          "group_id": {**ID_OR_NULL, "description": "A group I may post in; absent or "
+                                                                     "null: the company feed."}},
                          optional=("group_id",)),
 }
 
-CURSOR = {"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 1},
+CURSOR = {"name": "cursor", "in": "query", "schema": ID,
           "description": "The previous page's `next_cursor`."}
 PARAMETERS: dict[str, Any] = {
-    "Cursor": CURSOR,
+    "CaseCursor": CURSOR,
     "CaseStatusFilter": {"name": "status", "in": "query", "schema": enum("open", "all", *(s.value for s in
                                                                                      CaseStatus))},
-    "ServiceFilter": {"name": "service", "in": "query", "schema": {"type": "integer"},
+    "ServiceFilter": {"name": "service", "in": "query", "schema": ID,
                       "description": "One of my services (department id)."},
 }
 
@@ -92,7 +96,7 @@ def paths() -> dict[str, dict[str, Any]]:
     return {
         "/inbox/cases": {"get": op(
             "listCases", "Cases of my services, newest first", tag="inbox", answer="CasePage",
-            query=("CaseStatusFilter", "ServiceFilter", "Cursor", "Limit"), errors=(404,),
+            query=("CaseStatusFilter", "ServiceFilter", "CaseCursor", "Limit"), errors=(404,),
             description="`status`: `open` (default: new, assigned, waiting), `all` or one status. "
                         "Not an inbox user: 404.")},
         "/inbox/cases/{case_id}": {"get": op("getCase", "One case with its timeline and replies",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from intranet.views.api.openapi.document import op, write
-from intranet.views.api.openapi.schemas import INT, STR, array, enum, obj
+from intranet.views.api.openapi.schemas import INT, STR, array, enum, obj, text
 
 OPT_STR = {"type": ["string", "null"]}
 PARAMETERS: dict[str, Any] = {
@@ -28,9 +28,9 @@ PARAMETERS: dict[str, Any] = {
 
 SCHEMAS: dict[str, Any] = {
     "IncomingComment": obj({
-        "external_id": {**STR, "maxLength": 200, "description": "The comment's id on its network; "
-                        "stored once per source whatever the retries."},
-        "text": {**STR, "maxLength": 10000}, "author": OPT_STR, "author_url": OPT_STR,
+        "external_id": {**text(200), "description": "The comment's id on its network; stored once per "
+                        "source whatever the retries."},
+        "text": text(10_000), "author": OPT_STR, "author_url": OPT_STR,
         "followers": {"type": ["integer", "null"], "minimum": 0}, "url": OPT_STR,
         "posted_at": {**OPT_STR, "format": "date-time"}, "lang": {**OPT_STR, "description": "`fr`, `en`…"},
         "in_reply_to": OPT_STR,
@@ -46,8 +46,8 @@ SCHEMAS: dict[str, Any] = {
     }, description="Bad items are listed in `rejected` (by position, with the reason); the others are "
                    "kept. A retry of the same batch (signed again) stores nothing twice and lists the "
                    "same rejections."),
-    "ForwardBody": obj({"url": {**STR, "maxLength": 500, "description": "http(s) address of the comment"},
-                        "text": {**STR, "maxLength": 10000}, "author": {**STR, "maxLength": 200}},
+    "ForwardBody": obj({"url": {**text(500), "description": "http(s) address of the comment"},
+                        "text": text(10_000), "author": text(200, required=False)},
                        optional=("author",)),
     "ForwardResult": obj({
         "outcome": enum("case", "competitor", "stored", "duplicate",

@@ -20,8 +20,9 @@ def status_command() -> None:
     click.echo(f"Mail goes {'to ' if settings.configured else ''}{settings.describe()}.")
     counts = outbox.counts()
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
-    if not settings.configured and counts["pending"]:
-        click.echo("Pending mails stay in the outbox until INTRANET_MAIL_SERVER is set.")
+    if not settings.configured:
+        click.echo("Mails are kept in the outbox, not sent, until INTRANET_MAIL_SERVER is set; "
+                   "`flask --app wsgi mail list` shows who they would go to.")
 
 
 @mail_cli.command("send")
@@ -46,3 +47,11 @@ def worker_command(poll: float) -> None:
 def jobs_command() -> None:
     """Queue the notification mails and digests due now, once (cron with MAIL_JOBS_SECONDS=0)."""
     click.echo(f"Queued {run_jobs()} mail(s).")
+
+
+@mail_cli.command("list")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+def list_command(limit: int) -> None:
+    """The newest mails of the outbox: status, kind, recipient and subject."""
+    for row_id, status, kind, to, subject, created in outbox.latest(limit):
+        click.echo(f"#{row_id} {created:%Y-%m-%d %H:%M} {status:8} {kind:12} {to}: {subject}")

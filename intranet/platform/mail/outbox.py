@@ -117,3 +117,11 @@ def counts() -> dict[str, int]:
         rows = conn.execute(select(T.c.status, func.count()).group_by(T.c.status)).all()
     found = {MailStatus(s).value: n for s, n in rows}
     return {status.value: found.get(status.value, 0) for status in MailStatus}
+
+
+def latest(limit: int = 20) -> list[tuple[int, str, str, str, str, datetime]]:
+    """The newest rows: (id, status, kind, to, subject, created at), for ``flask mail list``."""
+    with db.engine().connect() as conn:
+        rows = conn.execute(select(T.c.id, T.c.status, T.c.kind, T.c.to_addr, T.c.subject, T.c.created_at)
+                            .order_by(T.c.id.desc()).limit(limit)).all()
+    return [(r.id, MailStatus(r.status).value, r.kind, r.to_addr, r.subject, r.created_at) for r in rows]

@@ -10,6 +10,8 @@ target cannot resurrect the pages it replaced.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -18,7 +20,9 @@ BUSY_TIMEOUT = 30.0  # seconds: a restore waits this long for a writer's lock (t
 
 def copy_database(source: Path, target: Path) -> None:
     """Copy the database ``source`` into ``target`` (created, or replaced page by page)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # never opened when there: see engine.py
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # password hashes
     # mode=rw: a missing source is an error, not a new empty database
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
     try:

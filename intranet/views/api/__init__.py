@@ -12,6 +12,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The routes' modules add themselves to ``bp`` when imported (after it exists, hence down here).
+import intranet.views.api.account  # my password, password reset
 import intranet.views.api.mail  # mail settings: registers its routes
 import intranet.views.api.people  # noqa: F401  (join requests, people, personal data, audit)
 from intranet.views.api import events, feed, groups, me, messaging, notifications, posts, search, tokens

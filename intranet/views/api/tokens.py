@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from intranet.actions.users import do_create_token, do_revoke_token
-from intranet.platform import db
+from intranet.platform import db, throttle
 from intranet.platform.auth import authenticate
 from intranet.platform.extensions import csrf, limiter
 from intranet.platform.web import error_response, json_body
@@ -29,12 +29,24 @@ def token_create() -> tuple[Response, int] | Response:
     data = json_body()
     email, password = text(data, "email", required=True), text(data, "password", required=True)
     name = text(data, "name", default="API")
+    wait = throttle.wait_seconds(email)
+    if wait:
+        response = error_response(429, "login_throttled", _(
+            "Too many failed attempts for this account. Try again in %(seconds)s seconds.", seconds=wait),
+            "email")
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = authenticate(email, password)
     if user is None:
+        throttle.record_failure(email)
         return error_response(401, "invalid_credentials", _("Wrong e-mail or password."))
+    throttle.record_success(email)
     if not user.is_active_account:
         return error_response(401, "account_deactivated",
                               _("This account is deactivated. Ask an administrator."))
+    if user.must_reset_password:
+        return error_response(403, "password_reset_required",
+                              _("An administrator asks you to choose a new password before you continue."))
     with db.transaction() as s:
         token, clear = do_create_token(s, user, name)
     return jsonify(token=clear, id=token.id, name=token.name, user=user_ref(user)), 201

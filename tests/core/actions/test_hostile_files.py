@@ -48,6 +48,7 @@ def alice_web(make_web: Any, cast: Any) -> Any:
 
 
 @pytest.mark.parametrize(("name", "build", "words"), [
+    ("issue.docx", bombs.docx_xml_bomb, "packed more than 100 to 1"),
     ("bomb.docx", bombs.docx_bomb, "unpacks to more than 100 MB"),
     ("cells.xlsx", bombs.xlsx_many_entries, "too many parts (at most 5000)"),
     ("ratio.odt", bombs.odt_ratio_bomb, "packed more than 100 to 1"),

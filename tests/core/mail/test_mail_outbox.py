@@ -84,6 +84,8 @@ def test_without_a_server_nothing_is_sent_and_mails_wait(app, send_mail, session
     assert "no SMTP server configured" in result.output
     assert "pending: 2" in result.output
     assert "until INTRANET_MAIL_SERVER is set" in result.output
+    listing = app.test_cli_runner().invoke(args=["mail", "list"]).output
+    assert "pending  system       person1@example.com: Hello 1" in listing
 
 
 def test_a_server_that_was_down_gets_the_mail_on_a_later_try(app, smtp_server, send_mail, session):

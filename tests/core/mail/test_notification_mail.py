@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from intranet.actions.comments import do_add_comment
-from intranet.actions.groups import do_remove_member, do_set_member
+from intranet.actions.groups import do_join_group, do_remove_member, do_set_member
 from intranet.actions.mail_prefs import do_set_mail_settings
 from intranet.actions.messaging import do_send_message, do_start_conversation
 from intranet.actions.notification_mail import send_notification_mails
@@ -185,3 +185,22 @@ def test_a_delay_of_zero_mails_at_once(app, cast, smtp_server, send_mail):
     app.config["MAIL_DELAY_SECONDS"] = 0
     _post(app, cast.lea, cast.apollo, "@alice now")
     assert _mail_round(app, send_mail, now=utcnow()) == 1
+
+
+def test_a_join_request_is_mailed_to_the_groups_leads(app, cast, smtp_server, send_mail):
+    _do(app, lambda s: do_join_group(s, _get(s, cast.bob), _get(s, cast.apollo), "I can help"))
+    assert _mail_round(app, send_mail) == 1
+    [msg] = smtp_server.to("lea@example.com")
+    assert msg["Subject"] == "Bob Durand asks to join Project Apollo"
+    assert f"/groups/{cast.apollo.id}/members" in text_part(msg)
+
+
+def test_a_long_batch_shows_fifteen_items_and_counts_the_rest(app, cast, smtp_server, send_mail):
+    for n in range(18):
+        _post(app, cast.lea, cast.apollo, f"@alice question {n}")
+    _mail_round(app, send_mail)
+    [msg] = smtp_server.to("alice@example.com")
+    assert msg["Subject"] == "18 new notifications"
+    text = text_part(msg)
+    assert "question 14" in text and "question 15" not in text
+    assert "… and 3 more" in text and "/notifications" in text

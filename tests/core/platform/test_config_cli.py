@@ -56,7 +56,7 @@ def test_create_user_cli_explains_bad_input(app):
     result = runner.invoke(args=["create-user", "not-an-email", "--name", "X", "--password", "long enough 1"])
     assert result.exit_code != 0 and "valid e-mail" in result.output
     result = runner.invoke(args=["create-user", "x@example.com", "--name", "X", "--password", "short"])
-    assert result.exit_code != 0 and "8 characters" in result.output
+    assert result.exit_code != 0 and "10 characters" in result.output
 
 
 def test_init_db_is_idempotent(app):

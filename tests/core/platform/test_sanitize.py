@@ -102,6 +102,11 @@ def test_unknown_handles_stay_text():
     assert r.mentions == {"nobody"} and "<a" not in r.html and "@nobody" in r.html
 
 
+def test_a_topic_is_at_most_60_characters_as_stored_so_its_link_works():
+    r = render("see #" + "a" * 61, PEOPLE.get, lambda t: f"/topics/{t}")
+    assert r.topics == {"a" * 60} and 'href="/topics/' + "a" * 60 + '"' in r.html
+
+
 def test_scan_finds_handles_case_insensitively_and_trims_punctuation():
     found = scan("Thanks @Bob.Durand, @lea! and #Budget-2025. (#Q3)")
     assert found.mentions == {"bob.durand", "lea"}

@@ -26,8 +26,9 @@ def _failed_logins(app, addresses: list[str]) -> list[int]:
     """One wrong password from each address, as nginx would forward them."""
     client = WebClient(app, app.test_client())  # with a CSRF token, as the login form has
     statuses = []
-    for address in addresses:
-        response = client.post("/login", data={"email": "alice@example.com", "password": "wrong " + PASSWORD},
+    for n, address in enumerate(addresses):  # one account each: an account alone waits sooner
+        response = client.post("/login", data={"email": f"person{n}@example.com",
+                                               "password": "wrong " + PASSWORD},
                                headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"},
                                environ_base={"REMOTE_ADDR": "127.0.0.1"})
         statuses.append(response.status_code)

@@ -55,9 +55,9 @@ def _serve(folder: Path, name: str, env: dict[str, str]) -> tuple[subprocess.Pop
             start_new_session=True)  # its own process group: the test can kill master and worker
     found = _wait(lambda: proc.poll() is None and re.search(r"Listening at: (http://127\.0\.0\.1:\d+)",
                                                           log.read_text(errors="replace")),
-                  timeout=30, what=f"gunicorn {name} to listen")
+                  timeout=120, what=f"gunicorn {name} to listen")
     url = found.group(1)
-    _wait(lambda: _answers(url), timeout=30, what=f"gunicorn {name} to serve")
+    _wait(lambda: _answers(url), timeout=120, what=f"gunicorn {name} to serve")
     return proc, url, log
 
 

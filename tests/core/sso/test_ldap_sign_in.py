@@ -3,13 +3,16 @@ sign-in, brought up to date on each one, local accounts still theirs, the direct
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from intranet.actions.users import do_create_user, do_deactivate_user
 from intranet.models import Department, Membership, User
 from intranet.platform import db
 from intranet.platform.directory import ldap
+from tests import ldap_server
 from tests.conftest import PASSWORD
+from tests.core.sso.conftest import PEOPLE_LDIF
 from tests.ldap_server import change
 
 
@@ -95,3 +98,18 @@ def test_a_deactivated_account_stays_out(app, web, session, cast, directory):
     response = _login(web, "jdupont", "jeanne-pass")
     assert response.status_code == 403
     assert "deactivated" in response.get_data(as_text=True)
+
+
+def test_start_tls_checks_the_directory_certificate(app, web, session):
+    if reason := ldap_server.missing_reason():
+        pytest.skip(reason)
+    server = ldap_server.start(PEOPLE_LDIF, tls=True)
+    try:
+        app.config.update(server.settings, LDAP_START_TLS=True)
+        refused = _login(web, "jdupont", "jeanne-pass")  # a certificate no known CA signed
+        assert refused.status_code == 503
+        app.config["LDAP_CA_FILE"] = str(server.folder / "cert.pem")
+        assert _login(web, "jdupont", "jeanne-pass").status_code == 302
+        assert _account(session, "jdupont@example.com").auth_source == "ldap"
+    finally:
+        server.stop()

@@ -111,3 +111,8 @@ def test_a_provider_that_does_not_answer_is_a_503(app, web, provider):
 def test_without_settings_there_is_no_such_page(web):
     assert web.get("/login/oidc").status_code == 404
     assert "Sign in with" not in web.get("/login").get_data(as_text=True)
+
+
+def test_login_page_in_french(web, provider):
+    html = web.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert "Se connecter avec Example ID" in html

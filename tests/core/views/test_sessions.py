@@ -3,11 +3,13 @@ browsers out, and deactivation ends every login, remember-me token and socket.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain_helpers import fresh
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from intranet.actions.users import do_deactivate_user
-from intranet.models import LoginSession
+from intranet.models import LoginSession, utcnow
 from intranet.platform import db
 from intranet.platform.sessions import REMEMBER_COOKIE
 from tests.conftest import PASSWORD
@@ -135,3 +137,35 @@ def test_a_forged_or_malformed_remember_cookie_is_ignored(cast, make_web):
     for value in (f"{row_id}.guess", "x.y", "99999999999999999999.z", "", "."):
         assert remembered(make_web, value).get("/profile").status_code == 302
     assert alice.get("/profile").status_code == 200
+
+
+def test_an_unused_login_ends_unless_remembered(app, cast, make_web, session):
+    idle, kept = signed_in(make_web, cast.alice), signed_in(make_web, cast.alice, remember="y")
+    hours = app.config["SESSION_IDLE_HOURS"] + 1
+    session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(hours=hours)))
+    session.commit()
+    assert idle.get("/profile").status_code == 302
+    assert kept.get("/profile").status_code == 200  # remembered: its token is still valid
+
+
+def test_the_api_lists_and_ends_my_sessions(app, cast, make_web, socket_for):
+    laptop, phone = signed_in(make_web, cast.alice), signed_in(make_web, cast.alice, remember="y")
+    on_phone = socket_for(phone)
+    items = laptop.get("/api/v1/me/sessions").get_json()["items"]
+    assert [(i["device"], i["current"], i["remembered"]) for i in items] == [
+        ("Firefox on Linux", False, True), ("Firefox on Linux", True, False)]
+    assert laptop.delete(f"/api/v1/me/sessions/{items[0]['id']}").status_code == 204
+    assert not on_phone.is_connected() and phone.get("/profile").status_code == 302
+    assert laptop.delete(f"/api/v1/me/sessions/{items[0]['id']}").status_code == 404
+    answer = laptop.post("/api/v1/me/sessions/end-all")
+    assert answer.status_code == 200 and answer.get_json() == {"ended_sessions": 1}
+    assert laptop.get("/api/v1/me/sessions").status_code == 401
+
+
+def test_a_socket_never_spends_the_remember_me_token(app, cast, make_web, socket_for):
+    """A socket's handshake cannot send the rotated cookie back: its page signs in first."""
+    value = signed_in(make_web, cast.alice, remember="y").raw.get_cookie(REMEMBER_COOKIE).value
+    browser = remembered(make_web, value)
+    socket = socket_for(browser)
+    assert not socket.is_connected()
+    assert browser.get("/profile").status_code == 200  # the cookie still works for the page

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from intranet.views.api import bp
-from intranet.views.api.openapi.schemas import SCHEMAS, SOCKETIO, ref
+from intranet.views.api.openapi.schemas import ID, SCHEMAS, SOCKETIO, ref
 
 ERRORS = {
     400: ("BadRequest", "Malformed JSON, a wrong type or an invalid value; `field` names the culprit."),
@@ -27,17 +27,17 @@ ERRORS = {
     429: ("TooManyRequests", "Too many attempts; wait a minute."),
 }
 PARAMETERS: dict[str, Any] = {
-    "Before": {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
+    "Before": {"name": "before", "in": "query", "schema": ID,
                "description": "Only items with a smaller id (the previous page's `next_before`)."},
     "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100,
                                                          "default": 20}},
-    "After": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
+    "After": {"name": "after", "in": "query", "schema": {**ID, "minimum": 0},
               "description": "The last `event_id` seen. Absent: no events, `last_event_id` is now."},
     "EventLimit": {"name": "limit", "in": "query",
                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
-    "MessageAfter": {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
+    "MessageAfter": {"name": "after", "in": "query", "schema": {**ID, "minimum": 0},
                      "description": "Catch-up: messages with a larger id, oldest first."},
-    "MessageBefore": {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
+    "MessageBefore": {"name": "before", "in": "query", "schema": ID,
                       "description": "Without `after`: the page of messages older than this id."},
     "MessageLimit": {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
@@ -46,11 +46,11 @@ PARAMETERS: dict[str, Any] = {
                          "before:/after: (YYYY[-MM[-DD]]). A syntax error is a 400 naming the position."},
     "SearchType": {"name": "type", "in": "query", "schema": {"type": "string", "enum": [
         "post", "comment", "file", "group", "person", "message", "case"]}},
-    "SearchFilters": {"name": "group", "in": "query", "schema": {"type": "integer"},
+    "SearchFilters": {"name": "group", "in": "query", "schema": ID,
                       "description": "Only this group's content (also: `department`, `author` ids, "
                                      "`date`=week|month|year, `sort`=relevance|newest)."},
-    "Cursor": {"name": "cursor", "in": "query", "schema": {"type": "string"},
-               "description": "The previous page's `next_cursor`."},
+    "Cursor": {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{1,4}$"},
+               "description": "The previous page's `next_cursor` (results past the first 1000: 400)."},
     "Unread": {"name": "unread", "in": "query", "schema": {"type": "boolean", "default": False},
                "description": "Only unread notifications (`1`/`true`)."},
 }
@@ -94,9 +94,11 @@ def write(operation: dict[str, Any], multipart: str | None = None) -> dict[str, 
 PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/auth/token": {"post": op(
         "createToken", "Trade e-mail and password for an API token", tag="auth", answer="TokenCreated",
-        status=201, body="TokenRequest", errors=(429,), public=True,
+        status=201, body="TokenRequest", errors=(401, 403, 429), public=True,
         description="No CSRF token needed. Wrong credentials or a deactivated account: 401. "
-                    "Rate-limited like the login form.")},
+                    "Rate-limited like the login form. With local passwords turned off, 403 "
+                    "`local_passwords_off` for anyone but the break-glass administrator (people "
+                    "signed in by single sign-on make tokens on their profile).")},
     "/auth/tokens": {"get": op("listTokens", "My active API tokens", tag="auth", answer="TokenList")},
     "/auth/tokens/{token_id}": {"delete": write(op("revokeToken", "Revoke one of my tokens", tag="auth",
                                                     status=204, errors=(404,)))},
@@ -144,7 +146,7 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         multipart="PostCreateWithFiles")},
     "/posts/{post_id}": {
         "get": op("getPost", "One post", tag="posts", answer="Post", errors=(404,)),
-        "patch": write(op("editPost", "Edit my post", tag="posts", answer="Post", body="BodyOnly",
+        "patch": write(op("editPost", "Edit my post", tag="posts", answer="Post", body="PostBody",
                            errors=(403, 404))),
         "delete": write(op("deletePost", "Delete my post (or moderate one)", tag="posts", status=204,
                             errors=(403, 404))),
@@ -159,10 +161,10 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "get": op("listComments", "A post's comments, oldest first", tag="posts", answer="CommentList",
                   errors=(404,)),
         "post": write(op("createComment", "Comment on a post", tag="posts", answer="Comment", status=201,
-                          body="BodyOnly", errors=(404,))),
+                          body="CommentBody", errors=(404,))),
     },
     "/comments/{comment_id}": {
-        "patch": write(op("editComment", "Edit my comment", tag="posts", answer="Comment", body="BodyOnly",
+        "patch": write(op("editComment", "Edit my comment", tag="posts", answer="Comment", body="CommentBody",
                            errors=(403, 404))),
         "delete": write(op("deleteComment", "Delete my comment (or moderate one)", tag="posts", status=204,
                             errors=(403, 404))),
@@ -218,7 +220,7 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                   answer="MessagePage", query=("MessageAfter", "MessageBefore", "MessageLimit"),
                   errors=(404,)),
         "post": write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
-                          body="BodyOnly", errors=(404,),
+                          body="MessageBody", errors=(404,),
                           description="Empty or longer than 10,000 characters: 400. Nobody able to "
                                       "receive it (deactivated accounts): 400. To send files, "
                                       "`multipart/form-data` with `body` and one `files` part per "
@@ -231,7 +233,7 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/messages/{message_id}": {
         "get": op("getMessage", "One message", tag="messaging", answer="Message", errors=(404,)),
         "patch": write(op("editMessage", "Edit my message", tag="messaging", answer="Message",
-                           body="BodyOnly", errors=(403, 404))),
+                           body="MessageBody", errors=(403, 404))),
         "delete": write(op("deleteMessage", "Delete my message (shows as deleted)", tag="messaging",
                             status=204, errors=(403, 404))),
     },
@@ -248,10 +250,18 @@ def register(paths: dict[str, Any], parameters: dict[str, Any], schemas: dict[st
 
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
-    """``{group_id}``-style names are integers, the others (``{kind}``, ``{name}``) strings."""
+    """``{group_id}``-style names are database ids, the others (``{kind}``, ``{name}``) text."""
     return [{"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer" if name.endswith("_id") else "string"}}
+             "schema": ID if name.endswith("_id") else {"type": "string", "minLength": 1}}
             for name in re.findall(r"{(\w+)}", path)]
+
+
+def _with_not_found(operations: dict[str, Any]) -> dict[str, Any]:
+    """An operation on a path with parameters can always answer 404 (a missing or hidden id, a
+    number beyond a database integer, a path with a control character)."""
+    not_found = {"$ref": f"#/components/responses/{ERRORS[404][0]}"}
+    return {method: {**operation, "responses": {**operation["responses"], "404": not_found}}
+            for method, operation in operations.items()}
 
 
 def _responses() -> dict[str, Any]:
@@ -261,14 +271,19 @@ def _responses() -> dict[str, Any]:
 
 @cache
 def document() -> dict[str, Any]:
-    paths = {path: {**({"parameters": _path_parameters(path)} if "{" in path else {}), **ops}
+    paths = {path: {"parameters": _path_parameters(path), **_with_not_found(ops)} if "{" in path else ops
              for path, ops in PATHS.items()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "intranet API", "version": "1.0.0",
                  "description": "Posts, groups, notifications and live-update catch-up. Errors are "
                                 "`{\"error\": {\"code\", \"message\"}}`; hidden and missing both "
-                                "answer 404."},
+                                "answer 404. Input rules for every operation: ids and cursors are "
+                                "whole numbers from 0 to 2^31-1; JSON bodies are at most 1 MB and 32 "
+                                "levels deep, without NaN or infinities; text (bodies, query strings, "
+                                "form fields) holds no control character but tab, CR and LF and no "
+                                "lone UTF-16 surrogate. Anything else is a 400 (413 over the size, "
+                                "415 not JSON), never a 5xx."},
         "servers": [{"url": "/api/v1"}],
         "security": READ_AUTH,
         "tags": [{"name": "realtime", "description": SOCKETIO["description"]}],

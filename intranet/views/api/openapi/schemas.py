@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from intranet.models import REACTION_KINDS
+from intranet.platform.inputs import MAX_INT
 
 Schema = dict[str, Any]
 
@@ -19,6 +20,35 @@ TIME: Schema = {"type": "string", "format": "date-time", "description": "ISO 860
 TIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
 INT_OR_NULL: Schema = {"type": ["integer", "null"]}
 STR_OR_NULL: Schema = {"type": ["string", "null"]}
+
+
+# What ``platform.inputs`` accepts, stated so a client (and schemathesis) can see it: ids are
+# positive database integers; required text is not blank once trimmed (``clean_text``). Text
+# with a control character other than tab and line breaks, or a lone surrogate, is refused too
+# (400): said in the document's description, since a pattern for it made generating examples
+# several times slower.
+ID: Schema = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
+ID_OR_NULL: Schema = {**ID, "type": ["integer", "null"]}
+NOT_BLANK = r"\S"  # JSON Schema patterns are not anchored: "holds a non-space character"
+
+
+def text(max_len: int, *, required: bool = True, description: str = "") -> Schema:
+    """A text field: ``required`` ones need a character other than a space."""
+    schema: Schema = {"type": "string", "maxLength": max_len}
+    if required:
+        schema.update({"minLength": 1, "pattern": NOT_BLANK})
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def ids(*, min_items: int = 0, max_items: int | None = None, description: str = "") -> Schema:
+    schema: Schema = {"type": "array", "items": ID, "minItems": min_items}
+    if max_items is not None:
+        schema["maxItems"] = max_items
+    if description:
+        schema["description"] = description
+    return schema
 
 
 def ref(name: str) -> Schema:
@@ -240,48 +270,54 @@ EVENTS["PresenceEvent"] = obj({"states": array(PRESENCE_STATE)}, description=(
 EVENTS["FocusSignal"] = obj({"conversation_id": INT_OR_NULL}, description=(
     "Client to server only: the conversation this page shows (null: none). No notification is "
     "made for new messages in a conversation someone is looking at."))
-EVENTS["SessionEnded"] = obj({"user_id": INT}, description=(
-    "Live only (not durable, no `event_id`): the account was deactivated; the server then closes "
-    "the socket. Send the person to the login page."))
+EVENTS["SessionEnded"] = obj({"user_id": INT}, optional=("user_id",), description=(
+    "Live only (not durable, no `event_id`): the login this socket belongs to ended (logout, "
+    "sign-out from another device, a password change or reset, deactivation); the server then "
+    "closes the socket. Send the person to the login page."))
 
 REQUESTS: dict[str, Schema] = {
-    "TokenRequest": obj({"email": STR, "password": STR, "name": {**STR, "maxLength": 80}},
+    "TokenRequest": obj({"email": text(254), "password": {**STR, "minLength": 1},
+                         "name": text(80, required=False, description="Empty or absent: `API`.")},
                         optional=("name",)),
-    "GroupCreate": obj({"name": {**STR, "maxLength": 120}, "description": {**STR, "maxLength": 2000},
+    "GroupCreate": obj({"name": text(120), "description": text(2000, required=False),
                         "visibility": {**enum("public", "private", "secret"), "default": "public"},
                         "kind": {**enum("project", "community"), "default": "project"}},
                        optional=("description", "visibility", "kind")),
-    "GroupUpdate": obj({"name": STR, "description": STR, "visibility": enum("public", "private", "secret")},
+    "GroupUpdate": obj({"name": text(120), "description": text(2000, required=False),
+                        "visibility": enum("public", "private", "secret")},
                        optional=("name", "description", "visibility"), description="Absent fields stay."),
-    "JoinBody": obj({"message": {**STR, "maxLength": 500}}, optional=("message",),
+    "JoinBody": obj({"message": text(500, required=False)}, optional=("message",),
                     description="A note for the leads of a private group."),
-    "MemberSet": obj({"user_id": INT, "role": {**enum("member", "lead"), "default": "member"}},
+    "MemberSet": obj({"user_id": ID, "role": {**enum("member", "lead"), "default": "member"}},
                      optional=("role",)),
-    "PostCreate": obj({"body": {**STR, "description": "Markdown; @mentions and #topics are linked."},
-                       "group_id": {**INT_OR_NULL, "description": "Null or absent: the company feed."},
+    "PostCreate": obj({"body": text(20_000, description="Markdown; @mentions and #topics are linked."),
+                       "group_id": {**ID_OR_NULL, "description": "Null or absent: the company feed."},
                        "announcement": {**BOOL, "default": False}},
                       optional=("group_id", "announcement")),
     "PostCreateWithFiles": obj({
-        "body": STR, "group_id": {**STR, "description": "A group id, or empty for the company feed."},
+        "body": text(20_000), "group_id": {**STR, "pattern": "^[0-9]{0,19}$",
+                                           "description": "A group id, or empty for the company feed."},
         "announcement": {**STR, "description": "`1` for an announcement."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
     }, optional=("group_id", "announcement", "files")),
     "MessageCreateWithFiles": obj({
-        "body": {**STR, "description": "Markdown."},
+        "body": text(10_000, description="Markdown."),
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
     }, optional=("files",)),
-    "BodyOnly": obj({"body": {**STR, "description": "Markdown."}}),
+    "PostBody": obj({"body": text(20_000, description="Markdown.")}),
+    "CommentBody": obj({"body": text(5_000, description="Markdown.")}),
+    "MessageBody": obj({"body": text(10_000, description="Markdown.")}),
     "ReactionCreate": obj({"kind": enum(*REACTION_KINDS)}),
     "PinBody": obj({"pinned": {**BOOL, "default": True}}, optional=("pinned",)),
-    "ConversationCreate": obj({"user_ids": {**array(INT), "description": "The other people (1 to 50)."},
-                               "title": {**STR, "maxLength": 120}}, optional=("title",)),
-    "ConversationUpdate": obj({"title": {**STR, "maxLength": 120}, "muted": BOOL},
+    "ConversationCreate": obj({"user_ids": ids(min_items=1, max_items=50, description="The other people."),
+                               "title": text(120, required=False)}, optional=("title",)),
+    "ConversationUpdate": obj({"title": text(120, required=False), "muted": BOOL},
                               optional=("title", "muted"), description="Absent fields stay."),
-    "ParticipantsAdd": obj({"user_ids": array(INT)}),
-    "ReadBody": obj({"message_id": {**INT, "description": "The newest message I have seen."}}),
-    "MarkRead": obj({"ids": array(INT)}, optional=("ids",), description="No `ids`: mark all read."),
+    "ParticipantsAdd": obj({"user_ids": ids(min_items=1, max_items=50)}),
+    "ReadBody": obj({"message_id": {**ID, "description": "The newest message I have seen."}}),
+    "MarkRead": obj({"ids": ids()}, optional=("ids",), description="No `ids`: mark all read."),
 }
 
 SCHEMAS: dict[str, Schema] = {**RESOURCES, **EVENTS, **REQUESTS}

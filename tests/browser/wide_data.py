@@ -1,0 +1,161 @@
+"""Content with a long unbroken word in every place user text shows, made through the real
+actions on the browser tests' server database, for ``test_long_words.py``.
+
+Each field gets one word as long as it accepts (5,000 characters where it takes that many, else
+its maximum: a 120-character name is still wider than a phone). ``Wide.pages`` lists a page of
+every kind the app has, filled with that content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import select
+
+from intranet import create_app
+from intranet.actions.comments import do_add_comment
+from intranet.actions.files import Upload, do_create_post_with_files
+from intranet.actions.groups import do_create_group, do_set_member
+from intranet.actions.mail_prefs import unsubscribe_token
+from intranet.actions.messaging import do_send_message, do_start_conversation
+from intranet.actions.posts import do_create_post
+from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
+from intranet.inbox.actions.cases import do_add_note, do_escalate
+from intranet.inbox.actions.forward import do_forward, forward_source
+from intranet.inbox.actions.replies import do_reply
+from intranet.inbox.actions.settings import (
+    do_add_agent,
+    do_save_canned_reply,
+    do_save_routing_rule,
+    do_save_service_settings,
+    do_save_source,
+    do_save_watch_rule,
+)
+from intranet.models import Case
+from intranet.platform import db
+from tests.browser.helpers import PASSWORD
+
+WORD = 5000
+
+
+def long_word(n: int, start: str = "w") -> str:
+    """One unbroken word of ``n`` characters (letters and digits, as a pasted token would be)."""
+    return (start + "Longword0123456789" * (n // 18 + 1))[:n]
+
+
+@dataclass
+class Wide:
+    token: str
+    email: str
+    word: str  # the 5,000-character word
+    post: str  # the page of the post that has it in every Markdown form
+    pages: list[str] = field(default_factory=list)  # as the wide user (an admin)
+    anonymous: list[str] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)  # error pages, with their status
+
+
+def _post_body(token: str, username: str) -> str:
+    """Markdown putting the word in a paragraph, a link, inline and block code, a quote and a
+    table, with a long #topic and a mention."""
+    word = long_word(WORD)
+    return (f"wide{token} {word}\n\nhttps://example.com/{long_word(3000, 'u')}\n\n"
+            f"`{long_word(2000, 'c')}`\n\n```\n{long_word(2000, 'p')}\n```\n\n> {long_word(1500, 'q')}\n\n"
+            f"| a | b |\n|---|---|\n| {long_word(1000, 't')} | x |\n\n"
+            f"Tags: #{long_word(60, 't')} @{username}")
+
+
+def arrange(config: dict[str, Any], token: str) -> Wide:
+    """Everything, through the actions; returns the pages to open."""
+    app = create_app(dict(config))
+    with app.app_context():
+        with db.transaction() as s:
+            made = _people_and_groups(s, token)
+            made.update(_posts_and_messages(s, token, made))
+            made.update(_inbox(s, token, made))
+            wide = _pages(token, made)
+            wide.anonymous.append(f"/mail/unsubscribe/{unsubscribe_token(made['wide'].id, 'digest')}")
+        db.engine().dispose()
+    return wide
+
+
+def _people_and_groups(s: Any, token: str) -> dict[str, Any]:
+    dept = do_create_department(s, long_word(114, "D") + token, acting_user=None)
+    wide = do_create_user(s, f"wide{token}@example.com", long_word(120, "N"), PASSWORD, department=dept,
+                          is_admin=True, job_title=long_word(120, "J"))
+    other = do_create_user(s, f"other{token}@example.com", long_word(120, "O"), PASSWORD, department=dept)
+    do_update_profile(s, wide, name=long_word(120, "N"), job_title=long_word(120, "J"),
+                      bio=long_word(2000, "B"), skills=[long_word(60, "s"), long_word(60, "k")], locale="en")
+    group = do_create_group(s, wide, long_word(120, "G"), description=long_word(2000, "d"),
+                            visibility="private", kind="project")
+    do_set_member(s, wide, group, other, "member")
+    do_create_token(s, wide, long_word(80, "T"))
+    return {"dept": dept, "wide": wide, "other": other, "group": group}
+
+
+def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    wide, other, group = m["wide"], m["other"], m["group"]
+    post = do_create_post(s, wide, group, _post_body(token, other.username))
+    do_add_comment(s, other, post, long_word(WORD, "m"))  # notifies wide: a comment on their post
+    mine = do_add_comment(s, wide, post, long_word(WORD, "e"))
+    do_create_post(s, other, group, f"@{wide.username} {long_word(WORD, 'M')}")  # a mention
+    do_create_post_with_files(s, wide, group, f"file{token}",
+                              [Upload(long_word(250, "F") + ".txt", b"wide file\n")])
+    conversation, _new = do_start_conversation(s, wide, [other.id], long_word(120, "C"))
+    do_send_message(s, other, conversation, long_word(WORD, "g"))  # notifies wide
+    do_send_message(s, wide, conversation, f"@{other.username} {long_word(WORD, 'h')}")
+    s.flush()
+    return {"post": post, "comment": mine, "conversation": conversation,
+            "topic": long_word(60, "t").lower()}
+
+
+def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    wide, dept = m["wide"], m["dept"]
+    do_add_agent(s, wide, dept, wide)
+    do_save_service_settings(s, wide, dept, first_response_minutes=60, resolution_minutes=600,
+                             require_approval=True)  # the reply waits on the case page, nothing sent
+    source = do_save_source(s, wide, None, name=long_word(120, "S"), network="forum", connector="feed",
+                            feed_url="https://feeds.invalid/" + long_word(470, "f"), active=False)
+    rule = do_save_watch_rule(s, wide, None, name=long_word(120, "R"), query=f"wide{token}", kind="brand")
+    do_save_watch_rule(s, wide, None, name=long_word(120, "V"), query=f"rival{token}", kind="competitor")
+    route = do_save_routing_rule(s, wide, dept, None, name=long_word(120, "X"), query=f"wide{token}",
+                                 conditions={}, position=1)
+    canned = do_save_canned_reply(s, wide, dept, None, title=long_word(120, "K"),
+                                  body=long_word(WORD, "k"), lang="en")
+    forward_source(s).reply_url = "https://replies.invalid/" + long_word(400, "r")  # replies allowed
+    do_forward(s, wide, "https://social.example/" + long_word(470, "a"),
+               f"wide{token} {long_word(WORD, 'A')}", long_word(200, "Z"))
+    do_forward(s, wide, "https://social.example/r" + long_word(470, "b"),
+               f"rival{token} {long_word(WORD, 'Y')}", long_word(200, "z"))
+    case = s.scalar(select(Case).order_by(Case.id.desc()).where(Case.department_id == dept.id))
+    do_add_note(s, wide, case, long_word(WORD, "n"))
+    do_escalate(s, wide, case, dept.group)
+    do_reply(s, wide, case, long_word(WORD, "y"))
+    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case}
+
+
+def _pages(token: str, m: dict[str, Any]) -> Wide:
+    ids = SimpleNamespace(**{k: getattr(v, "id", v) for k, v in m.items()})
+    word = long_word(500)  # in URLs: the search takes 500 characters, gunicorn 4 KB lines
+    wide = Wide(token=token, email=m["wide"].email, word=long_word(WORD), post=f"/posts/{ids.post}")
+    wide.pages = [
+        "/", "/groups", "/groups/new", f"/groups/{ids.group}", f"/groups/{ids.group}/members",
+        f"/groups/{ids.group}/settings", f"/groups/{m['dept'].group.id}", f"/topics/{ids.topic}",
+        "/notifications", "/people", f"/people/{ids.wide}", f"/people/{ids.other}", "/profile",
+        "/profile/tokens", "/profile/sessions", "/settings/notifications", wide.post,
+        f"/posts/{ids.post}/edit", f"/comments/{ids.comment}/edit",
+        "/messages", f"/messages/{ids.conversation}", f"/messages/{ids.conversation}/add",
+        f"/messages/new?to={ids.other}&q={word}", f"/search?q=wide{token}", f"/search?q={word}",
+        f"/search?q=file{token}", "/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit",
+        "/admin/mail",
+        "/inbox", f"/inbox/cases/{ids.case}", "/inbox/dashboard", "/inbox/competitors", "/inbox/forward",
+        "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
+        f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
+        f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
+        f"/no-such-page/{word}",
+    ]
+    wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
+    wide.anonymous = ["/login", "/register", f"/login?next=/{word}"]
+    return wide
+
