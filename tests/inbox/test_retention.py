@@ -86,3 +86,15 @@ def test_job_erases_old_messages_when_asked(app, session, cast):
     erased, kept = session.get(Message, first), session.get(Message, second)
     assert erased.deleted_at is not None and erased.body_md == "" and erased.body_html == ""
     assert kept.deleted_at is None and kept.body_md == "From today"
+
+
+def test_redacted_cases_say_so_on_the_inbox_pages(app, web, cast):
+    source = make_source(app)
+    case = make_case(app, source, None, author="olduser", text="Old words",
+                     created=utcnow() - timedelta(days=9))
+    with app.app_context(), db.transaction() as s:
+        s.execute(update(ExternalComment).where(ExternalComment.id == case.comment_id)
+                  .values(author="", text="", url="", author_url="", redacted_at=utcnow()))
+    web.login(cast.admin)
+    page = web.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
+    assert "Erased after the retention period." in page and "Old words" not in page

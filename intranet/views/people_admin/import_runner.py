@@ -12,6 +12,7 @@ import logging
 import threading
 
 from flask import Flask, current_app
+from sqlalchemy import update
 
 from intranet.actions.people_import import do_import_batch
 from intranet.models import PeopleImport, User, utcnow
@@ -63,8 +64,14 @@ def _run(app: Flask, job_id: int) -> None:
 def _batch(job_id: int) -> bool:
     """One batch in one transaction; True when there is nothing left to do."""
     with db.transaction() as s:
+        # Write first: on SQLite this takes the write lock before the batch reads anything, so
+        # a request committing meanwhile cannot leave the batch on a stale snapshot ("database
+        # is locked" at its first insert); on PostgreSQL it locks the import's row.
+        claimed = s.execute(update(PeopleImport).where(
+            PeopleImport.id == job_id, PeopleImport.status.in_(("queued", "running")))
+            .values(status="running")).rowcount
         job = s.get(PeopleImport, job_id)
-        if job is None or job.status in ("done", "failed"):
+        if not claimed or job is None:
             return True
         actor = s.get(User, job.created_by_id) if job.created_by_id else None
         if actor is None:

@@ -11,11 +11,11 @@ from sqlalchemy import update
 from intranet.actions.common import audit
 from intranet.models import AuditLog, utcnow
 from intranet.platform import db
-from tests.api_helpers import api_clients
+from tests.api_helpers import api_clients, conforms
 
 
-def _story(app, cast):
-    api = api_clients(app, cast)
+def _story(app, cast, api=None):
+    api = api or api_clients(app, cast)
     api["admin"]("POST", f"/admin/people/{cast.bob.id}/deactivate")
     api["admin"]("PATCH", f"/admin/people/{cast.alice.id}", {"job_title": "Director"})
     with app.app_context(), db.transaction() as s:
@@ -85,3 +85,19 @@ def test_csv_export_walks_every_row(app, web, cast, monkeypatch):
     rows = list(csv.reader(io.StringIO(web.get("/admin/audit.csv?action=test.row").get_data()
                                        .decode("utf-8-sig"))))
     assert [int(r[5]) for r in rows[1:]] == list(range(29, -1, -1))
+
+
+def test_api_audit_in_words_with_filters_and_pages(app, cast):
+    api = api_clients(app, cast)
+    _story(app, cast, api)
+    status, data = api["admin"]("GET", "/admin/audit?action=user.deactivate")
+    assert status == 200
+    conforms(data, "AuditPage")
+    [entry] = data["items"]
+    assert entry["text"] == "Ada Admin deactivated Bob Durand" and entry["actor"]["id"] == cast.admin.id
+    status, data = api["admin"]("GET", "/admin/audit?limit=2")
+    assert len(data["items"]) == 2 and data["next_before"] == data["items"][1]["id"]
+    more = api["admin"]("GET", f"/admin/audit?limit=2&before={data['next_before']}")[1]
+    assert all(item["id"] < data["next_before"] for item in more["items"])
+    assert api["admin"]("GET", "/admin/audit?limit=0")[0] == 400
+    assert api["lea"]("GET", "/admin/audit")[0] == 404

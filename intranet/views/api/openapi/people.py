@@ -173,4 +173,29 @@ PATHS.update({"/admin/retention": {
                                         "workers; each run that erases something is audited.")),
 }})
 
+SCHEMAS.update({
+    "AuditEntry": obj({
+        "id": INT, "created_at": TIME, "action": {**STR, "description": "The code, e.g. `user.deactivate`."},
+        "actor": {"oneOf": [obj({"id": INT, "name": {"type": ["string", "null"]}}), {"type": "null"}]},
+        "target_type": STR, "target_id": INT_OR_NULL,
+        "text": {**STR, "description": "The entry in words, in the reader's language."},
+    }),
+    "AuditPage": obj({"items": array(ref("AuditEntry")), "next_before": INT_OR_NULL}),
+})
+PARAMETERS.update({
+    "AuditPerson": {"name": "person", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                    "description": "Only what this person did."},
+    "AuditAction": {"name": "action", "in": "query", "schema": {"type": "string", "maxLength": 60}},
+    "AuditSince": {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"},
+                   "description": "From this day (UTC). `until`: up to this day, included."},
+    "AuditUntil": {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+    "AuditLimit": {"name": "limit", "in": "query",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+})
+PATHS["/admin/audit"] = {"get": op(
+    "auditLog", "The audit log in words, newest first (admins)", tag="admin", answer="AuditPage",
+    query=("AuditPerson", "AuditAction", "AuditSince", "AuditUntil", "Before", "AuditLimit"), errors=(404,),
+    description=ADMIN + " Filter values that are not valid are ignored. The same selection as CSV "
+                        "(UTF-8 with BOM): the page's `/admin/audit.csv`.")}
+
 register(PATHS, PARAMETERS, SCHEMAS)

@@ -13,14 +13,16 @@ from intranet.actions.people import do_delete_person, do_set_department_lead, do
 from intranet.actions.people_import import do_start_import
 from intranet.actions.retention import do_set_retention, retention_settings
 from intranet.actions.users import do_deactivate_user, do_reactivate_user
-from intranet.models import Department, PeopleImport, RetentionSettings, User
+from intranet.models import AuditLog, Department, PeopleImport, RetentionSettings, User
 from intranet.platform import db
 from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.web import json_body
+from intranet.queries import audit_words
 from intranet.queries import people_admin as queries
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import iso, user_ref
+from intranet.views.people_admin.audit import filtered as filtered_audit
 from intranet.views.people_admin.data import send_data
 from intranet.views.people_admin.import_runner import ensure_running
 
@@ -234,3 +236,24 @@ def retention_set() -> Response:
         settings = do_set_retention(s, inbox_days=data.get("inbox_days"),
                                     message_days=data.get("message_days"), acting_user=acting)
     return jsonify(retention_json(settings))
+
+
+@bp.get("/admin/audit")
+@login_required
+def audit_log() -> Response:
+    """The audit log in words, newest first; same filters as the page (``person``, ``action``,
+    ``since``, ``until``: dates, UTC, ``until`` included), keyset pages by ``before``."""
+    admin()
+    limit = query_int("limit", default=50, low=1, high=200)
+    before = query_int("before", low=1)
+    _form, stmt = filtered_audit()
+    if before is not None:
+        stmt = stmt.where(AuditLog.id < before)
+    rows = list(db.session.scalars(stmt.limit(limit + 1)))
+    names = audit_words.Names.of(db.session, rows[:limit])
+    items = [{"id": r.id, "created_at": iso(r.created_at), "action": r.action,
+              "actor": None if r.actor_id is None else {"id": r.actor_id,
+                                                        "name": names.users.get(r.actor_id)},
+              "target_type": r.target_type, "target_id": r.target_id,
+              "text": audit_words.describe(r, names)} for r in rows[:limit]]
+    return jsonify(items=items, next_before=rows[limit - 1].id if len(rows) > limit else None)
