@@ -37,6 +37,15 @@ def form_data() -> Any:
     return json_body() if request.is_json else request.form
 
 
+TRUE = frozenset({"1", "on", "true", "yes", True})
+
+
+def truthy(value: Any) -> bool:
+    """A checkbox or switch from a form ("1", "on"...) or JSON (``true``); a list or object
+    from JSON is simply not true (``value in TRUE`` raised TypeError on them: 500)."""
+    return isinstance(value, str | bool) and value in TRUE
+
+
 def before_arg() -> int | None:
     """The keyset cursor ``?before=<id>``; anything but a positive integer is a clear 400."""
     raw = request.args.get("before", "")

@@ -15,6 +15,7 @@ from intranet.actions.notifications import do_mark_read, unread_count
 from intranet.models import REACTION_EMOJI, REACTION_KINDS, Topic
 from intranet.platform import db
 from intranet.platform.errors import Invalid, NotFound
+from intranet.platform.inputs import parse_int
 from intranet.queries import cards
 from intranet.queries import feed as feeds
 from intranet.views import pagecache
@@ -88,10 +89,10 @@ def notifications_read() -> Any:
 
 def _ids(raw: Any) -> list[int]:
     values = raw if isinstance(raw, list) else [raw]
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
-        raise Invalid(_("Notification ids must be numbers."), field="ids") from None
+    ids = [parse_int(v) for v in values]
+    if None in ids:
+        raise Invalid(_("Notification ids must be numbers."), field="ids")
+    return ids  # type: ignore[return-value]
 
 
 # ---- what base.html needs on every page ---------------------------------------------------------

@@ -24,12 +24,11 @@ from intranet.platform.errors import Forbidden, Invalid
 from intranet.platform.inputs import parse_int
 from intranet.platform.web import wants_json
 from intranet.queries import feed as feeds
-from intranet.views.common import back_url, form_data, me
+from intranet.views.common import back_url, form_data, me, truthy
 from intranet.views.common import done as common_done
 from intranet.views.files import uploads_from_request
 
 bp = Blueprint("posts", __name__)
-TRUE = {"1", "on", "true", "yes", True}
 
 
 # ---- helpers shared with the feed views -------------------------------------------------------
@@ -76,7 +75,7 @@ def create() -> Any:
     try:
         with db.transaction() as s:
             post = do_create_post_with_files(s, user, group, data.get("body"), uploads_from_request(),
-                                             announcement=data.get("announcement") in TRUE)
+                                             announcement=truthy(data.get("announcement")))
     except Invalid as exc:
         if wants_json():
             raise
@@ -137,7 +136,7 @@ def pin(post_id: int) -> Any:
     user = me()
     post = access.access_post(user, post_id)
     raw = form_data().get("pinned")
-    pinned = post.pinned_at is None if raw in (None, "") else raw in TRUE
+    pinned = post.pinned_at is None if raw is None or raw == "" else truthy(raw)
     with db.transaction() as s:
         post_actions.do_pin_post(s, user, post, pinned)
     message = _("The post is pinned.") if pinned else _("The post is unpinned.")

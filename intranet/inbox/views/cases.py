@@ -31,11 +31,10 @@ from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid
 from intranet.platform.inputs import parse_int
 from intranet.platform.sanitize import linkify_text, safe_url
-from intranet.views.common import done, form_data, frame_value, me, refused
+from intranet.views.common import done, form_data, frame_value, me, refused, truthy
 from intranet.views.posts import remember_last_event
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
-TRUE = {"1", "on", "true", "yes", True}
 
 
 @bp.app_template_filter("customer_text")
@@ -160,7 +159,7 @@ def status(case_id: int) -> Response:
 def note(case_id: int) -> Response:
     data = form_data()
     return _change(case_id, lambda s, c: cases.do_add_note(s, me(), c, data.get("body"),
-                                                           to_thread=data.get("to_thread") in TRUE),
+                                                           to_thread=truthy(data.get("to_thread"))),
                    _("Your note is added."), status=201)
 
 
