@@ -63,8 +63,10 @@ def build(path: Path, n: int, seed: int = 1) -> None:
         with db.transaction() as s:
             depts = [do_create_department(s, name, acting_user=None)
                      for name in ("Service", "Marketing", "Produit")]
-            agent = do_create_user(s, "agent@bench.example", "Agent", "bench1234", department=depts[0])
-            do_create_user(s, "admin@bench.example", "Admin", "bench1234", is_admin=True)
+            agent = do_create_user(s, "agent@bench.example", "Agent", "bench1234", department=depts[0],
+                                     password_policy=False)  # the benches' documented password
+            do_create_user(s, "admin@bench.example", "Admin", "bench1234", is_admin=True,
+                                     password_policy=False)  # the benches' documented password
             s.add(InboxAgent(user_id=agent.id, department_id=depts[0].id))
             sources = [Source(slug=f"s{i}", name=f"Source {i}", network="x", connector="webhook")
                        for i in range(4)]
