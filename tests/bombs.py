@@ -16,6 +16,8 @@ from collections.abc import Iterable
 import docx
 from PIL import Image
 
+from tests.search_files import pdf_of
+
 MB = 1024 * 1024
 
 
@@ -66,20 +68,6 @@ def xlsx_many_entries(entries: int = 20_000) -> bytes:
                  *((f"xl/worksheets/_rels/r{n}.xml", [b""]) for n in range(entries))])
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (1 is the catalog), with a correct xref table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    out.write(b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets))
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-              .encode())
-    return out.getvalue()
 
 
 def _stream(data: bytes, *, deflate: bool = False) -> bytes:
@@ -104,14 +92,14 @@ def pdf_many_pages(pages: int, first: str, last: str) -> bytes:
         contents = 5 if n == 0 else 6 if n == pages - 1 else 7
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {contents}"
                        " 0 R ".encode() + font + b" >>")
-    return _pdf(objects)
+    return pdf_of(objects)
 
 
 def pdf_endless_page(operators: int = 1_000_000) -> bytes:
     """One page whose compressed content stream holds ``operators`` text operators (~22 MB
     unpacked from ~100 kB): reading its text takes far longer than any real page."""
     content = b"BT /F1 1 Tf (a) Tj ET\n" * operators
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
                  b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
                  b"/Resources << /Font << /F1 5 0 R >> >> >>",

@@ -19,6 +19,11 @@ def make_pdf(text: str) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_of(objects)
+
+
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (1 is the catalog), with a correct xref table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
