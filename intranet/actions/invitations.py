@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from intranet.actions.common import audit, clean_text
 from intranet.actions.mail import link_context, locale_of, queue_mail, render_mail
 from intranet.actions.passwords import check_new_password
-from intranet.actions.users import EMAIL_RE, check_password_strength, check_self_registration, do_create_user
+from intranet.actions.users import EMAIL_RE, check_self_registration, do_create_user
 from intranet.models import Department, Invitation, InvitationKind, User, utcnow
 from intranet.platform.auth import hash_password
 from intranet.platform.errors import Conflict, DomainError, Invalid, NotFound
@@ -142,8 +142,8 @@ def read_invitation(session: Session, token: str, kind: InvitationKind) -> Invit
 def do_accept_invitation(session: Session, invitation: Invitation, name: object, password: object) -> User:
     """The invitee chooses name and password: the account exists from now on."""
     department = session.get(Department, invitation.department_id) if invitation.department_id else None
-    user = do_create_user(session, invitation.email, str(name or ""), check_password_strength(password),
-                          department=department)
+    user = do_create_user(session, invitation.email, str(name or ""),  # the policy is checked there
+                          password if isinstance(password, str) else None, department=department)
     _use(invitation, user)
     return user
 
@@ -176,8 +176,8 @@ def do_register(session: Session, email: object, name: object, password: object)
 
 def do_confirm_registration(session: Session, invitation: Invitation) -> User:
     """The address is confirmed: create the account with the name and password chosen then."""
-    user = do_create_user(session, invitation.email, invitation.name, secrets.token_urlsafe(24))
-    user.password_hash = invitation.password_hash or user.password_hash
+    user = do_create_user(session, invitation.email, invitation.name, None, no_password=True)
+    user.password_hash = invitation.password_hash or user.password_hash  # hashed when they registered
     _use(invitation, user)
     return user
 

@@ -32,6 +32,9 @@ def test_an_invitee_sets_name_and_password_and_is_logged_in(app, web, make_web, 
     guest = make_web()
     form = guest.get(link).get_data(as_text=True)
     assert "Your account will be nina@example.com." in form and 'value="Nina"' in form
+    weak = guest.post(link, data={"name": "Nina Roy", "password": "password123", "confirm": "password123"})
+    assert weak.status_code == 400 and "most common or leaked" in weak.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.email == "nina@example.com")) is None  # link still valid
     done = guest.post(link, data={"name": "Nina Roy", "password": PASSWORD, "confirm": PASSWORD})
     assert done.status_code == 302 and done.headers["Location"].endswith("/")
     assert guest.get("/profile").status_code == 200  # logged in
