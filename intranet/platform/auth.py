@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from intranet.models import ApiToken, User, utcnow
 from intranet.platform import db, sessions
 from intranet.platform.extensions import login_manager
-from intranet.platform.sessions import close_login, load_login, load_remembered, open_login
+from intranet.platform.sessions import load_login, load_remembered
 from intranet.platform.web import error_response, wants_json
 
 log = logging.getLogger(__name__)
@@ -54,18 +54,6 @@ def authenticate(email: str, password: str) -> User | None:
     if not check_password(user, password):
         return None
     return user
-
-
-def start_session(user: User, *, remember: bool = False) -> None:
-    """Log in: a server-side login row named in the cookie (see ``platform.sessions``); its
-    sockets join a room of that name."""
-    open_login(user, remember=remember)
-
-
-def end_session() -> None:
-    """Log out: the login row goes (a copy of the cookie no longer works), then the live sockets
-    this browser opened with it (a socket authenticated by a cookie would keep receiving events)."""
-    close_login()
 
 
 def new_token() -> tuple[str, str]:

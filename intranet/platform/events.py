@@ -154,7 +154,7 @@ def end_user_sockets(user_id: int) -> None:
 
 
 def login_room(login_id: str) -> str:
-    """The sockets opened by one browser login (see ``auth.start_session``)."""
+    """The sockets opened by one browser login (see ``sessions.open_login``)."""
     return f"login:{login_id}"
 
 

@@ -21,9 +21,9 @@ from intranet.actions.invitations import do_register
 from intranet.actions.passwords import reset_token
 from intranet.models import User
 from intranet.platform import db, throttle
-from intranet.platform.auth import end_session, start_session
 from intranet.platform.errors import DomainError, Forbidden, Invalid
 from intranet.platform.extensions import limiter
+from intranet.platform.sessions import close_login, open_login
 from intranet.platform.web import error_response, wants_json
 from intranet.views.common import form_failed, form_page, safe_next
 from intranet.views.forms import LoginForm, RegisterForm
@@ -59,7 +59,7 @@ def login() -> Response:
         return form_failed("auth/login.html", form, _refusal(user))
     if user.must_reset_password:
         return _must_choose_password(user)
-    start_session(user, remember=form.remember.data)
+    open_login(user, remember=form.remember.data)
     if wants_json():
         return jsonify(user={"id": user.id, "name": user.name}, next=target)
     return redirect(target)
@@ -101,7 +101,7 @@ def _refusal(user: User | None) -> DomainError:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """POST only (with CSRF): a link or an image on another site cannot log anyone out."""
-    end_session()
+    close_login()
     if wants_json():
         return jsonify(ok=True)
     flash(_("You are logged out."), "info")

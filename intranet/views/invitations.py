@@ -22,8 +22,8 @@ from intranet.actions.invitations import (
 )
 from intranet.models import Department, Invitation, InvitationKind, utcnow
 from intranet.platform import db
-from intranet.platform.auth import start_session
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.sessions import open_login
 from intranet.views.common import done, form_failed, form_page, me
 from intranet.views.forms import Form, RegisterForm, department_choices
 
@@ -94,7 +94,7 @@ def accept(token: str) -> Response:
             user = do_accept_invitation(s, pending, form.name.data, form.password.data)
     except DomainError as exc:
         return form_failed("auth/accept_invitation.html", form, exc, invitation=invitation, token=token)
-    start_session(user)
+    open_login(user)
     return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
                 url_for("feed.home"), status=201, user={"id": user.id, "name": user.name})
 
@@ -108,6 +108,6 @@ def confirm(token: str) -> Response:
                                              token=token))
     with db.transaction() as s:
         user = do_confirm_registration(s, s.get(Invitation, invitation.id))
-    start_session(user)
+    open_login(user)
     return done(_("Welcome, %(name)s! Complete your profile so colleagues can find you.", name=user.name),
                 url_for("people.profile"), status=201, user={"id": user.id, "name": user.name})

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from intranet.actions.directory import do_directory_sign_in
 from intranet.models import User
 from intranet.platform import db
-from intranet.platform.auth import authenticate, local_password_allowed, start_session
+from intranet.platform.auth import authenticate, local_password_allowed
 from intranet.platform.directory import DirectoryUnavailable, ldap, oidc
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.sessions import open_login
 from intranet.views.common import form_failed, safe_next
 from intranet.views.forms import LoginForm
 
@@ -149,7 +150,7 @@ def oidc_callback() -> Response:
                                        provider=provider)))
     except DomainError as exc:
         return _failed(exc)
-    start_session(user)
+    open_login(user)
     return redirect(safe_next(session.pop(NEXT, None)) or url_for("feed.home"))
 
 
