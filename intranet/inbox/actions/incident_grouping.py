@@ -16,11 +16,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from intranet.actions.common import audit
 from intranet.inbox.actions.ingest import inbox_people
+from intranet.inbox.queries.incidents import source_counts
 from intranet.inbox.rules import incidents as rules
 from intranet.inbox.rules.sla import OPEN
 from intranet.models import (
@@ -32,7 +33,6 @@ from intranet.models import (
     IncidentMember,
     IncidentStatus,
     RuleKind,
-    Source,
     User,
     WatchRule,
     utcnow,
@@ -188,24 +188,6 @@ def log_case(session: Session, case: Case, actor: User | None, kind: str, **data
     session.add(CaseActivity(case_id=case.id, actor_id=actor.id if actor else None, kind=kind, data=data))
     case.updated_at = utcnow()
     audit(session, actor, f"case.{kind}", "case", case.id, **data)
-
-
-def member_ids(session: Session, incident_id: int) -> list[int]:
-    return list(session.scalars(select(IncidentMember.case_id).where(
-        IncidentMember.incident_id == incident_id, IncidentMember.detached_at.is_(None))
-        .order_by(IncidentMember.case_id)))
-
-
-def source_counts(session: Session, incident_id: int) -> dict[str, int]:
-    """How many members came through each source (the page and the event show it)."""
-    rows = session.execute(
-        select(Source.name, func.count()).select_from(IncidentMember)
-        .join(Case, Case.id == IncidentMember.case_id)
-        .join(ExternalComment, ExternalComment.id == Case.comment_id)
-        .join(Source, Source.id == ExternalComment.source_id)
-        .where(IncidentMember.incident_id == incident_id, IncidentMember.detached_at.is_(None))
-        .group_by(Source.name).order_by(func.count().desc(), Source.name))
-    return {name: n for name, n in rows}
 
 
 def publish_incident(session: Session, incident: Incident, op: str) -> None:

@@ -25,14 +25,9 @@ from intranet.actions.posts import do_create_post
 from intranet.inbox import access as access_inbox
 from intranet.inbox.actions import cases as case_actions
 from intranet.inbox.actions import replies as case_replies
-from intranet.inbox.actions.incident_grouping import (
-    attach,
-    detach_member,
-    member_ids,
-    publish_incident,
-    source_counts,
-)
+from intranet.inbox.actions.incident_grouping import attach, detach_member, publish_incident
 from intranet.inbox.actions.ingest import service_leads
+from intranet.inbox.queries.incidents import member_ids, source_counts
 from intranet.inbox.rules import incidents as rules
 from intranet.inbox.rules.statuses import S, inert
 from intranet.models import (
