@@ -66,3 +66,4 @@ def incident_of(app: Flask, case_id: int) -> int | None:
 def case_row(app: Flask, case_id: int) -> Case:
     with app.app_context():
         return db.session.get(Case, case_id)
+

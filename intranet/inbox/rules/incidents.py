@@ -41,6 +41,10 @@ MIN_SHARED = 2
 MAX_CANDIDATES = 400  # newest open cases compared per service (a surge stays cheap)
 HANDLE = re.compile(r"@\w+|https?://\S+|www\.\S+", re.UNICODE)
 WORDS_SHOWN = 6
+# Words of time and insistence every complaint has ("encore", "depuis"): they say nothing of what
+# happened, and two unrelated complaints shared them.
+FILLERS = frozenset({"depuis", "encore", "toujours", "vraiment", "again", "still", "since", "really",
+                     "merci", "thanks", "thank", "svp", "please", "aujourd", "today", "hui"})
 
 
 def signature(text: str, exclude: Iterable[str] = ()) -> dict[str, str]:
@@ -50,7 +54,7 @@ def signature(text: str, exclude: Iterable[str] = ()) -> dict[str, str]:
     out: dict[str, str] = {}
     for word in TOKEN_RE.findall(HANDLE.sub(" ", text or "")):
         terms = token_terms(word)
-        if not terms or terms[0].isdigit() or skip.intersection(terms):
+        if not terms or terms[0].isdigit() or skip.intersection(terms) or fold(word) in FILLERS:
             continue
         out.setdefault(terms[0], fold(word))
     return out
