@@ -41,6 +41,7 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -88,6 +89,9 @@ __all__ = [
     "GroupMailSetting",
     "ImportJob",
     "InboxAgent",
+    "Incident",
+    "IncidentMember",
+    "IncidentStatus",
     "Invitation",
     "InvitationKind",
     "JoinRequest",

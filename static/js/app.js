@@ -1,6 +1,7 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
 import { startInbox } from './inbox.js';
+import { startIncidents } from './incidents.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
@@ -11,6 +12,7 @@ import { startSearch } from './search.js';
 startPosts();
 startNotifications();
 startInbox();
+startIncidents();
 startSearch();
 startPeopleImport();
 startMessages(startLive());

@@ -29,6 +29,7 @@ from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
 from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
+from intranet.inbox.actions.incident_grouping import attach, open_incident
 from intranet.inbox.actions.replies import do_reply
 from intranet.inbox.actions.settings import (
     do_add_agent,
@@ -38,6 +39,7 @@ from intranet.inbox.actions.settings import (
     do_save_source,
     do_save_watch_rule,
 )
+from intranet.inbox.rules.incidents import signature
 from intranet.models import Case, Invitation, InvitationKind, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
@@ -137,7 +139,10 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_add_note(s, wide, case, long_word(WORD, "n"))
     do_escalate(s, wide, case, dept.group)
     do_reply(s, wide, case, long_word(WORD, "y"))
-    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case}
+    incident = open_incident(s, dept.id, [], utcnow())
+    attach(s, incident, case, signature(case.comment.text), wide)
+    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case,
+            "incident": incident}
 
 
 def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -180,6 +185,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
+        "/inbox/incidents", f"/inbox/incidents/{ids.incident}",
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none

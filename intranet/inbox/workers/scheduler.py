@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from intranet.actions.files import sweep_files
+from intranet.inbox.actions.incidents import do_record_incident_breaches
 from intranet.inbox.actions.ingest import do_ingest, do_record_breaches, purge_deliveries
 from intranet.inbox.connectors.feeds import FeedError, entries_to_items, fetch, parse
 from intranet.inbox.connectors.items import parse_item
@@ -96,6 +97,7 @@ def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
             return []
         with db.transaction() as s:
             purge_deliveries(s, now)
+            do_record_incident_breaches(s, now)  # an incident's one clock (its members have none)
             return do_record_breaches(s, now)
 
 

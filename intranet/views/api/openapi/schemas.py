@@ -253,6 +253,13 @@ EVENTS: dict[str, Schema] = {
                         "target (`breach`) or changed: to the agents and leads of its service and admins "
                         "(unrouted: to each inbox person). No customer data: fetch `/inbox/cases/{id}`.",
                         optional=("id", "status", "assignee_id", "new", "ids", "count", "breach")),
+    "IncidentEvent": _event("incident", ("add", "update", "reply", "status", "detach", "merge", "escalate",
+                                         "breach"),
+                            {"service_id": INT_OR_NULL, "status": enum("open", "resolved", "merged"),
+                             "size": INT, "sources": {"type": "object", "additionalProperties": INT}},
+                            "An incident formed (`add`), grew or changed: its case count and cases per "
+                            "source, to the agents and leads of its service and admins. No customer data: "
+                            "fetch `/inbox/incidents/{id}`."),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
@@ -343,7 +350,7 @@ SOCKETIO: dict[str, Any] = {
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
-        "case": ref("CaseEvent"), "session_ended": ref("SessionEnded"),
+        "case": ref("CaseEvent"), "incident": ref("IncidentEvent"), "session_ended": ref("SessionEnded"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
