@@ -9,8 +9,9 @@ French and English), and the answer must explain itself ("7 of the 10 most simil
 went to Produit"): an inverted index of sparse vectors gives all three in ~100 lines, with no
 dependency and no model file, in well under a millisecond per comment for 5,000 past cases.
 
-Pure: no database, no Flask. The DB path (``inbox.queries.learning``) and the ``inbox
-evaluate`` command build the history and call ``suggest_service`` (or keep one ``Suggester``).
+Pure: no database (the words of a reason go through Flask-Babel). The DB path
+(``inbox.queries.learning``) and the ``inbox evaluate`` command build the history and call
+``suggest_service`` (or keep one ``Suggester``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
 
 from intranet.search.text.analysis import text_terms
 
@@ -154,3 +157,22 @@ def description_examples(service: str, description: str, examples: Iterable[str]
     per non-empty line, so each example comment can be a neighbour on its own."""
     lines = [line.strip() for line in [description, *examples] for line in line.splitlines()]
     return [Example(line, service, DESCRIPTION) for line in lines if line]
+
+
+def describe(suggestion: Suggestion | dict, service: str, rule_service: str | None = None) -> str:
+    """The reason in words, from a suggestion (or its ``as_json``) and the services' names:
+    "7 of the 10 most similar past cases went to Produit"."""
+    s = suggestion.as_json() if isinstance(suggestion, Suggestion) else suggestion
+    votes, near = int(s.get("votes", 0)), int(s.get("neighbours", 0))
+    if s.get("basis") == PRIOR:
+        return _("No similar past case; most past cases went to %(service)s.", service=service)
+    if s.get("basis") == DESCRIPTION:
+        text = _("Closest to the description and examples of %(service)s written by its lead.",
+                 service=service)
+    else:
+        text = (_("The only similar past case went to %(service)s.", service=service) if near == 1 else
+                _("%(votes)d of the %(num)d most similar past cases went to %(service)s.",
+                  votes=votes, num=near, service=service))
+    if s.get("disagrees") and rule_service:
+        text += " " + _("A routing rule sent it to %(rule)s: check which is right.", rule=rule_service)
+    return text
