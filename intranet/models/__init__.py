@@ -38,6 +38,7 @@ from intranet.models.inbox import (
     Network,
     RuleKind,
     Source,
+    Spike,
     WatchRule,
     WebhookDelivery,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "ServiceSettings",
     "Skill",
     "Source",
+    "Spike",
     "Topic",
     "Urgency",
     "User",

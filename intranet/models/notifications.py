@@ -24,6 +24,7 @@ class NotificationKind(enum.StrEnum):
     CASE_ASSIGNED = "case_assigned"  # a case was given to me
     SLA_BREACH = "sla_breach"  # a case of a service I lead missed a target (case_id)
     REPLY_APPROVAL = "reply_approval"  # a reply on a case of a service I lead waits for approval
+    INBOX_SPIKE = "inbox_spike"  # a surge of comments on a watch rule, for the leads it concerns (group_id)
 
 
 class Notification(Base):

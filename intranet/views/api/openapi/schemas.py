@@ -126,7 +126,7 @@ RESOURCES: dict[str, Schema] = {
         "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
                                 "join_refused", "message", "message_mention", "case_mention", "case_assigned",
                                 "sla_breach",
-                                "reply_approval"),
+                                "reply_approval", "inbox_spike"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
