@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from intranet.inbox.evaluate import evaluate
 from intranet.inbox.workers.importer import count_records, run_import
 from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
 from intranet.inbox.workers.retention import apply_retention
@@ -20,6 +21,7 @@ from intranet.platform import db
 from intranet.platform.errors import DomainError
 
 inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed polling, SLA checks.")
+inbox_cli.add_command(evaluate)
 
 
 @inbox_cli.command("import")
