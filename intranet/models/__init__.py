@@ -41,6 +41,7 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.inbox_views import SavedFilter
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -115,6 +116,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "RuleKind",
+    "SavedFilter",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -198,7 +199,7 @@ def describe(reason: dict[str, Any]) -> str:
         "outage": _("It reports something not working: %(words)s.", words=words),
         "churn": _("The customer may leave: %(words)s.", words=words),
         "reach": _("The author has a large audience (%(followers)s followers).",
-                   followers=f"{params.get('followers', 0):,}".replace(",", "\u202f")),
+                   followers=format_decimal(params.get("followers", 0))),
         "forwarded": _("A colleague forwarded it."),
         "watch_rule": _("It matches the watch rule “%(name)s”.", name=params.get("name", "")),
     }
