@@ -43,6 +43,7 @@ from intranet.models.inbox import (
     WebhookDelivery,
 )
 from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
+from intranet.models.inbox_views import SavedFilter
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -120,6 +121,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "RuleKind",
+    "SavedFilter",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",
