@@ -24,6 +24,7 @@ from intranet.actions.posts import do_acknowledge, do_create_post, do_pin_post
 from intranet.actions.users import do_create_department, do_create_user, do_update_profile
 from intranet.demo.cases import work_cases
 from intranet.demo.files import share_demo_files
+from intranet.demo.photos import share_demo_photos
 from intranet.demo.inbox import demo_departments, load_inbox
 from intranet.demo.messages import load_conversations
 from intranet.demo.people import (
@@ -90,6 +91,8 @@ def load_demo(seed: int = 7) -> str:
                 item.run(s, made)
     with db.transaction() as s:
         share_demo_files(s, people, groups)
+    with db.transaction() as s:
+        share_demo_photos(s, people, groups)
     with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)

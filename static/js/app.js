@@ -1,6 +1,7 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
 import { startInbox } from './inbox.js';
+import { startLightbox } from './lightbox.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
@@ -9,6 +10,7 @@ import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 
 startPosts();
+startLightbox();
 startNotifications();
 startInbox();
 startSearch();

@@ -59,6 +59,7 @@ def post_json(view: PostView) -> dict[str, Any]:
         "my_reactions": sorted(view.my_reactions), "acknowledged": view.acknowledged,
         "ack_count": view.ack_count, "can_edit": view.can_edit, "can_moderate": view.can_moderate,
         "url": url_for("posts.show", post_id=post.id),
+        "files": [attachment_json(a) for a in post.attachments] if post.attachment_count else [],
     }
 
 
@@ -75,6 +76,7 @@ def comment_json(comment: Comment, viewer: User) -> dict[str, Any]:
         "edited_at": iso(comment.edited_at), "can_edit": mine,
         "can_delete": mine or access.can_moderate(viewer, post.group),
         "url": url_for("posts.show", post_id=comment.post_id, _anchor=f"comment-{comment.id}"),
+        "files": [attachment_json(a) for a in comment.attachments],
     }
 
 
@@ -156,6 +158,12 @@ def message_json(message: Message, viewer: User) -> dict[str, Any]:
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """A photo also has its size in pixels and the URL shown inline; a photo or a PDF may have a
+    thumbnail (immutable: its URL names its content)."""
+    thumb = attachment.thumb_sha256
     return {"id": attachment.id, "name": attachment.filename, "size": attachment.size,
             "content_type": attachment.content_type,
-            "url": url_for("files.download", attachment_id=attachment.id)}
+            "url": url_for("files.download", attachment_id=attachment.id),
+            "width": attachment.width, "height": attachment.height,
+            "view_url": url_for("files.view", attachment_id=attachment.id) if attachment.is_image else None,
+            "thumb_url": url_for("files.thumb", attachment_id=attachment.id, digest=thumb) if thumb else None}

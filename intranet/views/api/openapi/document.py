@@ -161,7 +161,10 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "get": op("listComments", "A post's comments, oldest first", tag="posts", answer="CommentList",
                   errors=(404,)),
         "post": write(op("createComment", "Comment on a post", tag="posts", answer="Comment", status=201,
-                          body="CommentBody", errors=(404,))),
+                          body="CommentBody", errors=(404,),
+                          description="To send photos or files, `multipart/form-data` with `body` "
+                                      "and one `files` part per file."),
+                      multipart="CommentCreateWithFiles"),
     },
     "/comments/{comment_id}": {
         "patch": write(op("editComment", "Edit my comment", tag="posts", answer="Comment", body="CommentBody",
