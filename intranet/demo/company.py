@@ -24,7 +24,6 @@ from intranet.actions.posts import do_acknowledge, do_create_post, do_pin_post
 from intranet.actions.users import do_create_department, do_create_user, do_update_profile
 from intranet.demo.cases import work_cases
 from intranet.demo.files import share_demo_files
-from intranet.demo.photos import share_demo_photos
 from intranet.demo.inbox import demo_departments, load_inbox
 from intranet.demo.messages import load_conversations
 from intranet.demo.people import (
@@ -39,6 +38,7 @@ from intranet.demo.people import (
     SHOWCASE,
     Person,
 )
+from intranet.demo.photos import share_demo_photos
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
