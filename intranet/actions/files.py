@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from intranet.actions.comments import do_add_comment
 from intranet.actions.common import enqueue_index
+from intranet.actions.message_social import thread_root
 from intranet.actions.messaging import do_send_message
 from intranet.actions.posts import do_create_post
 from intranet.models import Attachment, Comment, Conversation, Group, Message, Post, User
@@ -138,11 +139,14 @@ def do_add_comment_with_files(session: Session, author: User, post: Post, body: 
 
 
 def do_send_message_with_files(session: Session, author: User, conversation: Conversation,
-                               body: object, uploads: list[Upload]) -> Message:
+                               body: object, uploads: list[Upload], *,
+                               reply_to: object = None) -> Message:
     """A message and its files in one transaction, checked before anything is written. The
-    message's live event goes out after commit, so the files are there when pages fetch it."""
+    message's live event goes out after commit, so the files are there when pages fetch it.
+    ``reply_to``: a message id, to reply in its thread (checked by ``thread_root``)."""
     checked = check_uploads(uploads, on_message=True)
-    message = do_send_message(session, author, conversation, body)
+    root = None if reply_to is None else thread_root(session, conversation, reply_to)
+    message = do_send_message(session, author, conversation, body, reply_to=root)
     rows = attach(session, author, checked, message_id=message.id)
     # A new message has exactly these files (never added later): say so, rather than have the
     # answer's serializer query them back on every send.

@@ -26,8 +26,9 @@ from intranet.models import (
     Role,
     User,
 )
+from intranet.platform import db
 from intranet.platform.sanitize import plain_text
-from intranet.queries.conversations import ConversationView
+from intranet.queries.conversations import ConversationView, reactions_of
 from intranet.queries.feed import FeedPage, PostView
 
 EXCERPT = 140
@@ -147,13 +148,21 @@ def conversation_json(view: ConversationView, viewer: User) -> dict[str, Any]:
     }
 
 
-def message_json(message: Message, viewer: User) -> dict[str, Any]:
+def message_json(message: Message, viewer: User,
+                 reactions: dict[int, tuple[dict[str, int], set[str]]] | None = None) -> dict[str, Any]:
+    """``reactions``: from ``conversations.reactions_of`` for a page (else asked for this one)."""
+    if reactions is None:
+        reactions = reactions_of(db.session, [message.id], viewer.id)
+    counts, mine = reactions.get(message.id, ({}, set()))
     return {
         "id": message.id, "conversation_id": message.conversation_id, "author": user_ref(message.author),
         "body": message.body_md, "html": message.body_html, "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at), "deleted": message.deleted_at is not None,
         "can_edit": access_messaging.can_edit_message(viewer, message),
         "files": [attachment_json(a) for a in message.attachments],
+        "reply_to_id": message.reply_to_id, "reply_count": message.reply_count,
+        "last_reply_at": iso(message.last_reply_at),
+        "reactions": counts, "my_reactions": sorted(mine),
     }
 
 

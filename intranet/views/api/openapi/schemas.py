@@ -175,6 +175,15 @@ RESOURCES: dict[str, Schema] = {
         "html": {**STR, "description": "Sanitized HTML, safe to insert (empty once deleted)."},
         "created_at": TIME, "edited_at": TIME_OR_NULL, "deleted": BOOL, "can_edit": BOOL,
         "files": {**array(ref("FileRef")), "description": "Files sent with it (none once deleted)."},
+        "reply_to_id": {**INT_OR_NULL, "description": "A reply: its thread's root message."},
+        "reply_count": {**INT, "description": "A root: how many replies its thread has."},
+        "last_reply_at": TIME_OR_NULL,
+        "reactions": COUNTS, "my_reactions": array(enum(*REACTION_KINDS)),
+    }),
+    "MessageList": listing("Message"),
+    "ReplyPage": obj({
+        "items": array(ref("Message")),
+        "more": {**BOOL, "description": "More replies wait; ask again from the last id."},
     }),
     "FileRef": obj({"id": INT, "name": STR, "size": {**INT, "description": "Bytes."},
                     "content_type": STR,
@@ -242,10 +251,14 @@ EVENTS: dict[str, Schema] = {
                                 {"kind": STR, "unread": INT},
                                 "To the recipient only. `read` events carry no `id` or `kind`.",
                                 optional=("id", "kind")),
-    "MessageEvent": _event("message", ("add", "update", "remove"), {"conversation_id": INT, "author_id": INT},
+    "MessageEvent": _event("message", ("add", "update", "remove", "react"),
+                           {"conversation_id": INT, "author_id": INT, "reply_to": INT,
+                            "kind": enum(*REACTION_KINDS), "on": BOOL},
                            "To the conversation's participants; `id` is the message id. Fetch "
-                           "`/conversations/{conversation_id}/messages?after=<last id>` (add) or "
-                           "`/messages/{id}` (update, remove)."),
+                           "`/conversations/{conversation_id}/messages?after=<last id>` (add; "
+                           "`reply_to`: a reply in that message's thread) or `/messages/{id}` "
+                           "(update, remove, react: `author_id` reacted with `kind`, now `on` or not).",
+                           optional=("reply_to", "kind", "on")),
     "ConversationEvent": _event("conversation", ("add", "update", "members", "leave", "mute"),
                                 {"user_ids": array(INT), "user_id": INT, "muted": BOOL},
                                 "`id` is the conversation id. `add`: I am in a (new) conversation; "
@@ -321,11 +334,15 @@ REQUESTS: dict[str, Schema] = {
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": FILE_TYPES},
     }, optional=("files",)),
+    "MessageCreate": obj({"body": text(10_000, description="Markdown."),
+                          "reply_to": {**ID_OR_NULL, "description": "Reply in this message's thread."}},
+                         optional=("reply_to",)),
     "MessageCreateWithFiles": obj({
         "body": text(10_000, description="Markdown."),
+        "reply_to": {**STR, "pattern": "^[0-9]{0,19}$", "description": "A message id, or empty."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": FILE_TYPES},
-    }, optional=("files",)),
+    }, optional=("files", "reply_to")),
     "PostBody": obj({"body": text(20_000, description="Markdown.")}),
     "CommentBody": obj({"body": text(5_000, description="Markdown.")}),
     "MessageBody": obj({"body": text(10_000, description="Markdown.")}),
