@@ -38,6 +38,7 @@ from intranet.demo.people import (
     SHOWCASE,
     Person,
 )
+from intranet.demo.photos import share_demo_photos
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
@@ -90,6 +91,8 @@ def load_demo(seed: int = 7) -> str:
                 item.run(s, made)
     with db.transaction() as s:
         share_demo_files(s, people, groups)
+    with db.transaction() as s:
+        share_demo_photos(s, people, groups)
     with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)

@@ -56,7 +56,7 @@ from intranet.models.mail import (
     MailPreference,
     MailStatus,
 )
-from intranet.models.messaging import Conversation, Message, Participant
+from intranet.models.messaging import Conversation, Message, MessageReaction, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
@@ -107,6 +107,7 @@ __all__ = [
     "Membership",
     "Mention",
     "Message",
+    "MessageReaction",
     "Network",
     "Notification",
     "NotificationKind",

@@ -2,6 +2,7 @@
 
 import { startInbox } from './inbox.js';
 import { startIncidents } from './incidents.js';
+import { startLightbox } from './lightbox.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
@@ -10,6 +11,7 @@ import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 
 startPosts();
+startLightbox();
 startNotifications();
 startInbox();
 startIncidents();

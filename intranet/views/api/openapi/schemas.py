@@ -32,6 +32,12 @@ ID_OR_NULL: Schema = {**ID, "type": ["integer", "null"]}
 NOT_BLANK = r"\S"  # JSON Schema patterns are not anchored: "holds a non-space character"
 
 
+FILE_TYPES = ("txt, md, csv, pdf, docx, odt, xlsx, pptx, and photos: jpg, jpeg, png, webp, gif; "
+              "5 MB each, 5 at most. A photo is stored re-encoded (EXIF and GPS removed, the "
+              "longest side at most 3840 px) with a thumbnail; refused past 40 megapixels, "
+              "12,000 px a side or 300 frames (400).")
+
+
 def text(max_len: int, *, required: bool = True, description: str = "") -> Schema:
     """A text field: ``required`` ones need a character other than a space."""
     schema: Schema = {"type": "string", "maxLength": max_len}
@@ -101,12 +107,14 @@ RESOURCES: dict[str, Schema] = {
         "acknowledged": {**BOOL, "description": "Whether I acknowledged this announcement."},
         "ack_count": {**INT_OR_NULL, "description": "Acknowledgements; only for the author and leads."},
         "can_edit": BOOL, "can_moderate": BOOL, "url": STR,
+        "files": {**array(ref("FileRef")), "description": "Files and photos shared with it."},
     }),
     "PostPage": obj({"items": array(ref("Post")), "next_before": {
         **INT_OR_NULL, "description": "Pass as `before`; null on the last page."}}),
     "Comment": obj({"id": INT, "post_id": INT, "author": ref("UserRef"), "body": STR, "html": STR,
                     "created_at": TIME, "edited_at": TIME_OR_NULL, "can_edit": BOOL, "can_delete": BOOL,
-                    "url": STR}),
+                    "url": STR, "files": {**array(ref("FileRef")),
+                                          "description": "Files and photos sent with it."}}),
     "CommentList": listing("Comment"),
     "ReactionResult": obj({"kind": enum(*REACTION_KINDS), "reactions": COUNTS}),
     "Group": obj({
@@ -167,9 +175,25 @@ RESOURCES: dict[str, Schema] = {
         "html": {**STR, "description": "Sanitized HTML, safe to insert (empty once deleted)."},
         "created_at": TIME, "edited_at": TIME_OR_NULL, "deleted": BOOL, "can_edit": BOOL,
         "files": {**array(ref("FileRef")), "description": "Files sent with it (none once deleted)."},
+        "reply_to_id": {**INT_OR_NULL, "description": "A reply: its thread's root message."},
+        "reply_count": {**INT, "description": "A root: how many replies its thread has."},
+        "last_reply_at": TIME_OR_NULL,
+        "reactions": COUNTS, "my_reactions": array(enum(*REACTION_KINDS)),
+    }),
+    "MessageList": listing("Message"),
+    "ReplyPage": obj({
+        "items": array(ref("Message")),
+        "more": {**BOOL, "description": "More replies wait; ask again from the last id."},
     }),
     "FileRef": obj({"id": INT, "name": STR, "size": {**INT, "description": "Bytes."},
-                    "content_type": STR, "url": {**STR, "description": "Download (participants only)."}}),
+                    "content_type": STR,
+                    "url": {**STR, "description": "Download (whoever may read what it is on)."},
+                    "width": {**INT_OR_NULL, "description": "A photo's pixels as stored."},
+                    "height": INT_OR_NULL,
+                    "view_url": {**STR_OR_NULL, "description": "A photo, inline (`private, no-cache`)."},
+                    "thumb_url": {**STR_OR_NULL, "description": (
+                        "A photo's thumbnail or a PDF's first-page preview, WebP, at most 640 px a "
+                        "side; `private, immutable` (the URL names its content).")}}),
     "MessagePage": obj({
         "items": array(ref("Message")),
         "more": {**BOOL, "description": "With `after`: more messages wait; ask again from the last id."},
@@ -227,10 +251,14 @@ EVENTS: dict[str, Schema] = {
                                 {"kind": STR, "unread": INT},
                                 "To the recipient only. `read` events carry no `id` or `kind`.",
                                 optional=("id", "kind")),
-    "MessageEvent": _event("message", ("add", "update", "remove"), {"conversation_id": INT, "author_id": INT},
+    "MessageEvent": _event("message", ("add", "update", "remove", "react"),
+                           {"conversation_id": INT, "author_id": INT, "reply_to": INT,
+                            "kind": enum(*REACTION_KINDS), "on": BOOL},
                            "To the conversation's participants; `id` is the message id. Fetch "
-                           "`/conversations/{conversation_id}/messages?after=<last id>` (add) or "
-                           "`/messages/{id}` (update, remove)."),
+                           "`/conversations/{conversation_id}/messages?after=<last id>` (add; "
+                           "`reply_to`: a reply in that message's thread) or `/messages/{id}` "
+                           "(update, remove, react: `author_id` reacted with `kind`, now `on` or not).",
+                           optional=("reply_to", "kind", "on")),
     "ConversationEvent": _event("conversation", ("add", "update", "members", "leave", "mute"),
                                 {"user_ids": array(INT), "user_id": INT, "muted": BOOL},
                                 "`id` is the conversation id. `add`: I am in a (new) conversation; "
@@ -306,13 +334,22 @@ REQUESTS: dict[str, Schema] = {
                                            "description": "A group id, or empty for the company feed."},
         "announcement": {**STR, "description": "`1` for an announcement."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
-                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
+                  "description": FILE_TYPES},
     }, optional=("group_id", "announcement", "files")),
+    "CommentCreateWithFiles": obj({
+        "body": text(5_000, description="Markdown."),
+        "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
+                  "description": FILE_TYPES},
+    }, optional=("files",)),
+    "MessageCreate": obj({"body": text(10_000, description="Markdown."),
+                          "reply_to": {**ID_OR_NULL, "description": "Reply in this message's thread."}},
+                         optional=("reply_to",)),
     "MessageCreateWithFiles": obj({
         "body": text(10_000, description="Markdown."),
+        "reply_to": {**STR, "pattern": "^[0-9]{0,19}$", "description": "A message id, or empty."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
-                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
-    }, optional=("files",)),
+                  "description": FILE_TYPES},
+    }, optional=("files", "reply_to")),
     "PostBody": obj({"body": text(20_000, description="Markdown.")}),
     "CommentBody": obj({"body": text(5_000, description="Markdown.")}),
     "MessageBody": obj({"body": text(10_000, description="Markdown.")}),
