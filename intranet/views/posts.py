@@ -223,7 +223,8 @@ def _edit_form(template: str, body: str, object_id: int, url: str, message: str,
         if wants_json():
             raise
         return render_template(template, body=text or "", error=exc.message, **context), 400
-    return done({"id": object_id, "url": url}, message, url)
+    # to the post (or comment) itself: ``done`` would follow the Referer, which is this form
+    return common_done(message, url, id=object_id, url=url)
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
