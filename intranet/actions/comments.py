@@ -77,6 +77,8 @@ def do_delete_comment(session: Session, user: User, comment: Comment) -> None:
         if not access.can_moderate(user, post.group):
             raise Forbidden(_("Only the author or a lead of the group can remove this comment."))
         audit(session, user, "comment.remove", "comment", comment.id, author_id=comment.author_id)
+    if post.answer_comment_id == comment.id:
+        post.answer_comment_id = None  # the question is unanswered again
     session.delete(comment)
     session.flush()
     publish(session, "comment", {"op": "remove", "id": comment.id, "post_id": post.id,

@@ -57,6 +57,16 @@ from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
+from intranet.models.social import (
+    Bookmark,
+    Draft,
+    Follow,
+    Poll,
+    PollOption,
+    PollVote,
+    PostKind,
+    ScheduledPost,
+)
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -68,6 +78,7 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Base",
+    "Bookmark",
     # inbox
     "CannedReply",
     "Case",
@@ -80,8 +91,10 @@ __all__ = [
     "Conversation",
     "Department",
     "DigestFrequency",
+    "Draft",
     "Event",
     "ExternalComment",
+    "Follow",
     "Group",
     "GroupKind",
     "GroupLevel",
@@ -106,7 +119,11 @@ __all__ = [
     "NotificationKind",
     "Participant",
     "PeopleImport",
+    "Poll",
+    "PollOption",
+    "PollVote",
     "Post",
+    "PostKind",
     "Reaction",
     "Recommendation",
     "ReplyState",
@@ -115,6 +132,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "RuleKind",
+    "ScheduledPost",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",
