@@ -20,6 +20,7 @@ from intranet import access
 from intranet.actions.common import audit
 from intranet.actions.mail import link_context, locale_of, queue_mail
 from intranet.actions.notifications import notify
+from intranet.actions.posts import ack_count  # noqa: F401 (the page shows it)
 from intranet.models import Acknowledgement, AuditLog, Membership, NotificationKind, Post, User, utcnow
 from intranet.platform.errors import Conflict, Forbidden, Invalid
 from intranet.platform.sanitize import index_text

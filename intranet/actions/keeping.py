@@ -26,7 +26,7 @@ def do_bookmark(session: Session, user: User, post: Post, saved: bool) -> bool:
     else:
         session.delete(row)
     session.flush()
-    publish(session, "post", {"op": "bookmark", "id": post.id, "saved": saved}, user_id=user.id)
+    publish(session, "bookmark", {"op": "add" if saved else "remove", "id": post.id}, user_id=user.id)
     return True
 
 
@@ -76,6 +76,7 @@ def _toggle(session: Session, user: User, row: Follow | None, on: bool, new: Fol
     else:
         session.delete(row)
     session.flush()
-    publish(session, "post", {"op": "follow", "user_id": new.user_id, "topic_id": new.topic_id,
-                              "following": on}, user_id=user.id)
+    target = "person" if new.user_id is not None else "topic"
+    publish(session, "follow", {"op": "add" if on else "remove", "id": new.user_id or new.topic_id,
+                                "target": target}, user_id=user.id)
     return True

@@ -29,6 +29,7 @@ from intranet.models import (
 from intranet.platform.sanitize import plain_text
 from intranet.queries.conversations import ConversationView
 from intranet.queries.feed import FeedPage, PostView
+from intranet.queries.social import PollView
 
 EXCERPT = 140
 
@@ -59,6 +60,7 @@ def post_json(view: PostView) -> dict[str, Any]:
         "my_reactions": sorted(view.my_reactions), "acknowledged": view.acknowledged,
         "ack_count": view.ack_count, "can_edit": view.can_edit, "can_moderate": view.can_moderate,
         "url": url_for("posts.show", post_id=post.id),
+        "kind": post.kind, "answer_comment_id": post.answer_comment_id,
     }
 
 
@@ -159,3 +161,15 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
     return {"id": attachment.id, "name": attachment.filename, "size": attachment.size,
             "content_type": attachment.content_type,
             "url": url_for("files.download", attachment_id=attachment.id)}
+
+
+def poll_json(poll: PollView | None) -> dict[str, Any] | None:
+    """A poll's rules and results for one reader: voters' names only when the poll shows votes."""
+    if poll is None:
+        return None
+    return {
+        "multiple": poll.multiple, "votes_shown": poll.votes_shown, "closes_at": iso(poll.closes_at),
+        "closed": poll.closed, "voters": poll.voters, "voted": poll.voted,
+        "options": [{"id": o.id, "label": o.label, "count": o.count, "mine": o.mine,
+                     **({"voter_names": o.voters} if poll.votes_shown else {})} for o in poll.options],
+    }
