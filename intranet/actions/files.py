@@ -7,6 +7,7 @@ metadata gone, with a thumbnail; a PDF gets a first-page preview when one can be
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -114,14 +115,14 @@ def _check_archive(name: str, ext: str, data: bytes) -> None:
 
 
 def do_create_post_with_files(session: Session, author: User, group: Group | None, body: object,
-                              uploads: list[Upload], *, announcement: bool = False) -> Post:
+                              uploads: list[Upload], *, announcement: bool = False, **options: Any) -> Post:
     """The post and its files in one transaction (files are checked before anything is written).
 
     Files are attached only here, when the post is written, never later: a post's attachments
     never change, which keeps the rendered-card cache (keyed by the post's state) exact.
     """
     checked = check_uploads(uploads)
-    post = do_create_post(session, author, group, body, announcement=announcement)
+    post = do_create_post(session, author, group, body, announcement=announcement, **options)
     attach(session, author, checked, post_id=post.id)
     post.attachment_count = len(checked)
     return post

@@ -60,6 +60,16 @@ from intranet.models.messaging import Conversation, Message, MessageReaction, Pa
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
+from intranet.models.social import (
+    Bookmark,
+    Draft,
+    Follow,
+    Poll,
+    PollOption,
+    PollVote,
+    PostKind,
+    ScheduledPost,
+)
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -71,6 +81,7 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Base",
+    "Bookmark",
     # inbox
     "CannedReply",
     "Case",
@@ -83,8 +94,10 @@ __all__ = [
     "Conversation",
     "Department",
     "DigestFrequency",
+    "Draft",
     "Event",
     "ExternalComment",
+    "Follow",
     "Group",
     "GroupKind",
     "GroupLevel",
@@ -113,7 +126,11 @@ __all__ = [
     "NotificationKind",
     "Participant",
     "PeopleImport",
+    "Poll",
+    "PollOption",
+    "PollVote",
     "Post",
+    "PostKind",
     "Reaction",
     "Recommendation",
     "ReplyState",
@@ -123,6 +140,7 @@ __all__ = [
     "RoutingRule",
     "RuleKind",
     "SavedFilter",
+    "ScheduledPost",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",

@@ -36,6 +36,7 @@ class Post(Base):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_group_id_id", "group_id", "id"),
+        Index("ix_posts_author_id_id", "author_id", "id"),  # followed people's posts, newest first
         # pinned posts of a feed, newest pin first; partial: only the few pinned rows are indexed
         Index("ix_posts_pinned", "group_id", "pinned_at", sqlite_where=text("pinned_at IS NOT NULL"),
               postgresql_where=text("pinned_at IS NOT NULL")),
@@ -50,6 +51,11 @@ class Post(Base):
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "post", "poll" or "question" (models.social.PostKind); a question's best answer is one of
+    # its comments (no foreign key: posts and comments would reference each other; the comment's
+    # removal clears it in ``do_delete_comment``)
+    kind: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
+    answer_comment_id: Mapped[int | None] = mapped_column()
 
     author: Mapped[User] = relationship()  # noqa: F821
     group: Mapped[Group | None] = relationship()  # noqa: F821

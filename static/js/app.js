@@ -9,6 +9,7 @@ import { startNotifications } from './notifications.js';
 import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
+import { startSocial } from './social.js';
 
 startPosts();
 startLightbox();
@@ -17,4 +18,5 @@ startInbox();
 startIncidents();
 startSearch();
 startPeopleImport();
+startSocial();
 startMessages(startLive());

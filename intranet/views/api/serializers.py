@@ -30,6 +30,7 @@ from intranet.platform import db
 from intranet.platform.sanitize import plain_text
 from intranet.queries.conversations import ConversationView, reactions_of
 from intranet.queries.feed import FeedPage, PostView
+from intranet.queries.social import PollView
 
 EXCERPT = 140
 
@@ -61,6 +62,7 @@ def post_json(view: PostView) -> dict[str, Any]:
         "ack_count": view.ack_count, "can_edit": view.can_edit, "can_moderate": view.can_moderate,
         "url": url_for("posts.show", post_id=post.id),
         "files": [attachment_json(a) for a in post.attachments] if post.attachment_count else [],
+        "kind": post.kind, "answer_comment_id": post.answer_comment_id,
     }
 
 
@@ -176,3 +178,15 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
             "width": attachment.width, "height": attachment.height,
             "view_url": url_for("files.view", attachment_id=attachment.id) if attachment.is_image else None,
             "thumb_url": url_for("files.thumb", attachment_id=attachment.id, digest=thumb) if thumb else None}
+
+
+def poll_json(poll: PollView | None) -> dict[str, Any] | None:
+    """A poll's rules and results for one reader: voters' names only when the poll shows votes."""
+    if poll is None:
+        return None
+    return {
+        "multiple": poll.multiple, "votes_shown": poll.votes_shown, "closes_at": iso(poll.closes_at),
+        "closed": poll.closed, "voters": poll.voters, "voted": poll.voted,
+        "options": [{"id": o.id, "label": o.label, "count": o.count, "mine": o.mine,
+                     **({"voter_names": o.voters} if poll.votes_shown else {})} for o in poll.options],
+    }

@@ -175,6 +175,14 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "delete": write(op("deleteComment", "Delete my comment (or moderate one)", tag="posts", status=204,
                             errors=(403, 404))),
     },
+    "/posts/{post_id}/votes": {"post": write(op(
+        "votePoll", "Vote in a poll (replaces my vote)", tag="posts", answer="Post", body="VoteBody",
+        errors=(400, 404, 409), description="Not a poll: 404; a closed poll: 409; an option of "
+        "another poll, or several in a single-choice poll: 400."))},
+    "/posts/{post_id}/answer": {"post": write(op(
+        "markAnswer", "Mark a question's best answer", tag="posts", answer="Post", body="AnswerBody",
+        errors=(400, 403, 404), description="The person who asked, or a lead of the group (admins on "
+        "the company feed). Not a question, or a comment of another post: 400."))},
     "/posts/{post_id}/reactions": {"post": write(op(
         "addReaction", "React to a post", tag="posts", answer="ReactionResult", status=201,
         body="ReactionCreate", errors=(404, 409), description="The same reaction twice: 409."))},

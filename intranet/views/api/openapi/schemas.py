@@ -108,6 +108,16 @@ RESOURCES: dict[str, Schema] = {
         "ack_count": {**INT_OR_NULL, "description": "Acknowledgements; only for the author and leads."},
         "can_edit": BOOL, "can_moderate": BOOL, "url": STR,
         "files": {**array(ref("FileRef")), "description": "Files and photos shared with it."},
+        "kind": enum("post", "poll", "question"),
+        "answer_comment_id": {**INT_OR_NULL, "description": "A question's best answer (a comment id)."},
+        "poll": {**ref("Poll"), "description": "Polls only, in single-post answers."},
+    }, optional=("poll",)),
+    "Poll": obj({
+        "multiple": BOOL, "votes_shown": BOOL, "closes_at": TIME_OR_NULL, "closed": BOOL,
+        "voters": {**INT, "description": "How many people voted."}, "voted": BOOL,
+        "options": array(obj({"id": INT, "label": STR, "count": INT, "mine": BOOL,
+                              "voter_names": {**array(STR), "description": "Only when votes are shown."}},
+                             optional=("voter_names",))),
     }),
     "PostPage": obj({"items": array(ref("Post")), "next_before": {
         **INT_OR_NULL, "description": "Pass as `before`; null on the last page."}}),
@@ -241,6 +251,17 @@ EVENTS: dict[str, Schema] = {
                         "A post was added, edited (or pinned), removed, or acknowledged (`acks`, to "
                         "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML).",
                         optional=("group_id", "acks")),
+    "PollEvent": _event("poll", ("vote",), {"post_id": INT, "counts": {
+        "type": "object", "additionalProperties": INT, "description": "Option id -> votes."},
+        "voters": {**INT, "description": "How many people voted."}},
+        "Someone voted: the counts, never who (fetch the post for names when votes are shown)."),
+    "BookmarkEvent": _event("bookmark", ("add", "remove"), {},
+                            "I saved a post (`id`) or took it off my list: to my own pages only."),
+    "FollowEvent": _event("follow", ("add", "remove"), {"target": enum("person", "topic")},
+                          "I follow (or stopped following) a person or a topic (`id`): to me only."),
+    "ScheduledEvent": _event("scheduled", ("add", "remove", "published", "failed"), {"post_id": INT},
+                             "My scheduled post (`id`) was added, cancelled, published (`post_id`) or "
+                             "refused at its time: to its author only.", optional=("post_id",)),
     "CommentEvent": _event("comment", ("add", "update", "remove"), {"post_id": INT, "comments": INT},
                            "`comments` is the post's new comment count (add and remove).",
                            optional=("comments",)),
@@ -325,10 +346,25 @@ REQUESTS: dict[str, Schema] = {
                     description="A note for the leads of a private group."),
     "MemberSet": obj({"user_id": ID, "role": {**enum("member", "lead"), "default": "member"}},
                      optional=("role",)),
-    "PostCreate": obj({"body": text(20_000, description="Markdown; @mentions and #topics are linked."),
+    "PostCreate": obj({"body": text(20_000, description="Markdown; @mentions and #topics are linked. "
+                                    "`@all` in a group notifies every member (its leads only: 403)."),
                        "group_id": {**ID_OR_NULL, "description": "Null or absent: the company feed."},
-                       "announcement": {**BOOL, "default": False}},
-                      optional=("group_id", "announcement")),
+                       "announcement": {**BOOL, "default": False},
+                       "kind": enum("post", "question", description="A question gets a best answer; "
+                                    "a poll is given by `poll` instead."),
+                       "poll": {"oneOf": [ref("PollCreate"), {"type": "null"}]}},
+                      optional=("group_id", "announcement", "kind", "poll")),
+    "PollCreate": obj({
+        "options": {"type": "array", "minItems": 2, "maxItems": 10, "uniqueItems": True,
+                    "items": text(200), "description": "2 to 10 different options, in order."},
+        "multiple": {**BOOL, "default": False, "description": "Several choices allowed."},
+        "votes_shown": {**BOOL, "default": False, "description": "Readers see who voted for what."},
+        "closes_at": {**TIME_OR_NULL, "description": "In the future, within a year; null: never."},
+    }, optional=("multiple", "votes_shown", "closes_at")),
+    "VoteBody": obj({"option_ids": {**ids(max_items=10), "description": (
+        "My whole vote: one option (several if the poll allows); `[]` withdraws it.")}}),
+    "AnswerBody": obj({"comment_id": {**ID_OR_NULL, "description": (
+        "A comment of this question; null clears the best answer.")}}),
     "PostCreateWithFiles": obj({
         "body": text(20_000), "group_id": {**STR, "pattern": "^[0-9]{0,19}$",
                                            "description": "A group id, or empty for the company feed."},
@@ -388,9 +424,15 @@ SOCKETIO: dict[str, Any] = {
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
         "case": ref("CaseEvent"), "incident": ref("IncidentEvent"), "session_ended": ref("SessionEnded"),
+        "poll": ref("PollEvent"), "bookmark": ref("BookmarkEvent"), "follow": ref("FollowEvent"),
+        "scheduled": ref("ScheduledEvent"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
+                      "watch_post": {"type": "object", "required": ["post_id"],
+                                     "properties": {"post_id": ID}, "description": (
+                                         "The page shows this post: its comments, reactions and "
+                                         "poll votes arrive live if I may read it (`{ok}`).")},
                       "catch_up": {"type": "object", "required": ["after"],
                                    "properties": {"after": {"type": "integer", "minimum": 0}}}},
 }
