@@ -1,6 +1,7 @@
 // Entry point for signed-in pages: page behaviours first, then the live connection.
 
 import { startInbox } from './inbox.js';
+import { startLayout } from './layout.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
 import { startNotifications } from './notifications.js';
@@ -8,6 +9,7 @@ import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 
+startLayout();
 startPosts();
 startNotifications();
 startInbox();
