@@ -49,7 +49,7 @@ def _widths(page: Any, role: str, wide: Wide) -> dict[str, Any]:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for path in wide.pages:
-            _open(page, path, wide.refused.get(path, 200) if role == "admin" else None)
+            _open(page, path, wide.refused.get(path, 200 if role == "admin" else None))
             if problem := page.evaluate(OVERFLOW):
                 found[f"{role} {width}px {path[:70]}"] = problem
     return found
@@ -117,7 +117,8 @@ def test_axe_finds_no_serious_violation_in_either_language(browser, live_server,
         _set_language(page, "fr")
         page.set_viewport_size({"width": 390, "height": 900})
         found |= _axe(page, wide.pages, wide.refused, "fr 390px")
-        _set_language(page, "en")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        _set_language(page, "en")  # the server's other tests read this person in English
     finally:
         context.close()
     assert found == {}, _report(found)
