@@ -2,6 +2,7 @@
 
 import { startInbox } from './inbox.js';
 import { startIncidents } from './incidents.js';
+import { startLayout } from './layout.js';
 import { startLightbox } from './lightbox.js';
 import { startLive } from './live.js';
 import { startMessages } from './messages.js';
@@ -11,6 +12,7 @@ import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 import { startSocial } from './social.js';
 
+startLayout();
 startPosts();
 startLightbox();
 startNotifications();

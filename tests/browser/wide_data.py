@@ -61,6 +61,7 @@ class Wide:
     pages: list[str] = field(default_factory=list)  # as the wide user (an admin)
     anonymous: list[str] = field(default_factory=list)
     refused: dict[str, int] = field(default_factory=dict)  # error pages, with their status
+    roles: dict[str, str] = field(default_factory=dict)  # role: e-mail (employee, lead, agent, admin)
 
 
 def _post_body(token: str, username: str) -> str:
@@ -82,6 +83,7 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made.update(_posts_and_messages(s, token, made))
             made.update(_inbox(s, token, made))
             made.update(_accounts(s, token, made))
+            made.update(_roles(s, token, made))
             wide = _pages(token, made)
         db.engine().dispose()
     return wide
@@ -165,6 +167,17 @@ def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
                                      f"/mail/unsubscribe/{unsubscribe_token(wide.id, 'digest')}"]}
 
 
+def _roles(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    """A group lead and an inbox agent who are not admins (``other`` is the plain employee), so
+    that every page is seen as each role sees it (tests/browser/test_layout.py)."""
+    dept = m["dept"]
+    lead = do_create_user(s, f"lead{token}@example.com", long_word(120, "E"), PASSWORD, department=dept)
+    agent = do_create_user(s, f"agent{token}@example.com", long_word(120, "H"), PASSWORD, department=dept)
+    do_set_member(s, m["wide"], m["group"], lead, "lead")
+    do_add_agent(s, m["wide"], dept, agent)
+    return {"lead": lead, "agent": agent}
+
+
 def _pages(token: str, m: dict[str, Any]) -> Wide:
     ids = SimpleNamespace(**{k.replace("import", "import_"): getattr(v, "id", v) for k, v in m.items()})
     word = long_word(500)  # in URLs: the search takes 500 characters, gunicorn 4 KB lines
@@ -189,6 +202,8 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
+    wide.roles = {"employee": m["other"].email, "lead": m["lead"].email, "agent": m["agent"].email,
+                  "admin": wide.email}
     wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]
     return wide
 
