@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from intranet.actions.common import enqueue_index
 from intranet.actions.messaging import do_send_message
 from intranet.actions.posts import do_create_post
-from intranet.models import Attachment, Conversation, Group, Message, Post, User
+from intranet.models import Attachment, Conversation, Group, LibraryFile, Message, Post, User
 from intranet.platform import files
 from intranet.platform.errors import Invalid
 
@@ -118,9 +118,10 @@ def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], 
 
 
 def sweep_files(session: Session, grace_seconds: float = 3600) -> int:
-    """Delete the stored contents of removed posts' and deleted messages' files (see
+    """Delete the stored contents of removed posts', deleted messages' and removed library files (see
     ``files.sweep_orphans``); run hourly by the scheduler and by ``flask files sweep``."""
     def referenced(digests: list[str]) -> set[str]:
-        return set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
+        return set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests)))) | set(
+            session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests))))
 
     return files.sweep_orphans(referenced, grace_seconds=grace_seconds)

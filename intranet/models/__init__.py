@@ -41,6 +41,7 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.library import LibraryFile, LibraryFolder
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -57,6 +58,7 @@ from intranet.models.messaging import Conversation, Message, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
+from intranet.models.tasks import ChecklistItem, Task, TaskAssignee, TaskHistory, TaskStatus
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "CaseActivity",
     "CaseReply",
     "CaseStatus",
+    "ChecklistItem",
     "Comment",
     "CommentMatch",
     "Connector",
@@ -91,6 +94,8 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "JoinRequest",
+    "LibraryFile",
+    "LibraryFolder",
     "LoginSession",
     "LoginThrottle",
     "MailKindSetting",
@@ -120,6 +125,10 @@ __all__ = [
     "ServiceSettings",
     "Skill",
     "Source",
+    "Task",
+    "TaskAssignee",
+    "TaskHistory",
+    "TaskStatus",
     "Topic",
     "Urgency",
     "User",
