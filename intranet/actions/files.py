@@ -20,7 +20,7 @@ from intranet.actions.common import enqueue_index
 from intranet.actions.message_social import thread_root
 from intranet.actions.messaging import do_send_message
 from intranet.actions.posts import do_create_post
-from intranet.models import Attachment, Comment, Conversation, Group, Message, Post, User
+from intranet.models import Attachment, Comment, Conversation, Group, LibraryFile, Message, Post, User
 from intranet.platform import files, previews
 from intranet.platform.errors import Invalid
 
@@ -178,11 +178,12 @@ def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], 
 
 
 def sweep_files(session: Session, grace_seconds: float = 3600) -> int:
-    """Delete the stored contents of removed posts' and deleted messages' files (see
+    """Delete the stored contents of removed posts', deleted messages' and removed library files (see
     ``files.sweep_orphans``); run hourly by the scheduler and by ``flask files sweep``."""
     def referenced(digests: list[str]) -> set[str]:  # a thumbnail is kept as long as its row
         return (set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
                 | set(session.scalars(select(Attachment.thumb_sha256)
-                                      .where(Attachment.thumb_sha256.in_(digests)))))
+                                      .where(Attachment.thumb_sha256.in_(digests))))
+                | set(session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests)))))
 
     return files.sweep_orphans(referenced, grace_seconds=grace_seconds)

@@ -44,6 +44,7 @@ from intranet.models.inbox import (
 )
 from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
 from intranet.models.inbox_views import SavedFilter
+from intranet.models.library import LibraryFile, LibraryFolder
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -70,6 +71,7 @@ from intranet.models.social import (
     PostKind,
     ScheduledPost,
 )
+from intranet.models.tasks import ChecklistItem, Task, TaskAssignee, TaskHistory, TaskStatus
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "CaseActivity",
     "CaseReply",
     "CaseStatus",
+    "ChecklistItem",
     "Comment",
     "CommentMatch",
     "Connector",
@@ -110,6 +113,8 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "JoinRequest",
+    "LibraryFile",
+    "LibraryFolder",
     "LoginSession",
     "LoginThrottle",
     "MailKindSetting",
@@ -147,6 +152,10 @@ __all__ = [
     "Skill",
     "Source",
     "Spike",
+    "Task",
+    "TaskAssignee",
+    "TaskHistory",
+    "TaskStatus",
     "Topic",
     "Urgency",
     "User",

@@ -116,6 +116,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
         "comment_id": note.comment_id, "group": group_ref(note.group),
         "conversation_id": note.conversation_id,
         "case_id": note.case_id,
+        "task_id": note.task_id,
     }
 
 

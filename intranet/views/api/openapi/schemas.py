@@ -144,7 +144,8 @@ RESOURCES: dict[str, Schema] = {
         "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
                                 "join_refused", "message", "message_mention", "case_mention", "case_assigned",
                                 "sla_breach",
-                                "reply_approval", "inbox_spike"),
+                                "reply_approval", "inbox_spike", "task_assigned", "task_due_soon",
+                                "task_overdue"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
@@ -152,6 +153,7 @@ RESOURCES: dict[str, Schema] = {
                             "at most one unread of each per conversation."},
         "case_id": {**INT_OR_NULL, "description": "An inbox case (`/inbox/cases/{id}`), for case "
                                                   "notifications; never one the reader can no longer open."},
+        "task_id": {**INT_OR_NULL, "description": "A task (`/tasks/{id}`), for task notifications."},
     }, description="Never about a post or group the reader can no longer see: those are left out."),
     "NotificationPage": obj({"items": array(ref("Notification")), "unread": INT,
                              "next_before": INT_OR_NULL}),
