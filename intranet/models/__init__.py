@@ -42,8 +42,8 @@ from intranet.models.inbox import (
     WatchRule,
     WebhookDelivery,
 )
-from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
 from intranet.models.inbox_views import SavedFilter
+from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
 from intranet.models.library import LibraryFile, LibraryFolder
 from intranet.models.mail import (
     DigestFrequency,

@@ -11,7 +11,7 @@ import intranet.models.base
 
 
 revision = "0017"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

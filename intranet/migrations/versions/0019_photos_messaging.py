@@ -18,7 +18,7 @@ import intranet.models.base
 
 
 revision = "0019"
-down_revision = "0011"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

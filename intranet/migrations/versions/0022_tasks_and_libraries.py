@@ -16,7 +16,7 @@ import intranet.models.base
 
 
 revision = "0022"
-down_revision = "0011"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
