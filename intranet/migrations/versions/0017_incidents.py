@@ -55,7 +55,7 @@ def upgrade() -> None:
         "inbox_incident_members",
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("score", sa.Double(), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", TIME(), nullable=False),
         sa.Column("detached_at", TIME(), nullable=True),
