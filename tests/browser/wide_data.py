@@ -30,6 +30,7 @@ from intranet.actions.users import do_create_department, do_create_token, do_cre
 from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
 from intranet.inbox.actions.replies import do_reply
+from intranet.inbox.actions.routing import do_save_service_profile
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,
@@ -38,7 +39,7 @@ from intranet.inbox.actions.settings import (
     do_save_source,
     do_save_watch_rule,
 )
-from intranet.models import Case, Invitation, InvitationKind, utcnow
+from intranet.models import Case, Invitation, InvitationKind, Spike, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -137,7 +138,13 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_add_note(s, wide, case, long_word(WORD, "n"))
     do_escalate(s, wide, case, dept.group)
     do_reply(s, wide, case, long_word(WORD, "y"))
-    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case}
+    do_save_service_profile(s, wide, dept, description=long_word(1900, "w"), examples=[long_word(480, "e")])
+    spike = Spike(rule_id=rule.id, window_start=utcnow(), count=40, baseline=2, threshold=10,
+                  words=[long_word(60, "W")], sources=[[long_word(120, "S"), 40]],
+                  comment_ids=[case.comment_id], department_ids=[dept.id])
+    s.add(spike)
+    s.flush()
+    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case, "spike": spike}
 
 
 def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -180,6 +187,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
+        "/inbox/spikes", f"/inbox/spikes/{ids.spike}",
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
