@@ -29,6 +29,8 @@ K = 10  # neighbours that vote
 MIN_SIMILARITY = 0.08  # below this a past case shares little more than a stop word
 STRONG_SHARE = 0.7  # history "disagrees strongly" with a rule: this share of the vote...
 STRONG_VOTES = 5  # ...from at least this many similar cases
+MAX_POSTINGS = 300  # per query term, the past cases where it weighs most (impact order)
+COMMON_SHARE = 0.25  # a term in more than this share of a large history is left out of queries
 HISTORY = "history"
 DESCRIPTION = "description"  # a lead's description or example of the service (cold start)
 PRIOR = "prior"  # nothing similar: the service most past cases went to
@@ -83,6 +85,7 @@ class Suggester:
     idf: dict[str, float] = field(default_factory=dict)
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     prior: str | None = None
+    common: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, history: Iterable[Example | tuple[str, str]]) -> Suggester:
@@ -96,18 +99,25 @@ class Suggester:
         for i, vector in enumerate(vectors):
             for term, w in _unit({t: w * idf[t] for t, w in vector.items()}).items():
                 postings[term].append((i, w))
+        for entries in postings.values():
+            entries.sort(key=lambda entry: -entry[1])
         weights: Counter[str] = Counter()
         for e in examples:
             weights[e.service] += e.weight if e.kind == HISTORY else 0.01
         prior = max(sorted(weights), key=lambda s: weights[s]) if weights else None
-        return cls(examples, idf, dict(postings), prior)
+        common = frozenset(t for t, d in df.items() if d > COMMON_SHARE * n) if n >= 40 else frozenset()
+        return cls(examples, idf, dict(postings), prior, common)
 
     def neighbours(self, text: str, k: int = K) -> list[tuple[float, Example]]:
-        """The ``k`` most similar examples (cosine ≥ ``MIN_SIMILARITY``), most similar first."""
+        """The ``k`` most similar examples (cosine ≥ ``MIN_SIMILARITY``), most similar first.
+
+        Kept fast on a large history: terms common to a quarter of it (the brand's name...) are
+        left out, and each term reads only its ``MAX_POSTINGS`` heaviest past cases."""
         query = _unit({t: w * self.idf[t] for t, w in features(text).items() if t in self.idf})
+        rare = {t: w for t, w in query.items() if t not in self.common} or query
         scores: dict[int, float] = defaultdict(float)
-        for term, w in query.items():
-            for i, dw in self.postings[term]:
+        for term, w in rare.items():
+            for i, dw in self.postings[term][:MAX_POSTINGS]:
                 scores[i] += w * dw
         best = sorted((i for i, s in scores.items() if s >= MIN_SIMILARITY), key=lambda i: (-scores[i], i))
         return [(scores[i], self.examples[i]) for i in best[:k]]
