@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -44,6 +45,9 @@ class Example:
     service: str
     kind: str = HISTORY
     weight: float = 1.0  # an agent's correction counts more than a route nobody looked at
+
+
+Past = Example | tuple[str, str] | Mapping[str, Any]  # what a history may be made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +92,10 @@ class Suggester:
     common: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, history: Iterable[Example | tuple[str, str]]) -> Suggester:
-        examples = [h if isinstance(h, Example) else Example(h[0], h[1]) for h in history]
-        examples = [e for e in examples if e.service and e.text.strip()]
+    def build(cls, history: Iterable[Past]) -> Suggester:
+        """From ``Example``s, (text, service) pairs, or rows with "text" and "service" (the
+        ``inbox evaluate`` history lines)."""
+        examples = [e for e in map(_example, history) if e.service and e.text.strip()]
         vectors = [features(e.text) for e in examples]
         df: Counter[str] = Counter(t for v in vectors for t in v)
         n = len(examples)
@@ -145,15 +150,24 @@ class Suggester:
         return Suggestion(service, votes[service], len(near), share, basis, rule_service, disagrees)
 
 
+def _example(item: Past) -> Example:
+    if isinstance(item, Example):
+        return item
+    if isinstance(item, Mapping):
+        return Example(str(item.get("text") or ""), str(item.get("service") or ""))
+    return Example(item[0], item[1])
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def suggest_service(text: str, history: Suggester | Sequence[Example | tuple[str, str]], *,
+def suggest_service(text: str, history: Suggester | Sequence[Past], *,
                     rule_service: str | None = None, k: int = K) -> Suggestion | None:
-    """Suggest a service for ``text`` from ``history`` ((text, service) pairs, ``Example``s, or a
-    ``Suggester`` built once from them when many texts are asked about).
+    """Suggest a service for ``text`` from ``history`` ((text, service) pairs, rows with "text"
+    and "service", ``Example``s, or a ``Suggester`` built once from them when many texts are
+    asked about).
 
     ``rule_service`` is what a routing rule chose, if any: it stays the answer (``final``), and
     ``disagrees`` says when the history strongly prefers another service.
