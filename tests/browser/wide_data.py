@@ -31,6 +31,7 @@ from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
 from intranet.inbox.actions.incident_grouping import attach, open_incident
 from intranet.inbox.actions.replies import do_reply
+from intranet.inbox.actions.routing import do_save_service_profile
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,
@@ -40,7 +41,7 @@ from intranet.inbox.actions.settings import (
     do_save_watch_rule,
 )
 from intranet.inbox.rules.incidents import signature
-from intranet.models import Case, Invitation, InvitationKind, utcnow
+from intranet.models import Case, Invitation, InvitationKind, Spike, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -143,8 +144,14 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_reply(s, wide, case, long_word(WORD, "y"))
     incident = open_incident(s, dept.id, [], utcnow())
     attach(s, incident, case, signature(case.comment.text), wide)
+    do_save_service_profile(s, wide, dept, description=long_word(1900, "w"), examples=[long_word(480, "e")])
+    spike = Spike(rule_id=rule.id, window_start=utcnow(), count=40, baseline=2, threshold=10,
+                  words=[long_word(60, "W")], sources=[[long_word(120, "S"), 40]],
+                  comment_ids=[case.comment_id], department_ids=[dept.id])
+    s.add(spike)
+    s.flush()
     return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case,
-            "incident": incident}
+            "incident": incident, "spike": spike}
 
 
 def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +206,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
         "/inbox/incidents", f"/inbox/incidents/{ids.incident}",
+        "/inbox/spikes", f"/inbox/spikes/{ids.spike}",
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -29,6 +30,8 @@ K = 10  # neighbours that vote
 MIN_SIMILARITY = 0.08  # below this a past case shares little more than a stop word
 STRONG_SHARE = 0.7  # history "disagrees strongly" with a rule: this share of the vote...
 STRONG_VOTES = 5  # ...from at least this many similar cases
+MAX_POSTINGS = 300  # per query term, the past cases where it weighs most (impact order)
+COMMON_SHARE = 0.25  # a term in more than this share of a large history is left out of queries
 HISTORY = "history"
 DESCRIPTION = "description"  # a lead's description or example of the service (cold start)
 PRIOR = "prior"  # nothing similar: the service most past cases went to
@@ -42,6 +45,9 @@ class Example:
     service: str
     kind: str = HISTORY
     weight: float = 1.0  # an agent's correction counts more than a route nobody looked at
+
+
+Past = Example | tuple[str, str] | Mapping[str, Any]  # what a history may be made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +89,13 @@ class Suggester:
     idf: dict[str, float] = field(default_factory=dict)
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     prior: str | None = None
+    common: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, history: Iterable[Example | tuple[str, str]]) -> Suggester:
-        examples = [h if isinstance(h, Example) else Example(h[0], h[1]) for h in history]
-        examples = [e for e in examples if e.service and e.text.strip()]
+    def build(cls, history: Iterable[Past]) -> Suggester:
+        """From ``Example``s, (text, service) pairs, or rows with "text" and "service" (the
+        ``inbox evaluate`` history lines)."""
+        examples = [e for e in map(_example, history) if e.service and e.text.strip()]
         vectors = [features(e.text) for e in examples]
         df: Counter[str] = Counter(t for v in vectors for t in v)
         n = len(examples)
@@ -96,18 +104,25 @@ class Suggester:
         for i, vector in enumerate(vectors):
             for term, w in _unit({t: w * idf[t] for t, w in vector.items()}).items():
                 postings[term].append((i, w))
+        for entries in postings.values():
+            entries.sort(key=lambda entry: -entry[1])
         weights: Counter[str] = Counter()
         for e in examples:
             weights[e.service] += e.weight if e.kind == HISTORY else 0.01
         prior = max(sorted(weights), key=lambda s: weights[s]) if weights else None
-        return cls(examples, idf, dict(postings), prior)
+        common = frozenset(t for t, d in df.items() if d > COMMON_SHARE * n) if n >= 40 else frozenset()
+        return cls(examples, idf, dict(postings), prior, common)
 
     def neighbours(self, text: str, k: int = K) -> list[tuple[float, Example]]:
-        """The ``k`` most similar examples (cosine ≥ ``MIN_SIMILARITY``), most similar first."""
+        """The ``k`` most similar examples (cosine ≥ ``MIN_SIMILARITY``), most similar first.
+
+        Kept fast on a large history: terms common to a quarter of it (the brand's name...) are
+        left out, and each term reads only its ``MAX_POSTINGS`` heaviest past cases."""
         query = _unit({t: w * self.idf[t] for t, w in features(text).items() if t in self.idf})
+        rare = {t: w for t, w in query.items() if t not in self.common} or query
         scores: dict[int, float] = defaultdict(float)
-        for term, w in query.items():
-            for i, dw in self.postings[term]:
+        for term, w in rare.items():
+            for i, dw in self.postings[term][:MAX_POSTINGS]:
                 scores[i] += w * dw
         best = sorted((i for i, s in scores.items() if s >= MIN_SIMILARITY), key=lambda i: (-scores[i], i))
         return [(scores[i], self.examples[i]) for i in best[:k]]
@@ -135,15 +150,24 @@ class Suggester:
         return Suggestion(service, votes[service], len(near), share, basis, rule_service, disagrees)
 
 
+def _example(item: Past) -> Example:
+    if isinstance(item, Example):
+        return item
+    if isinstance(item, Mapping):
+        return Example(str(item.get("text") or ""), str(item.get("service") or ""))
+    return Example(item[0], item[1])
+
+
 def _unit(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vector.values()))
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def suggest_service(text: str, history: Suggester | Sequence[Example | tuple[str, str]], *,
+def suggest_service(text: str, history: Suggester | Sequence[Past], *,
                     rule_service: str | None = None, k: int = K) -> Suggestion | None:
-    """Suggest a service for ``text`` from ``history`` ((text, service) pairs, ``Example``s, or a
-    ``Suggester`` built once from them when many texts are asked about).
+    """Suggest a service for ``text`` from ``history`` ((text, service) pairs, rows with "text"
+    and "service", ``Example``s, or a ``Suggester`` built once from them when many texts are
+    asked about).
 
     ``rule_service`` is what a routing rule chose, if any: it stays the answer (``final``), and
     ``disagrees`` says when the history strongly prefers another service.

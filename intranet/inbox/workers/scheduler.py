@@ -27,6 +27,7 @@ from intranet.inbox.actions.ingest import do_ingest, do_record_breaches, purge_d
 from intranet.inbox.connectors.feeds import FeedError, entries_to_items, fetch, parse
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.workers.retention import apply_retention
+from intranet.inbox.workers.spikes import check_spikes
 from intranet.models import Connector, Source, utcnow
 from intranet.platform import db
 from intranet.platform.errors import Invalid
@@ -118,7 +119,7 @@ def sweep_files_hourly(now: datetime | None = None) -> int:
 
 def run_once(app: Flask) -> None:
     with app.app_context():
-        for job in (poll_all, check_sla, sweep_files_hourly, apply_retention):
+        for job in (poll_all, check_sla, sweep_files_hourly, apply_retention, check_spikes):
             try:
                 job()
             except Exception:  # the next minute tries again; never kill the thread
