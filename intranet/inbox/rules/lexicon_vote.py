@@ -18,9 +18,11 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
 
-from intranet.search.text.analysis import fold
+from intranet.search.text.analysis import STOP_WORDS, fold
 
 THRESHOLD = 0.25  # mean polarity of the adjectives found, in [-1, 1]
+STRONG = 0.4  # weaker adjectives ("plein", "nouveau") are noise on customers' comments
+SUBJECTIVE = 0.5  # only adjectives the lexicon marks as opinion (subjectivity in [0, 1])
 _NEGATIONS = frozenset({"pas", "jamais", "plus", "rien", "aucun", "aucune", "sans"})
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 
@@ -36,8 +38,11 @@ def lexicon() -> dict[str, float]:
         return {}
     polarity: dict[str, list[float]] = {}
     for node in ET.parse(path).getroot().iter("word"):
-        polarity.setdefault(fold(node.get("form", "")), []).append(float(node.get("polarity", 0)))
-    return {w: sum(v) / len(v) for w, v in polarity.items() if w and any(v)}
+        form = fold(node.get("form", ""))
+        if float(node.get("subjectivity", 0)) >= SUBJECTIVE and len(form) >= 4 and form not in STOP_WORDS:
+            polarity.setdefault(form, []).append(float(node.get("polarity", 0)))
+    means = {w: sum(v) / len(v) for w, v in polarity.items()}
+    return {w: p for w, p in means.items() if abs(p) >= STRONG}
 
 
 def french_vote(text: str) -> float | None:

@@ -25,6 +25,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from intranet.inbox.rules import cues, lexicon_en, lexicon_vote, sentiment_fr
 from intranet.search.text.analysis import fold
 
+QUESTION_DAMPING = 0.5  # a question's praise words are mostly politeness ("merci", "welcome code")
 NEUTRAL_BAND = 0.2  # |score| below this is neutral (VADER's own 0.05 is too eager on complaints)
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -149,9 +150,12 @@ def analyse(text: str, lang: str, brands: frozenset[str] = frozenset()) -> Senti
         reasons.append({"code": "idiom", "params": {"words": scored.idioms[:3]}})
     if scored.negated:
         reasons.append({"code": "negation", "params": {"words": scored.negated[:3]}})
+    question = "?" in text
+    if question and score > 0:
+        score *= QUESTION_DAMPING  # "…couvre le bol ? merci": politeness, not praise
     confidence = _confidence(score, len(scored.hits) + len(scored.emojis))
     folded = fold(text)
-    if lang == "fr" and abs(score) < NEUTRAL_BAND:
+    if lang == "fr" and abs(score) < NEUTRAL_BAND and not question:
         vote = lexicon_vote.french_vote(text)
         if vote is not None and abs(vote) >= lexicon_vote.THRESHOLD:
             score = math.copysign(NEUTRAL_BAND + 0.05, vote)
