@@ -75,7 +75,5 @@ def describe(reason: dict[str, Any]) -> str:
                          words=words)),
         "idiom": _("Turns of phrase: %(words)s.", words=words),
         "negation": _("Negated: %(words)s.", words=words),
-        "second_lexicon": _("Our lexicon had no opinion; the second French lexicon says %(sentiment)s.",
-                            sentiment=SENTIMENT_WORDS.get(params.get("sentiment"), params.get("sentiment"))),
     }
     return simple.get(code, code)

@@ -122,7 +122,7 @@ PROBLEM = words(  # a failure or a wait: such a comment is negative even in calm
     "never arrived", "jamais reçu", "pas reçu", "not received", "lost", "perdu*", "missing",
     "manque", "ne trouve plus", "no reply", "crickets", "sans réponse", "aucune réponse",
     "retard*", "delay*", "annulé*", "cancelled", "n'arrive pas", "pas installé*",
-    "quelqu'un d'autre", "someone else", "wrong", "mauvais", "fee", "frais", "hors forfait",
+    "quelqu'un d'autre", "someone else", "wrong", "mauvais",
     "c'est normal", "is this normal", "charged", "débité*", "prélevé*", "won't", "wont",
     "rejected", "refusé*", "locked out", "never arrives", "never arrived", "n'arrive plus",
     "n'arrivent plus", "jamais venu", "pas venu", "coupe", "coupent", "coupure*", "redémarre en boucle",
@@ -134,6 +134,7 @@ PROBLEM = words(  # a failure or a wait: such a comment is negative even in calm
     "pourri*", "deleted", "deletes", "a supprimé*", "ont supprimé*", "supprimé mes", "supprimé mon",
     "disparu*", "vanished", "gone", "again",
     "encore", "unreadable", "illisible", "figé*", "frozen", "stuck on")
+FEES = words("fee", "fees", "frais", "hors forfait", "admin fee", "surcharge", "supplément")
 SECOND_PERSON = words("vous", "votre", "vos", "your", "you guys", "tu", "ton", "ta", "tes")
 OPINION_ONLY = words(  # "what I think of you" rather than "what happened to me"
     "je ne recommande pas", "je recommande pas", "wouldn't recommend", "would not recommend",

@@ -107,7 +107,7 @@ def _needs_response(text: str, folded: str, feeling: Sentiment, flags: dict[str,
         return _Need(True, 0.9)
     if handle and feeling.label == "negative":
         return _Need(True, 0.85)
-    if (request and feeling.label == "negative") or flags.get("stuck"):
+    if (request and feeling.label == "negative") or flags.get("stuck") or flags.get("outage"):
         return _Need(True, 0.8)
     if incident:
         return _Need(True, 0.7)
@@ -127,7 +127,7 @@ def _trouble_tone(folded: str, feeling: Sentiment, flags: dict[str, list[str]],
     if feeling.label == "negative":
         return
     serious = any(flags.get(c) for c in (*SERIOUS, "outage", "stuck"))
-    problem = sig.found(sig.PROBLEM, folded) if feeling.score < 0.3 else []
+    problem = (sig.found(sig.PROBLEM, folded) or sig.found(sig.FEES, folded)) if feeling.score < 0.3 else []
     if (serious and feeling.score < 0.75) or problem:
         feeling.label, feeling.confidence = "negative", 0.7
         reasons[0]["params"].update(sentiment="negative", confidence=0.7)
