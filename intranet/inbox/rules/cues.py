@@ -20,6 +20,7 @@ from itertools import pairwise
 from intranet.inbox.rules.lexicon_en import IRONY_EMOJIS
 
 _WORD = re.compile(r"[\w']+|>+|<+", re.UNICODE)
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+|\s*(?:\.\.\.|…)\s*")
 
 PRAISE_OPENERS = re.compile(
     r"^\W*(?:oh\W+)?(?:genial|super|bravo|merci|top|parfait|magnifique|excellent|chapeau|bien joue|"
@@ -86,7 +87,7 @@ def irony(folded: str, text: str, praise_found: bool) -> str | None:
         return phrase.group(0)
     if emoji and praise_found:
         return emoji
-    sentences = [s for s in re.split(r"(?<=[.!?…])\s+|\s*(?:\.\.\.|…)\s*", folded) if s.strip()]
+    sentences = [s for s in _SENTENCES.split(folded) if s.strip()]
     opener = PRAISE_OPENERS.match(sentences[0]) if sentences else None
     if opener and TROUBLE.search(folded, opener.end()):
         return opener.group(0).strip(" ,.!")

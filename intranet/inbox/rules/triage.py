@@ -30,6 +30,8 @@ from intranet.search.text.analysis import fold
 __all__ = ["LANGUAGE_WORDS", "SENTIMENT_WORDS", "URGENCY_ORDER", "TriageResult", "describe", "triage"]
 
 _HANDLE_RE = re.compile(r"@(\w+)")
+_SENTENCE_END = re.compile(r"[.!\n]")
+_VOCATIVE = re.compile(r"\W*([\w']+)\W*(?:vous|you|your|tu|t'|ton|ta|tes)\b")
 REACH_HIGH = 10_000
 REACH_NOTABLE = 1_000
 URGENCY_ORDER = ("low", "normal", "high", "critical")
@@ -62,8 +64,8 @@ def _reason(code: str, **params: Any) -> dict[str, Any]:
 def _is_question(text: str, folded: str) -> bool:
     if "?" in text:
         return not sig.ASKS_COMMUNITY.search(folded)
-    return any(sig.QUESTION_START.match(s.lstrip(" @#\"'")[:40])
-               for s in re.split(r"[.!\n]", folded) if s.strip())
+    sentences = (s.lstrip(" @#\"'")[:40] for s in _SENTENCE_END.split(folded))
+    return any(sig.QUESTION_START.match(s) for s in sentences if s)
 
 
 def _direct_address(text: str, folded: str, handles: frozenset[str]) -> str | None:
@@ -71,7 +73,7 @@ def _direct_address(text: str, folded: str, handles: frozenset[str]) -> str | No
     for name in _HANDLE_RE.findall(text):
         if any(h and h in fold(name) for h in handles):
             return "@" + name
-    first = re.match(r"\W*([\w']+)\W*(?:vous|you|your|tu|t'|ton|ta|tes)\b", folded)
+    first = _VOCATIVE.match(folded)
     if first and any(h and h in first.group(1) for h in handles):
         return first.group(1)
     return None
