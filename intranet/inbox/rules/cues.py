@@ -20,6 +20,7 @@ from itertools import pairwise
 from intranet.inbox.rules.lexicon_en import IRONY_EMOJIS
 
 _WORD = re.compile(r"[\w']+|>+|<+", re.UNICODE)
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+|\s*(?:\.\.\.|…)\s*")
 
 PRAISE_OPENERS = re.compile(
     r"^\W*(?:oh\W+)?(?:genial|super|bravo|merci|top|parfait|magnifique|excellent|chapeau|bien joue|"
@@ -42,7 +43,8 @@ TROUBLE = re.compile(
     r"double.booked|deleted|logs? me out|hung up|no reply|no answer|again|third time|yet another|"
     r"voucher|charged|fee|fees|waiting|still|\d+ (?:hours?|hrs?|days?|weeks?|jours|heures|h)|"
     r"substitut\w*|soup|doesn't work|not working|ne marche|ne fonctionne|broke\w*|cass\w*|"
-    r"fermeture|plus de reseau)\b")
+    r"fermeture|plus de reseau|sans prevenir|sans explication|retir\w*|au lieu de|instead of|"
+    r"without \w+ (?:warning|notice|reminder)|late|en retard)\b")
 BETTER = {"mieux", "meilleur", "meilleure", "meilleurs", "meilleures", "superieur", "superieure",
           "devant", "better", "superior", "beats", "beat", "faster", "cheaper", "nicer", "fresher",
           "smoother", "easier", "quicker", "cleaner", "friendlier", "stronger", "ahead"}
@@ -58,6 +60,8 @@ WINS = {"gagne", "won", "wins", "emporte"}
 SWITCH = re.compile(
     r"\b(?:switch\w*(?: \w+){0,3}? (?:to|over to)|mov(?:ed|ing)(?: \w+){0,2}? to|"
     r"(?:passe\w*|pars|partir|parti|allee?) chez|change\w*(?: \w+){0,2}? (?:pour|chez)) (?P<to>[\w']+)")
+_PRONOUNS = frozenset({"on", "il", "elle", "ils", "elles", "we", "they", "it", "he", "she", "i", "je",
+                       "j", "qui", "who", "you", "vous", "nous", "tu", "ca", "c'est", "that"})
 _ARTICLES = frozenset({"the", "le", "la", "les", "un", "une", "a", "an"})
 INSTEAD = re.compile(r"\b(?:a la place d'?e?|instead of|plutot que|rather than) ?(?P<of>[\w']+)")
 GO_FOR = re.compile(r"\b(?:between|entre)\b.*\b(?:go|pick|choose|take|prenez|choisissez)(?: with| for)? "
@@ -74,6 +78,8 @@ def irony(folded: str, text: str, praise_found: bool) -> str | None:
     """The words that make the comment ironic, or None. ``praise_found``: the lexicon saw praise."""
     trouble = TROUBLE.search(folded)
     emoji = next((e for e in IRONY_EMOJIS if e in text), None)
+    if emoji and emoji != "🫠" and praise_found and PRAISE_OPENERS.search(folded) is None:
+        return emoji  # "payés pour dire que c'est génial... on y croit 🙄": sarcasm needs no trouble
     if trouble is None:
         return None
     phrase = IRONY_PHRASES.search(folded)
@@ -81,7 +87,7 @@ def irony(folded: str, text: str, praise_found: bool) -> str | None:
         return phrase.group(0)
     if emoji and praise_found:
         return emoji
-    sentences = [s for s in re.split(r"(?<=[.!?…])\s+|\s*(?:\.\.\.|…)\s*", folded) if s.strip()]
+    sentences = [s for s in _SENTENCES.split(folded) if s.strip()]
     opener = PRAISE_OPENERS.match(sentences[0]) if sentences else None
     if opener and TROUBLE.search(folded, opener.end()):
         return opener.group(0).strip(" ,.!")
@@ -153,8 +159,12 @@ def _comparative(words: list[str], brands: frozenset[str]) -> Comparison | None:
         before = words[max(0, i - 6):i]
         after = words[i + 1:i + 8]
         if words[i] in WINS:  # "Acme gagne", "Stratus won": the subject is the word just before
+            if not before or before[-1] in _PRONOUNS:
+                continue  # "on gagne un temps fou" compares nothing
             after = []
             before = before[-1:]
+        if any(w in ("never", "jamais") for w in before[-4:]):
+            sign = -sign  # "never had a worse experience than X": X is the worst
         brand_after = any(_is_brand(w, brands) for w in after)
         brand_before = any(_is_brand(w, brands) for w in before)
         if brand_after and not brand_before:

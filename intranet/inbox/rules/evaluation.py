@@ -73,7 +73,7 @@ def predict(row: Mapping[str, Any], history: list[Mapping[str, Any]]) -> dict[st
     result = triage(row["text"], lang=str(row.get("lang") or ""), followers=int(row.get("followers") or 0),
                     handles=_handles(str(row.get("brand") or "")))
     service = _slug(suggest_service(row["text"], history)) if history else None
-    given = {k: v for k, v in row.items() if k not in LABELS}
+    given = {k: v for k, v in row.items() if k not in LABELS} | {"lang": result.lang}  # as detected
     gold = {k: row[k] for k in LABELS if k in row}
     return {**given, **({"gold": gold} if gold else {}),
             "sentiment": result.sentiment, "needs_response": result.needs_response,

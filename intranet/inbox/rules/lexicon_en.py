@@ -24,7 +24,10 @@ WORDS: dict[str, float] = {
     "overpriced": -2.2, "pricey": -1.2, "expensive": -1.2, "cheap": 0.6, "fresh": 1.2,
     "fresher": 1.4, "smooth": 1.6, "smoother": 1.6, "painless": 1.8, "handy": 1.6,
     "lovely": 2.4, "shoutout": 1.8, "kudos": 2.4, "creepy": -2.0, "fire": 0.0, "steal": 0.0,
-    "help": 0.0, "hmm": -0.3, "broke": -1.8, "shoved": -2.2, "stuck": -1.6, "sorted": 1.2, "gorgeous": 2.8,
+    "support": 0.0, "care": 0.0, "free": 0.4, "welcome": 0.6, "crazy": 0.0, "late": -1.2,
+    "deletes": -1.4, "deleted": -1.4, "rejected": -1.6, "help": 0.0, "please": 0.2, "fix": 0.0,
+    "charged": -0.8, "fee": -0.8, "hmm": -0.3, "broke": -1.8, "shoved": -2.2, "stuck": -1.6, "sorted": 1.2,
+    "gorgeous": 2.8,
     "buttery": 1.2, "saved": 1.4, "zero": -0.2, "stranded": -2.0, "hung": -0.6,
 }
 IDIOMS: dict[str, float] = {
@@ -44,7 +47,11 @@ IDIOMS: dict[str, float] = {
     "like a champ": 2.2, "big thanks": 2.4, "huge thanks": 2.6, "well done": 2.4,
     "good job": 2.2, "great job": 2.2, "not great": -1.8, "yet another": -1.4,
     "no contest": 1.6, "highly recommend": 2.8, "can't imagine working without": 2.6,
-    "life saver": 2.6, "lifesaver": 2.6, "hit or miss": -1.2, "stay away": -2.6,
+    "life saver": 2.6, "lifesaver": 2.6, "hit or miss": -1.2, "stay away": -2.6, "crazy fast": 2.2,
+    "crazy good": 2.4, "locked out": -1.8,
+    "never arrives": -2.0, "never arrived": -2.2, "not answering": -1.8, "isn't answering": -1.8,
+    "without any reminder": -1.6, "without warning": -1.8, "without notice": -1.6, "trade fair": 0.0,
+    "fair enough": 0.6,
     "too high": -1.8, "too expensive": -2.2, "charged me twice": -2.4, "charged twice": -2.4,
     "billed twice": -2.4, "charged 3 times": -2.6,
 }

@@ -68,6 +68,7 @@ def describe(reason: dict[str, Any]) -> str:
         "stuck": _("Someone is stuck and needs help fast: %(words)s.", words=words),
         "request": _("It asks us to act: %(words)s.", words=words),
         "incident": _("Something happened to the author: a case to answer."),
+        "problem": _("It reports a failure or a wait: %(words)s.", words=words),
         "irony": _("Irony: praise around a complaint (%(words)s).", words=words),
         "competitor": (_("A comparison the brand wins: %(words)s.", words=words)
                        if params.get("brand_wins") else
@@ -75,7 +76,5 @@ def describe(reason: dict[str, Any]) -> str:
                          words=words)),
         "idiom": _("Turns of phrase: %(words)s.", words=words),
         "negation": _("Negated: %(words)s.", words=words),
-        "second_lexicon": _("Our lexicon had no opinion; the second French lexicon says %(sentiment)s.",
-                            sentiment=SENTIMENT_WORDS.get(params.get("sentiment"), params.get("sentiment"))),
     }
     return simple.get(code, code)

@@ -25,6 +25,8 @@ NEGATION_SPAN = 3
 NEGATED = -0.74  # VADER's factor for a negated word
 _TOKEN = re.compile(r"§\d+|[\w']+|[.!?;,]", re.UNICODE)
 _REPEATS = re.compile(r"(\w)\1{2,}")
+_SHOUTED = re.compile(r"\b[A-ZÀ-Ý]{4,}\b")
+_C_EST = re.compile(r"\bc (?=\w)")
 
 
 @dataclass
@@ -77,10 +79,11 @@ def _one_typo_away() -> dict[str, str]:
 def normalise(text: str) -> str:
     """Folded text with SMS forms expanded and emphasis squeezed ("nuuuul" -> "nul")."""
     folded = _REPEATS.sub(r"\1", fold(text))
-    folded = re.sub(r"\bc (?=\w)", "c'est ", folded)
+    folded = _C_EST.sub("c'est ", folded)
     return " ".join(_SPELLINGS.get(w, w) if w in _SPELLINGS else w for w in folded.split(" "))
 
 
+@lru_cache(maxsize=65536)
 def _lookup(word: str) -> tuple[str, float | None]:
     """The lexicon entry of a word: itself, without a trailing "s", or one typo away."""
     word = word.split("'")[-1]
@@ -113,7 +116,7 @@ def score(text: str) -> Scored:
         if emoji in text:
             out.add(valence * min(text.count(emoji), 3) ** 0.5, emoji)
             out.emojis.append(emoji)
-    shouted = sum(1 for w in re.findall(r"\b[A-ZÀ-Ý]{4,}\b", text))
+    shouted = len(_SHOUTED.findall(text))
     out.total *= 1 + min(text.count("!"), 4) * 0.06 + min(shouted, 3) * 0.08
     return out
 

@@ -15,7 +15,7 @@ from intranet.search.text.analysis import fold
 def words(*phrases: str) -> re.Pattern[str]:
     """One regex matching any phrase at word boundaries; ``*`` ends a stem (``rembours*``)."""
     parts = sorted({re.escape(fold(p)).replace(r"\*", r"[\w']*") for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w'])")
 
 
 def found(pattern: re.Pattern[str], folded: str) -> list[str]:
@@ -37,7 +37,7 @@ SAFETY = words(
     "explos*", "électrocut*", "décharge électrique", "bless*", "intoxi*", "surchauffe",
     "étincelle*", "odeur de brûlé", "odeur de plastique fondu", "fondu", "unsafe", "on fire",
     "caught fire", "smoke", "explod*", "injur*", "electrocut*", "electric shock", "overheat*",
-    "poison*", "food poisoning", "sparks", "hazard*", "melted", "allerg*", "anaphyla*", "coeliac",
+    "poison*", "food poisoning", "sparks", "hazard*", "allerg*", "anaphyla*", "coeliac",
     "celiac", "gluten", "glass in", "piece of glass", "morceau de verre", "verre dans",
     "cockroach*", "cafard*", "dead mouse", "souris morte", "rat", "rats", "been sick", "got sick",
     "sick all night", "really ill", "now ill", "malade", "malades", "vomi*",
@@ -76,13 +76,13 @@ STUCK = words(
     "je ne peux plus rien payer", "ne peux plus rien payer", "rien retirer", "can't pay",
     "paiement refusé", "payment declined", "card declined", "carte bloquée", "compte bloqué",
     "bloqué sans", "mon salaire", "mon loyer", "my rent", "passeport", "passport", "insuline",
-    "insulin", "traitement", "meds", "medication", "médicament*", "téléassistance",
+    "insulin", "traitement", "meds", "medication", "médicament*", "téléassistance", "personne âgée",
     "fauteuil roulant", "wheelchair", "voyageant seul", "travelling alone", "sans accompagnateur",
-    "laissé seul", "bébé", "elderly", "âgée", "personne âgée", "cancelled tonight",
+    "laissé seul", "bébé", "cancelled tonight",
     "annulé 1h avant", "1h before boarding", "no staff", "aucun hôtel", "shaking", "drove off",
-    "crashed into", "appels d'urgence", "shoved")
+    "crashed into", "appels d'urgence")
 REQUEST = words(
-    "rembourse*", "refund*", "aidez*", "help", "aide", "rappel*", "call me", "contact me",
+    "rembourse*", "refund*", "aidez*", "help", "aide", "rappelez*", "me rappeler", "call me", "contact me",
     "appelez*", "expliqu*", "explain", "fix this", "fix it", "pls fix", "please fix",
     "dites-moi", "dites moi", "qui peut", "who pays", "who do i", "what now", "what do i do",
     "je fais quoi", "je fais koi", "on fait quoi", "what's the point", "dm", "mp",
@@ -95,7 +95,8 @@ PERSONAL = words(
     "we", "our", "us", "nous", "notre", "nos", "on m'a", "j'", "chez moi")
 INCIDENT = words(
     "reçu*", "recu*", "livré*", "livre", "arrivé*", "pas arrivé", "jamais reçu", "cassé*", "casse",
-    "débité*", "prélevé*", "facturé*", "charged", "billed", "received", "delivered", "arrived",
+    "débité*", "prélevé*", "m'a facturé*", "m'avez facturé*", "facturé deux fois", "facturé 2 fois",
+    "charged", "billed", "received", "delivered", "arrived",
     "broke", "broken", "lost", "perdu*", "annulé*", "cancel*", "bloqué*", "blocked", "refusé*",
     "declined", "raccroché*", "hung up", "oublié*", "forgot", "missing", "manque", "retard*",
     "delay*", "ne marche", "ne fonctionne", "doesn't work", "not working", "won't", "can't",
@@ -106,6 +107,35 @@ INCIDENT = words(
     "ticket", "réclamation", "claim", "pending", "substitut*", "en miettes", "wrong", "erreur",
     "hors forfait", "coupe*", "saute", "emails",
     "mails", "messages", "tried", "essayé", "affiche", "says", "keeps", "every time", "chaque")
+STRONG_INCIDENT = words(  # something happened to an order, a device or an account: answer it
+    "arrived", "arrivé*", "livré*", "reçu*", "recu*", "delivered", "broken", "cassé*", "cracked",
+    "fissuré*", "ne marche plus", "ne fonctionne plus", "not working", "doesn't work",
+    "stopped working", "pas installé*", "jamais reçu", "never arrived", "double-booked",
+    "charged", "débité*", "prélevé*", "m'a facturé*", "m'avez facturé*", "facturé deux fois",
+    "facturé 2 fois", "billed", "ne trouve plus", "plus rien")
+PROBLEM = words(  # a failure or a wait: such a comment is negative even in calm words
+    "ne marche plus", "ne marche pas", "ne fonctionne plus", "ne fonctionne pas", "not working",
+    "doesn't work", "stopped working", "broken", "cassé*", "panne", "plante", "crash*", "bug*",
+    "error", "erreur", "double-booked", "deux fois", "twice", "3 times", "4 times", "5 times",
+    "2 fois", "3 fois", "4 fois", "5 fois", "j'attends", "still waiting", "toujours pas", "toujours rien",
+    "nothing at my door",
+    "never arrived", "jamais reçu", "pas reçu", "not received", "lost", "perdu*", "missing",
+    "manque", "ne trouve plus", "no reply", "crickets", "sans réponse", "aucune réponse",
+    "retard*", "delay*", "annulé*", "cancelled", "n'arrive pas", "pas installé*",
+    "quelqu'un d'autre", "someone else", "wrong", "mauvais",
+    "c'est normal", "is this normal", "charged", "débité*", "prélevé*", "won't", "wont",
+    "rejected", "refusé*", "locked out", "never arrives", "never arrived", "n'arrive plus",
+    "n'arrivent plus", "jamais venu", "pas venu", "coupe", "coupent", "coupure*", "redémarre en boucle",
+    "injoignable*", "unreachable", "raccroché*", "hung up", "sans explication", "sans prévenir",
+    "without warning", "without any reminder", "without notice", "late", "en retard",
+    "isn't answering", "not answering", "ne répond pas", "ne répondent pas", "ne répond plus",
+    "billed", "m'a facturé*", "m'avez facturé*", "facturé deux fois", "facturé 2 fois", "au lieu de",
+    "instead of", "mouldy", "moldy", "moisi*", "périmé*",
+    "pourri*", "deleted", "deletes", "a supprimé*", "ont supprimé*", "supprimé mes", "supprimé mon",
+    "disparu*", "vanished", "gone", "again",
+    "encore", "unreadable", "illisible", "figé*", "frozen", "stuck on")
+FEES = words("fee", "fees", "frais", "hors forfait", "admin fee", "surcharge", "supplément")
+SECOND_PERSON = words("vous", "votre", "vos", "your", "you guys", "tu", "ton", "ta", "tes")
 OPINION_ONLY = words(  # "what I think of you" rather than "what happened to me"
     "je ne recommande pas", "je recommande pas", "wouldn't recommend", "would not recommend",
     "i'd not recommend", "not recommend", "c'était mieux avant", "used to be", "n'est plus ce",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intranet.inbox.rules import signals as sig
+from intranet.inbox.rules.cues import TROUBLE
 from intranet.inbox.rules.reasons import LANGUAGE_WORDS, SENTIMENT_WORDS, describe
 from intranet.inbox.rules.sentiment import Sentiment, analyse, detect_language
 from intranet.search.text.analysis import fold
@@ -29,6 +30,8 @@ from intranet.search.text.analysis import fold
 __all__ = ["LANGUAGE_WORDS", "SENTIMENT_WORDS", "URGENCY_ORDER", "TriageResult", "describe", "triage"]
 
 _HANDLE_RE = re.compile(r"@(\w+)")
+_SENTENCE_END = re.compile(r"[.!\n]")
+_VOCATIVE = re.compile(r"\W*([\w']+)\W*(?:vous|you|your|tu|t'|ton|ta|tes)\b")
 REACH_HIGH = 10_000
 REACH_NOTABLE = 1_000
 URGENCY_ORDER = ("low", "normal", "high", "critical")
@@ -61,8 +64,8 @@ def _reason(code: str, **params: Any) -> dict[str, Any]:
 def _is_question(text: str, folded: str) -> bool:
     if "?" in text:
         return not sig.ASKS_COMMUNITY.search(folded)
-    return any(sig.QUESTION_START.match(s.lstrip(" @#\"'")[:40])
-               for s in re.split(r"[.!\n]", folded) if s.strip())
+    sentences = (s.lstrip(" @#\"'")[:40] for s in _SENTENCE_END.split(folded))
+    return any(sig.QUESTION_START.match(s) for s in sentences if s)
 
 
 def _direct_address(text: str, folded: str, handles: frozenset[str]) -> str | None:
@@ -70,7 +73,7 @@ def _direct_address(text: str, folded: str, handles: frozenset[str]) -> str | No
     for name in _HANDLE_RE.findall(text):
         if any(h and h in fold(name) for h in handles):
             return "@" + name
-    first = re.match(r"\W*([\w']+)\W*(?:vous|you|your|tu|t'|ton|ta|tes)\b", folded)
+    first = _VOCATIVE.match(folded)
     if first and any(h and h in first.group(1) for h in handles):
         return first.group(1)
     return None
@@ -88,8 +91,10 @@ def _needs_response(text: str, folded: str, feeling: Sentiment, flags: dict[str,
     question = _is_question(text, folded)
     handle = _direct_address(text, folded, handles)
     request = sig.found(sig.REQUEST, folded) if feeling.label != "positive" else []
-    incident = (feeling.label == "negative" and not compared and bool(sig.PERSONAL.search(folded))
-                and bool(sig.INCIDENT.search(folded)) and not sig.OPINION_ONLY.search(folded))
+    ironic = any(r["code"] == "irony" for r in feeling.reasons)
+    incident = feeling.label == "negative" and not compared and not sig.OPINION_ONLY.search(folded) and (
+        (ironic and TROUBLE.search(folded)) or sig.STRONG_INCIDENT.search(folded)
+        or (sig.PERSONAL.search(folded) and sig.INCIDENT.search(folded)))
     if question:
         reasons.append(_reason("question"))
     if handle:
@@ -104,13 +109,32 @@ def _needs_response(text: str, folded: str, feeling: Sentiment, flags: dict[str,
         return _Need(True, 0.9)
     if handle and feeling.label == "negative":
         return _Need(True, 0.85)
-    if (request and feeling.label == "negative") or flags.get("stuck"):
+    if (request and feeling.label == "negative") or flags.get("stuck") or flags.get("outage"):
         return _Need(True, 0.8)
     if incident:
         return _Need(True, 0.7)
+    if feeling.label == "negative" and not compared and sig.PROBLEM.search(folded):
+        return _Need(True, 0.7)  # a failure or a wait reported: someone should answer it
+    if feeling.label == "negative" and sig.SECOND_PERSON.search(folded) and not compared:
+        return _Need(True, 0.65)  # "vous abusez": spoken to us
     if feeling.label == "negative":
         return _Need(False, 0.65)
     return _Need(False, 0.85 if feeling.label == "positive" else 0.75)
+
+
+def _trouble_tone(folded: str, feeling: Sentiment, flags: dict[str, list[str]],
+                  reasons: list[dict[str, Any]]) -> None:
+    """Threats, dangers and failures read as negative unless clearly praised: lexicons score
+    "my lawyer will call", "is it safe??" or "where is my order??" as neutral or positive."""
+    if feeling.label == "negative":
+        return
+    serious = any(flags.get(c) for c in (*SERIOUS, "outage", "stuck"))
+    problem = (sig.found(sig.PROBLEM, folded) or sig.found(sig.FEES, folded)) if feeling.score < 0.3 else []
+    if (serious and feeling.score < 0.75) or problem:
+        feeling.label, feeling.confidence = "negative", 0.7
+        reasons[0]["params"].update(sentiment="negative", confidence=0.7)
+        if problem:
+            reasons.append(_reason("problem", words=problem))
 
 
 def _flags(folded: str, reasons: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -166,10 +190,7 @@ def triage(text: str, *, lang: str = "", followers: int = 0,
                                              confidence=feeling.confidence)]
     reasons += feeling.reasons
     flags = _flags(folded, reasons)
-    if (any(flags.get(c) for c in (*SERIOUS, "outage", "stuck"))
-            and feeling.label != "negative" and feeling.score < 0.5):
-        feeling.label, feeling.confidence = "negative", 0.7  # "my lawyer will call" reads neutral
-        reasons[0]["params"].update(sentiment="negative", confidence=0.7)
+    _trouble_tone(folded, feeling, flags, reasons)
     need = _needs_response(text, folded, feeling, flags, handles, reasons)
     urgency, urgency_confidence = _urgency(flags, followers, feeling.label, need.needed, reasons)
     compared = any(r["code"] == "competitor" for r in feeling.reasons)
