@@ -7,10 +7,12 @@ import { startNotifications } from './notifications.js';
 import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
+import { startWorkview } from './workview.js';
 
 startPosts();
 startNotifications();
 startInbox();
+startWorkview();
 startSearch();
 startPeopleImport();
 startMessages(startLive());

@@ -23,7 +23,8 @@ async function updateRow(list, id, isNew) {
   if (!existing && !(isNew && list.dataset.liveInsert === 'true')) return;
   let row;
   try {
-    row = await getFragment(`/inbox/cases/${encodeURIComponent(id)}/row`);
+    const query = list.closest('[data-workview]')?.dataset.listQuery || '';
+    row = await getFragment(`/inbox/cases/${encodeURIComponent(id)}/row?${query}`);
   } catch {
     return; // not mine (any more), or gone
   }
