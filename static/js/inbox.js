@@ -3,6 +3,7 @@
 // refreshes when the case or its escalation thread changes. Also: canned replies into the composer.
 
 import { getFragment, getJSON } from './http.js';
+import { replaceRow } from './workview.js';
 
 async function refreshBadge() {
   const badge = document.querySelector('[data-inbox-badge]');
@@ -30,7 +31,7 @@ async function updateRow(list, id, isNew) {
   }
   if (!row) return;
   row.classList.add('is-fresh');
-  if (existing) existing.replaceWith(row);
+  if (existing) replaceRow(existing, row);
   else list.prepend(row);
   document.querySelector('[data-inbox-empty]')?.remove();
 }

@@ -7,7 +7,8 @@
 import { HttpError, postForm } from './http.js';
 
 const WIDE = '(min-width: 1024px)';
-const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"]';
+const TYPING = 'input:not([type="checkbox"]):not([type="radio"]):not([type="button"]):not([type="submit"]), '
+  + 'textarea, select, [contenteditable=""], [contenteditable="true"]';
 
 const workview = () => document.querySelector('[data-workview]');
 const pane = () => document.querySelector('[data-case-pane]');
@@ -73,6 +74,20 @@ function showFlash(article, message, isError) {
   flash.hidden = !message;
 }
 
+/** Swap a list row for its fresh rendering, keeping what this page added to it: open, keyboard
+ * cursor, ticked box, focus. (The live script refreshes rows too.) */
+export function replaceRow(row, fresh) {
+  const ticked = row.querySelector('.case-select')?.checked;
+  const focused = row.contains(document.activeElement) && document.activeElement.matches('.case-link');
+  fresh.classList.toggle('is-open', row.classList.contains('is-open'));
+  fresh.classList.toggle('is-cursor', row.classList.contains('is-cursor'));
+  if (row.getAttribute('aria-current')) fresh.setAttribute('aria-current', 'true');
+  const box = fresh.querySelector('.case-select');
+  if (box) box.checked = Boolean(ticked);
+  row.replaceWith(fresh);
+  if (focused) fresh.querySelector('.case-link')?.focus({ preventScroll: true });
+}
+
 async function refreshRow(caseId) {
   const row = document.querySelector(`[data-inbox-list] [data-case-id="${caseId}"]`);
   if (!row) return;
@@ -84,13 +99,7 @@ async function refreshRow(caseId) {
     template.innerHTML = (await res.text()).trim();
     const fresh = template.content.firstElementChild;
     if (!fresh) return;
-    const ticked = row.querySelector('.case-select')?.checked;
-    fresh.classList.toggle('is-open', row.classList.contains('is-open'));
-    fresh.classList.toggle('is-cursor', row.classList.contains('is-cursor'));
-    if (row.getAttribute('aria-current')) fresh.setAttribute('aria-current', 'true');
-    const box = fresh.querySelector('.case-select');
-    if (box) box.checked = Boolean(ticked);
-    row.replaceWith(fresh);
+    replaceRow(row, fresh);
   } catch {
     // the next live event or reload shows it
   }
