@@ -11,6 +11,7 @@ import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 import { startSocial } from './social.js';
+import { startWorkview } from './workview.js';
 
 startLayout();
 startPosts();
@@ -18,6 +19,7 @@ startLightbox();
 startNotifications();
 startInbox();
 startIncidents();
+startWorkview();
 startSearch();
 startPeopleImport();
 startSocial();

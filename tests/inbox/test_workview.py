@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
-from intranet.models import Case, CaseStatus, SavedFilter, User
+from sqlalchemy import func, select
+
+from intranet.actions.groups import do_set_member
+from intranet.models import Case, CaseStatus, Group, Notification, NotificationKind, SavedFilter, User
 from intranet.platform import db
-from tests.case_helpers import inbox_cast, make_case, make_source
+from tests.case_helpers import inbox_cast, make_case, make_source, set_service
 
 JSON = {"Accept": "application/json"}
 
@@ -152,3 +155,35 @@ def test_no_reply_source_and_forwarded_source_names(app, cast, web):
     html = web.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
     assert "Forwarded by colleagues" not in html
     assert "1\u202f200 abonnés" in html or "1\u00a0200 abonnés" in html
+
+
+def test_each_reply_held_for_approval_notifies_every_lead_of_the_service(app, cast, web, make_web,
+                                                                         captured_events):
+    app.config.update(INBOX_REPLY_BACKOFF=0, INBOX_REPLY_ATTEMPTS=1)
+    ic = inbox_cast(app, cast, reply_url="https://replies.example/hook")
+    set_service(app, cast.service, require_approval=True)
+    with app.app_context(), db.transaction() as s:
+        for lead in (cast.bob, cast.admin):
+            do_set_member(s, s.get(User, cast.admin.id), s.get(Group, cast.service_group.id),
+                          s.get(User, lead.id), "lead")
+    web.login(ic.sam)
+    for text in ("First answer", "Second answer"):
+        resp = web.post(f"/inbox/cases/{ic.case.id}/replies", json={"body": text}, headers=JSON)
+        assert resp.get_json()["state"] == "pending_approval"
+    with app.app_context():
+        rows = db.session().scalars(select(Notification).where(
+            Notification.kind == NotificationKind.REPLY_APPROVAL)).all()
+        assert sorted((n.user_id, n.case_id) for n in rows) == sorted(
+            [(cast.bob.id, ic.case.id)] * 2 + [(cast.admin.id, ic.case.id)] * 2)
+    live = [e for e in captured_events if e["type"] == "notification"]
+    assert {room for e in live for room in e["rooms"]} == {f"user:{cast.bob.id}", f"user:{cast.admin.id}"}
+    lead = make_web().login(cast.bob)
+    page = lead.get("/notifications").get_data(as_text=True)
+    assert page.count(f"Sam Agent wrote a reply on case #{ic.case.id} that waits for your approval") == 2
+    assert f'href="/inbox/cases/{ic.case.id}"' in page
+    # the work view marks the case for the lead; a lead's own reply waits for nobody
+    assert "Reply to approve" in lead.get("/inbox").get_data(as_text=True)
+    lead.post(f"/inbox/cases/{ic.case.id}/replies", json={"body": "Lead answer"}, headers=JSON)
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == NotificationKind.REPLY_APPROVAL)) == 4

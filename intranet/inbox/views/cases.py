@@ -25,6 +25,7 @@ from intranet.inbox.actions import knowledge as case_knowledge
 from intranet.inbox.actions import replies as case_replies
 from intranet.inbox.queries import cases as inbox_queries
 from intranet.inbox.queries import dashboard as inbox_dashboard
+from intranet.inbox.queries import workview as work_queries
 from intranet.inbox.views import pages
 from intranet.models import Case
 from intranet.platform import db
@@ -93,8 +94,9 @@ def row(case_id: int) -> Any:
         raise Invalid(_("This case is not in your inbox."))
     people = inbox_queries.people_by_id(db.session(), {case.assignee_id})
     list_args = inbox_queries.parse_filters(request.args, access_inbox.inbox_services(user)).args()
+    awaiting = work_queries.awaiting_approval(db.session(), [case.id])
     return render_template("inbox/_row.html", case=case, at=inbox_queries.now(), people=people,
-                           list_args=list_args)
+                           list_args=list_args, awaiting=awaiting)
 
 
 @bp.get("/count")

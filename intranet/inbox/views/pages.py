@@ -60,6 +60,7 @@ def render_work(user: User, args: Any, item: Case | None, *, status: int = 200, 
         "assignable": work_queries.assignable_people(s, access_inbox.inbox_services(user)),
         "here": url_for("inbox.index", **filters.args(), **({"case": item.id} if item else {})),
     }
+    context["awaiting"] = work_queries.awaiting_approval(s, [c.id for c in context["page"].items])
     shown = {k: str(v) for k, v in filters.args().items()}
     context["current_filters"] = {f.id for f in context["saved"] if f.args == shown}
     if item is not None:
