@@ -41,7 +41,8 @@ PARAMETERS: dict[str, Any] = {
                       "description": "Without `after`: the page of messages older than this id."},
     "ConversationQ": {"name": "q", "in": "query", "required": True,
                       "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-                      "description": "Words the message must all hold (case does not matter)."},
+                      "description": 'Words, "phrases", -exclude, OR, prefix*: the search language, '
+                                     "stemmed and accent-folded (French and English)."},
     "MessageLimit": {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
     "Q": {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 500},
@@ -236,8 +237,8 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                    multipart="MessageCreateWithFiles"),
     },
     "/conversations/{conversation_id}/search": {"get": op(
-        "searchConversation", "Messages of this conversation holding every word of `q`",
-        tag="messaging", answer="MessageList", query=("ConversationQ",), errors=(404,))},
+        "searchConversation", "Messages of this conversation matching `q`, newest first (50)",
+        tag="messaging", answer="MessageSearch", query=("ConversationQ",), errors=(404,))},
     "/messages/{message_id}/replies": {"get": op(
         "listReplies", "A thread: the replies to a message, oldest first", tag="messaging",
         answer="ReplyPage", query=("MessageAfter", "MessageLimit"), errors=(404,))},
