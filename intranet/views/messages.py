@@ -161,8 +161,10 @@ def item(conversation_id: int) -> str:
 @login_required
 def send(conversation_id: int) -> Response:
     found, data = access_messaging.access_conversation(me(), conversation_id), form_data()
-    raw = data.get("reply_to") or None
-    reply_to = raw if raw is None or isinstance(raw, int) else parse_int(str(raw), low=1) or -1
+    raw = str(data.get("reply_to") or "").strip()
+    reply_to = parse_int(raw, low=1) if raw else None
+    if raw and reply_to is None:
+        raise Invalid(_("%(name)s must be an integer.", name="reply_to"), field="reply_to")
     with db.transaction() as s:
         message = do_send_message_with_files(s, me(), found, data.get("body"), uploads_from_request(),
                                              reply_to=reply_to)

@@ -112,6 +112,8 @@ def test_thread_roots_of_other_conversations_and_deleted_ones_are_refused(app: F
     assert alice.get(f"/messages/{mine}?thread={elsewhere}").status_code == 404
     assert alice.get(f"/messages/{mine}?thread=abc").status_code == 400
     assert lea.get(f"/messages/{mine}/thread/{root}").status_code == 404
+    for bad in ("abc", "0", str(elsewhere)):  # the page form: a clear 400 too
+        assert alice.post(f"/messages/{mine}/send", data={"body": "x", "reply_to": bad}).status_code == 400
 
 
 def test_search_within_a_conversation(app: Flask, cast: Any, webs: Any) -> None:
