@@ -104,7 +104,9 @@ def test_thread_roots_of_other_conversations_and_deleted_ones_are_refused(app: F
     res = alice.post(f"/api/v1/conversations/{mine}/messages", json={"body": "Hi", "reply_to": elsewhere})
     assert res.status_code == 400
     root = send(alice, mine, "Soon gone")
+    assert bob.post(f"/api/v1/messages/{root}/reactions", json={"kind": "sad"}).status_code == 201
     assert alice.delete(f"/api/v1/messages/{root}").status_code == 204
+    assert bob.get(f"/api/v1/messages/{root}").get_json()["reactions"] == {}  # erased with it
     res = bob.post(f"/api/v1/conversations/{mine}/messages", json={"body": "Hi", "reply_to": root})
     assert res.status_code == 400
     assert bob.post(f"/api/v1/messages/{root}/reactions", json={"kind": "like"}).status_code == 409

@@ -225,7 +225,9 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/conversations/{conversation_id}/messages": {
         "get": op("listMessages", "Messages of a conversation (catch-up with `after`)", tag="messaging",
                   answer="MessagePage", query=("MessageAfter", "MessageBefore", "MessageLimit"),
-                  errors=(404,)),
+                  errors=(404,),
+                  description="Thread replies are included, in id order (`reply_to_id` names their "
+                              "root); `/messages/{id}/replies` lists one thread."),
         "post": write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
                           body="MessageCreate", errors=(404,),
                           description="Empty or longer than 10,000 characters: 400. Nobody able to "
