@@ -25,6 +25,7 @@ from intranet.models import (
     Attachment,
     Conversation,
     Message,
+    MessageReaction,
     Notification,
     NotificationKind,
     Participant,
@@ -349,6 +350,7 @@ def erase_message(session: Session, message: Message) -> None:
     person and for the messages' retention period (both audited by their callers)."""
     message.deleted_at, message.body_md, message.body_html = utcnow(), "", ""
     session.execute(delete(Attachment).where(Attachment.message_id == message.id))
+    session.execute(delete(MessageReaction).where(MessageReaction.message_id == message.id))
     session.expire(message, ["attachments"])
     publish(session, "message", {"op": "remove", "id": message.id, "conversation_id": message.conversation_id,
                                  "author_id": message.author_id}, conversation_id=message.conversation_id)

@@ -38,7 +38,7 @@ from intranet.demo.people import (
     SHOWCASE,
     Person,
 )
-from intranet.demo.photos import share_demo_photos
+from intranet.demo.photos import enrich_conversations, share_demo_photos
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
@@ -96,6 +96,7 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
+    enrich_conversations(people)
     with db.transaction() as s:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
     with db.transaction() as s:

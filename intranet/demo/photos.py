@@ -8,9 +8,17 @@ import random
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter
+from sqlalchemy import select
 
-from intranet.actions.files import Upload, do_add_comment_with_files, do_create_post_with_files
-from intranet.models import Group, User
+from intranet.actions.files import (
+    Upload,
+    do_add_comment_with_files,
+    do_create_post_with_files,
+    do_send_message_with_files,
+)
+from intranet.actions.message_social import do_add_message_reaction, do_reply
+from intranet.models import Conversation, Group, Message, User
+from intranet.platform import db
 
 SIZE = (1600, 1067)
 
@@ -84,3 +92,36 @@ def share_demo_photos(s: Any, people: dict[str, User], groups: dict[str, Group])
         s, people["Inès Moreau"], groups["cafe"],
         "Gâteau framboise pour les 10 ans de l'équipe Qualité, en salle 2 à 16 h ! #pause",
         [Upload("gateau-framboise.jpg", cake())])
+
+
+def banner() -> bytes:
+    """A draft summer banner: a sunny gradient with a wave."""
+    image = Image.new("RGB", (1600, 600))
+    draw = ImageDraw.Draw(image)
+    for x in range(1600):
+        draw.line([(x, 0), (x, 600)], fill=(250, 180 - x // 20, 60 + x // 16))
+    draw.ellipse([1150, 80, 1450, 380], fill=(255, 240, 150))
+    draw.polygon([(0, 600), *((x, 430 + (60 if (x // 200) % 2 else 0)) for x in range(0, 1700, 100)),
+                  (1600, 600)], fill=(40, 120, 190))
+    return _jpeg(image)
+
+
+def enrich_conversations(people: dict[str, User]) -> None:
+    """The summer launch conversation: reactions, a thread under the planning, a banner photo."""
+    with db.transaction() as s:
+        conversation = s.scalar(select(Conversation).where(Conversation.title == "Lancement été"))
+        if conversation is None:
+            return
+        messages = list(s.scalars(select(Message).where(Message.conversation_id == conversation.id)
+                                  .order_by(Message.id)))
+        planning = next(m for m in messages if "rétroplanning" in m.body_md)
+        for name, kind in (("Julien Roux", "like"), ("Sarah Lambert", "like"), ("Emma Wilson", "thanks")):
+            do_add_message_reaction(s, s.get(User, people[name].id), planning, kind)
+        do_add_message_reaction(s, s.get(User, people["Nicolas Petit"].id), messages[2], "love")
+        do_reply(s, s.get(User, people["Sarah Lambert"].id), conversation, planning.id,
+                 "La FAQ peut-elle passer en S-3 bis ? On attend les photos produit.")
+        do_reply(s, s.get(User, people["Nicolas Petit"].id), conversation, planning.id,
+                 "Oui, je décale. Merci Sarah !")
+        do_send_message_with_files(s, s.get(User, people["Nicolas Petit"].id), conversation,
+                                   "La première version de la bannière, vos avis ?",
+                                   [Upload("banniere-ete-v1.jpg", banner())])

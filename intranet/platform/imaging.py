@@ -56,10 +56,12 @@ def process_image(data: bytes, job: dict) -> tuple[int, int, bytes, bytes]:
             image.draft("RGB", (job["display_side"], job["display_side"]))
         image.load()
         kept = {k: image.info[k] for k in KEEP_INFO if k in image.info}
-        image = ImageOps.exif_transpose(image)  # upright, as the camera meant it
+        ImageOps.exif_transpose(image, in_place=True)  # upright, as the camera meant it
         if image.mode == "P" and max(image.size) > job["display_side"]:
             image = image.convert("RGBA")
-        image.thumbnail((job["display_side"], job["display_side"]))
+        if max(image.size) > job["display_side"]:
+            image = image.resize(_fit(image.size, job["display_side"]), Image.Resampling.BICUBIC,
+                                 reducing_gap=2.0)
         image.info = kept  # nothing else is written back: EXIF, GPS, XMP, comments are gone
         clean, first = _encode(image, FORMATS[job["ext"]]), image
         width, height = image.size
@@ -81,7 +83,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L", "CMYK"):
             image = image.convert("RGB")
-        options.update(quality=88, optimize=True)
+        options.update(quality=88)  # optimize=True: 8 % smaller for twice the time
     elif fmt == "WEBP":
         options.update(quality=88)
     elif fmt == "GIF":
@@ -101,10 +103,19 @@ def _animation(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """``size`` scaled so that its longest side is ``side`` (never enlarged)."""
+    scale = min(1.0, side / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def _thumbnail(image: Image.Image, side: int) -> bytes:
+    """Scaled first (``reduce`` by whole factors, then bicubic), converted once small."""
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    thumb = image.convert("RGBA" if has_alpha else "RGB")  # a palette scales badly: never in P
-    thumb.thumbnail((side, side))
+    if image.mode in ("P", "1", "I;16"):  # a palette scales badly: made RGB(A) first
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    thumb = image.resize(_fit(image.size, side), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    thumb = thumb.convert("RGBA" if has_alpha else "RGB")
     out = io.BytesIO()
     thumb.save(out, "WEBP", quality=80)
     return out.getvalue()

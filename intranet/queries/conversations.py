@@ -14,7 +14,6 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from intranet.models import Conversation, Message, MessageReaction, Participant, User
-from intranet.platform.db import like_pattern
 
 LIST_LIMIT = 200
 PAGE_SIZE = 50
@@ -193,22 +192,6 @@ def reactions_of(session: Session, message_ids: Iterable[int], viewer_id: int
         if uid == viewer_id:
             mine.add(kind)
     return out
-
-
-def search_messages(session: Session, conversation: Conversation, q: str,
-                    limit: int = PAGE_SIZE) -> list[Message]:
-    """Messages of one conversation whose text holds every word of ``q``, newest first; case
-    does not matter (on SQLite, for unaccented letters). A LIKE scan of this conversation's
-    rows only (its index range): exact, where the search index's stemming would surprise."""
-    words = [w for w in q.split() if w][:8]
-    if not words:
-        return []
-    stmt = (select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
-            .where(Message.conversation_id == conversation.id, Message.deleted_at.is_(None))
-            .order_by(Message.id.desc()).limit(limit))
-    for word in words:
-        stmt = stmt.where(Message.body_md.ilike(like_pattern(word), escape="\\"))
-    return list(session.scalars(stmt))
 
 
 def message_by_id(session: Session, conversation: Conversation, message_id: int) -> Message | None:

@@ -30,6 +30,7 @@ from intranet.platform.db import like_pattern
 from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.inputs import parse_int, query_int
 from intranet.queries import conversations
+from intranet.search.query.conversation import find_in_conversation
 from intranet.views.common import before_arg, done, form_data, frame_value, me
 from intranet.views.files import uploads_from_request
 from intranet.views.posts import remember_last_event
@@ -111,7 +112,7 @@ def show(conversation_id: int) -> str:
     rows, next_before = conversations.messages_before(db.session, found, before_arg(), top_level=True)
     root, replies = _thread(found, query_int("thread", low=1))
     q = request.args.get("q", "").strip()[:200]
-    results = conversations.search_messages(db.session, found, q) if q else []
+    results = find_in_conversation(db.session, found, q) if q else None
     states = presence.registry().states(u.id for u in view.others)  # one look, even shared in Redis
     return render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
                            states=states, items=conversations.conversation_list(db.session, me()),
@@ -160,8 +161,10 @@ def item(conversation_id: int) -> str:
 @login_required
 def send(conversation_id: int) -> Response:
     found, data = access_messaging.access_conversation(me(), conversation_id), form_data()
-    raw = data.get("reply_to") or None
-    reply_to = raw if raw is None or isinstance(raw, int) else parse_int(str(raw), low=1) or -1
+    raw = str(data.get("reply_to") or "").strip()
+    reply_to = parse_int(raw, low=1) if raw else None
+    if raw and reply_to is None:
+        raise Invalid(_("%(name)s must be an integer.", name="reply_to"), field="reply_to")
     with db.transaction() as s:
         message = do_send_message_with_files(s, me(), found, data.get("body"), uploads_from_request(),
                                              reply_to=reply_to)

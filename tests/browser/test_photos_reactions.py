@@ -39,8 +39,9 @@ def test_attach_photos_and_open_the_lightbox_with_the_keyboard(open_browser):
     card = page.locator("[data-live-feed] .post", has_text=token)
     photos = card.locator("[data-photo-grid] a[data-photo]")
     expect(photos).to_have_count(2)
-    expect(photos.first.locator("img")).to_have_attribute("src", re.compile(r"/files/\d+/thumb/[0-9a-f]{64}$"))
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", photos.first.locator("img").element_handle())
+    thumb = photos.first.locator("img")
+    expect(thumb).to_have_attribute("src", re.compile(r"/files/\d+/thumb/[0-9a-f]{64}$"))
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
 
     photos.first.focus()
     page.keyboard.press("Enter")

@@ -8,15 +8,18 @@ every kind the app has, filled with that content.
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 
 from intranet import create_app
+from intranet.actions import message_social
 from intranet.actions.comments import do_add_comment
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
@@ -41,7 +44,7 @@ from intranet.inbox.actions.settings import (
     do_save_watch_rule,
 )
 from intranet.inbox.rules.incidents import signature
-from intranet.models import Case, Invitation, InvitationKind, Spike, utcnow
+from intranet.models import REACTION_KINDS, Case, Invitation, InvitationKind, Spike, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -104,6 +107,12 @@ def _people_and_groups(s: Any, token: str) -> dict[str, Any]:
     return {"dept": dept, "wide": wide, "other": other, "group": group}
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 300), (90, 140, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     wide, other, group = m["wide"], m["other"], m["group"]
     post = do_create_post(s, wide, group, _post_body(token, other.username))
@@ -113,10 +122,15 @@ def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]
     do_create_post_with_files(s, wide, group, f"file{token}",
                               [Upload(long_word(250, "F") + ".txt", b"wide file\n")])
     conversation, _new = do_start_conversation(s, wide, [other.id], long_word(120, "C"))
-    do_send_message(s, other, conversation, long_word(WORD, "g"))  # notifies wide
+    root = do_send_message(s, other, conversation, long_word(WORD, "g"))  # notifies wide
     do_send_message(s, wide, conversation, f"@{other.username} {long_word(WORD, 'h')}")
+    message_social.do_reply(s, wide, conversation, root.id, long_word(WORD, "r"))  # a thread
+    for kind in REACTION_KINDS:
+        message_social.do_add_message_reaction(s, wide, root, kind)
+    do_create_post_with_files(s, wide, group, f"photo{token}",
+                              [Upload(long_word(250, "P") + ".png", _png())])
     s.flush()
-    return {"post": post, "comment": mine, "conversation": conversation,
+    return {"post": post, "comment": mine, "conversation": conversation, "root": root,
             "topic": long_word(60, "t").lower()}
 
 
@@ -196,6 +210,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/profile/tokens", "/profile/sessions", "/settings/notifications", wide.post,
         f"/posts/{ids.post}/edit", f"/comments/{ids.comment}/edit",
         "/messages", f"/messages/{ids.conversation}", f"/messages/{ids.conversation}/add",
+        f"/messages/{ids.conversation}?thread={ids.root}", f"/messages/{ids.conversation}?q={word[:200]}",
         f"/messages/new?to={ids.other}&q={word}", f"/search?q=wide{token}", f"/search?q={word}",
         f"/search?q=file{token}", "/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit",
         "/admin/mail", "/admin/invitations", "/admin/retention", "/admin/people/import",

@@ -25,6 +25,7 @@ from intranet.platform.errors import Invalid
 from intranet.platform.inputs import parse_int
 from intranet.platform.web import json_body
 from intranet.queries import conversations
+from intranet.search.query.conversation import find_in_conversation
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import conversation_json, message_json
@@ -150,12 +151,14 @@ def message_create(conversation_id: int) -> tuple[Response, int]:
 @bp.get("/conversations/<int:conversation_id>/search")
 @login_required
 def conversation_search(conversation_id: int) -> Response:
-    """Messages of this conversation holding every word of ``q``, newest first (50 at most)."""
+    """Messages of this conversation matching ``q`` (the search language, stemmed and accent-
+    folded), newest first, 50 at most; ``truncated``: only the newest 5,000 were searched."""
     found = access_messaging.access_conversation(me(), conversation_id)
     q = request.args.get("q", "")
     if not q.strip() or len(q) > 200:
         raise Invalid(_("Type between 1 and 200 characters to search."), field="q")
-    return jsonify(items=_messages(conversations.search_messages(db.session, found, q)))
+    result = find_in_conversation(db.session, found, q)
+    return jsonify(items=_messages(result.messages), truncated=result.truncated)
 
 
 @bp.get("/messages/<int:message_id>/replies")

@@ -188,3 +188,24 @@ def test_thumbnails_are_kept_by_the_sweep_and_go_with_their_post(app: Flask, cas
 def files_exist(app: Flask, row: Attachment) -> tuple[bool, bool]:
     with app.app_context():
         return files.stored_path(row.sha256).exists(), files.stored_path(row.thumb_sha256).exists()
+
+
+@pytest.mark.parametrize(("where", "author", "reader", "outsider"), [
+    (None, "lea", "bob", None),  # the company feed: everyone reads it
+    ("coffee", "bob", "alice", None),  # a public community: everyone reads it
+    ("apollo", "lea", "alice", "bob"),  # a private project: its members
+    ("board", "admin", "admin", "lea"),  # a secret group: its members only, a lead elsewhere too
+])
+def test_photo_access_follows_each_kind_of_group(app: Flask, cast: Any, webs: Any, where: str | None,
+                                                 author: str, reader: str, outsider: str | None) -> None:
+    fields = {"group_id": str(getattr(cast, where).id)} if where else {}
+    post = upload(webs[author], "/api/v1/posts", "Where we were", [("here.webp", photo("WEBP"))], **fields)
+    assert post.status_code == 201, post.get_json()
+    [file] = post.get_json()["files"]
+    comment = upload(webs[author], f"/api/v1/posts/{post.get_json()['id']}/comments", "And here",
+                     [("there.gif", photo("GIF"))]).get_json()
+    urls = [file["view_url"], file["thumb_url"], *(comment["files"][0][k] for k in ("view_url", "thumb_url"))]
+    for url in urls:
+        assert webs[reader].get(url).status_code == 200
+        if outsider:
+            assert webs[outsider].get(url).status_code == 404

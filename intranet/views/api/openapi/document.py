@@ -41,7 +41,8 @@ PARAMETERS: dict[str, Any] = {
                       "description": "Without `after`: the page of messages older than this id."},
     "ConversationQ": {"name": "q", "in": "query", "required": True,
                       "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-                      "description": "Words the message must all hold (case does not matter)."},
+                      "description": 'Words, "phrases", -exclude, OR, prefix*: the search language, '
+                                     "stemmed and accent-folded (French and English)."},
     "MessageLimit": {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
     "Q": {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 500},
@@ -232,7 +233,9 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/conversations/{conversation_id}/messages": {
         "get": op("listMessages", "Messages of a conversation (catch-up with `after`)", tag="messaging",
                   answer="MessagePage", query=("MessageAfter", "MessageBefore", "MessageLimit"),
-                  errors=(404,)),
+                  errors=(404,),
+                  description="Thread replies are included, in id order (`reply_to_id` names their "
+                              "root); `/messages/{id}/replies` lists one thread."),
         "post": write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
                           body="MessageCreate", errors=(404,),
                           description="Empty or longer than 10,000 characters: 400. Nobody able to "
@@ -244,8 +247,8 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
                    multipart="MessageCreateWithFiles"),
     },
     "/conversations/{conversation_id}/search": {"get": op(
-        "searchConversation", "Messages of this conversation holding every word of `q`",
-        tag="messaging", answer="MessageList", query=("ConversationQ",), errors=(404,))},
+        "searchConversation", "Messages of this conversation matching `q`, newest first (50)",
+        tag="messaging", answer="MessageSearch", query=("ConversationQ",), errors=(404,))},
     "/messages/{message_id}/replies": {"get": op(
         "listReplies", "A thread: the replies to a message, oldest first", tag="messaging",
         answer="ReplyPage", query=("MessageAfter", "MessageLimit"), errors=(404,))},

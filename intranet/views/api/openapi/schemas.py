@@ -192,7 +192,10 @@ RESOURCES: dict[str, Schema] = {
         "last_reply_at": TIME_OR_NULL,
         "reactions": COUNTS, "my_reactions": array(enum(*REACTION_KINDS)),
     }),
-    "MessageList": listing("Message"),
+    "MessageSearch": obj({
+        "items": array(ref("Message")),
+        "truncated": {**BOOL, "description": "Only the newest 5,000 messages were searched."},
+    }),
     "ReplyPage": obj({
         "items": array(ref("Message")),
         "more": {**BOOL, "description": "More replies wait; ask again from the last id."},
