@@ -26,6 +26,9 @@ from flask_babel import gettext as _
 from intranet.platform.errors import Invalid
 
 FIELDS = ("from", "in", "type", "skill", "before", "after")
+FIELDS += ("is",)  # is:unanswered, is:answered (questions)
+POST_TYPES = ("question",)  # type: values that are kinds of post, not of document
+IS_VALUES = ("unanswered", "answered")
 KINDS = ("post", "comment", "file", "group", "person", "message", "case")
 _KIND_ALIASES = {"posts": "post", "comments": "comment", "files": "file", "groups": "group",
                  "people": "person", "persons": "person", "messages": "message",
@@ -275,11 +278,19 @@ def _field(tok: _Tok) -> Field:
         return Field(tok.field, _date(value, tok), tok.pos)
     if tok.field == "type":
         kind = _KIND_ALIASES.get(value.lower(), value.lower())
+        if kind in POST_TYPES or kind in ("questions",):
+            return Field("type", "question", tok.pos)
         if kind not in KINDS:
             raise QuerySyntaxError(
                 _("Unknown type “%(value)s” (position %(pos)d). Types: %(kinds)s.",
                   value=value, pos=tok.pos + 1, kinds=", ".join(KINDS)), tok.pos)
         return Field("type", kind, tok.pos)
+    if tok.field == "is":
+        if value.lower() not in IS_VALUES:
+            raise QuerySyntaxError(
+                _("Unknown is:%(value)s (position %(pos)d). Use: %(values)s.",
+                  value=value, pos=tok.pos + 1, values=", ".join(IS_VALUES)), tok.pos)
+        return Field("is", value.lower(), tok.pos)
     return Field(tok.field, value, tok.pos)
 
 
