@@ -206,7 +206,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
         f"/no-such-page/{word}",
     ]
-    wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}", f"/posts/{ids.poll}/poll",
+    wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}",  # (/posts/<id>/poll: a fragment)
                    f"/posts/{ids.question}", f"/posts/{ids.announcement}/acknowledgements"]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
     wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]
