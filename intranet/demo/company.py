@@ -39,6 +39,7 @@ from intranet.demo.people import (
     Person,
 )
 from intranet.demo.photos import enrich_conversations, share_demo_photos
+from intranet.demo.social import load_social
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
@@ -94,6 +95,8 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         share_demo_photos(s, people, groups)
     with db.transaction() as s:
+        social = load_social(s, now, people, groups, members)
+    with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
     enrich_conversations(people)
@@ -102,7 +105,7 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
     drain()  # index everything now, so search works on the first page load
-    return _summary(db.session(), seed, people) + "\n" + inbox
+    return _summary(db.session(), seed, people) + "\n" + social + "\n" + inbox
 
 
 # --- people and groups --------------------------------------------------------------------------

@@ -24,11 +24,15 @@ from intranet.actions.comments import do_add_comment
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
 from intranet.actions.invitations import do_invite, token_for
+from intranet.actions.keeping import do_bookmark, do_save_draft
 from intranet.actions.mail_prefs import unsubscribe_token
 from intranet.actions.messaging import do_send_message, do_start_conversation
 from intranet.actions.passwords import reset_token
 from intranet.actions.people_import import do_start_import
+from intranet.actions.poll_spec import parse_poll
+from intranet.actions.polls import do_mark_answer, do_vote
 from intranet.actions.posts import do_create_post
+from intranet.actions.scheduling import do_schedule_post
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
 from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
@@ -44,7 +48,7 @@ from intranet.inbox.actions.settings import (
     do_save_watch_rule,
 )
 from intranet.inbox.rules.incidents import signature
-from intranet.models import REACTION_KINDS, Case, Invitation, InvitationKind, Spike, utcnow
+from intranet.models import REACTION_KINDS, Case, Invitation, InvitationKind, PollOption, Spike, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -88,6 +92,7 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made.update(_inbox(s, token, made))
             made.update(_accounts(s, token, made))
             made.update(_roles(s, token, made))
+            made.update(_keeping(s, token, made))
             wide = _pages(token, made)
         db.engine().dispose()
     return wide
@@ -132,6 +137,25 @@ def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]
     s.flush()
     return {"post": post, "comment": mine, "conversation": conversation, "root": root,
             "topic": long_word(60, "t").lower()}
+
+
+def _keeping(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    """A poll with long options (votes shown), an answered question, an announcement waiting
+    for acknowledgements, a scheduled post, a saved post and a draft (posts lane)."""
+    wide, other, group = m["wide"], m["other"], m["group"]
+    poll = do_create_post(s, wide, group, f"poll{token}", poll=parse_poll({
+        "options": [long_word(200, "o"), long_word(200, "p")], "votes_shown": True,
+        "closes_at": (utcnow() + timedelta(days=3)).isoformat()}))
+    do_vote(s, other, poll, [s.scalar(select(PollOption.id).where(PollOption.post_id == poll.id).limit(1))])
+    question = do_create_post(s, other, group, f"question{token} {long_word(WORD, 'Q')}", kind="question")
+    answer = do_add_comment(s, wide, question, long_word(WORD, "a"))
+    do_mark_answer(s, other, question, answer.id)
+    announcement = do_create_post(s, wide, group, f"ack{token} {long_word(WORD, 'w')}", announcement=True)
+    do_schedule_post(s, wide, group, long_word(WORD, "L"), utcnow() + timedelta(days=1))
+    do_bookmark(s, wide, question, True)
+    do_save_draft(s, wide, None, long_word(WORD, "d"))
+    s.flush()
+    return {"poll": poll, "question": question, "announcement": announcement}
 
 
 def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +249,8 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/inbox/spikes", f"/inbox/spikes/{ids.spike}",
         f"/no-such-page/{word}",
     ]
+    wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}",  # (/posts/<id>/poll: a fragment)
+                   f"/posts/{ids.question}", f"/posts/{ids.announcement}/acknowledgements"]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
     wide.roles = {"employee": m["other"].email, "lead": m["lead"].email, "agent": m["agent"].email,
                   "admin": wide.email}

@@ -139,3 +139,44 @@ def test_schedule_from_the_composer_and_cancel(app, cast, make_web):
     assert "Tomorrow" not in bob.get("/scheduled").text
     assert alice.post(f"/scheduled/{sid}/cancel").status_code == 302
     assert _count(app, ScheduledPost) == 0
+
+
+def test_who_has_not_acknowledged_is_for_the_author_and_leads(cast, make_web, smtp_server, send_mail):
+    lea, alice, bob = (make_web().login(u) for u in (cast.lea, cast.alice, cast.bob))
+    post_id = lea.post("/posts", data={"body": "Read me", "group_id": cast.apollo.id, "announcement": "1"},
+                       headers=JSON).json["id"]
+    page = lea.get(f"/posts/{post_id}/acknowledgements")
+    assert page.status_code == 200 and "Alice Martin" in page.text and "Remind them" in page.text
+    assert "Who has not acknowledged" in lea.get(f"/posts/{post_id}").text
+    assert alice.get(f"/posts/{post_id}/acknowledgements").status_code == 404  # a member, not a lead
+    assert bob.get(f"/posts/{post_id}/acknowledgements").status_code == 404  # cannot even read it
+    assert alice.post(f"/posts/{post_id}/remind").status_code == 404
+    resp = lea.post(f"/posts/{post_id}/remind", headers=JSON)
+    assert resp.status_code == 200 and resp.json["reminded"] == 1
+    assert lea.post(f"/posts/{post_id}/remind", headers=JSON).status_code == 409  # within the hour
+    assert "reminds you to acknowledge" in alice.get("/notifications").text
+    assert send_mail() >= 1 and smtp_server.to("alice@example.com")
+    alice.post(f"/posts/{post_id}/ack")
+    assert "Everyone has acknowledged" in lea.get(f"/posts/{post_id}/acknowledgements").text
+    plain = lea.post("/posts", data={"body": "not an announcement"}, headers=JSON).json["id"]
+    assert lea.get(f"/posts/{plain}/acknowledgements").status_code == 404
+
+
+def test_poll_fragment_and_votes_are_404_outside_the_group(cast, make_web):
+    alice, bob = make_web().login(cast.alice), make_web().login(cast.bob)
+    post_id = alice.post("/posts", data={"body": "Apollo poll", "group_id": cast.apollo.id, "kind": "poll",
+                                         "poll_options": "a\nb"}, headers=JSON).json["id"]
+    assert alice.get(f"/posts/{post_id}/poll").status_code == 200
+    assert bob.get(f"/posts/{post_id}/poll").status_code == 404
+    assert bob.post(f"/posts/{post_id}/votes", data={"option_ids": "1"}).status_code == 404
+    assert bob.post(f"/posts/{post_id}/bookmark", data={}).status_code == 404
+    assert bob.get("/posts/999999/poll").status_code == 404
+
+
+def test_at_all_from_the_composer(cast, make_web):
+    lea, alice = make_web().login(cast.lea), make_web().login(cast.alice)
+    resp = lea.post("/posts", data={"body": "@all standup moved to 10", "group_id": cast.apollo.id})
+    assert resp.status_code == 302
+    assert "mentioned you" in alice.get("/notifications").text
+    refused = alice.post("/posts", data={"body": "@all hello", "group_id": cast.apollo.id}, headers=JSON)
+    assert refused.status_code == 403 and "@all" in refused.json["error"]["message"]

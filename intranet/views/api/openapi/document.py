@@ -47,7 +47,8 @@ PARAMETERS: dict[str, Any] = {
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
     "Q": {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 500},
           "description": 'Words, "phrases", -exclude, OR, prefix*, from:, in:, type:, skill:, #topic, '
-                         "before:/after: (YYYY[-MM[-DD]]). A syntax error is a 400 naming the position."},
+                         "before:/after: (YYYY[-MM[-DD]]), type:question, is:unanswered, is:answered. "
+                         "A syntax error is a 400 naming the position."},
     "SearchType": {"name": "type", "in": "query", "schema": {"type": "string", "enum": [
         "post", "comment", "file", "group", "person", "message", "case"]}},
     "SearchFilters": {"name": "group", "in": "query", "schema": ID,
