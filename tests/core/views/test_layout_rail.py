@@ -136,3 +136,12 @@ def test_covers_refuse_members_and_bad_files_with_a_clear_400(app, cast, make_we
     assert empty.status_code == 400 and "Choose a picture" in empty.text
     with app.app_context():
         assert db.session.scalar(select(Group.cover_file).where(Group.id == cast.apollo.id)) is None
+
+
+def test_the_api_gives_the_cover_address(app, cast, make_web):
+    lea = make_web().login(cast.lea)
+    assert lea.get(f"/api/v1/groups/{cast.apollo.id}").json["cover_url"] is None
+    lea.post(f"/groups/{cast.apollo.id}/cover", data={"cover": (io.BytesIO(_picture()), "c.png")},
+             content_type="multipart/form-data")
+    url = lea.get(f"/api/v1/groups/{cast.apollo.id}").json["cover_url"]
+    assert url.startswith(f"/groups/{cast.apollo.id}/cover?v=") and lea.get(url).status_code == 200
