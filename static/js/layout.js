@@ -29,6 +29,12 @@ function startMenu() {
     event.preventDefault();
     setOpen(false);
   });
+  rail.addEventListener('focusout', (event) => { // tabbing out of the drawer closes it
+    if (rail.classList.contains('is-open') && event.relatedTarget && !rail.contains(event.relatedTarget)) {
+      rail.classList.remove('is-open');
+      toggles.forEach((t) => t.setAttribute('aria-expanded', 'false'));
+    }
+  });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && rail.classList.contains('is-open')) setOpen(false);
   });

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from intranet.models import (
     Department,
     ExternalComment,
     Group,
+    GroupKind,
     InboxAgent,
     JoinRequest,
     Membership,
@@ -50,6 +52,7 @@ from intranet.platform.auth import check_password
 from intranet.platform.sanitize import ATTRS, TAGS
 from intranet.queries import feed as feeds
 from intranet.queries.conversations import conversation_list, unread_total
+from intranet.queries.rail import my_rail
 from intranet.search.index.cursor import read_cursor
 from intranet.search.index.store import store
 from intranet.search.query.search import search
@@ -251,3 +254,19 @@ def test_demo_is_searchable_at_once(demo, s):
     assert search(nicolas, "zendesk type:person").items
     outsider = user(s, "romain.lemaire")  # asked to join Robot Chef 2, not a member
     assert search(outsider, "couvercle").items == []
+
+
+def test_groups_have_covers_and_the_rail_shows_recent_news(demo, s):
+    """Every project and community group has a cover on disk; the rail counts only the last
+    day and a half as new (everyone "visited" then), so it shows a few posts, not the history."""
+    app = demo[0]
+    groups = list(s.scalars(select(Group).where(Group.kind != GroupKind.DEPARTMENT)))
+    assert groups and all(g.cover_file for g in groups)
+    folder = Path(app.config["UPLOAD_DIR"]) / "covers"
+    assert all((folder / g.cover_file).is_file() for g in groups)
+    assert s.scalar(select(func.count()).select_from(Membership)
+                    .where(Membership.last_seen_post_id.is_(None))) == 0
+    with app.test_request_context():
+        rail = my_rail(s, user(s, "julien.roux"))
+    total = sum(item.new for item in rail)
+    assert rail and 0 < total < count(s, Post) // 4

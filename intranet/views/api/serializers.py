@@ -89,6 +89,7 @@ def group_json(group: Group, *, role: Role | None, member_count: int) -> dict[st
         "visibility": group.visibility.value, "kind": group.kind.value, "member_count": member_count,
         "my_role": role.value if role else None, "created_at": iso(group.created_at),
         "url": url_for("feed.group", group_id=group.id),
+        "cover_url": group.cover_file and url_for("groups.cover", group_id=group.id, v=group.cover_file),
     }
 
 

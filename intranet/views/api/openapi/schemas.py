@@ -133,6 +133,8 @@ RESOURCES: dict[str, Schema] = {
         "kind": enum("department", "project", "community"), "member_count": INT,
         "my_role": {"type": ["string", "null"], "enum": ["member", "lead", None]},
         "created_at": TIME, "url": STR,
+        "cover_url": {**STR_OR_NULL, "description": "The cover picture a lead set (JPEG, at most "
+                      "1200 x 400), cacheable for a day at this address; null without one."},
     }),
     "GroupList": listing("Group"),
     "Member": obj({"user": ref("UserRef"), "role": enum("member", "lead"), "since": TIME}),
