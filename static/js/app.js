@@ -7,10 +7,12 @@ import { startNotifications } from './notifications.js';
 import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
+import { startTasks } from './tasks.js';
 
 startPosts();
 startNotifications();
 startInbox();
 startSearch();
 startPeopleImport();
+startTasks();
 startMessages(startLive());

@@ -254,6 +254,11 @@ EVENTS: dict[str, Schema] = {
                         "target (`breach`) or changed: to the agents and leads of its service and admins "
                         "(unrouted: to each inbox person). No customer data: fetch `/inbox/cases/{id}`.",
                         optional=("id", "status", "assignee_id", "new", "ids", "count", "breach")),
+    "TaskEvent": _event("task", ("add", "update", "remove"),
+                        {"group_id": INT, "status": enum("open", "in_progress", "done")},
+                        "A task was created, changed (moved, edited, ticked) or removed: to the members "
+                        "of its group and of its service, and to assignees outside both. Fetch "
+                        "`/tasks/{id}` (JSON) or `/tasks/{id}/card` (HTML)."),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
@@ -344,7 +349,7 @@ SOCKETIO: dict[str, Any] = {
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
-        "case": ref("CaseEvent"), "session_ended": ref("SessionEnded"),
+        "case": ref("CaseEvent"), "task": ref("TaskEvent"), "session_ended": ref("SessionEnded"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
