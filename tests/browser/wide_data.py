@@ -201,6 +201,7 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/tasks/{ids.task}", f"/tasks/{ids.task}/edit", f"/groups/{ids.group}/tasks",
         f"/groups/{ids.group}/tasks?view=list", f"/groups/{ids.group}/files",
         f"/groups/{ids.group}/files?folder={ids.folder}", f"/library/{ids.libfile}",
+        f"/inbox/cases/{ids.case}/task", f"/inbox/cases/{ids.case}/task?group_id={ids.group}",
         f"/no-such-page/{word}",
     ]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
