@@ -39,6 +39,7 @@ from intranet.models import (
 )
 from intranet.platform.errors import Forbidden, Invalid, NotFound
 from intranet.platform.events import publish
+from intranet.platform.inputs import MAX_INT
 
 MAX_TITLE = 200
 MAX_ITEMS = 50
@@ -126,7 +127,8 @@ def _assignees(group: Group, user_ids: object) -> list[int]:
     """Everyone named may read the group (an outsider of a private group cannot be given one)."""
     if user_ids is None:
         return []
-    if not isinstance(user_ids, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in user_ids):
+    if not isinstance(user_ids, list) or any(
+            isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_INT for i in user_ids):
         raise Invalid(_("Assignees must be a list of people."), field="assignee_ids")
     ids = list(dict.fromkeys(user_ids))
     if len(ids) > MAX_ASSIGNEES:
@@ -141,7 +143,8 @@ def _service(session: Session, author: User, service_group_id: object) -> Group 
     """A service is a department's group (any employee may ask a department)."""
     if service_group_id in (None, ""):
         return None
-    if isinstance(service_group_id, bool) or not isinstance(service_group_id, int):
+    if isinstance(service_group_id, bool) or not isinstance(service_group_id, int) \
+            or not 1 <= service_group_id <= MAX_INT:
         raise Invalid(_("Choose a department as the service."), field="service_group_id")
     group = session.get(Group, service_group_id)
     if group is None or group.kind != GroupKind.DEPARTMENT or not access.can_see_group(author, group):

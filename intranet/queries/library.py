@@ -33,9 +33,9 @@ def listing(session: Session, group: Group, folder: LibraryFolder | None) -> Lis
     current = list(session.scalars(select(LibraryFile).where(
         LibraryFile.group_id == group.id, _here(LibraryFile.folder_id, folder), LibraryFile.current)
         .options(joinedload(LibraryFile.uploader)).order_by(func.lower(LibraryFile.filename))))
-    counts = dict(session.execute(select(func.lower(LibraryFile.filename), func.count()).where(
-        LibraryFile.group_id == group.id, _here(LibraryFile.folder_id, folder)).group_by(
-        func.lower(LibraryFile.filename))).tuples())
+    name = func.lower(LibraryFile.filename)
+    counts = {key: n for key, n in session.execute(select(name, func.count()).where(
+        LibraryFile.group_id == group.id, _here(LibraryFile.folder_id, folder)).group_by(name))}
     return Listing(folder, path_of(session, folder), folders, current,
                    {f.id: counts.get(f.filename.lower(), 1) for f in current})
 

@@ -11,6 +11,7 @@ import { startPeopleImport } from './people_import.js';
 import { startPosts } from './posts.js';
 import { startSearch } from './search.js';
 import { startSocial } from './social.js';
+import { startTasks } from './tasks.js';
 import { startWorkview } from './workview.js';
 
 startLayout();
@@ -23,4 +24,5 @@ startWorkview();
 startSearch();
 startPeopleImport();
 startSocial();
+startTasks();
 startMessages(startLive());

@@ -25,6 +25,7 @@ from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
 from intranet.actions.invitations import do_invite, token_for
 from intranet.actions.keeping import do_bookmark, do_save_draft
+from intranet.actions.library import do_create_folder, do_upload
 from intranet.actions.mail_prefs import unsubscribe_token
 from intranet.actions.messaging import do_send_message, do_start_conversation
 from intranet.actions.passwords import reset_token
@@ -33,6 +34,7 @@ from intranet.actions.poll_spec import parse_poll
 from intranet.actions.polls import do_mark_answer, do_vote
 from intranet.actions.posts import do_create_post
 from intranet.actions.scheduling import do_schedule_post
+from intranet.actions.tasks import TaskSource, do_create_task
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
 from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
@@ -93,6 +95,7 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made.update(_accounts(s, token, made))
             made.update(_roles(s, token, made))
             made.update(_keeping(s, token, made))
+            made.update(_tasks_and_files(s, made))
             wide = _pages(token, made)
         db.engine().dispose()
     return wide
@@ -221,6 +224,18 @@ def _roles(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_set_member(s, m["wide"], m["group"], lead, "lead")
     do_add_agent(s, m["wide"], dept, agent)
     return {"lead": lead, "agent": agent}
+def _tasks_and_files(s: Any, m: dict[str, Any]) -> dict[str, Any]:
+    """A task with every field as wide as it takes, made from the post, and a library folder
+    holding a file with a long name."""
+    wide, group = m["wide"], m["group"]
+    task = do_create_task(s, wide, group, long_word(200, "W"), body=long_word(WORD, "b"),
+                          assignee_ids=[wide.id, m["other"].id], service_group_id=m["dept"].group.id,
+                          due_on="2030-01-01", checklist=[long_word(300, "c")], labels=[long_word(40, "l")],
+                          source=TaskSource(post_id=m["post"].id))
+    folder = do_create_folder(s, wide, group, long_word(120, "f"))
+    item = do_upload(s, wide, group, folder, Upload(long_word(250, "L") + ".txt", b"library file\n"))
+    s.flush()
+    return {"task": task, "folder": folder, "libfile": item}
 
 
 def _pages(token: str, m: dict[str, Any]) -> Wide:
@@ -247,6 +262,11 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
         "/inbox/incidents", f"/inbox/incidents/{ids.incident}",
         "/inbox/spikes", f"/inbox/spikes/{ids.spike}",
+        "/tasks", f"/tasks/new?group_id={ids.group}", f"/tasks/new?post_id={ids.post}",
+        f"/tasks/{ids.task}", f"/tasks/{ids.task}/edit", f"/groups/{ids.group}/tasks",
+        f"/groups/{ids.group}/tasks?view=list", f"/groups/{ids.group}/files",
+        f"/groups/{ids.group}/files?folder={ids.folder}", f"/library/{ids.libfile}",
+        f"/inbox/cases/{ids.case}/task", f"/inbox/cases/{ids.case}/task?group_id={ids.group}",
         f"/no-such-page/{word}",
     ]
     wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}",  # (/posts/<id>/poll: a fragment)

@@ -66,7 +66,7 @@ def test_security_errors_and_realtime_are_described():
     socket = doc["x-socketio"]
     assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "message",
                                      "conversation", "read", "typing", "presence", "case", "incident",
-                                     "session_ended", "poll", "bookmark", "follow", "scheduled"}
+                                     "session_ended", "poll", "bookmark", "follow", "scheduled", "task"}
     assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive", "catch_up",
                                             "watch_post"}
     assert "token" in socket["auth"] and "cookie" in socket["auth"]

@@ -316,6 +316,11 @@ EVENTS: dict[str, Schema] = {
                             "An incident formed (`add`), grew or changed: its case count and cases per "
                             "source, to the agents and leads of its service and admins. No customer data: "
                             "fetch `/inbox/incidents/{id}`."),
+    "TaskEvent": _event("task", ("add", "update", "remove"),
+                        {"group_id": INT, "status": enum("open", "in_progress", "done")},
+                        "A task was created, changed (moved, edited, ticked) or removed: to the members "
+                        "of its group and of its service, and to assignees outside both. Fetch "
+                        "`/tasks/{id}` (JSON) or `/tasks/{id}/card` (HTML)."),
 }
 EVENTS["Event"] = {"oneOf": [ref(name) for name in EVENTS], "discriminator": {
     "propertyName": "type",
@@ -432,7 +437,7 @@ SOCKETIO: dict[str, Any] = {
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
         "case": ref("CaseEvent"), "incident": ref("IncidentEvent"), "session_ended": ref("SessionEnded"),
         "poll": ref("PollEvent"), "bookmark": ref("BookmarkEvent"), "follow": ref("FollowEvent"),
-        "scheduled": ref("ScheduledEvent"),
+        "scheduled": ref("ScheduledEvent"), "task": ref("TaskEvent"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
