@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from intranet.demo.inbox_texts import COMMENTS, FORWARDED
 from intranet.inbox.actions.forward import do_forward
+from intranet.inbox.actions.incidents import do_record_incident_breaches
 from intranet.inbox.actions.ingest import do_ingest, do_record_breaches
 from intranet.inbox.actions.settings import (
     do_add_agent,
@@ -89,6 +90,7 @@ def load_inbox(s: Session, now: datetime, people: dict[str, User], admin: User,
     for name, url, author, text in FORWARDED:
         do_forward(s, people[name], url, text, author)
     breaches = do_record_breaches(s, now)
+    do_record_incident_breaches(s, now)
     return (f"Inbox: {len(COMMENTS) + len(FORWARDED)} public comments, {len(sources)} sources, "
             f"{len(breaches)} SLA breaches recorded.")
 

@@ -103,6 +103,15 @@ COMMENTS: tuple[tuple[str, str, int, str, int, str], ...] = (
     ("x", "@hesitant", 70, "fr", 17, "J'hésite entre le Robot Chef Acme et le Kitcheo Pro, vos avis ?"),
     ("x", "@switcher", 400, "en", 43,
      "Switching from Acme to Kitcheo, their app actually works. Never again Acme."),
+    # --- an outage burst: the same story from several networks, grouped into one incident ---
+    ("facebook", "Chloé V.", 75, "fr", 0,
+     "L'appli Acme Cuisine est encore en panne, impossible de me connecter depuis la mise à jour"),
+    ("instagram", "@cuisine_de_lea", 2100, "fr", 1,
+     "Appli Acme en panne ?? impossible de se connecter depuis la mise à jour 😤"),
+    ("trustpilot", "Marc D.", 10, "fr", 2,
+     "Mise à jour de l'appli Acme : panne, impossible de me connecter au Robot Chef"),
+    ("facebook", "Yanis B.", 40, "fr", 3,
+     "Acme, votre appli est en panne, impossible de se connecter. Vous comptez corriger la mise à jour ?"),
     # --- no watch rule (stored only) ---
     ("x", "@random_user", 30, "fr", 10, "Quelle belle journée pour faire une tarte aux pommes."),
     ("forum", "bakerboy", 5, "en", 24, "Best flour for sourdough? Asking for a friend."),

@@ -33,6 +33,7 @@ from intranet.models import (
     Group,
     GroupKind,
     InboxAgent,
+    Incident,
     JoinRequest,
     Membership,
     Message,
@@ -218,11 +219,13 @@ def test_photos_in_the_photo_group_and_elsewhere(s):
 
 def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:
 
-    assert "Inbox: 60 public comments" in demo[1]
+    assert "Inbox: 64 public comments" in demo[1]
     sarah = s.scalar(select(User).where(User.email == "sarah.lambert@acme.example"))
     service = s.scalar(select(Department).where(Department.name == "Service client"))
     assert s.get(InboxAgent, (sarah.id, service.id)) is not None
-    assert s.scalar(select(func.count()).select_from(ExternalComment)) == 60
+    assert s.scalar(select(func.count()).select_from(ExternalComment)) == 64
+    incidents = list(s.scalars(select(Incident)))  # the app outage told on four networks, and no other
+    assert [(i.size, i.department_id is not None) for i in incidents] == [(5, True)]
     by_service = dict(s.execute(select(Case.department_id, func.count()).group_by(Case.department_id)).all())
     assert by_service[service.id] >= 10 and by_service.get(None, 0) >= 1
     competitor = s.scalar(select(func.count()).select_from(CommentMatch).join(

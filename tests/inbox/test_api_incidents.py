@@ -33,6 +33,10 @@ def test_list_read_and_work_an_incident(app, cast, captured_events):
     status, incident = sam("POST", f"/inbox/incidents/{incident_id}/escalate",
                            {"group_id": cast.service_group.id})
     assert status == 201 and incident["post_id"] and incident["group_id"] == cast.service_group.id
+    bob = Api(app.test_client(), cast.bob)  # a member of the thread's group: reads, does not work it
+    status, seen = bob("GET", f"/inbox/incidents/{incident_id}")
+    assert status == 200 and seen["can_work"] is False and seen["post_id"] == incident["post_id"]
+    assert bob("POST", f"/inbox/incidents/{incident_id}/resolve")[0] == 403
     status, outcome = sam("POST", f"/inbox/incidents/{incident_id}/resolve")
     assert status == 200 and conforms(outcome, "BulkOutcome") and outcome["done"] == ids
     status, page = sam("GET", "/inbox/incidents?status=resolved")

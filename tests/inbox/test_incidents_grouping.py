@@ -55,3 +55,21 @@ def test_one_sla_clock_members_do_not_breach(app, cast):
         assert sorted(kind for _id, kind in found) == ["first_response", "resolution"]
     with app.app_context(), db.transaction() as s:
         assert do_record_incident_breaches(s, later) == []  # once
+
+
+def test_the_count_and_sources_reach_the_service_live_and_on_catch_up(app, cast, make_web, socket_for):
+    ic = incident_cast(app, cast)
+    sam, mia = make_web().login(ic.sam), make_web().login(ic.mia)
+    sockets = {"sam": socket_for(sam), "mia": socket_for(mia)}
+    for sc in sockets.values():
+        sc.get_received()
+    arrive(app, ic.source, OUTAGE[:2])
+    arrive(app, ic.other, OUTAGE[2:3])
+    got = {name: [m["args"][0] for m in sc.get_received() if m["name"] == "incident"]
+           for name, sc in sockets.items()}
+    assert [(e["op"], e["size"]) for e in got["sam"]] == [("add", 2), ("update", 3)]
+    assert got["sam"][-1]["sources"] == {"X mentions": 2, "Trustpilot": 1} and got["mia"] == []
+    assert "text" not in got["sam"][-1]  # no customer data on the wire
+    caught = sam.get("/api/v1/events?after=0").get_json()["events"]
+    assert [e["size"] for e in caught if e["type"] == "incident"] == [2, 3]
+    assert not any(e["type"] == "incident" for e in mia.get("/api/v1/events?after=0").get_json()["events"])

@@ -36,7 +36,7 @@ from datetime import timedelta
 from intranet.search.text.analysis import TOKEN_RE, fold, token_terms
 
 WINDOW = timedelta(hours=6)  # comments further apart are different stories
-THRESHOLD = 0.5
+THRESHOLD = 0.4  # bench/incident_grouping.py: precision 1.00, recall 0.86 (0.5: 1.00, 0.74)
 MIN_SHARED = 2
 MAX_CANDIDATES = 400  # newest open cases compared per service (a surge stays cheap)
 HANDLE = re.compile(r"@\w+|https?://\S+|www\.\S+", re.UNICODE)
@@ -60,13 +60,14 @@ def signature(text: str, exclude: Iterable[str] = ()) -> dict[str, str]:
     return out
 
 
-def cosine(stems: Iterable[str], centroid: Mapping[str, int]) -> tuple[float, int]:
-    """(similarity, shared stems) of a binary signature with a centroid of counts."""
-    stems = set(stems)
-    if not stems or not centroid:
-        return 0.0, 0
+def cosine(stems: Iterable[str], centroid: Mapping[str, int], norm: float | None = None) -> tuple[float, int]:
+    """(similarity, shared stems) of a binary signature with a centroid of counts (``norm``: the
+    centroid's, when the caller keeps it)."""
+    stems = stems if isinstance(stems, set | frozenset) else set(stems)
     shared = [t for t in stems if t in centroid]
-    norm = math.sqrt(sum(c * c for c in centroid.values()))
+    if not shared:
+        return 0.0, 0
+    norm = norm or math.sqrt(sum(c * c for c in centroid.values()))
     return sum(centroid[t] for t in shared) / (math.sqrt(len(stems)) * norm), len(shared)
 
 
@@ -82,6 +83,18 @@ class Group:
     centroid: Counter[str]
     incident_id: int | None = None
     case_ids: list[int] = field(default_factory=list)
+    _norm: float = 0.0
+
+    @property
+    def norm(self) -> float:
+        if not self._norm:
+            self._norm = math.sqrt(sum(c * c for c in self.centroid.values()))
+        return self._norm
+
+    def add(self, case_id: int, stems: set[str]) -> None:
+        self.centroid.update(stems)
+        self.case_ids.append(case_id)
+        self._norm = 0.0
 
 
 @dataclass
@@ -102,17 +115,16 @@ def assign(new: list[tuple[int, tuple, set[str]]], groups: list[Group]) -> list[
     for case_id, key, stems in new:
         best, best_score = None, 0.0
         for group in groups:
-            if group.key != key or case_id in group.case_ids:
+            if group.key != key or stems.isdisjoint(group.centroid):  # most candidates stop here
                 continue
-            score, shared = cosine(stems, group.centroid)
-            if close_enough(score, shared) and score > best_score:
+            score, shared = cosine(stems, group.centroid, group.norm)
+            if close_enough(score, shared) and score > best_score and case_id not in group.case_ids:
                 best, best_score = group, score
         if best is None:
             groups.append(Group(key, Counter(stems), None, [case_id]))
             continue
         decisions.append(Decision(case_id, best, round(best_score, 3)))
-        best.centroid.update(stems)
-        best.case_ids.append(case_id)
+        best.add(case_id, stems)
     return decisions
 
 
