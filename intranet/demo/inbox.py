@@ -18,6 +18,7 @@ from intranet.demo.inbox_texts import COMMENTS, FORWARDED
 from intranet.inbox.actions.forward import do_forward
 from intranet.inbox.actions.incidents import do_record_incident_breaches
 from intranet.inbox.actions.ingest import do_ingest, do_record_breaches
+from intranet.inbox.actions.routing import do_save_service_profile
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,
@@ -69,6 +70,20 @@ CANNED = {
 }
 
 
+# service key -> (description, example comments): routing's cold start, written by each lead
+PROFILES = {
+    "service": ("Commandes, livraisons, remboursements, garantie, SAV et questions d'utilisation.",
+                ("Où est mon colis ?", "J'attends mon remboursement depuis deux semaines",
+                 "How do I reset the Wi-Fi on my coffee maker?")),
+    "marketing": ("Image de marque, campagnes, publicités, partenariats, influenceurs, comparaisons "
+                  "avec les concurrents.", ("Votre nouvelle pub est géniale",
+                                            "Kitcheo est bien mieux que vous",
+                                            "Influencer here, can we collaborate?")),
+    "produit": ("Pannes, bugs de l'appli, défauts de fabrication, mises à jour, sécurité des appareils.",
+                ("Le robot plante depuis la mise à jour", "My coffee maker leaks and smells burnt")),
+}
+
+
 def load_inbox(s: Session, now: datetime, people: dict[str, User], admin: User,
                departments: dict[str, Department]) -> str:
     """Configure the inbox and feed it; returns a one-line summary."""
@@ -102,6 +117,8 @@ def _services(s: Session, people: dict[str, User], departments: dict[str, Depart
                                  resolution_minutes=resolution, require_approval=key == "marketing")
         for agent in agents:
             do_add_agent(s, lead_user, department, people[agent])
+        description, examples = PROFILES[key]
+        do_save_service_profile(s, lead_user, department, description=description, examples=list(examples))
         for title, lang, body in CANNED.get(key, ()):
             do_save_canned_reply(s, lead_user, department, None, title=title, body=body, lang=lang)
     for key, name, position, query, conditions in ROUTES:

@@ -93,10 +93,12 @@ def test_only_the_alerted_services_leads_see_a_spike(app, cast, session, web, ma
     deliver(app.test_client(), source, [comment(f"s{i}", SURGE[i % 4],
                                                 posted_at=(now - timedelta(minutes=i)).isoformat())
                                         for i in range(12)])
-    with app.app_context():
-        [spike_id] = check_spikes(now)
+    result = app.test_cli_runner().invoke(args=["inbox", "spikes"])  # as cron runs it
+    assert result.exit_code == 0 and "1 new spikes." in result.output
+    spike_id = session.scalar(select(Spike.id))
     assert web.login(cast.bob).get(f"/inbox/spikes/{spike_id}").status_code == 404
-    assert "fumee" not in web.get("/inbox/spikes").get_data(as_text=True)
+    assert web.get("/inbox/spikes").status_code == 404  # leads no service
+    assert "fumee" in make_web().login(cast.lea).get("/inbox/spikes").get_data(as_text=True)
     admin = make_web().login(cast.admin)
     assert admin.get(f"/inbox/spikes/{spike_id}").status_code == 200
     resp = admin.post(f"/inbox/spikes/{spike_id}/thread", data={"group_id": str(cast.coffee.id)})

@@ -67,6 +67,8 @@ def _announce(session: Session, spike: Spike, rule: WatchRule) -> None:
     """Each service's leads: a notification about their group, and a mail in their language."""
     mailed: set[int] = set()
     for department in spike_queries.departments(session, spike.department_ids):
+        if department.group_id is None:  # no group, no leads to tell (the admins see /inbox/spikes)
+            continue
         leads = service_leads(session, department.id)
         notify(session, leads, NotificationKind.INBOX_SPIKE, actor=None, group_id=department.group_id)
         for user in session.scalars(select(User).where(User.id.in_(leads), User.is_active_account)):

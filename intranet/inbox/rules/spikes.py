@@ -84,7 +84,8 @@ def _words(text: str) -> dict[str, str]:
 
 def distinctive_words(surge: list[str], background: list[str], n: int = WORDS) -> list[str]:
     """The words the surge's comments share far more than the rule's usual comments: those in at
-    least two surge comments and ``MIN_LIFT`` times as frequent there (smoothed), most first."""
+    least two surge comments and ``MIN_LIFT`` times as frequent there (smoothed), most first; a
+    rule with no usual comments yet: the surge's most shared words."""
     spelled: dict[str, Counter[str]] = {}
     in_surge: Counter[str] = Counter()
     for text in surge:
@@ -97,6 +98,6 @@ def distinctive_words(surge: list[str], background: list[str], n: int = WORDS) -
     def lift(stem: str) -> float:
         return (in_surge[stem] / ns) / ((usual[stem] + 0.5) / (nb + 1))
 
-    kept = [s for s, c in in_surge.items() if c >= 2 and lift(s) >= MIN_LIFT]
+    kept = [s for s, c in in_surge.items() if c >= 2 and (not background or lift(s) >= MIN_LIFT)]
     ranked = sorted(kept, key=lambda s: (-lift(s), -in_surge[s], s))
     return [spelled[s].most_common(1)[0][0] for s in ranked[:n]]

@@ -7,11 +7,12 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from intranet.inbox.access import led_services
 from intranet.inbox.actions.spikes import do_open_crisis_thread, spike_groups
 from intranet.inbox.queries import spikes as spike_queries
 from intranet.models import Spike
 from intranet.platform import db
-from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.errors import DomainError, Invalid, NotFound
 from intranet.platform.inputs import parse_int
 from intranet.views.common import done, form_data, me, refused
 
@@ -33,6 +34,8 @@ def _cards(spikes: list[Spike]) -> list[dict]:
 
 @bp.get("")
 def index() -> str:
+    if not (me().is_admin or led_services(me())):
+        raise NotFound(_("This page does not exist."))
     spikes = spike_queries.visible_spikes(db.session(), me())
     return render_template("inbox_watch/spikes.html", cards=_cards(spikes), single=False)
 
