@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -60,7 +61,7 @@ def describe(reason: dict[str, Any]) -> str:
         "outage": _("It reports something not working: %(words)s.", words=words),
         "churn": _("The customer may leave: %(words)s.", words=words),
         "reach": _("The author has a large audience (%(followers)s followers).",
-                   followers=f"{params.get('followers', 0):,}".replace(",", "\u202f")),
+                   followers=format_decimal(params.get("followers", 0))),
         "forwarded": _("A colleague forwarded it."),
         "watch_rule": _("It matches the watch rule “%(name)s”.", name=params.get("name", "")),
         "fraud": _("It reports fraud or a security problem: %(words)s.", words=words),
