@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intranet.inbox.rules.service_guess import suggest_service
+from intranet.inbox.rules.learn import Suggester, suggest_service
 from intranet.inbox.rules.triage import URGENCY_ORDER, describe, triage
 from intranet.search.text.analysis import fold
 
@@ -58,27 +58,18 @@ def _handles(brand: str) -> frozenset[str]:
     return frozenset(w for w in fold(brand).replace("@", " ").split() if len(w) >= 3)
 
 
-def _slug(suggestion: Any) -> str | None:
-    """The slug out of whatever the suggester returns (a string, or an object/dict with it)."""
-    if suggestion is None or isinstance(suggestion, str):
-        return suggestion
-    if isinstance(suggestion, Mapping):
-        return suggestion.get("service") or suggestion.get("slug")
-    return getattr(suggestion, "service", None) or getattr(suggestion, "slug", None)
-
-
-def predict(row: Mapping[str, Any], history: list[Mapping[str, Any]]) -> dict[str, Any]:
+def predict(row: Mapping[str, Any], history: Suggester | None) -> dict[str, Any]:
     """The output line of one comment: its input fields, its gold labels under ``gold``, and the
     machine's answers with their confidence and reasons in words."""
     result = triage(row["text"], lang=str(row.get("lang") or ""), followers=int(row.get("followers") or 0),
                     handles=_handles(str(row.get("brand") or "")))
-    service = _slug(suggest_service(row["text"], history)) if history else None
+    suggestion = suggest_service(row["text"], history) if history is not None else None
     given = {k: v for k, v in row.items() if k not in LABELS} | {"lang": result.lang}  # as detected
     gold = {k: row[k] for k in LABELS if k in row}
     return {**given, **({"gold": gold} if gold else {}),
             "sentiment": result.sentiment, "needs_response": result.needs_response,
             "urgency": result.urgency, "urgent": URGENCY_ORDER.index(result.urgency) >= 2,
-            "service": service, "recommendation": result.recommendation,
+            "service": suggestion.service if suggestion else None, "recommendation": result.recommendation,
             "confidence": result.confidence, "reasons": [describe(r) for r in result.reasons]}
 
 
@@ -90,9 +81,11 @@ def by_brand(history: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str
 
 
 def predictions(rows: list[dict[str, Any]], history: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    memory = by_brand(history)
+    """Each row's prediction; one suggester is built per brand of the history (and one for all)."""
+    everyone = Suggester.build(history) if history else None
+    memory = {brand: Suggester.build(past) for brand, past in by_brand(history).items()}
     for row in rows:
-        yield predict(row, memory.get(fold(str(row.get("brand") or ""))) or history)
+        yield predict(row, memory.get(fold(str(row.get("brand") or ""))) or everyone)
 
 
 @dataclass

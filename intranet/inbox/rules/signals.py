@@ -128,7 +128,8 @@ PROBLEM = words(  # a failure or a wait: such a comment is negative even in calm
     "n'arrivent plus", "jamais venu", "pas venu", "coupe", "coupent", "coupure*", "redémarre en boucle",
     "injoignable*", "unreachable", "raccroché*", "hung up", "sans explication", "sans prévenir",
     "without warning", "without any reminder", "without notice", "late", "en retard",
-    "isn't answering", "not answering", "ne répond pas", "ne répondent pas", "ne répond plus",
+    "isn't answering", "not answering", "personne ne répond", "nobody answers", "no one answers",
+    "ne répond pas", "ne répondent pas", "ne répond plus",
     "billed", "m'a facturé*", "m'avez facturé*", "facturé deux fois", "facturé 2 fois", "au lieu de",
     "instead of", "mouldy", "moldy", "moisi*", "périmé*",
     "pourri*", "deleted", "deletes", "a supprimé*", "ont supprimé*", "supprimé mes", "supprimé mon",
@@ -149,8 +150,10 @@ CHURN = words(
     "we're cancelling", "cancelling")
 QUESTION_START = words(
     "comment", "pourquoi", "pk", "quand", "où", "est-ce que", "est ce que", "pouvez-vous",
-    "pouvez vous", "quel", "quelle", "quels", "quelles", "combien", "qui peut", "c'est quand",
-    "how", "why", "when", "where", "what", "can you", "could you", "is there", "does anyone",
+    "pouvez vous", "quel est", "quelle est", "quels sont", "quelles sont", "combien", "qui peut",
+    "c'est quand",
+    "how", "why", "when", "where", "what is", "what's", "what are", "can you", "could you", "is there",
+    "does anyone",
     "do you", "is it", "are you", "will you", "who can", "any idea", "anyone know", "can i",
     "does", "do", "is", "are", "can", "will")
 ASKS_COMMUNITY = words(  # a question to other customers, not to the brand

@@ -156,7 +156,7 @@ def _urgency(flags: dict[str, list[str]], followers: int, sentiment: str, needs:
         level, confidence = 3, 0.9
     elif flags.get("legal") or flags.get("outage") or flags.get("stuck"):
         level, confidence = 2, 0.8
-    elif sentiment == "negative" or needs:
+    elif sentiment == "negative" or (needs and sentiment != "positive"):
         level, confidence = 1, 0.8
     else:
         level, confidence = 0, 0.85
