@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from intranet import access
 from intranet.inbox import access as access_inbox
-from intranet.inbox.actions import cases
+from intranet.inbox.actions import cases, routing
 from intranet.inbox.actions import knowledge as case_knowledge
 from intranet.inbox.actions import replies as case_replies
 from intranet.inbox.queries import cases as inbox_queries
@@ -137,6 +137,16 @@ def assign(case_id: int) -> Response:
     raw = form_data().get("user_id")
     user_id = parse_int(raw) if isinstance(raw, str) and raw.strip() else raw
     return _change(case_id, lambda s, c: cases.do_assign(s, me(), c, user_id), _("The case is assigned."))
+
+
+@bp.post("/cases/<int:case_id>/route")
+@login_required
+def route(case_id: int) -> Response:
+    """Send the case to another service (the suggestion's one click)."""
+    raw = form_data().get("service_id")
+    service_id = parse_int(raw) if isinstance(raw, str) and raw.strip() else raw
+    return _change(case_id, lambda s, c: routing.do_route_case(s, me(), c, service_id),
+                   _("The case is sent to the service."))
 
 
 @bp.post("/cases/<int:case_id>/status")
