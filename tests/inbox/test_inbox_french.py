@@ -29,7 +29,7 @@ def test_reasons_agree_and_numbers_are_written_the_french_way(app):
     reach = {"code": "reach", "params": {"followers": 1200}}
     with app.test_request_context():
         with force_locale("fr"):
-            assert describe(tone) == "Le ton est négatif (français)."
+            assert describe(tone) == "Tonalité : négatif (français)."  # no gender to agree with
             expected = f"L'auteur a une large audience (1{NNBSP}200 abonnés)."
             assert describe(reach).replace(NBSP, NNBSP) == expected
         with force_locale("en"):
