@@ -54,6 +54,7 @@ function paneUrl(article) {
   const url = new URL(article.dataset.paneUrl, window.location.origin);
   const view = workview();
   if (view) url.searchParams.set('back', view.dataset.here || '/inbox');
+  else url.searchParams.set('on', 'page'); // the case's own page: its heading, no side blocks
   return url;
 }
 

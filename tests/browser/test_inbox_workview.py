@@ -156,3 +156,23 @@ def test_keyboard_triage_bulk_assign_and_replies(open_browser, live_server, serv
     assert {_status(served.app, c.id) for c in (fourth, fifth)} == {"assigned"}
     refused_send = [e for e in bob.errors if "status of 400" in e]  # the refused reply, on purpose
     assert bob.csp_violations() == [] and len(refused_send) == 1 and bob.errors == refused_send
+
+
+def test_shortcuts_on_the_case_page_itself(open_browser, live_server, served):
+    """A case opened from a notification or a mail: the same keys, refreshed in place."""
+    arranged = _arrange(served, live_server.people, secrets.token_hex(3))
+    case = arranged.cases[0]
+    bob = open_browser("bob")
+    page = bob.page
+    page.goto(f"/inbox/cases/{case.id}")
+    mark_page(page)
+    page.keyboard.press("a")
+    expect(page.locator("[data-case-status]")).to_have_text("Assigned")
+    page.keyboard.press("x")
+    expect(page.locator("[data-case-status]")).to_have_text("Resolved")
+    expect(page.locator("h1.case-title")).to_contain_text(f"Case #{case.id}")
+    expect(page.locator(".case-pane-aside")).to_have_count(0)
+    assert still_same_page(page) and _status(served.app, case.id) == "resolved"
+    page.keyboard.press("?")
+    expect(page.locator("[data-shortcuts-help]")).to_be_visible()
+    assert bob.csp_violations() == [] and bob.errors == []

@@ -187,3 +187,13 @@ def test_each_reply_held_for_approval_notifies_every_lead_of_the_service(app, ca
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == NotificationKind.REPLY_APPROVAL)) == 4
+
+
+def test_the_case_alone_refreshes_its_own_page_without_the_side_blocks(app, cast, web):
+    ic = inbox_cast(app, cast)
+    web.login(ic.sam)
+    pane = web.get(f"/inbox/cases/{ic.case.id}/pane").get_data(as_text=True)
+    assert "case-pane-aside" in pane and '<h2 class="case-title">' in pane
+    alone = web.get(f"/inbox/cases/{ic.case.id}/pane?on=page").get_data(as_text=True)
+    assert "case-pane-aside" not in alone and '<h1 class="case-title">' in alone
+    assert f'name="next" value="/inbox/cases/{ic.case.id}"' in alone

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from statistics import median
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask_babel import get_timezone
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -82,10 +84,12 @@ class _Tally:
 def stats(session: Session, services: set[int], at: datetime) -> Stats:
     """Two passes over the month's cases, both grouped or computed in the database (a month can
     hold 100k cases): the counts, and the response/resolution minutes for the medians."""
-    since = (at - timedelta(days=DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    zone = local_zone()
+    first_day = (at.astimezone(zone) - timedelta(days=DAYS - 1)).date()
+    since = datetime.combine(first_day, time(), zone).astimezone(UTC)  # local midnight
     scope = and_(Case.department_id.in_(services), Case.created_at >= since)
-    days = [(since + timedelta(days=i)).date().isoformat() for i in range(DAYS)]
-    tally = _tally(session, scope, at, {d: i for i, d in enumerate(days)})
+    days = [(first_day + timedelta(days=i)).isoformat() for i in range(DAYS)]
+    tally = _tally(session, scope, at, {d: i for i, d in enumerate(days)}, zone)
     durations = _durations(session, scope)
     names = dict(session.execute(select(Department.id, Department.name)
                                  .where(Department.id.in_(services))).all())
@@ -102,8 +106,25 @@ def stats(session: Session, services: set[int], at: datetime) -> Stats:
                   for dept_id, name in sorted(names.items(), key=lambda item: item[1])])
 
 
-def _tally(session: Session, scope: Any, at: datetime, index: dict[str, int]) -> _Tally:
-    day = func.date(Case.created_at)
+def local_zone() -> ZoneInfo:
+    """The time zone people here read days in (the app's, Paris by default)."""
+    return ZoneInfo(str(get_timezone()))
+
+
+def hour_of(session: Session, column: Any) -> ColumnElement[str]:
+    """``YYYY-MM-DD HH`` of a UTC time, computed by the database: cases are counted by the hour
+    there, then by the reader's local day here (a UTC date put a Paris evening on the wrong day)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%d %H", column)
+    return func.to_char(column, "YYYY-MM-DD HH24")
+
+
+def _local_day(hour: str, zone: ZoneInfo) -> str:
+    return datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(zone).date().isoformat()
+
+
+def _tally(session: Session, scope: Any, at: datetime, index: dict[str, int], zone: ZoneInfo) -> _Tally:
+    day = hour_of(session, Case.created_at)
     is_open = case((Case.status.in_(OPEN), 1), else_=0)
     late_now = case((breached_clause(at), 1), else_=0)
     flags = cast(Case.breaches, String)  # JSON text: Postgres cannot group by a json value
@@ -113,8 +134,9 @@ def _tally(session: Session, scope: Any, at: datetime, index: dict[str, int]) ->
     tally = _Tally()
     for when, slug, name, dept_id, sentiment, still_open, late, flags_text, n in session.execute(groups):
         flagged = json.loads(flags_text) if flags_text else []
-        if str(when) in index:
-            tally.by_source[source_name(slug, name)][index[str(when)]] += n
+        local = _local_day(str(when), zone)
+        if local in index:
+            tally.by_source[source_name(slug, name)][index[local]] += n
         tally.sentiment[sentiment.value] += n
         for kind in flagged or []:
             tally.breaches[kind] += n

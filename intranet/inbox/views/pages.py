@@ -31,9 +31,12 @@ def render_case(user: User, item: Case, *, status: int = 200, **extra: Any) -> R
     return make_response(render_template("inbox/case.html", **context, **extra), status)
 
 
-def render_pane(user: User, item: Case, back: str | None) -> Response:
-    back = back or url_for("inbox.index", case=item.id)
-    return make_response(render_template("inbox/_pane.html", **case_context(user, item, in_pane=True,
+def render_pane(user: User, item: Case, back: str | None, *, in_pane: bool = True) -> Response:
+    """The case alone (a fragment): for the work view's pane, or (``in_pane`` False) to refresh
+    the case on its own page after a change, with that page's heading and no side blocks."""
+    if not back:
+        back = url_for("inbox.index", case=item.id) if in_pane else url_for("inbox.case", case_id=item.id)
+    return make_response(render_template("inbox/_pane.html", **case_context(user, item, in_pane=in_pane,
                                                                           back=back)))
 
 

@@ -42,7 +42,8 @@ def pane(case_id: int) -> Any:
     """The case for the work view's detail pane (a fragment; the script swaps it in)."""
     user = me()
     item = access_inbox.access_case(user, case_id)
-    return pages.render_pane(user, item, safe_next(request.args.get("back")))
+    return pages.render_pane(user, item, safe_next(request.args.get("back")),
+                             in_pane=request.args.get("on") != "page")
 
 
 def _ids(data: Any) -> list[int]:
