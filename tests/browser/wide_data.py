@@ -197,7 +197,8 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
         f"/no-such-page/{word}",
     ]
-    wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
+    wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404,  # too long a word; none
+                    f"/messages/{ids.conversation}?q={word[:200]}": 400}  # shown with the box's error
     wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]
     return wide
 
