@@ -61,21 +61,23 @@ def check_uploads(uploads: list[Upload], *, on_message: bool = False,
                             ext=ext.lstrip(".")), field="files")
         if ext in files.ZIP_TYPES:
             _check_archive(name, ext, up.data)
-        checked.append((_with_preview(Upload(name, up.data), ext), ext))
-    return checked
+        checked.append((Upload(name, up.data), ext))
+    return _with_previews(checked)
 
 
-def _with_preview(up: Upload, ext: str) -> Upload:
-    """A photo replaced by its clean copy (or refused, saying why); a PDF with its preview."""
-    if ext not in previews.IMAGE_TYPES and ext != ".pdf":
-        return up
-    try:
-        made = previews.make(up.data, ext)
-    except previews.Refused as refused:
-        raise Invalid(_photo_refusal(up.filename, refused), field="files") from None
-    if made is None:
-        return up
-    return Upload(up.filename, made.data or up.data, made)
+def _with_previews(checked: list[tuple[Upload, str]]) -> list[tuple[Upload, str]]:
+    """Photos replaced by their clean copies (or the first refused one said why), PDFs given
+    their previews; all made at once, side by side (``previews.make_all``)."""
+    wanted = [i for i, (_up, ext) in enumerate(checked) if ext in previews.IMAGE_TYPES or ext == ".pdf"]
+    made = previews.make_all([(checked[i][0].data, checked[i][1]) for i in wanted])
+    out = list(checked)
+    for i, outcome in zip(wanted, made, strict=True):
+        up, ext = checked[i]
+        if isinstance(outcome, previews.Refused):
+            raise Invalid(_photo_refusal(up.filename, outcome), field="files")
+        if outcome is not None:
+            out[i] = (Upload(up.filename, outcome.data or up.data, outcome), ext)
+    return out
 
 
 def _photo_refusal(name: str, refused: previews.Refused) -> str:

@@ -108,6 +108,7 @@ class Config:
     IMAGE_THUMB_SIDE = 640  # longest side of a thumbnail or a PDF's first-page preview
     IMAGE_MEMORY_MB = 768  # address space of the child: a 40 MP photo decodes to 160 MB
     IMAGE_SECONDS = 60  # wall clock of the child (a busy server is slow), then the upload is refused
+    PREVIEW_PDF_CPU_SECONDS = 3  # drawing a PDF's first page; past it the PDF has no preview
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL's when that is set (``scale_out``)

@@ -31,6 +31,7 @@ from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.inputs import parse_int, query_int
 from intranet.queries import conversations
 from intranet.search.query.conversation import find_in_conversation
+from intranet.search.text.querylang import QuerySyntaxError
 from intranet.views.common import before_arg, done, form_data, frame_value, me
 from intranet.views.files import uploads_from_request
 from intranet.views.posts import remember_last_event
@@ -103,7 +104,7 @@ def _thread(found: Conversation, root_id: int | None) -> tuple[Message | None, l
 
 @bp.route("/messages/<int:conversation_id>", methods=["GET"])
 @login_required
-def show(conversation_id: int) -> str:
+def show(conversation_id: int) -> Any:
     """The conversation beside my list (wide screens), a thread open (``thread``) and the
     messages found by ``q`` in this conversation, each usable without JavaScript."""
     found = access_messaging.access_conversation(me(), conversation_id)
@@ -111,13 +112,18 @@ def show(conversation_id: int) -> str:
     view = conversations.conversation_view(db.session, me(), found)
     rows, next_before = conversations.messages_before(db.session, found, before_arg(), top_level=True)
     root, replies = _thread(found, query_int("thread", low=1))
-    q = request.args.get("q", "").strip()[:200]
-    results = find_in_conversation(db.session, found, q) if q else None
+    q, results, search_error = request.args.get("q", "").strip()[:200], None, None
+    try:
+        results = find_in_conversation(db.session, found, q) if q else None
+    except QuerySyntaxError as exc:  # the page stays usable, the box says what is wrong (400)
+        search_error = exc.message
     states = presence.registry().states(u.id for u in view.others)  # one look, even shared in Redis
-    return render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
+    page = render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
                            states=states, items=conversations.conversation_list(db.session, me()),
                            current_id=found.id, thread_root=root, thread_replies=replies, q=q,
-                           results=results, reactions=_with_reactions(rows, replies, [root] if root else []))
+                           results=results, search_error=search_error,
+                           reactions=_with_reactions(rows, replies, [root] if root else []))
+    return (page, 400) if search_error else page
 
 
 @bp.route("/messages/<int:conversation_id>/thread/<int:root_id>", methods=["GET"])

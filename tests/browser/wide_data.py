@@ -271,7 +271,8 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
     ]
     wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}",  # (/posts/<id>/poll: a fragment)
                    f"/posts/{ids.question}", f"/posts/{ids.announcement}/acknowledgements"]
-    wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
+    wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404,  # too long a word; none
+                    f"/messages/{ids.conversation}?q={word[:200]}": 400}  # shown with the box's error
     wide.roles = {"employee": m["other"].email, "lead": m["lead"].email, "agent": m["agent"].email,
                   "admin": wide.email}
     wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]

@@ -142,7 +142,9 @@ def test_search_within_a_conversation(app: Flask, cast: Any, webs: Any) -> None:
     assert lea.get(f"/api/v1/conversations/{cid}/search?q=budget").status_code == 404
     html = alice.get(f"/messages/{cid}?q=budget").get_data(as_text=True)
     assert "2 messages found" in html and "Show in the conversation" in html
-    assert alice.get(f"/messages/{cid}?q=-alone").status_code == 400
+    refused = alice.get(f"/messages/{cid}?q=-alone")
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.get_data(as_text=True)
+    assert "Lunch?" in refused.get_data(as_text=True)  # the conversation is still there
 
 
 def test_the_list_of_my_conversations_is_beside_the_open_one(app: Flask, cast: Any, webs: Any) -> None:

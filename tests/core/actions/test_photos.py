@@ -209,3 +209,18 @@ def test_photo_access_follows_each_kind_of_group(app: Flask, cast: Any, webs: An
         assert webs[reader].get(url).status_code == 200
         if outsider:
             assert webs[outsider].get(url).status_code == 404
+
+
+def test_several_photos_are_made_side_by_side_and_one_bad_refuses_all(app: Flask, cast: Any,
+                                                                      webs: Any) -> None:
+    five = [(f"p{i}.png", photo("PNG", size=(300 + i, 200))) for i in range(4)] + [("doc.pdf", make_pdf("x"))]
+    res = upload(webs["alice"], "/api/v1/posts", "Five at once", five)
+    assert res.status_code == 201, res.get_json()
+    got = res.get_json()["files"]
+    assert [f["name"] for f in got] == [name for name, _ in five]  # in the order sent
+    assert [f["width"] for f in got[:4]] == [300, 301, 302, 303] and all(f["thumb_url"] for f in got)
+    bad = [("a.png", photo("PNG")), ("bomb.png", png_bomb(10_000, 5_000)), ("c.png", photo("PNG"))]
+    res = upload(webs["alice"], "/api/v1/posts", "One bomb among them", bad)
+    assert res.status_code == 400 and "bomb.png" in res.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Post.id))) == 1
