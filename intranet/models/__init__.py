@@ -38,9 +38,13 @@ from intranet.models.inbox import (
     Network,
     RuleKind,
     Source,
+    Spike,
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.inbox_views import SavedFilter
+from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
+from intranet.models.library import LibraryFile, LibraryFolder
 from intranet.models.mail import (
     DigestFrequency,
     GroupLevel,
@@ -53,7 +57,7 @@ from intranet.models.mail import (
     MailPreference,
     MailStatus,
 )
-from intranet.models.messaging import Conversation, Message, Participant
+from intranet.models.messaging import Conversation, Message, MessageReaction, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
@@ -67,6 +71,7 @@ from intranet.models.social import (
     PostKind,
     ScheduledPost,
 )
+from intranet.models.tasks import ChecklistItem, Task, TaskAssignee, TaskHistory, TaskStatus
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
 __all__ = [
@@ -85,6 +90,7 @@ __all__ = [
     "CaseActivity",
     "CaseReply",
     "CaseStatus",
+    "ChecklistItem",
     "Comment",
     "CommentMatch",
     "Connector",
@@ -101,9 +107,14 @@ __all__ = [
     "GroupMailSetting",
     "ImportJob",
     "InboxAgent",
+    "Incident",
+    "IncidentMember",
+    "IncidentStatus",
     "Invitation",
     "InvitationKind",
     "JoinRequest",
+    "LibraryFile",
+    "LibraryFolder",
     "LoginSession",
     "LoginThrottle",
     "MailKindSetting",
@@ -114,6 +125,7 @@ __all__ = [
     "Membership",
     "Mention",
     "Message",
+    "MessageReaction",
     "Network",
     "Notification",
     "NotificationKind",
@@ -132,12 +144,18 @@ __all__ = [
     "Role",
     "RoutingRule",
     "RuleKind",
+    "SavedFilter",
     "ScheduledPost",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",
     "Skill",
     "Source",
+    "Spike",
+    "Task",
+    "TaskAssignee",
+    "TaskHistory",
+    "TaskStatus",
     "Topic",
     "Urgency",
     "User",

@@ -64,6 +64,7 @@ class Post(Base):
     # exact. The count lets a card skip the attachments query for the (many) posts without.
     attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.post_id == Post.id, Attachment.comment_id.is_(None))",
         order_by="Attachment.id", viewonly=True)
 
 
@@ -81,6 +82,8 @@ class Comment(Base):
 
     author: Mapped[User] = relationship()  # noqa: F821
     post: Mapped[Post] = relationship()
+    # photos and files sent with the comment (never changed after); loaded per comment list
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
 
 
 class Reaction(Base):
@@ -116,7 +119,12 @@ class Acknowledgement(Base):
 
 class Attachment(Base):
     """A shared file on a post or on a message (exactly one of the two); bytes stored under
-    UPLOAD_DIR by sha256, text indexed as "file" with the ACL of what it is attached to."""
+    UPLOAD_DIR by sha256, text indexed as "file" with the ACL of what it is attached to.
+
+    A comment's file also carries its post's id (``comment_id`` says which comment): it is
+    readable exactly when the post is, with no third access rule. A photo is stored re-encoded
+    (metadata gone) with its size in pixels and a thumbnail, content-addressed like any file;
+    a PDF may have a first-page preview as its thumbnail."""
 
     __tablename__ = "attachments"
     __table_args__ = (
@@ -133,6 +141,15 @@ class Attachment(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
+                                                   index=True)
+    width: Mapped[int | None]  # pixels of a photo as stored (after orientation and the size cap)
+    height: Mapped[int | None]
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))  # thumbnail or PDF preview
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
     post: Mapped[Post | None] = relationship()
     message: Mapped[Message | None] = relationship(back_populates="attachments")  # noqa: F821

@@ -244,7 +244,8 @@ def post_view(session: Session, viewer: User, post: Post) -> PostView:
 
 
 def comments_of(session: Session, post: Post) -> list[Comment]:
-    return list(session.scalars(select(Comment).options(joinedload(Comment.author))
+    return list(session.scalars(select(Comment).options(joinedload(Comment.author),
+                                                        selectinload(Comment.attachments))
                                 .where(Comment.post_id == post.id).order_by(Comment.id)))
 
 

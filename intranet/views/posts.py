@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intranet import access
 from intranet.actions import comments as comment_actions
 from intranet.actions import posts as post_actions
-from intranet.actions.files import do_create_post_with_files
+from intranet.actions.files import do_add_comment_with_files, do_create_post_with_files
 from intranet.actions.scheduling import do_schedule_post
 from intranet.models import Comment, Post, User
 from intranet.platform import db
@@ -193,7 +193,7 @@ def comment(post_id: int) -> Any:
     post = access.access_post(user, post_id)
     try:
         with db.transaction() as s:
-            new = comment_actions.do_add_comment(s, user, post, data.get("body"))
+            new = do_add_comment_with_files(s, user, post, data.get("body"), uploads_from_request())
     except Invalid as exc:
         if wants_json():
             raise

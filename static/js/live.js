@@ -16,7 +16,7 @@
 import { getJSON, HttpError } from './http.js';
 
 const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message', 'conversation', 'read',
-  'case', 'poll'];
+  'case', 'incident', 'poll', 'task'];
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
 const CATCH_UP_TIMEOUT_MS = 10000;

@@ -16,7 +16,7 @@ import intranet.models.base
 
 
 revision = "0020"
-down_revision = "0011"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

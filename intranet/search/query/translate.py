@@ -120,10 +120,16 @@ def _field(node: Field, user: User, out: Translation) -> wq.Query:
     name, value = node.name, node.value
     if name == "type" and value == "question":
         return _questions(user, answered=None)
-    if name == "is":
+    if name == "is" and value in ("answered", "unanswered"):
         return _questions(user, answered=value == "answered")
     if name == "type":
-        return wq.Term("kind", value)
+        # a library file is a file too: ``type:file`` finds both
+        return wq.Or([wq.Term("kind", "file"), wq.Term("kind", "libfile")]) if value == "file" \
+            else wq.Term("kind", value)
+    if name == "is":
+        return wq.Term("topics", f"is:{value}")
+    if name == "assignee":
+        return _assignee(str(value), user, out)
     if name == "skill":
         return wq.Term("skills", keyword_value(str(value)))
     if name == "topic":
@@ -143,6 +149,16 @@ def _field(node: Field, user: User, out: Translation) -> wq.Query:
     return _ids_query("group", ids)
 
 
+def _assignee(value: str, user: User, out: Translation) -> wq.Query:
+    """``assignee:me``, a person (as ``from:``) or a service (a group, as ``in:``)."""
+    people = [user.id] if value.lower() in ("me", "moi") else people_named(value)
+    groups = [] if value.lower() in ("me", "moi") else groups_named(user, value)
+    terms = [wq.Term("topics", f"assignee:{i}") for i in people]
+    terms += [wq.Term("topics", f"assignee:g{i}") for i in groups]
+    if not terms:
+        out.notes.append(_("No colleague or service matches “%(name)s”.", name=value))
+        return wq.NullQuery
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
 def _questions(user: User, *, answered: bool | None) -> wq.Query:
     """Questions are posts: their state (answered or not) is read from the database at query
     time (``queries.social.question_ids``, the newest 1000 the reader may open), never indexed,

@@ -8,14 +8,13 @@ from flask_login import login_required
 
 from intranet import access
 from intranet.actions.comments import (
-    do_add_comment,
     do_add_reaction,
     do_delete_comment,
     do_edit_comment,
     do_remove_reaction,
     reaction_counts,
 )
-from intranet.actions.files import Upload, do_create_post_with_files
+from intranet.actions.files import Upload, do_add_comment_with_files, do_create_post_with_files
 from intranet.actions.poll_spec import parse_poll
 from intranet.actions.polls import do_mark_answer, do_vote
 from intranet.actions.posts import do_acknowledge, do_delete_post, do_edit_post, do_pin_post
@@ -121,9 +120,13 @@ def comments(post_id: int) -> Response:
 @bp.post("/posts/<int:post_id>/comments")
 @login_required
 def comment_create(post_id: int) -> tuple[Response, int]:
-    post, data = access.access_post(me(), post_id), json_body()
+    """JSON ``{"body"}``, or multipart/form-data with ``body`` and ``files`` parts (as for posts)."""
+    post = access.access_post(me(), post_id)
+    multipart = request.mimetype == "multipart/form-data"
+    data = {"body": request.form.get("body")} if multipart else json_body()
+    uploads = uploads_from_request() if multipart else []
     with db.transaction() as s:
-        comment = do_add_comment(s, me(), post, text(data, "body", required=True))
+        comment = do_add_comment_with_files(s, me(), post, text(data, "body", required=True), uploads)
     return jsonify(comment_json(comment, me())), 201
 
 
