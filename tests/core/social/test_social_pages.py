@@ -56,6 +56,7 @@ def test_question_page_marks_and_shows_the_best_answer(cast, make_web):
     page = alice.get(f"/posts/{post_id}")
     assert "Waiting for an answer" in page.text and "Mark as best answer" in page.text
     assert "Mark as best answer" not in bob.get(f"/posts/{post_id}").text
+    assert "Mark as best answer" in alice.get(f"/comments/{comment_id}/card").text  # live-inserted
     assert bob.post(f"/posts/{post_id}/answer", data={"comment_id": str(comment_id)}).status_code == 403
     resp = alice.post(f"/posts/{post_id}/answer", data={"comment_id": str(comment_id)})
     assert resp.status_code == 302
