@@ -9,4 +9,5 @@ posts (``groups``), conversations (``messaging``), what events and notifications
 from intranet.access.groups import *  # noqa: F403
 from intranet.access.messaging import *  # noqa: F403
 from intranet.access.people import *  # noqa: F403
+from intranet.access.tasks import *  # noqa: F403
 from intranet.access.visibility import *  # noqa: F403

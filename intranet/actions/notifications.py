@@ -33,6 +33,7 @@ def notify(
     group_id: int | None = None,
     conversation_id: int | None = None,
     case_id: int | None = None,
+    task_id: int | None = None,
 ) -> list[Notification]:
     """Notify each recipient once (never the actor), except those who muted the group it is
     about, unless it mentions them. Callers pass only people allowed to read."""
@@ -44,7 +45,7 @@ def notify(
     rows = [
         Notification(user_id=uid, kind=kind, actor_id=actor_id, post_id=post_id,
                      comment_id=comment_id, group_id=group_id, conversation_id=conversation_id,
-                     case_id=case_id)
+                     case_id=case_id, task_id=task_id)
         for uid in wanted
     ]
     session.add_all(rows)

@@ -39,6 +39,8 @@ from intranet.demo.people import (
     SHOWCASE,
     Person,
 )
+from intranet.demo.photos import enrich_conversations, share_demo_photos
+from intranet.demo.social import load_social
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
@@ -92,18 +94,23 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         share_demo_files(s, people, groups)
     with db.transaction() as s:
+        share_demo_photos(s, people, groups)
+    with db.transaction() as s:
+        social = load_social(s, now, people, groups, members)
+    with db.transaction() as s:
         leads = {spec.key: people[spec.lead] for spec in GROUPS}
         set_demo_covers(s, {k: s.get(Group, g.id) for k, g in groups.items() if k in leads}, leads, seed)
         mark_demo_visits(s, now)
     with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
+    enrich_conversations(people)
     with db.transaction() as s:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
     with db.transaction() as s:
         inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
     drain()  # index everything now, so search works on the first page load
-    return _summary(db.session(), seed, people) + "\n" + inbox
+    return _summary(db.session(), seed, people) + "\n" + social + "\n" + inbox
 
 
 # --- people and groups --------------------------------------------------------------------------

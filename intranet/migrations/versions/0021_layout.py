@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0021"
-down_revision = "0011"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

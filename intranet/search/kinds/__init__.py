@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
-from intranet.search.kinds import content, files, messages
+from intranet.search.kinds import content, files, messages, tasks
 
 
 def register_core() -> None:
     content.register_foundation()
     files.register()
     messages.register_private()
+    tasks.register()

@@ -9,7 +9,8 @@ Grammar (precedence: OR binds tighter than the implicit AND, as in web search en
     unary   := ("-" | "NOT") primary | primary
     primary := "(" seq ")" | "phrase" | field:value | field:"value" | #topic | word | prefix*
 
-Fields: ``from:`` (person), ``in:`` (group), ``type:`` (kind), ``skill:``, ``before:``/``after:``
+Fields: ``from:`` (person), ``in:`` (group), ``type:`` (kind), ``skill:``, ``is:`` (a task's
+status), ``assignee:`` (a task's person or service), ``before:``/``after:``
 (YYYY, YYYY-MM or YYYY-MM-DD; ``after:`` includes the date, ``before:`` excludes it) and
 ``#topic``. An unknown ``name:`` is read as text, so pasted sentences with colons still work.
 Errors are ``QuerySyntaxError`` with a message for a person and the character position.
@@ -25,13 +26,21 @@ from flask_babel import gettext as _
 
 from intranet.platform.errors import Invalid
 
-FIELDS = ("from", "in", "type", "skill", "before", "after")
-KINDS = ("post", "comment", "file", "group", "person", "message", "case")
+FIELDS = ("from", "in", "type", "skill", "before", "after", "is", "assignee")
+POST_TYPES = ("question",)  # type: values that are kinds of post, not of document
+KINDS = ("post", "comment", "file", "group", "person", "message", "case", "task", "libfile")
+IS_VALUES = {"open": "open", "in_progress": "in_progress", "done": "done", "todo": "open",
+             "ouvert": "open", "ouverte": "open", "en_cours": "in_progress", "fait": "done",
+             "faite": "done", "termine": "done", "terminee": "done",
+             # questions
+             "unanswered": "unanswered", "answered": "answered", "sans_reponse": "unanswered",
+             "repondue": "answered", "resolue": "answered"}
 _KIND_ALIASES = {"posts": "post", "comments": "comment", "files": "file", "groups": "group",
                  "people": "person", "persons": "person", "messages": "message",
                  "cases": "case", "fichier": "file", "fichiers": "file", "personne": "person",
                  "personnes": "person", "groupe": "group", "groupes": "group",
-                 "commentaire": "comment", "commentaires": "comment"}
+                 "commentaire": "comment", "commentaires": "comment", "tasks": "task",
+                 "tache": "task", "taches": "task", "tâche": "task", "tâches": "task"}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -275,11 +284,21 @@ def _field(tok: _Tok) -> Field:
         return Field(tok.field, _date(value, tok), tok.pos)
     if tok.field == "type":
         kind = _KIND_ALIASES.get(value.lower(), value.lower())
+        if kind in POST_TYPES or kind in ("questions",):
+            return Field("type", "question", tok.pos)
         if kind not in KINDS:
             raise QuerySyntaxError(
                 _("Unknown type “%(value)s” (position %(pos)d). Types: %(kinds)s.",
                   value=value, pos=tok.pos + 1, kinds=", ".join(KINDS)), tok.pos)
         return Field("type", kind, tok.pos)
+    if tok.field == "is":
+        state = IS_VALUES.get(value.lower().replace("-", "_"))
+        if state is None:
+            raise QuerySyntaxError(
+                _("Unknown state “%(value)s” (position %(pos)d). States: %(states)s.",
+                  value=value, pos=tok.pos + 1, states="open, in_progress, done, unanswered, answered"),
+                tok.pos)
+        return Field("is", state, tok.pos)
     return Field(tok.field, value, tok.pos)
 
 

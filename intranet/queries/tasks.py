@@ -1,0 +1,113 @@
+"""Read models of tasks: a group's list and board, "My tasks" across groups, a task's history
+and the tasks linked to a post, a conversation or a case. Always through ``access``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from intranet import access
+from intranet.models import (
+    Comment,
+    Group,
+    GroupKind,
+    Membership,
+    Message,
+    Task,
+    TaskAssignee,
+    TaskHistory,
+    TaskStatus,
+    User,
+)
+
+STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.DONE)
+LIST_LIMIT = 500
+MY_LIMIT = 200
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _loaded(stmt):
+    return stmt.options(selectinload(Task.assignees).joinedload(TaskAssignee.user),
+                        selectinload(Task.checklist))
+
+
+def _order():
+    """Overdue first (oldest due date first), then by due date, undated last, then newest."""
+    return (case((Task.due_on.is_(None), 1), else_=0), Task.due_on, Task.id.desc())
+
+
+def group_tasks(session: Session, group: Group, *, label: str = "") -> list[Task]:
+    stmt = _loaded(select(Task).where(Task.group_id == group.id)).order_by(*_order()).limit(LIST_LIMIT)
+    tasks = list(session.scalars(stmt))
+    return [t for t in tasks if label in (t.labels or [])] if label else tasks
+
+
+def board(tasks: list[Task]) -> dict[TaskStatus, list[Task]]:
+    columns: dict[TaskStatus, list[Task]] = {s: [] for s in STATUSES}
+    for task in tasks:
+        columns[task.status].append(task)
+    return columns
+
+
+def my_tasks(session: Session, user: User, *, done: bool = False) -> list[Task]:
+    """Tasks given to me by name or to a service I belong to, in groups I may read; unfinished
+    (or finished with ``done``), overdue first."""
+    wanted = Task.status == TaskStatus.DONE if done else Task.status != TaskStatus.DONE
+    stmt = _loaded(select(Task).where(access.assigned_to_clause(user), access.readable_tasks_clause(user),
+                                      wanted)).order_by(*_order()).limit(MY_LIMIT)
+    return list(session.scalars(stmt))
+
+
+def is_overdue(task: Task, on: dt.date | None = None) -> bool:
+    return task.status != TaskStatus.DONE and task.due_on is not None and task.due_on < (on or today())
+
+
+def history(session: Session, task: Task) -> list[TaskHistory]:
+    return list(session.scalars(select(TaskHistory).where(TaskHistory.task_id == task.id)
+                                .options(selectinload(TaskHistory.actor)).order_by(TaskHistory.id)))
+
+
+def linked_to_post(session: Session, user: User, post_id: int) -> list[Task]:
+    """Tasks made from a post or one of its comments, that the reader may open."""
+    comments = select(Comment.id).where(Comment.post_id == post_id)
+    return list(session.scalars(select(Task).where(
+        or_(Task.post_id == post_id, Task.comment_id.in_(comments)),
+        access.readable_tasks_clause(user)).order_by(Task.id)))
+
+
+def linked_to_conversation(session: Session, user: User, conversation_id: int) -> list[Task]:
+    messages = select(Message.id).where(Message.conversation_id == conversation_id)
+    return list(session.scalars(select(Task).where(
+        Task.message_id.in_(messages), access.readable_tasks_clause(user)).order_by(Task.id)))
+
+
+def linked_to_case(session: Session, user: User, case_id: int) -> list[Task]:
+    return list(session.scalars(select(Task).where(
+        Task.case_id == case_id, access.readable_tasks_clause(user)).order_by(Task.id)))
+
+
+@dataclass
+class TaskForm:
+    """What the task form offers: groups to create in, people to assign, services."""
+
+    groups: list[Group] = field(default_factory=list)
+    members: list[User] = field(default_factory=list)
+    services: list[Group] = field(default_factory=list)
+
+
+def form_choices(session: Session, user: User, group: Group | None) -> TaskForm:
+    mine = list(access.memberships(user))
+    groups = list(session.scalars(select(Group).where(Group.id.in_(mine)).order_by(Group.name)))
+    members = []
+    if group is not None:
+        members = list(session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.group_id == group.id, User.is_active_account).order_by(User.name).limit(300)))
+    services = list(session.scalars(select(Group).where(
+        Group.kind == GroupKind.DEPARTMENT, access.visible_groups_clause(user)).order_by(Group.name)))
+    return TaskForm(groups, members, services)
