@@ -34,16 +34,14 @@ AXE_RUN = """async () => {
 }"""
 
 
-def _open(page: Any, path: str, status: int | None) -> None:
+def _open(page: Any, path: str) -> None:
+    """Open the page as this person may see it: shown, refused or missing (test_long_words holds
+    each page's exact status), never broken."""
     try:
         response = page.goto(path)
     except PlaywrightError:  # the page before reloaded itself (a finished import) meanwhile
         response = page.goto(path)
-    assert response is not None, path[:80]
-    if status is not None:
-        assert response.status == status, (path[:80], response.status)
-    else:  # another role's page: shown or refused, never broken
-        assert response.status in (200, 403, 404), (path[:80], response.status)
+    assert response is not None and response.status < 500, (path[:80], response and response.status)
     page.wait_for_load_state("load")
 
 
@@ -53,16 +51,16 @@ def _widths(page: Any, role: str, wide: Wide) -> dict[str, Any]:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         for path in wide.pages:
-            _open(page, path, wide.refused.get(path, 200 if role == "admin" else None))
+            _open(page, path)
             if problem := page.evaluate(OVERFLOW):
                 found[f"{role} {width}px {path[:70]}"] = problem
     return found
 
 
-def _axe(page: Any, paths: list[str], refused: dict[str, int], label: str) -> dict[str, list[str]]:
+def _axe(page: Any, paths: list[str], label: str) -> dict[str, list[str]]:
     found = {}
     for path in paths:
-        _open(page, path, refused.get(path, 200))
+        _open(page, path)
         page.add_script_tag(url=AXE_URL)
         if violations := page.evaluate(AXE_RUN):
             found[f"{label} {path[:70]}"] = violations
@@ -108,7 +106,7 @@ def test_axe_finds_no_serious_violation_in_either_language(browser, live_server,
         context = browser.new_context(base_url=live_server.url, locale=locale,
                                       viewport={"width": width, "height": 900})
         try:
-            found |= _axe(context.new_page(), wide.anonymous, {}, f"anonymous {locale} {width}px")
+            found |= _axe(context.new_page(), wide.anonymous, f"anonymous {locale} {width}px")
         finally:
             context.close()
     context = browser.new_context(base_url=live_server.url, locale="en-GB",
@@ -117,10 +115,10 @@ def test_axe_finds_no_serious_violation_in_either_language(browser, live_server,
         page = context.new_page()
         log_in(page, wide.email, PASSWORD)
         _wait_indexed(page, f"/search?q=wide{wide.token}")
-        found |= _axe(page, wide.pages, wide.refused, "en 1366px")
+        found |= _axe(page, wide.pages, "en 1366px")
         _set_language(page, "fr")
         page.set_viewport_size({"width": 390, "height": 900})
-        found |= _axe(page, wide.pages, wide.refused, "fr 390px")
+        found |= _axe(page, wide.pages, "fr 390px")
         page.set_viewport_size({"width": 1366, "height": 900})
         _set_language(page, "en")  # the server's other tests read this person in English
     finally:

@@ -83,7 +83,7 @@ def test_sign_in_with_the_provider_lands_signed_in_with_the_claims(browser: Any,
         page.goto("/profile")
         expect(page.locator("#name")).to_have_value("Marie Sklodowska")
         expect(page.locator("#job_title")).to_have_value("Physicienne")
-        expect(page.get_by_text("Laboratoire")).to_be_visible()
+        expect(page.get_by_role("main").get_by_text("Laboratoire")).to_be_visible()  # the rail has it too
         assert page.evaluate("window.__cspViolations || []") == []
         assert errors == []
     finally:
