@@ -33,7 +33,8 @@ WIDTHS = (390, 1366)
 NOT_PAGES = {"static", "files.download", "people.avatar_file", "health.healthz", "health.readyz",
              "inbox.count", "inbox.row", "messages.fragments", "messages.item", "posts.card",
              "posts.comment_card", "search.suggestions", "sso.oidc_start", "sso.oidc_callback",
-             "people_admin.audit_csv", "people_admin.mine", "people_admin.someone"}  # downloads
+             "people_admin.audit_csv", "people_admin.mine", "people_admin.someone",  # downloads
+             "library.download", "library.search", "tasks.card"}  # a download, a redirect, a fragment
 
 # When the page is too wide: the elements sticking out, outside any box that scrolls or clips.
 OVERFLOW = """() => {
