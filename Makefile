@@ -35,11 +35,17 @@ messages: $(VENV)/.app
 	$(BIN)/pybabel -q update -N --no-wrap -i intranet/translations/messages.pot -d intranet/translations
 	@echo "Translate the new and fuzzy entries in intranet/translations/*/LC_MESSAGES/messages.po, then: make translations"
 
+# The demo's replies go to a small local receiver (intranet/demo/receiver.py) started beside the
+# app and stopped with it; the outbound guard lets the app post to it (and to nothing else local).
+DEMO_RECEIVER ?= 127.0.0.1:5001
+run: export INTRANET_OUTBOUND_ALLOW ?= $(DEMO_RECEIVER)
 run: setup
 	$(FLASK) init-db
 	$(FLASK) demo
 	$(FLASK) mail status
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) demo-receiver --host $(word 1,$(subst :, ,$(DEMO_RECEIVER))) --port $(word 2,$(subst :, ,$(DEMO_RECEIVER))) & \
+	  receiver=$$!; trap 'kill $$receiver 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 browsers:
 	@command -v chromium >/dev/null || { \

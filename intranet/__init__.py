@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from intranet import inbox, search
     from intranet.actions.digest import send_digests
     from intranet.actions.notification_mail import send_notification_mails
+    from intranet.actions.scheduling import publish_due_job
     from intranet.actions.task_deadlines import send_task_reminders
     from intranet.cli import register_cli
     from intranet.platform import auth, files, i18n, mail, presence, security, web
@@ -66,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     mail.register_job("notifications", send_notification_mails)
     mail.register_job("digests", send_digests)
+    mail.register_job("scheduled_posts", publish_due_job)
     mail.register_job("task_reminders", send_task_reminders)
     realtime.register_handlers(socketio)
     inbox.init_app(app)

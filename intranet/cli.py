@@ -14,6 +14,7 @@ from sqlalchemy import select
 from intranet.actions.directory import SyncReport, do_directory_deactivate_missing, do_directory_sync
 from intranet.actions.files import sweep_files
 from intranet.actions.users import do_create_department, do_create_user
+from intranet.demo import receiver as demo_receiver
 from intranet.demo.company import load_demo
 from intranet.models import Department
 from intranet.platform import db
@@ -108,6 +109,21 @@ def register_cli(app: Flask) -> None:
     def demo(seed: int) -> None:
         """Load the demo organisation (idempotent: does nothing if it is already there)."""
         click.echo(load_demo(seed=seed))
+
+    @app.cli.command("demo-receiver")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5001, show_default=True, type=int)
+    def demo_receiver_command(host: str, port: int) -> None:
+        """Answer the demo's replies (make run starts it): wires the demo's webhook sources to it."""
+        try:
+            wired = demo_receiver.wire_demo_sources(f"http://{host}:{port}/replies")
+        except DomainError as exc:
+            hint = f"make run sets INTRANET_OUTBOUND_ALLOW={host}:{port}"
+            raise click.ClickException(f"{exc.message} ({hint})") from exc
+        server = demo_receiver.Receiver(app, host, port)
+        wired_text = ", ".join(wired) or "none"
+        click.echo(f"Demo reply receiver on http://{host}:{port}/ (sources wired now: {wired_text})")
+        server.serve_forever()
 
 
 SYNC_BATCH = 20  # people per write transaction of `directory sync`

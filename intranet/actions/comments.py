@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -21,12 +23,18 @@ from intranet.actions.posts import (
 )
 from intranet.models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import publish
+from intranet.platform.events import post_room, publish
 
 
 def _text(body: object) -> str:
     return clean_text(body, field="body", label=_("Comment"),
                       max_len=current_app.config["MAX_COMMENT_LENGTH"])
+
+
+def _live(post: Post) -> dict[str, Any]:
+    """A comment event's audience (the post's) plus the pages showing the post: a reader outside
+    the group (a mentioned person who opened it from a notification) sees replies arrive."""
+    return {**audience(post), "also_rooms": [post_room(post.id)]}
 
 
 def do_add_comment(session: Session, author: User, post: Post, body: object) -> Comment:
@@ -45,7 +53,7 @@ def do_add_comment(session: Session, author: User, post: Post, body: object) -> 
         notify(session, readers_among(session, post, [post.author_id]), NotificationKind.COMMENT,
                actor=author, post_id=post.id, comment_id=comment.id, group_id=post.group_id)
     publish(session, "comment", {"op": "add", "id": comment.id, "post_id": post.id,
-                                 "comments": comment_count(session, post.id)}, **audience(post))
+                                 "comments": comment_count(session, post.id)}, **_live(post))
     enqueue_index(session, "comment", comment.id)
     return comment
 
@@ -59,7 +67,7 @@ def do_edit_comment(session: Session, user: User, comment: Comment, body: object
     comment.body, comment.html, comment.edited_at = text, rendered.html, utcnow()
     notify_new_mentions(session, user, comment.post, users, groups, comment_id=comment.id)
     publish(session, "comment", {"op": "update", "id": comment.id, "post_id": comment.post_id},
-            **audience(comment.post))
+            **_live(comment.post))
     enqueue_index(session, "comment", comment.id)
 
 
@@ -69,10 +77,12 @@ def do_delete_comment(session: Session, user: User, comment: Comment) -> None:
         if not access.can_moderate(user, post.group):
             raise Forbidden(_("Only the author or a lead of the group can remove this comment."))
         audit(session, user, "comment.remove", "comment", comment.id, author_id=comment.author_id)
+    if post.answer_comment_id == comment.id:
+        post.answer_comment_id = None  # the question is unanswered again
     session.delete(comment)
     session.flush()
     publish(session, "comment", {"op": "remove", "id": comment.id, "post_id": post.id,
-                                 "comments": comment_count(session, post.id)}, **audience(post))
+                                 "comments": comment_count(session, post.id)}, **_live(post))
     enqueue_index(session, "comment", comment.id, op="delete")
 
 
@@ -96,7 +106,7 @@ def reaction_counts(session: Session, post_id: int) -> dict[str, int]:
 def _reaction_event(session: Session, post: Post, user: User, kind: str, op: str) -> None:
     publish(session, "reaction", {"op": op, "id": post.id, "post_id": post.id, "kind": kind,
                                   "user_id": user.id, "counts": reaction_counts(session, post.id)},
-            **audience(post))
+            **_live(post))
 
 
 def do_add_reaction(session: Session, user: User, post: Post, kind: object) -> None:

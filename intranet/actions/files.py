@@ -1,9 +1,13 @@
-"""Shared files on posts and messages: validate every file, then write the post (or message)
-and its attachments. One validation and one storage path for both."""
+"""Shared files and photos on posts, comments and messages: validate every file, then write
+the post (comment, message) and its attachments. One validation and one storage path for all.
+
+A photo is decoded by a child process on upload (``previews.make``): stored re-encoded, its
+metadata gone, with a thumbnail; a PDF gets a first-page preview when one can be made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,27 +15,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from intranet.actions.comments import do_add_comment
 from intranet.actions.common import enqueue_index
+from intranet.actions.message_social import thread_root
 from intranet.actions.messaging import do_send_message
 from intranet.actions.posts import do_create_post
-from intranet.models import Attachment, Conversation, Group, LibraryFile, Message, Post, User
-from intranet.platform import files
+from intranet.models import Attachment, Comment, Conversation, Group, LibraryFile, Message, Post, User
+from intranet.platform import files, previews
 from intranet.platform.errors import Invalid
 
 
 @dataclass
 class Upload:
-    """A file as received: the name the person gave it and its bytes (read with a cap)."""
+    """A file as received: the name the person gave it and its bytes (read with a cap); once
+    checked, a photo's bytes are its clean copy and ``preview`` holds its size and thumbnail."""
 
     filename: str
     data: bytes
+    preview: previews.Preview | None = None
 
 
-def check_uploads(uploads: list[Upload], *, on_message: bool = False) -> list[tuple[Upload, str]]:
+def check_uploads(uploads: list[Upload], *, on_message: bool = False,
+                  on_comment: bool = False) -> list[tuple[Upload, str]]:
     """Every file allowed, not empty, under the size limit; returns (upload, extension)."""
     limit, most = current_app.config["MAX_ATTACHMENT_BYTES"], current_app.config["MAX_ATTACHMENTS"]
     if len(uploads) > most:
         raise Invalid(_("At most %(n)d files per message.", n=most) if on_message
+                      else _("At most %(n)d files per comment.", n=most) if on_comment
                       else _("At most %(n)d files per post.", n=most), field="files")
     checked = []
     allowed = ", ".join(sorted(e.lstrip(".") for e in files.ALLOWED))
@@ -51,8 +61,38 @@ def check_uploads(uploads: list[Upload], *, on_message: bool = False) -> list[tu
                             ext=ext.lstrip(".")), field="files")
         if ext in files.ZIP_TYPES:
             _check_archive(name, ext, up.data)
-        checked.append((Upload(name, up.data), ext))
+        checked.append((_with_preview(Upload(name, up.data), ext), ext))
     return checked
+
+
+def _with_preview(up: Upload, ext: str) -> Upload:
+    """A photo replaced by its clean copy (or refused, saying why); a PDF with its preview."""
+    if ext not in previews.IMAGE_TYPES and ext != ".pdf":
+        return up
+    try:
+        made = previews.make(up.data, ext)
+    except previews.Refused as refused:
+        raise Invalid(_photo_refusal(up.filename, refused), field="files") from None
+    if made is None:
+        return up
+    return Upload(up.filename, made.data or up.data, made)
+
+
+def _photo_refusal(name: str, refused: previews.Refused) -> str:
+    if refused.reason == "pixels":
+        return _("“%(name)s” has too many pixels (at most %(mp)d megapixels).", name=name,
+                 mp=refused.limit // 1_000_000)
+    if refused.reason == "side":
+        return _("“%(name)s” is too wide or too tall (at most %(n)d pixels a side).", name=name,
+                 n=refused.limit)
+    if refused.reason == "frames":
+        return _("“%(name)s” is an animation too long to show (at most %(n)d frames).",
+                 name=name, n=refused.limit)
+    if refused.reason == "type":
+        return _("“%(name)s” is not the kind of picture its name says.", name=name)
+    if refused.reason in ("memory", "time"):
+        return _("“%(name)s” takes too much to read: save it smaller and try again.", name=name)
+    return _("“%(name)s” is a damaged picture.", name=name)
 
 
 def _check_archive(name: str, ext: str, data: bytes) -> None:
@@ -75,25 +115,39 @@ def _check_archive(name: str, ext: str, data: bytes) -> None:
 
 
 def do_create_post_with_files(session: Session, author: User, group: Group | None, body: object,
-                              uploads: list[Upload], *, announcement: bool = False) -> Post:
+                              uploads: list[Upload], *, announcement: bool = False, **options: Any) -> Post:
     """The post and its files in one transaction (files are checked before anything is written).
 
     Files are attached only here, when the post is written, never later: a post's attachments
     never change, which keeps the rendered-card cache (keyed by the post's state) exact.
     """
     checked = check_uploads(uploads)
-    post = do_create_post(session, author, group, body, announcement=announcement)
+    post = do_create_post(session, author, group, body, announcement=announcement, **options)
     attach(session, author, checked, post_id=post.id)
     post.attachment_count = len(checked)
     return post
 
 
+def do_add_comment_with_files(session: Session, author: User, post: Post, body: object,
+                              uploads: list[Upload]) -> Comment:
+    """A comment and its photos or files in one transaction, checked before anything is written.
+    The files carry the post's id too: readable exactly when the post is."""
+    checked = check_uploads(uploads, on_comment=True)
+    comment = do_add_comment(session, author, post, body)
+    rows = attach(session, author, checked, post_id=post.id, comment_id=comment.id)
+    set_committed_value(comment, "attachments", rows)
+    return comment
+
+
 def do_send_message_with_files(session: Session, author: User, conversation: Conversation,
-                               body: object, uploads: list[Upload]) -> Message:
+                               body: object, uploads: list[Upload], *,
+                               reply_to: object = None) -> Message:
     """A message and its files in one transaction, checked before anything is written. The
-    message's live event goes out after commit, so the files are there when pages fetch it."""
+    message's live event goes out after commit, so the files are there when pages fetch it.
+    ``reply_to``: a message id, to reply in its thread (checked by ``thread_root``)."""
     checked = check_uploads(uploads, on_message=True)
-    message = do_send_message(session, author, conversation, body)
+    root = None if reply_to is None else thread_root(session, conversation, reply_to)
+    message = do_send_message(session, author, conversation, body, reply_to=root)
     rows = attach(session, author, checked, message_id=message.id)
     # A new message has exactly these files (never added later): say so, rather than have the
     # answer's serializer query them back on every send.
@@ -102,14 +156,20 @@ def do_send_message_with_files(session: Session, author: User, conversation: Con
 
 
 def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], *,
-           post_id: int | None = None, message_id: int | None = None) -> list[Attachment]:
-    """Store checked files and write their rows on a post or a message; each is indexed."""
+           post_id: int | None = None, message_id: int | None = None,
+           comment_id: int | None = None) -> list[Attachment]:
+    """Store checked files and write their rows on a post, a comment or a message; each is
+    indexed (a photo by its name)."""
     rows = []
     for up, ext in checked:
         digest = files.store_bytes(up.data)  # content-addressed: a rollback leaves no wrong row
-        att = Attachment(post_id=post_id, message_id=message_id, uploader_id=uploader.id,
-                         filename=up.filename, content_type=files.ALLOWED[ext], size=len(up.data),
-                         sha256=digest)
+        made = up.preview
+        att = Attachment(post_id=post_id, message_id=message_id, comment_id=comment_id,
+                         uploader_id=uploader.id, filename=up.filename,
+                         content_type=files.ALLOWED[ext], size=len(up.data), sha256=digest,
+                         width=made.width if made and made.data else None,
+                         height=made.height if made and made.data else None,
+                         thumb_sha256=files.store_bytes(made.thumb) if made and made.thumb else None)
         session.add(att)
         session.flush()
         enqueue_index(session, "file", att.id)
@@ -120,8 +180,12 @@ def attach(session: Session, uploader: User, checked: list[tuple[Upload, str]], 
 def sweep_files(session: Session, grace_seconds: float = 3600) -> int:
     """Delete the stored contents of removed posts', deleted messages' and removed library files (see
     ``files.sweep_orphans``); run hourly by the scheduler and by ``flask files sweep``."""
-    def referenced(digests: list[str]) -> set[str]:
-        return set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests)))) | set(
-            session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests))))
+    def referenced(digests: list[str]) -> set[str]:  # a thumbnail is kept as long as its row
+        return (set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
+                | set(session.scalars(select(Attachment.thumb_sha256)
+                                      .where(Attachment.thumb_sha256.in_(digests))))
+                | set(session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests))))
+                | set(session.scalars(select(LibraryFile.thumb_sha256)
+                                      .where(LibraryFile.thumb_sha256.in_(digests)))))
 
     return files.sweep_orphans(referenced, grace_seconds=grace_seconds)

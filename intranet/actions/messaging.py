@@ -25,6 +25,7 @@ from intranet.models import (
     Attachment,
     Conversation,
     Message,
+    MessageReaction,
     Notification,
     NotificationKind,
     Participant,
@@ -231,16 +232,20 @@ def _pending_notifications_statement() -> Select:
                    Notification.kind == bindparam("kind"), Notification.read_at.is_(None)))
 
 
-def do_send_message(session: Session, author: User, conversation: Conversation, body: object) -> Message:
+def do_send_message(session: Session, author: User, conversation: Conversation, body: object,
+                    *, reply_to: Message | None = None) -> Message:
     """Send a message: every participant gets it live and in catch-up; notifications only for
-    people not looking at the conversation (see ``_notify``)."""
+    people not looking at the conversation (see ``_notify``). ``reply_to``: a thread's root,
+    already checked by ``message_social.thread_root`` (its count moves with the reply)."""
     mine = _member(author, conversation)
     text = _body(body)
     recipients = _recipients(session, author, conversation)
     rendered, mentioned = _render(session, conversation, text)
-    message = _write_message(session, author, conversation, mine, text, rendered.html)
-    publish_now(session, "message", {"op": "add", "id": message.id, "conversation_id": conversation.id,
-                                     "author_id": author.id}, conversation_id=conversation.id,
+    message = _write_message(session, author, conversation, mine, text, rendered.html, reply_to)
+    payload = {"op": "add", "id": message.id, "conversation_id": conversation.id, "author_id": author.id}
+    if reply_to is not None:
+        payload["reply_to"] = reply_to.id
+    publish_now(session, "message", payload, conversation_id=conversation.id,
                 audience=[author.id, *(uid for uid, _muted in recipients)])
     enqueue_index_now(session, "message", message.id)
     _notify(session, author, conversation, recipients, mentioned)
@@ -248,7 +253,7 @@ def do_send_message(session: Session, author: User, conversation: Conversation, 
 
 
 def _write_message(session: Session, author: User, conversation: Conversation, mine: Participant,
-                   text: str, html: str) -> Message:
+                   text: str, html: str, reply_to: Message | None = None) -> Message:
     """The message row, the conversation's last message and my read position, as Core statements
     (the ORM's units of work were most of a send's time: bench/JOURNAL.md, Messaging, Stop 8 round
     2). The objects in the session get the same values as committed ones, and the message joins
@@ -256,8 +261,14 @@ def _write_message(session: Session, author: User, conversation: Conversation, m
     session.flush()  # a direct conversation's re-join (``_recipients``) goes first, as before
     now = utcnow()
     values = {"conversation_id": conversation.id, "author_id": author.id, "body_md": text,
-              "body_html": html, "created_at": now, "edited_at": None, "deleted_at": None}
+              "body_html": html, "created_at": now, "edited_at": None, "deleted_at": None,
+              "reply_to_id": reply_to.id if reply_to else None, "reply_count": 0,
+              "last_reply_at": None}
     message = Message(id=insert_now(session, Message.__table__, values), **values)
+    if reply_to is not None:  # the root's count, in the same statement order as the rest
+        session.connection().execute(update(Message.__table__).where(Message.id == reply_to.id).values(
+            reply_count=Message.__table__.c.reply_count + 1, last_reply_at=now))
+        session.expire(reply_to, ["reply_count", "last_reply_at"])
     make_transient_to_detached(message)
     session.add(message)
     connection = session.connection()
@@ -339,6 +350,7 @@ def erase_message(session: Session, message: Message) -> None:
     person and for the messages' retention period (both audited by their callers)."""
     message.deleted_at, message.body_md, message.body_html = utcnow(), "", ""
     session.execute(delete(Attachment).where(Attachment.message_id == message.id))
+    session.execute(delete(MessageReaction).where(MessageReaction.message_id == message.id))
     session.expire(message, ["attachments"])
     publish(session, "message", {"op": "remove", "id": message.id, "conversation_id": message.conversation_id,
                                  "author_id": message.author_id}, conversation_id=message.conversation_id)

@@ -7,21 +7,24 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from intranet import access
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.notifications import notify, publish_unread_counts, unread_about_post
+from intranet.actions.poll_spec import PollSpec, create_poll
 from intranet.models import (
     Acknowledgement,
     Comment,
+    Draft,
     Group,
     Membership,
     Mention,
     Notification,
     NotificationKind,
     Post,
+    PostKind,
     Topic,
     User,
     Visibility,
@@ -31,6 +34,8 @@ from intranet.platform.db import insert_or_ignore
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import publish
 from intranet.platform.sanitize import Rendered, render, scan
+
+ALL_HANDLE = "all"
 
 
 def audience(post: Post) -> dict[str, int | None]:
@@ -115,24 +120,68 @@ def _body(text: object) -> str:
     return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
 
 
-def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
-                   announcement: bool = False) -> Post:
-    """Publish a post; notify mentions (only people who may read it) and announcement readers."""
+def check_can_post(author: User, group: Group | None, *, announcement: bool = False) -> None:
+    """May ``author`` publish here (now, or at a scheduled time: checked again then)."""
     if group is not None and not access.can_see_group(author, group):
         raise NotFound(_("This group does not exist or is not visible to you."))
     if not access.can_post_in(author, group):
         raise Forbidden(_("Join this group to post in it."))
     if announcement and not access.can_moderate(author, group):
         raise Forbidden(_("Only the group's leads can post announcements."))
+
+
+def check_kind(kind: object, poll: PollSpec | None) -> str:
+    """"post", "poll" (exactly when a poll is given) or "question"."""
+    if poll is not None:
+        if kind not in (None, "", PostKind.POLL):
+            raise Invalid(_("A poll cannot also be a question."), field="kind")
+        return PostKind.POLL
+    if kind in (None, "", PostKind.POST, PostKind.QUESTION):
+        return str(kind or PostKind.POST)
+    if kind == PostKind.POLL:
+        raise Invalid(_("A poll needs its options."), field="poll")
+    raise Invalid(_("kind must be “post” or “question”."), field="kind")
+
+
+def calls_everyone(text: str) -> bool:
+    """``@all`` in a group post: every member is notified (for the group's leads only)."""
+    return ALL_HANDLE in scan(text).mentions
+
+
+def place_of(group: Group | None) -> str:
+    """The key of a place one writes in: the company feed or a group."""
+    return "company" if group is None else f"group:{group.id}"
+
+
+def discard_draft(session: Session, user: User, group: Group | None) -> None:
+    """Publishing (or scheduling) in a place ends its draft: part of that action, not its own."""
+    session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.place == place_of(group)))
+
+
+def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
+                   announcement: bool = False, kind: object = None, poll: PollSpec | None = None) -> Post:
+    """Publish a post; notify mentions (only people who may read it) and announcement readers.
+    A poll's rules come checked (``poll_spec.parse_poll``); ``@all`` in a group is for its leads."""
+    check_can_post(author, group, announcement=announcement)
+    kind = check_kind(kind, poll)
     text = _body(body)
+    everyone = group is not None and calls_everyone(text)
+    if everyone and not access.can_moderate(author, group):
+        raise Forbidden(_("Only the group's leads can notify every member with @all."))
     rendered, users, groups = render_for(session, author, text)
-    post = Post(author_id=author.id, group_id=group.id if group else None, body=text,
+    post = Post(author_id=author.id, group_id=group.id if group else None, body=text, kind=kind,
                 html=rendered.html, is_announcement=announcement, topics=_topics(session, rendered.topics))
     post.group = group
     session.add(post)
     session.flush()
+    if poll is not None:
+        create_poll(session, post, poll)
+    discard_draft(session, author, group)
     _record_mentions(session, post, users, groups)
-    mentioned = readers_among(session, post, _mentioned_ids(session, author, users, groups))
+    mentioned_ids = _mentioned_ids(session, author, users, groups)
+    if everyone:
+        mentioned_ids += _member_ids(session, post.group_id)
+    mentioned = readers_among(session, post, mentioned_ids)
     notify(session, mentioned, NotificationKind.MENTION, actor=author, post_id=post.id,
            group_id=post.group_id)
     if announcement:
@@ -142,13 +191,17 @@ def do_create_post(session: Session, author: User, group: Group | None, body: ob
     return post
 
 
-def _notify_announcement(session: Session, author: User, post: Post, exclude: set[int]) -> None:
+def _member_ids(session: Session, group_id: int | None) -> list[int]:
     """Every active member of the group (company-wide: every active account)."""
     stmt = select(User.id).where(User.is_active_account)
-    if post.group_id is not None:
-        stmt = stmt.join(Membership, (Membership.user_id == User.id)
-                         & (Membership.group_id == post.group_id))
-    ids = session.scalars(stmt)
+    if group_id is not None:
+        stmt = stmt.join(Membership, (Membership.user_id == User.id) & (Membership.group_id == group_id))
+    return list(session.scalars(stmt))
+
+
+def _notify_announcement(session: Session, author: User, post: Post, exclude: set[int]) -> None:
+    """Every active member of the group (company-wide: every active account)."""
+    ids = _member_ids(session, post.group_id)
     notify(session, [i for i in ids if i not in exclude], NotificationKind.ANNOUNCEMENT,
            actor=author, post_id=post.id, group_id=post.group_id)
 

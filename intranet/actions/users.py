@@ -175,7 +175,7 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
     if len(data) > current_app.config["MAX_AVATAR_BYTES"]:
         raise Invalid(_("The picture is too large (at most 2 MB)."), field="avatar")
     try:
-        image = _decode_avatar(data)
+        image = decode_picture(data, AVATAR_SIZE, "avatar")
     except Image.DecompressionBombError as exc:  # Pillow's own cap (past 179 megapixels)
         raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar") from exc
     except (UnidentifiedImageError, OSError) as exc:
@@ -195,27 +195,28 @@ def do_set_avatar(session: Session, user: User, data: bytes) -> None:
         after_commit(session, lambda: (folder / old).unlink(missing_ok=True))
 
 
-def _decode_avatar(data: bytes) -> Image.Image:
-    """The picture decoded at the smallest size libjpeg offers, after checking what decoding
-    will cost from the header alone (``Image.open`` reads no pixels)."""
+def decode_picture(data: bytes, size: int, field: str) -> Image.Image:
+    """The picture decoded at the smallest size libjpeg offers for a ``size`` px copy, after
+    checking what decoding will cost from the header alone (``Image.open`` reads no pixels).
+    Avatars and group covers (``actions/group_page``) share it; errors name ``field``."""
     image = Image.open(io.BytesIO(data))
     if image.format not in AVATAR_FORMATS:
-        raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field="avatar")
+        raise Invalid(_("Upload a PNG, JPEG, GIF or WebP picture."), field=field)
     if image.width * image.height > AVATAR_MAX_PIXELS:
-        raise Invalid(_("The picture is too large (at most 40 megapixels)."), field="avatar")
+        raise Invalid(_("The picture is too large (at most 40 megapixels)."), field=field)
     # Pillow keeps 1 byte a pixel for grey and palette pictures, 4 for the rest; a palette one is
     # made RGBA before it is scaled (so 1 + 4). A progressive JPEG also keeps every coefficient of
     # the whole picture, whatever the draft's size (~3 bytes a pixel).
     full = image.width * image.height
     progressive = image.format == "JPEG" and bool(image.info.get("progressive"))
     if image.format == "JPEG":
-        image.draft("RGB", (AVATAR_SIZE, AVATAR_SIZE))
+        image.draft("RGB", (size, size))
     per_pixel = {"1": 1, "L": 1, "P": 5}.get(image.mode, 4)
     cost = image.width * image.height * per_pixel + (full * 3 if progressive else 0)
     if cost > AVATAR_MAX_DECODED:
         most = AVATAR_MAX_DECODED // (3 if progressive else per_pixel) // 1_000_000
         raise Invalid(_("The picture has too many pixels for its kind (at most %(mp)d "
-                        "megapixels): save it smaller, or as a JPEG.", mp=most), field="avatar")
+                        "megapixels): save it smaller, or as a JPEG.", mp=most), field=field)
     image.load()
     return image
 

@@ -23,6 +23,7 @@ from intranet.actions.groups import do_create_group, do_join_group, do_set_membe
 from intranet.actions.posts import do_acknowledge, do_create_post, do_pin_post
 from intranet.actions.users import do_create_department, do_create_user, do_update_profile
 from intranet.demo.cases import work_cases
+from intranet.demo.covers import mark_demo_visits, set_demo_covers
 from intranet.demo.files import share_demo_files
 from intranet.demo.inbox import demo_departments, load_inbox
 from intranet.demo.messages import load_conversations
@@ -38,6 +39,8 @@ from intranet.demo.people import (
     SHOWCASE,
     Person,
 )
+from intranet.demo.photos import enrich_conversations, share_demo_photos
+from intranet.demo.social import load_social
 from intranet.demo.tasks import load_tasks
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
@@ -92,8 +95,17 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         share_demo_files(s, people, groups)
     with db.transaction() as s:
+        share_demo_photos(s, people, groups)
+    with db.transaction() as s:
+        social = load_social(s, now, people, groups, members)
+    with db.transaction() as s:
+        leads = {spec.key: people[spec.lead] for spec in GROUPS}
+        set_demo_covers(s, {k: s.get(Group, g.id) for k, g in groups.items() if k in leads}, leads, seed)
+        mark_demo_visits(s, now)
+    with db.transaction() as s:
         _backdate_notifications(s, now)
     load_conversations(people, now)
+    enrich_conversations(people)
     with db.transaction() as s:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
     with db.transaction() as s:
@@ -101,7 +113,7 @@ def load_demo(seed: int = 7) -> str:
     with db.transaction() as s:
         inbox += "\n" + load_tasks(s, now.date(), people, groups)
     drain()  # index everything now, so search works on the first page load
-    return _summary(db.session(), seed, people) + "\n" + inbox
+    return _summary(db.session(), seed, people) + "\n" + social + "\n" + inbox
 
 
 # --- people and groups --------------------------------------------------------------------------

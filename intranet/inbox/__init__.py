@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     """Wiring only (imports here keep ``import intranet.inbox.rules...`` light for workers)."""
     from intranet.access import visibility
     from intranet.inbox import access, cli, search
-    from intranet.inbox.actions import mail_kinds, replies
+    from intranet.inbox.actions import incident_grouping, ingest, mail_kinds, replies
     from intranet.inbox.api import openapi_paths
     from intranet.inbox.views import register_blueprints
     from intranet.inbox.workers import outbound, processing, scheduler
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     mail_kinds.register_kinds()
     document.register(*openapi_paths())
     replies.reply_queued.connect(outbound.on_reply_queued)
+    ingest.cases_opened.connect(incident_grouping.on_cases_opened)
     register_blueprints(app)
     cli.init_app(app)
     scheduler.init_app(app)

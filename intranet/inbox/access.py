@@ -21,6 +21,7 @@ from intranet.models import (
     Case,
     Department,
     InboxAgent,
+    Incident,
     Membership,
     Notification,
     Role,
@@ -107,6 +108,31 @@ def access_case(user: User, case_id: int) -> Case:
                             or (case.group_id is not None and case.group_id in memberships(user))):
         raise NotFound(_("This case does not exist or is not visible to you."))
     return case
+
+
+def can_work_incident(user: User, incident: Incident) -> bool:
+    """Incidents follow their cases' rule: the service's people (any inbox user while unrouted)."""
+    if incident.department_id is None:
+        return is_inbox_user(user)
+    return incident.department_id in inbox_services(user)
+
+
+def access_incident(user: User, incident_id: int) -> Incident:
+    """The incident for its service's people, or read-only for the group of its thread."""
+    incident = db.session.get(Incident, incident_id)
+    if incident is None or not (can_work_incident(user, incident) or (
+            incident.group_id is not None and incident.group_id in memberships(user))):
+        raise NotFound(_("This incident does not exist or is not visible to you."))
+    return incident
+
+
+def visible_incidents_clause(user: User) -> ColumnElement[bool]:
+    """Incident lists: those of my services, and unrouted ones when I work an inbox."""
+    services = inbox_services(user)
+    if not services and not user.is_admin:
+        return false()
+    return or_(Incident.department_id.in_(services) if services else false(),
+               Incident.department_id.is_(None))
 
 
 def visible_cases_clause(user: User) -> ColumnElement[bool]:

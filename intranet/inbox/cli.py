@@ -11,15 +11,18 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from intranet.inbox.evaluate import evaluate
 from intranet.inbox.workers.importer import count_records, run_import
 from intranet.inbox.workers.processing import LOOP_GATHER_SECONDS, drain
 from intranet.inbox.workers.retention import apply_retention
 from intranet.inbox.workers.scheduler import check_sla, poll_all
+from intranet.inbox.workers.spikes import check_spikes
 from intranet.models import Source
 from intranet.platform import db
 from intranet.platform.errors import DomainError
 
 inbox_cli = AppGroup("inbox", help="The inbox's collectors: file import, feed polling, SLA checks.")
+inbox_cli.add_command(evaluate)
 
 
 @inbox_cli.command("import")
@@ -93,6 +96,12 @@ def retention(force: bool) -> None:
                    "applied less than an hour ago (--force).")
         return
     click.echo(f"{outcome.comments} inbox comments redacted, {outcome.messages} messages erased.")
+
+
+@inbox_cli.command("spikes")
+def spikes() -> None:
+    """Look for surges of comments now (the scheduler does it each minute; cron may instead)."""
+    click.echo(f"{len(check_spikes())} new spikes.")
 
 
 def init_app(app: Flask) -> None:

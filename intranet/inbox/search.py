@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from intranet.inbox import access as access_inbox
+from intranet.inbox.rules.labels import source_label
 from intranet.models import Case, ExternalComment, User
 from intranet.platform import db
 from intranet.search.index.schema import Doc
@@ -45,7 +46,7 @@ def hydrate_cases(user: User, ids: list[int]) -> dict[int, Item]:
     out = {}
     for case, comment in rows:
         title = _("%(author)s on %(source)s", author=comment.author or _("Someone"),
-                  source=comment.source.name)
+                  source=source_label(comment.source))
         out[case.id] = Item("case", case.id, title, comment.text, f"/inbox/cases/{case.id}",
                             case.created_at, None, _("Inbox"), "/inbox")
     return out

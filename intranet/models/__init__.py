@@ -38,9 +38,12 @@ from intranet.models.inbox import (
     Network,
     RuleKind,
     Source,
+    Spike,
     WatchRule,
     WebhookDelivery,
 )
+from intranet.models.inbox_views import SavedFilter
+from intranet.models.incidents import Incident, IncidentMember, IncidentStatus
 from intranet.models.library import LibraryFile, LibraryFolder
 from intranet.models.mail import (
     DigestFrequency,
@@ -54,10 +57,20 @@ from intranet.models.mail import (
     MailPreference,
     MailStatus,
 )
-from intranet.models.messaging import Conversation, Message, Participant
+from intranet.models.messaging import Conversation, Message, MessageReaction, Participant
 from intranet.models.notifications import Notification, NotificationKind
 from intranet.models.people import PeopleImport, RetentionSettings
 from intranet.models.sessions import LoginSession, LoginThrottle
+from intranet.models.social import (
+    Bookmark,
+    Draft,
+    Follow,
+    Poll,
+    PollOption,
+    PollVote,
+    PostKind,
+    ScheduledPost,
+)
 from intranet.models.tasks import ChecklistItem, Task, TaskAssignee, TaskHistory, TaskStatus
 from intranet.models.users import ApiToken, Department, Skill, User, user_skills
 
@@ -70,6 +83,7 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Base",
+    "Bookmark",
     # inbox
     "CannedReply",
     "Case",
@@ -83,14 +97,19 @@ __all__ = [
     "Conversation",
     "Department",
     "DigestFrequency",
+    "Draft",
     "Event",
     "ExternalComment",
+    "Follow",
     "Group",
     "GroupKind",
     "GroupLevel",
     "GroupMailSetting",
     "ImportJob",
     "InboxAgent",
+    "Incident",
+    "IncidentMember",
+    "IncidentStatus",
     "Invitation",
     "InvitationKind",
     "JoinRequest",
@@ -106,12 +125,17 @@ __all__ = [
     "Membership",
     "Mention",
     "Message",
+    "MessageReaction",
     "Network",
     "Notification",
     "NotificationKind",
     "Participant",
     "PeopleImport",
+    "Poll",
+    "PollOption",
+    "PollVote",
     "Post",
+    "PostKind",
     "Reaction",
     "Recommendation",
     "ReplyState",
@@ -120,11 +144,14 @@ __all__ = [
     "Role",
     "RoutingRule",
     "RuleKind",
+    "SavedFilter",
+    "ScheduledPost",
     "SearchOutbox",
     "Sentiment",
     "ServiceSettings",
     "Skill",
     "Source",
+    "Spike",
     "Task",
     "TaskAssignee",
     "TaskHistory",

@@ -79,6 +79,10 @@ class ServiceSettings(Base):
     first_response_minutes: Mapped[int] = mapped_column(default=60)
     resolution_minutes: Mapped[int] = mapped_column(default=24 * 60)
     require_approval: Mapped[bool] = mapped_column(default=False)
+    # written by the lead: what the service handles, and example comments (one per line), the
+    # pseudo-history routing learns from before the service has resolved cases of its own
+    description: Mapped[str] = mapped_column(Text, default="")
+    examples: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class RoutingRule(Base):

@@ -36,6 +36,7 @@ class Post(Base):
     __tablename__ = "posts"
     __table_args__ = (
         Index("ix_posts_group_id_id", "group_id", "id"),
+        Index("ix_posts_author_id_id", "author_id", "id"),  # followed people's posts, newest first
         # pinned posts of a feed, newest pin first; partial: only the few pinned rows are indexed
         Index("ix_posts_pinned", "group_id", "pinned_at", sqlite_where=text("pinned_at IS NOT NULL"),
               postgresql_where=text("pinned_at IS NOT NULL")),
@@ -50,6 +51,11 @@ class Post(Base):
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "post", "poll" or "question" (models.social.PostKind); a question's best answer is one of
+    # its comments (no foreign key: posts and comments would reference each other; the comment's
+    # removal clears it in ``do_delete_comment``)
+    kind: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
+    answer_comment_id: Mapped[int | None] = mapped_column()
 
     author: Mapped[User] = relationship()  # noqa: F821
     group: Mapped[Group | None] = relationship()  # noqa: F821
@@ -58,6 +64,7 @@ class Post(Base):
     # exact. The count lets a card skip the attachments query for the (many) posts without.
     attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.post_id == Post.id, Attachment.comment_id.is_(None))",
         order_by="Attachment.id", viewonly=True)
 
 
@@ -75,6 +82,8 @@ class Comment(Base):
 
     author: Mapped[User] = relationship()  # noqa: F821
     post: Mapped[Post] = relationship()
+    # photos and files sent with the comment (never changed after); loaded per comment list
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
 
 
 class Reaction(Base):
@@ -110,7 +119,12 @@ class Acknowledgement(Base):
 
 class Attachment(Base):
     """A shared file on a post or on a message (exactly one of the two); bytes stored under
-    UPLOAD_DIR by sha256, text indexed as "file" with the ACL of what it is attached to."""
+    UPLOAD_DIR by sha256, text indexed as "file" with the ACL of what it is attached to.
+
+    A comment's file also carries its post's id (``comment_id`` says which comment): it is
+    readable exactly when the post is, with no third access rule. A photo is stored re-encoded
+    (metadata gone) with its size in pixels and a thumbnail, content-addressed like any file;
+    a PDF may have a first-page preview as its thumbnail."""
 
     __tablename__ = "attachments"
     __table_args__ = (
@@ -127,6 +141,15 @@ class Attachment(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
+                                                   index=True)
+    width: Mapped[int | None]  # pixels of a photo as stored (after orientation and the size cap)
+    height: Mapped[int | None]
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))  # thumbnail or PDF preview
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
     post: Mapped[Post | None] = relationship()
     message: Mapped[Message | None] = relationship(back_populates="attachments")  # noqa: F821

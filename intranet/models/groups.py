@@ -48,6 +48,7 @@ class Group(Base):
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cover_file: Mapped[str | None] = mapped_column(String(80))  # under UPLOAD_DIR/covers
 
 
 class Membership(Base):
@@ -60,6 +61,8 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=10), default=Role.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The group's newest post when I last opened it: the side rail counts what came after.
+    last_seen_post_id: Mapped[int | None] = mapped_column()
 
     user: Mapped[User] = relationship()  # noqa: F821
     group: Mapped[Group] = relationship()

@@ -148,3 +148,29 @@ class ImportJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Spike(Base):
+    """A surge of one watch rule's volume over its own baseline, found by ``inbox.spikes``.
+
+    Keeps what the leads were told (counts, distinctive words, sources, sample comments) and the
+    crisis thread once one is opened from it; ``department_ids``: the services alerted.
+    """
+
+    __tablename__ = "inbox_spikes"
+    __table_args__ = (Index("ix_inbox_spikes_rule", "rule_id", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("inbox_watch_rules.id", ondelete="CASCADE"))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    count: Mapped[int] = mapped_column(default=0)
+    baseline: Mapped[float] = mapped_column(default=0.0)  # the usual count in such a window
+    threshold: Mapped[float] = mapped_column(default=0.0)
+    words: Mapped[list] = mapped_column(JSON, default=list)
+    sources: Mapped[list] = mapped_column(JSON, default=list)  # [[source name, count], ...]
+    comment_ids: Mapped[list] = mapped_column(JSON, default=list)  # sample comments
+    department_ids: Mapped[list] = mapped_column(JSON, default=list)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+
+    rule: Mapped[WatchRule] = relationship()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet.models.base import Base, UTCDateTime, utcnow
@@ -58,7 +58,12 @@ class Message(Base):
     conversation shows "message deleted" where it was."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+        # a thread's replies, oldest first; partial: most messages are not replies
+        Index("ix_messages_reply_to_id", "reply_to_id", "id", sqlite_where=text("reply_to_id IS NOT NULL"),
+              postgresql_where=text("reply_to_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
@@ -68,9 +73,27 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A reply in a thread names its root message (same conversation; threads are one level
+    # deep). No foreign key: messages are never deleted one by one (``deleted_at``), and a plain
+    # column is added to a large table without copying it on SQLite.
+    reply_to_id: Mapped[int | None]
+    reply_count: Mapped[int] = mapped_column(default=0, server_default="0")  # on a root
+    last_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship()  # noqa: F821
     conversation: Mapped[Conversation] = relationship()
     # files sent with the message (never added later); removed with the message's text
     attachments: Mapped[list[Attachment]] = relationship(  # noqa: F821
         order_by="Attachment.id", back_populates="message", passive_deletes=True)
+
+
+class MessageReaction(Base):
+    """Someone's emoji reaction on a message (the posts' kinds), at most one of each kind."""
+
+    __tablename__ = "message_reactions"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

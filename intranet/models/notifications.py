@@ -23,7 +23,9 @@ class NotificationKind(enum.StrEnum):
     CASE_MENTION = "case_mention"  # an inbox note names me (``case_id``)
     CASE_ASSIGNED = "case_assigned"  # a case was given to me
     SLA_BREACH = "sla_breach"  # a case of a service I lead missed a target (case_id)
+    ACK_REMINDER = "ack_reminder"  # a lead reminds me to acknowledge an announcement (post_id)
     REPLY_APPROVAL = "reply_approval"  # a reply on a case of a service I lead waits for approval
+    INBOX_SPIKE = "inbox_spike"  # a surge of comments on a watch rule, for the leads it concerns (group_id)
     TASK_ASSIGNED = "task_assigned"  # a task was given to me (or to a service I am in)
     TASK_DUE_SOON = "task_due_soon"  # a task of mine is due tomorrow
     TASK_OVERDUE = "task_overdue"  # a task of mine is past its due date

@@ -118,6 +118,8 @@ def _describe(conn: Connection) -> dict[str, Any]:
         raise BackupError("The database has no schema yet (run `flask --app wsgi init-db`).")
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     referenced = {f"files/{d[:2]}/{d}" for d in conn.scalars(select(Attachment.sha256).distinct())}
+    referenced |= {f"files/{d[:2]}/{d}" for d in conn.scalars(  # thumbnails and PDF previews
+        select(Attachment.thumb_sha256).where(Attachment.thumb_sha256.is_not(None)).distinct())}
     referenced |= {f"avatars/{name}" for name in conn.scalars(
         select(User.avatar_file).where(User.avatar_file.is_not(None)))}
     return {"revision": revision, "counts": _counts(conn), "referenced": referenced}

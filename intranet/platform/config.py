@@ -99,6 +99,15 @@ class Config:
     EXTRACT_CPU_SECONDS = 20
     EXTRACT_SECONDS = 40  # wall clock, then the child is killed; a PDF stops reading at half of it
     EXTRACT_MAX_PDF_PAGES = 500  # pages of a PDF read for the index (the first ones)
+    # Photos (JPEG, PNG, WebP, GIF) are decoded on upload by a child with these limits
+    # (platform/imaging.py): refused past them; stored re-encoded without metadata.
+    IMAGE_MAX_PIXELS = 40_000_000  # as declared by the header, all frames of an animation together
+    IMAGE_MAX_SIDE = 12_000  # pixels, the longest side (a panorama)
+    IMAGE_MAX_FRAMES = 300  # of an animated GIF or WebP
+    IMAGE_DISPLAY_SIDE = 3840  # longest side of the stored copy (larger photos are scaled down)
+    IMAGE_THUMB_SIDE = 640  # longest side of a thumbnail or a PDF's first-page preview
+    IMAGE_MEMORY_MB = 768  # address space of the child: a 40 MP photo decodes to 160 MB
+    IMAGE_SECONDS = 60  # wall clock of the child (a busy server is slow), then the upload is refused
     FEED_PAGE_SIZE = 20
     PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL's when that is set (``scale_out``)

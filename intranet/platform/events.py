@@ -40,6 +40,12 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+def post_room(post_id: int) -> str:
+    """The sockets of pages showing this post, joined through ``access`` when the page opens it
+    (``realtime.connect``): readers outside the post's group see its comments arrive too."""
+    return f"post:{post_id}"
+
+
 def _group_rooms(session: Session, group_id: int) -> list[str]:
     ids = session.scalars(select(Membership.user_id).where(Membership.group_id == group_id))
     return [user_room(uid) for uid in ids]
@@ -62,10 +68,12 @@ def publish(
     service_id: int | None = None,
     conversation_id: int | None = None,
     audience: list[int] | None = None,
+    also_rooms: list[str] | None = None,
 ) -> Event:
     """Record an event for one audience (a user, a group's members, an inbox service's people,
     a conversation's participants, else the company). ``audience``: the user ids to emit to
     when the caller has just read them (it saves the query; catch-up still applies the rule).
+    ``also_rooms``: live-only extra rooms (a post's open pages); Socket.IO sends once per socket.
 
     The row is written by the transaction's next flush (a query's autoflush, at the latest the
     commit), not flushed here: a send wrote its event, outbox row and updates in three flushes,
@@ -86,6 +94,8 @@ def publish(
         rooms = conversation_rooms(session, conversation_id)
     else:
         rooms = [COMPANY_ROOM]
+    if also_rooms:
+        rooms = [*rooms, *also_rooms]
     session.info.setdefault(PENDING, []).append((ev, rooms))
     return ev
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import format_decimal
 
-from intranet.platform import extract
+from intranet.platform import extract, previews
 
 ALLOWED: dict[str, str] = {
     ".txt": "text/plain",
@@ -36,6 +36,7 @@ ALLOWED: dict[str, str] = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".odt": "application/vnd.oasis.opendocument.text",
+    **previews.IMAGE_TYPES,  # stored re-encoded, with a thumbnail (``previews.make``)
 }
 TEXT_TYPES = {".txt", ".md", ".csv"}
 ZIP_TYPES = {".docx", ".xlsx", ".pptx", ".odt"}
@@ -50,6 +51,8 @@ def content_looks_right(ext: str, data: bytes) -> bool:
     """The first bytes agree with the extension (a renamed executable is refused)."""
     if ext == ".pdf":
         return data.startswith(b"%PDF-")
+    if ext in previews.IMAGE_TYPES:
+        return previews.looks_like_image(ext, data)
     if ext in ZIP_TYPES:
         return data.startswith(b"PK\x03\x04")
     if ext in TEXT_TYPES:
@@ -122,7 +125,8 @@ def text_of(digest: str, filename: str) -> str:
     limits (``extract.py``), and the answer is kept beside the index: result snippets need the
     text on every page of results, and no request should pay for a child."""
     ext, path = extension(filename), stored_path(digest)
-    if ext not in ALLOWED or not path.is_file():  # swept, or not restored yet: nothing to read
+    if ext not in ALLOWED or ext in previews.IMAGE_TYPES or not path.is_file():  # a photo has no
+        # text; a missing file was swept, or not restored yet: nothing to read
         return ""
     if ext in TEXT_TYPES:  # plain text: a bounded read, nothing to unpack or interpret
         with path.open("rb") as fh:
@@ -152,7 +156,7 @@ def text_of(digest: str, filename: str) -> str:
 
 def text_status(digest: str, filename: str) -> str:
     """``indexed``, ``failed`` (its text could not be read within the limits) or ``pending``."""
-    if extension(filename) in TEXT_TYPES:
+    if extension(filename) in TEXT_TYPES or extension(filename) in previews.IMAGE_TYPES:
         return "indexed"
     cached = _text_file(digest, extension(filename))
     if cached.exists():

@@ -43,6 +43,7 @@ class CardState:
     can_edit: bool
     can_moderate: bool
     is_author: bool
+    kind: str = "post"  # polls and questions show the reader's own state: never cached (cardcache)
 
 
 def state_of(view: PostView, viewer: User) -> CardState:
@@ -52,7 +53,7 @@ def state_of(view: PostView, viewer: User) -> CardState:
                      p.author.name, p.group_id, p.group.name if p.group is not None else None,
                      view.comment_count, tuple(sorted(view.reactions.items())),
                      tuple(sorted(view.my_reactions)), view.acknowledged, view.ack_count,
-                     view.can_edit, view.can_moderate, p.author_id == viewer.id)
+                     view.can_edit, view.can_moderate, p.author_id == viewer.id, p.kind)
 
 
 def card_states(session: Session, viewer: User, ids: list[int]) -> list[CardState]:
@@ -81,14 +82,15 @@ def _states_statement() -> Select:
                    select(func.aggregate_strings(Reaction.kind, ","))
                    .where(Reaction.post_id == Post.id, Reaction.user_id == me).scalar_subquery(),
                    exists().where(Acknowledgement.post_id == Post.id, Acknowledgement.user_id == me),
-                   select(func.count()).where(Acknowledgement.post_id == Post.id).scalar_subquery())
+                   select(func.count()).where(Acknowledgement.post_id == Post.id).scalar_subquery(),
+                   Post.kind)
             .join(author, author.id == Post.author_id).outerjoin(group, group.id == Post.group_id)
             .where(Post.id.in_(ids)))
 
 
 def _state(viewer: User, row: tuple) -> CardState:
     (pid, created, edited, pinned, announcement, author_id, author_name, group_id, group_name,
-     comments, kinds, my_kinds, acked, acks) = row
+     comments, kinds, my_kinds, acked, acks, kind) = row
     moderate = access.can_moderate_in(viewer, group_id)
     is_author = author_id == viewer.id
     return CardState(
@@ -96,7 +98,7 @@ def _state(viewer: User, row: tuple) -> CardState:
         comments, tuple(sorted(Counter(kinds.split(",")).items())) if kinds else (),
         tuple(sorted(set(my_kinds.split(",")))) if my_kinds else (),
         bool(announcement and acked), acks if announcement and (is_author or moderate) else None,
-        is_author, moderate, is_author)
+        is_author, moderate, is_author, kind)
 
 
 def views_for(session: Session, states: list[CardState]) -> dict[int, PostView]:

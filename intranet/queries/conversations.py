@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from intranet.models import Conversation, Message, Participant, User
+from intranet.models import Conversation, Message, MessageReaction, Participant, User
 
 LIST_LIMIT = 200
 PAGE_SIZE = 50
@@ -120,21 +120,29 @@ def conversation_view(session: Session, viewer: User, conversation: Conversation
 
 
 def messages_after(session: Session, conversation: Conversation, after: int,
-                   limit: int = MAX_AFTER) -> tuple[list[Message], bool]:
+                   limit: int = MAX_AFTER, *, top_level: bool = False,
+                   thread: int | None = None) -> tuple[list[Message], bool]:
     """Catch-up: messages with an id above ``after``, oldest first, and whether more remain.
-    Edited and deleted ones come back in place (their current state)."""
-    rows = list(session.scalars(
-        select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
-        .where(Message.conversation_id == conversation.id, Message.id > after)
-        .order_by(Message.id).limit(limit + 1)))
+    Edited and deleted ones come back in place (their current state). ``top_level``: not the
+    replies (the page's timeline); ``thread``: only the replies to that root."""
+    stmt = (select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
+            .where(Message.conversation_id == conversation.id, Message.id > after)
+            .order_by(Message.id).limit(limit + 1))
+    if thread is not None:
+        stmt = stmt.where(Message.reply_to_id == thread)
+    elif top_level:
+        stmt = stmt.where(Message.reply_to_id.is_(None))
+    rows = list(session.scalars(stmt))
     return rows[:limit], len(rows) > limit
 
 
 def messages_before(session: Session, conversation: Conversation, before: int | None,
-                    limit: int = PAGE_SIZE) -> tuple[list[Message], int | None]:
+                    limit: int = PAGE_SIZE, *, top_level: bool = False) -> tuple[list[Message], int | None]:
     """The newest ``limit`` messages (below ``before``), oldest first, and the next cursor."""
     stmt = (select(Message).options(joinedload(Message.author), selectinload(Message.attachments))
             .where(Message.conversation_id == conversation.id).order_by(Message.id.desc()).limit(limit + 1))
+    if top_level:
+        stmt = stmt.where(Message.reply_to_id.is_(None))
     if before is not None:
         stmt = stmt.where(Message.id < before)
     rows = list(session.scalars(stmt))
@@ -167,3 +175,26 @@ def co_participants_of(session: Session, user_ids: set[int]) -> dict[int, set[in
             if about:
                 out.setdefault(uid, set()).update(about)
     return out
+
+
+def reactions_of(session: Session, message_ids: Iterable[int], viewer_id: int
+                 ) -> dict[int, tuple[dict[str, int], set[str]]]:
+    """Per message: its reaction counts by kind and my kinds (one query for a page)."""
+    out: dict[int, tuple[dict[str, int], set[str]]] = {}
+    ids = list(message_ids)
+    if not ids:
+        return out
+    rows = session.execute(select(MessageReaction.message_id, MessageReaction.kind, MessageReaction.user_id)
+                           .where(MessageReaction.message_id.in_(ids)).order_by(MessageReaction.created_at))
+    for mid, kind, uid in rows:
+        counts, mine = out.setdefault(mid, ({}, set()))
+        counts[kind] = counts.get(kind, 0) + 1
+        if uid == viewer_id:
+            mine.add(kind)
+    return out
+
+
+def message_by_id(session: Session, conversation: Conversation, message_id: int) -> Message | None:
+    """A message of this conversation (a thread's root), or None."""
+    found = session.get(Message, message_id)
+    return found if found is not None and found.conversation_id == conversation.id else None

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, session
-from flask_socketio import SocketIO, disconnect, join_room
+from flask_socketio import SocketIO, disconnect, join_room, leave_room
 
+from intranet import access
 from intranet.platform import db
-from intranet.platform.events import COMPANY_ROOM, login_room, tokens_room, user_room, wire_payload
+from intranet.platform.errors import NotFound
+from intranet.platform.events import COMPANY_ROOM, login_room, post_room, tokens_room, user_room, wire_payload
 from intranet.platform.presence import registry
 from intranet.platform.sessions import current_login_id
 from intranet.queries import lists as queries
@@ -22,6 +24,7 @@ from intranet.realtime.auth import SOCKET_TOKEN, socket_user, user_from
 from intranet.realtime.closing import quiet_client_closes
 from intranet.realtime.signals import announce_presence, register
 
+WATCHED = "intranet.watched_post"  # the post this socket's page shows (its per-socket session)
 CATCH_UP_LIMIT = 500  # events per catch-up answer, as the HTTP route's maximum
 
 
@@ -66,6 +69,25 @@ def register_handlers(socketio: SocketIO) -> None:
             disconnect()
             return {"ok": False}
         registry().touch(request.sid)  # shared presence: this socket's keys live on
+        return {"ok": True}
+
+    @socketio.on("watch_post")
+    def on_watch_post(data: Any = None) -> dict[str, bool]:
+        """The page shows this post: join its room if ``access`` lets the socket's user read it
+        (404 rules: missing and hidden alike refused), leaving the one watched before."""
+        user = socket_user()
+        post_id = data.get("post_id") if isinstance(data, dict) else None
+        old = session.pop(WATCHED, None)
+        if isinstance(old, int):
+            leave_room(post_room(old))
+        if user is None or not isinstance(post_id, int) or isinstance(post_id, bool):
+            return {"ok": False}
+        try:
+            access.access_post(user, post_id)
+        except NotFound:
+            return {"ok": False}
+        join_room(post_room(post_id))
+        session[WATCHED] = post_id
         return {"ok": True}
 
     register(socketio)

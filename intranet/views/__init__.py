@@ -7,6 +7,8 @@ from flask import Flask
 import intranet.views.invitations as invitations
 import intranet.views.mail_admin as mail_admin
 import intranet.views.mail_settings as mail_settings
+import intranet.views.planning as planning
+import intranet.views.social as social
 from intranet.views import account as accounts
 from intranet.views import (
     admin,
@@ -32,3 +34,5 @@ def register_blueprints(app: Flask) -> None:
                    accounts, mail_admin, mail_settings, invitations, tasks, library):
         app.register_blueprint(module.bp)
     app.register_blueprint(people_admin_bp)
+    app.register_blueprint(social.bp)
+    app.register_blueprint(planning.bp)

@@ -78,17 +78,18 @@ def cached_card(view: PostView) -> Markup:
     """The ``post_card`` macro's HTML for this request, rendered at most once per state."""
     state = cards.state_of(view, current_user)
     key = (state, _reader_format())
-    parts = _cache().get(key)
+    parts = _cache().get(key) if state.kind == "post" else None
     if parts is None:
         parts = _render(view)
-        _cache().put(key, parts)
+        if state.kind == "post":
+            _cache().put(key, parts)
     return _personal(parts, state, key[1][0])
 
 
 def render_cards(states: list[CardState]) -> list[Markup]:
     """Cards for these states, loading full posts only for those not cached (one query)."""
     cache, locale = _cache(), _reader_format()
-    found = {s.id: cache.get((s, locale)) for s in states}
+    found = {s.id: cache.get((s, locale)) if s.kind == "post" else None for s in states}
     missing = [s for s in states if found[s.id] is None]
     if missing:
         views = cards.views_for(db.session(), missing)
@@ -97,7 +98,7 @@ def render_cards(states: list[CardState]) -> list[Markup]:
             if view is None:
                 continue  # deleted since the state was read
             found[state.id] = parts = _render(view)
-            if cards.state_of(view, current_user) == state:  # not edited/renamed in between
+            if state.kind == "post" and cards.state_of(view, current_user) == state:  # not edited
                 cache.put((state, locale), parts)
     return [_personal(found[s.id], s, locale[0]) for s in states if found[s.id] is not None]
 

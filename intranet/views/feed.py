@@ -11,12 +11,13 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from intranet import access
+from intranet.actions.group_page import do_mark_group_visited
 from intranet.actions.notifications import do_mark_read, unread_count
 from intranet.models import REACTION_EMOJI, REACTION_KINDS, Topic
 from intranet.platform import db
 from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.inputs import parse_int
-from intranet.queries import cards
+from intranet.queries import cards, rail
 from intranet.queries import feed as feeds
 from intranet.views import pagecache
 from intranet.views.common import before_arg, form_data, frame_value, me
@@ -60,9 +61,20 @@ def group(group_id: int) -> Any:
     found = access.access_group(user, group_id)
     remember_last_event()
     header = feeds.group_header(s, user, found)
+    _visited(found)
     page = feeds.group_feed(s, user, found, before, limit=_page_size()) if header.readable else None
     pinned = feeds.pinned_posts(s, user, found) if header.readable and before is None else []
     return render_template("feed/group.html", header=header, group=found, page=page, pinned=pinned)
+
+
+def _visited(group: Any) -> None:
+    """Opening a group of mine marks what it holds as seen (the rail's count), written only
+    when there is something new: most views of a group change nothing."""
+    entry = next((item for item in _rail() if item.id == group.id), None)
+    if entry is not None and (entry.new or entry.seen is None):
+        with db.transaction() as s:
+            do_mark_group_visited(s, me(), group)
+        g.pop("rail", None)
 
 
 @bp.route("/notifications", methods=["GET"])
@@ -110,6 +122,13 @@ def _unread() -> int:
     return frame_value(lambda: unread_count(db.session(), me().id), 0)
 
 
+def _rail() -> list[rail.RailGroup]:
+    """The side rail's groups, one query per page (the group page may ask first)."""
+    if "rail" not in g:
+        g.rail = frame_value(lambda: rail.my_rail(db.session(), me()), [])
+    return g.rail
+
+
 def _locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
@@ -117,4 +136,5 @@ def _locale() -> str:
 @bp.app_context_processor
 def _frame() -> dict[str, Any]:
     return {"current_locale": _locale, "live_last_event_id": _last_event_id, "unread_notifications": _unread,
+            "my_rail": _rail,
             "REACTION_KINDS": REACTION_KINDS, "REACTION_EMOJI": REACTION_EMOJI}

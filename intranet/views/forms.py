@@ -192,6 +192,10 @@ class GroupSettingsForm(Form):
     visibility = RadioField(_l("Visibility"), choices=_visibility_choices())
 
 
+class CoverForm(Form):
+    cover = FileField(_l("Cover picture"))  # empty with "remove": the cover goes
+
+
 class JoinForm(Form):
     message = TextAreaField(_l("Message to the leads (optional)"), [Length(max=500)])
 

@@ -5,13 +5,14 @@ The group's own page (its feed) is ``feed.group``; these pages link to it.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet import access
+from intranet.actions.group_page import covers_folder, do_set_group_cover
 from intranet.actions.groups import (
     do_create_group,
     do_decide_join_request,
@@ -24,8 +25,17 @@ from intranet.models import Group, JoinRequest, Membership, RequestStatus, Role,
 from intranet.platform import db
 from intranet.platform.db import like_pattern
 from intranet.platform.errors import DomainError, Forbidden, Invalid, NotFound
+from intranet.platform.web import error_response, wants_json
 from intranet.views.common import back_url, done, form_failed, form_page, me, paginate, refused
-from intranet.views.forms import AddMemberForm, DecisionForm, GroupForm, GroupSettingsForm, JoinForm, RoleForm
+from intranet.views.forms import (
+    AddMemberForm,
+    CoverForm,
+    DecisionForm,
+    GroupForm,
+    GroupSettingsForm,
+    JoinForm,
+    RoleForm,
+)
 
 bp = Blueprint("groups", __name__)
 GROUPS_PAGE_SIZE = 50
@@ -210,12 +220,52 @@ def settings(group_id: int) -> Response:
     group = access.access_group(me(), group_id)
     _require_manager(group)
     form = GroupSettingsForm(obj=group)
+    cover_form = CoverForm(formdata=None)
     if not form.validate_on_submit():
-        return form_page("groups/settings.html", form, group=group)
+        return form_page("groups/settings.html", form, group=group, cover_form=cover_form)
     try:
         with db.transaction() as s:
             do_update_group(s, me(), group, name=form.name.data, description=form.description.data,
                             visibility=form.visibility.data)
     except DomainError as exc:
-        return form_failed("groups/settings.html", form, exc, group=group)
+        return form_failed("groups/settings.html", form, exc, group=group, cover_form=cover_form)
     return done(_("The group's settings are saved."), url_for("groups.settings", group_id=group.id))
+
+
+@bp.route("/groups/<int:group_id>/cover", methods=["POST"])
+@login_required
+def cover_upload(group_id: int) -> Response:
+    """A lead uploads the cover (the action checks and re-encodes it), or removes it."""
+    group = access.access_group(me(), group_id)
+    _require_manager(group)
+    form = CoverForm()
+    removing = request.form.get("remove") == "1"
+    if form.validate_on_submit() and (removing or form.cover.data):
+        data = None if removing else form.cover.data.read(current_app.config["MAX_AVATAR_BYTES"] * 3 + 1)
+        try:
+            with db.transaction() as s:
+                do_set_group_cover(s, me(), group, data)
+            url = group.cover_file and url_for("groups.cover", group_id=group.id, v=group.cover_file)
+            return done(_("The cover is removed.") if removing else _("The cover is updated."),
+                        url_for("groups.settings", group_id=group.id), url=url)
+        except Invalid as exc:
+            form.cover.errors = [*form.cover.errors, exc.message]
+    if not form.errors:
+        form.cover.errors = [_("Choose a picture to upload.")]
+    if wants_json():
+        field, messages = next(iter(form.errors.items()))
+        return error_response(400, "invalid", str(messages[0]), "cover" if field == "cover" else field)
+    return form_page("groups/settings.html", GroupSettingsForm(formdata=None, obj=group), status=400,
+                     group=group, cover_form=form)
+
+
+@bp.route("/groups/<int:group_id>/cover", methods=["GET"])
+@login_required
+def cover(group_id: int) -> Response:
+    """Whoever may see the group sees its cover (404 otherwise, like the group itself); cached
+    a day when asked for by its versioned address, revalidated otherwise."""
+    group = access.access_group(me(), group_id)
+    if not group.cover_file or not (covers_folder() / group.cover_file).is_file():
+        raise NotFound(_("This group has no cover."))
+    versioned = request.args.get("v") == group.cover_file
+    return send_from_directory(covers_folder(), group.cover_file, max_age=86400 if versioned else 0)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from intranet import access
 from intranet.access import messaging as access_messaging
 from intranet.actions.files import do_send_message_with_files
+from intranet.actions.message_social import do_toggle_message_reaction
 from intranet.actions.messaging import (
     do_add_participants,
     do_leave,
@@ -23,12 +24,13 @@ from intranet.actions.messaging import (
     do_set_muted,
     do_start_conversation,
 )
-from intranet.models import User
+from intranet.models import Conversation, Message, User
 from intranet.platform import db, presence
 from intranet.platform.db import like_pattern
-from intranet.platform.errors import Invalid
+from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.inputs import parse_int, query_int
 from intranet.queries import conversations
+from intranet.search.query.conversation import find_in_conversation
 from intranet.views.common import before_arg, done, form_data, frame_value, me
 from intranet.views.files import uploads_from_request
 from intranet.views.posts import remember_last_event
@@ -83,31 +85,67 @@ def new() -> Any:
     return render_template("messages/new.html", chosen=chosen, matches=matches, q=q)
 
 
+def _with_reactions(*groups: list[Message]) -> dict[int, Any]:
+    """The reactions of the messages about to be rendered, in one query."""
+    return conversations.reactions_of(db.session, (m.id for rows in groups for m in rows), me().id)
+
+
+def _thread(found: Conversation, root_id: int | None) -> tuple[Message | None, list[Message]]:
+    """A thread's root (404 unless it is a root of this conversation) and its replies."""
+    if root_id is None:
+        return None, []
+    root = conversations.message_by_id(db.session, found, root_id)
+    if root is None or root.reply_to_id is not None:
+        raise NotFound(_("This message does not exist or is not visible to you."))
+    replies, _more = conversations.messages_after(db.session, found, 0, thread=root.id)
+    return root, replies
+
+
 @bp.route("/messages/<int:conversation_id>", methods=["GET"])
 @login_required
 def show(conversation_id: int) -> str:
+    """The conversation beside my list (wide screens), a thread open (``thread``) and the
+    messages found by ``q`` in this conversation, each usable without JavaScript."""
     found = access_messaging.access_conversation(me(), conversation_id)
     remember_last_event()
     view = conversations.conversation_view(db.session, me(), found)
-    rows, next_before = conversations.messages_before(db.session, found, before_arg())
+    rows, next_before = conversations.messages_before(db.session, found, before_arg(), top_level=True)
+    root, replies = _thread(found, query_int("thread", low=1))
+    q = request.args.get("q", "").strip()[:200]
+    results = find_in_conversation(db.session, found, q) if q else None
     states = presence.registry().states(u.id for u in view.others)  # one look, even shared in Redis
     return render_template("messages/show.html", view=view, messages=rows, next_before=next_before,
-                           states=states)
+                           states=states, items=conversations.conversation_list(db.session, me()),
+                           current_id=found.id, thread_root=root, thread_replies=replies, q=q,
+                           results=results, reactions=_with_reactions(rows, replies, [root] if root else []))
+
+
+@bp.route("/messages/<int:conversation_id>/thread/<int:root_id>", methods=["GET"])
+@login_required
+def thread(conversation_id: int, root_id: int) -> str:
+    """The thread panel alone, for the page's script."""
+    found = access_messaging.access_conversation(me(), conversation_id)
+    root, replies = _thread(found, root_id)
+    return render_template("messages/_thread.html", root=root, replies=replies,
+                           reactions=_with_reactions([root], replies))
 
 
 @bp.route("/messages/<int:conversation_id>/fragments", methods=["GET"])
 @login_required
 def fragments(conversation_id: int) -> str:
-    """Server-rendered messages for live pages: all after ``after`` (oldest first, no gaps), or
-    the current state of one message (``only``, after an edit or a deletion)."""
+    """Server-rendered messages for live pages: all after ``after`` (oldest first, no gaps) of
+    the timeline, or of one thread (``thread``), or the current state of one message (``only``,
+    after an edit, a deletion, a reaction or a reply)."""
     found = access_messaging.access_conversation(me(), conversation_id)
     view = conversations.conversation_view(db.session, me(), found)
-    only = query_int("only", low=1)
+    only, thread_id = query_int("only", low=1), query_int("thread", low=1)
     if only is not None:
         rows = [m for m in [access_messaging.access_message(me(), only)] if m.conversation_id == found.id]
     else:
-        rows, _more = conversations.messages_after(db.session, found, query_int("after", default=0))
-    return render_template("messages/_messages.html", view=view, messages=rows)
+        rows, _more = conversations.messages_after(db.session, found, query_int("after", default=0),
+                                                   top_level=thread_id is None, thread=thread_id)
+    return render_template("messages/_messages.html", view=view, messages=rows,
+                           reactions=_with_reactions(rows))
 
 
 @bp.route("/messages/<int:conversation_id>/item", methods=["GET"])
@@ -122,11 +160,35 @@ def item(conversation_id: int) -> str:
 @bp.route("/messages/<int:conversation_id>/send", methods=["POST"])
 @login_required
 def send(conversation_id: int) -> Response:
-    found = access_messaging.access_conversation(me(), conversation_id)
+    found, data = access_messaging.access_conversation(me(), conversation_id), form_data()
+    raw = str(data.get("reply_to") or "").strip()
+    reply_to = parse_int(raw, low=1) if raw else None
+    if raw and reply_to is None:
+        raise Invalid(_("%(name)s must be an integer.", name="reply_to"), field="reply_to")
     with db.transaction() as s:
-        message = do_send_message_with_files(s, me(), found, form_data().get("body"), uploads_from_request())
-    return done(None, url_for(".show", conversation_id=found.id, _anchor=f"message-{message.id}"),
-                status=201, id=message.id)
+        message = do_send_message_with_files(s, me(), found, data.get("body"), uploads_from_request(),
+                                             reply_to=reply_to)
+    if message.reply_to_id:
+        target = url_for(".show", conversation_id=found.id, thread=message.reply_to_id,
+                         _anchor=f"message-{message.id}")
+    else:
+        target = url_for(".show", conversation_id=found.id, _anchor=f"message-{message.id}")
+    return done(None, target, status=201, id=message.id)
+
+
+@bp.route("/messages/<int:conversation_id>/react/<int:message_id>", methods=["POST"])
+@login_required
+def react(conversation_id: int, message_id: int) -> Response:
+    """An emoji button under a message: on if it was off, off if it was on."""
+    found = access_messaging.access_conversation(me(), conversation_id)
+    message = access_messaging.access_message(me(), message_id)
+    if message.conversation_id != found.id:
+        raise NotFound(_("This message does not exist or is not visible to you."))
+    with db.transaction() as s:
+        on = do_toggle_message_reaction(s, me(), message, form_data().get("kind"))
+    back = url_for(".show", conversation_id=found.id, thread=message.reply_to_id,
+                   _anchor=f"message-{message.id}")
+    return done(None, back, on=on)
 
 
 @bp.route("/messages/<int:conversation_id>/rename", methods=["POST"])

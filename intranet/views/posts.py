@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from intranet import access
 from intranet.actions import comments as comment_actions
 from intranet.actions import posts as post_actions
-from intranet.actions.files import do_create_post_with_files
+from intranet.actions.files import do_add_comment_with_files, do_create_post_with_files
+from intranet.actions.scheduling import do_schedule_post
 from intranet.models import Comment, Post, User
 from intranet.platform import db
 from intranet.platform.errors import Forbidden, Invalid
@@ -26,6 +27,7 @@ from intranet.platform.web import wants_json
 from intranet.queries import feed as feeds
 from intranet.views.common import back_url, form_data, me, truthy
 from intranet.views.common import done as common_done
+from intranet.views.composer import ComposerOptions, options_from
 from intranet.views.files import uploads_from_request
 
 bp = Blueprint("posts", __name__)
@@ -73,9 +75,13 @@ def create() -> Any:
     user, data = me(), form_data()
     group = _target(user, data.get("group_id"))
     try:
+        extra = options_from(data)
+        if extra.publish_at is not None:
+            return _schedule(user, group, data, extra)
         with db.transaction() as s:
             post = do_create_post_with_files(s, user, group, data.get("body"), uploads_from_request(),
-                                             announcement=truthy(data.get("announcement")))
+                                             announcement=truthy(data.get("announcement")),
+                                             kind=extra.kind, poll=extra.poll)
     except Invalid as exc:
         if wants_json():
             raise
@@ -85,6 +91,18 @@ def create() -> Any:
     url = url_for("posts.show", post_id=post.id)
     return done({"id": post.id, "url": url}, _("Your post is published."),
                 _feed_url(post), status=201)
+
+
+def _schedule(user: User, group: Any, data: Any, extra: ComposerOptions) -> Response:
+    """The composer's "publish later": kept until the scheduler publishes it (no files yet)."""
+    if uploads_from_request():
+        raise Invalid(_("Files cannot be attached to a scheduled post yet."), field="files")
+    with db.transaction() as s:
+        row = do_schedule_post(s, user, group, data.get("body"), extra.publish_at,
+                               announcement=truthy(data.get("announcement")), kind=extra.kind,
+                               poll=extra.poll)
+    return done({"scheduled_id": row.id, "url": url_for("planning.scheduled")},
+                _("Your post is scheduled."), url_for("planning.scheduled"), status=201)
 
 
 @bp.route("/posts/<int:post_id>", methods=["GET"])
@@ -175,7 +193,7 @@ def comment(post_id: int) -> Any:
     post = access.access_post(user, post_id)
     try:
         with db.transaction() as s:
-            new = comment_actions.do_add_comment(s, user, post, data.get("body"))
+            new = do_add_comment_with_files(s, user, post, data.get("body"), uploads_from_request())
     except Invalid as exc:
         if wants_json():
             raise
@@ -223,7 +241,8 @@ def _edit_form(template: str, body: str, object_id: int, url: str, message: str,
         if wants_json():
             raise
         return render_template(template, body=text or "", error=exc.message, **context), 400
-    return done({"id": object_id, "url": url}, message, url)
+    # to the post (or comment) itself: ``done`` would follow the Referer, which is this form
+    return common_done(message, url, id=object_id, url=url)
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])

@@ -3,6 +3,7 @@
 // refreshes when the case or its escalation thread changes. Also: canned replies into the composer.
 
 import { getFragment, getJSON } from './http.js';
+import { replaceRow } from './workview.js';
 
 async function refreshBadge() {
   const badge = document.querySelector('[data-inbox-badge]');
@@ -23,13 +24,14 @@ async function updateRow(list, id, isNew) {
   if (!existing && !(isNew && list.dataset.liveInsert === 'true')) return;
   let row;
   try {
-    row = await getFragment(`/inbox/cases/${encodeURIComponent(id)}/row`);
+    const query = list.closest('[data-workview]')?.dataset.listQuery || '';
+    row = await getFragment(`/inbox/cases/${encodeURIComponent(id)}/row?${query}`);
   } catch {
     return; // not mine (any more), or gone
   }
   if (!row) return;
   row.classList.add('is-fresh');
-  if (existing) existing.replaceWith(row);
+  if (existing) replaceRow(existing, row);
   else list.prepend(row);
   document.querySelector('[data-inbox-empty]')?.remove();
 }

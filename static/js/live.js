@@ -16,7 +16,7 @@
 import { getJSON, HttpError } from './http.js';
 
 const TYPES = ['post', 'comment', 'reaction', 'notification', 'group', 'message', 'conversation', 'read',
-  'case', 'task'];
+  'case', 'incident', 'poll', 'task'];
 const MAX_CATCH_UP_ROUNDS = 20;
 const OFFLINE_NOTICE_DELAY_MS = 2500;
 const CATCH_UP_TIMEOUT_MS = 10000;
@@ -131,11 +131,20 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     }, OFFLINE_NOTICE_DELAY_MS);
   }
 
+  // A post's page joins the post's room (the server checks access): its comments arrive live
+  // even for a reader outside the post's group. Asked again on every (re)connect.
+  function watchPost() {
+    const page = document.querySelector('[data-post-page]');
+    const postId = Number(page?.dataset.postPage || 0);
+    if (postId) socket.emit('watch_post', { post_id: postId });
+  }
+
   const socket = ioFactory({ withCredentials: true, ...RECONNECT });
   TYPES.forEach((type) => socket.on(type, (payload) => receive(type, payload)));
   socket.on('session_ended', goToLogin);
   socket.on('connect', () => {
     showOffline(false);
+    watchPost();
     catchUp();
   });
   socket.on('disconnect', () => showOffline(true));

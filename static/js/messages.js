@@ -78,7 +78,10 @@ function conversationPage(root, socket) {
   const typingBox = root.querySelector('[data-typing]');
   const readByBox = root.querySelector('[data-read-by]');
   const positions = JSON.parse(root.dataset.readPositions || '{}');
-  const state = { last: Number(root.dataset.lastMessageId || 0), loading: false, again: false, read: 0 };
+  const state = { last: Number(root.dataset.lastMessageId || 0), loading: false, again: false, read: 0,
+    seen: Number(root.dataset.lastSeen || 0) }; // seen: the newest id shown anywhere (threads too)
+  const slot = document.querySelector('[data-thread-slot]');
+  const openThread = () => Number(slot?.querySelector('[data-thread]')?.dataset.thread || 0);
   const typers = new Map();
   let lastTypingSent = 0;
 
@@ -95,19 +98,41 @@ function conversationPage(root, socket) {
   }
 
   async function markRead() {
-    if (!visible() || state.last <= state.read) return;
-    state.read = state.last;
+    const upTo = Math.max(state.last, state.seen);
+    if (!visible() || upTo <= state.read) return;
+    state.read = upTo;
     try {
-      const result = await sendJSON('POST', `${root.dataset.apiUrl}/read`, { message_id: state.last });
+      const result = await sendJSON('POST', `${root.dataset.apiUrl}/read`, { message_id: upTo });
       setBadge(result.unread_total);
     } catch {
       state.read = 0; // try again with the next message or when the page shows again
     }
   }
 
+  /** A reply goes to its open thread (or nowhere: its root shows the count); a root shown at
+   * the top of the open thread is refreshed there too. */
+  function insertReply(li) {
+    const replies = slot?.querySelector('[data-thread-replies]');
+    if (!replies || Number(li.dataset.replyTo) !== openThread()) return;
+    const existing = replies.querySelector(`[data-message-id="${Number(li.dataset.messageId)}"]`);
+    if (existing) existing.replaceWith(li);
+    else replies.append(li);
+  }
+
   function insert(fragment) {
     [...fragment.children].forEach((li) => {
       const mid = Number(li.dataset.messageId);
+      state.seen = Math.max(state.seen, mid);
+      if (li.dataset.replyTo) {
+        insertReply(li);
+        return;
+      }
+      const copy = slot?.querySelector(`[data-thread] [id="thread-root-${mid}"]`);
+      if (copy) {
+        const twin = li.cloneNode(true);
+        twin.id = `thread-root-${mid}`;
+        copy.replaceWith(twin);
+      }
       const existing = list.querySelector(`[data-message-id="${mid}"]`);
       if (existing) existing.replaceWith(li);
       else if (mid > state.last) list.append(li);
@@ -174,9 +199,77 @@ function conversationPage(root, socket) {
     });
   }
 
+  async function loadThread(rootId, { focus = false } = {}) {
+    if (!slot) return;
+    const res = await fetch(root.dataset.threadUrl.replace(/\/0$/, `/${Number(rootId)}`), { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    if (!res.ok) return;
+    const typed = slot.querySelector('[data-thread-composer] textarea')?.value ?? '';
+    const sameThread = openThread() === Number(rootId);
+    slot.innerHTML = await res.text();
+    root.closest('.chat-layout')?.classList.add('has-thread');
+    const area = slot.querySelector('[data-thread-composer] textarea');
+    if (area && sameThread) area.value = typed; // a live refresh never loses what is being typed
+    slot.querySelectorAll('.message').forEach((li) => { state.seen = Math.max(state.seen, Number(li.dataset.messageId)); });
+    if (focus) area?.focus();
+    markRead();
+  }
+
+  function closeThread() {
+    const rootId = openThread();
+    slot.innerHTML = '';
+    root.closest('.chat-layout')?.classList.remove('has-thread');
+    list.querySelector(`[data-message-id="${rootId}"] [data-open-thread]`)?.focus();
+  }
+
+  slot?.addEventListener('click', (event) => {
+    if (!event.target.closest('[data-close-thread]')) return;
+    event.preventDefault();
+    closeThread();
+  });
+  slot?.addEventListener('submit', async (event) => {
+    const form = event.target.closest('[data-thread-composer]');
+    if (!form) return;
+    event.preventDefault();
+    const area = form.querySelector('textarea');
+    const error = form.querySelector('[data-composer-error]');
+    if (!area.value.trim()) return;
+    try {
+      await sendJSON('POST', `${root.dataset.apiUrl}/messages`, { body: area.value, reply_to: openThread() });
+      area.value = '';
+      await loadThread(openThread(), { focus: true });
+    } catch (failure) {
+      error.textContent = failure.message;
+      error.hidden = false;
+    }
+  });
+  root.closest('.chat-layout')?.addEventListener('click', (event) => {
+    const opener = event.target.closest('[data-open-thread]');
+    if (!opener || !list.contains(opener) || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+    event.preventDefault();
+    loadThread(opener.dataset.openThread, { focus: true });
+  });
+  root.closest('.chat-layout')?.addEventListener('submit', async (event) => {
+    const form = event.target.closest('[data-message-react]');
+    if (!form) return;
+    event.preventDefault();
+    form.querySelector('details')?.removeAttribute('open');
+    const mid = Number(form.closest('.message')?.dataset.messageId);
+    try {
+      await postForm(form.action, new FormData(form, event.submitter));
+      await refreshOne(mid);
+    } catch (failure) {
+      window.alert(failure.message);
+    }
+  });
+
   document.addEventListener('live:message', (e) => {
     if (e.detail.conversation_id !== id) return;
-    if (e.detail.op === 'add') loadNew();
+    if (e.detail.op === 'add' && e.detail.reply_to) {
+      state.seen = Math.max(state.seen, e.detail.id);
+      refreshOne(e.detail.reply_to);
+      if (openThread() === e.detail.reply_to) loadThread(e.detail.reply_to);
+      else markRead();
+    } else if (e.detail.op === 'add') loadNew();
     else refreshOne(e.detail.id);
   });
   document.addEventListener('live:read', (e) => {
@@ -210,6 +303,7 @@ function conversationPage(root, socket) {
     }
   });
   startOwnMessageActions(list, refreshOne);
+  if (slot) startOwnMessageActions(slot, refreshOne);
   showReadBy();
   markRead();
   list.lastElementChild?.scrollIntoView({ block: 'end' });

@@ -139,9 +139,11 @@ async function onReact(form, submitter) {
 
 async function onComposer(form) {
   const result = await postForm(form.action, new FormData(form));
+  form.querySelectorAll('textarea').forEach((t) => { t.defaultValue = ''; }); // not back to a draft
   form.reset();
   form.querySelector('textarea')?.focus();
-  if (liveFeed()) await insertPost(result.id);
+  if (result.scheduled_id) window.location.assign(result.url); // to my scheduled posts
+  else if (liveFeed()) await insertPost(result.id);
   else window.location.assign(result.url);
 }
 

@@ -118,8 +118,10 @@ def test_webhook_comment_live_escalate_thread_reply_resolve(open_browser, live_s
     expect(row.locator(".case-excerpt")).to_contain_text("<b>please</b>")  # escaped, shown as text
     expect(bob.page.locator("[data-inbox-badge]")).to_be_visible()
 
-    row.locator(".case-link").click()
-    bob.page.wait_for_url("**/inbox/cases/*")
+    row.locator(".case-link").click()  # opens beside the list, without a reload
+    pane = bob.page.locator("[data-case-pane] [data-case-page] .customer-text")
+    expect(pane).to_contain_text("charged twice")
+    assert still_same_page(bob.page) and "case=" in bob.page.url
     case_url = bob.page.url
     bob.page.get_by_label("Escalate to").select_option(label=arranged.group)
     bob.page.get_by_role("button", name="Escalate", exact=True).click()

@@ -34,9 +34,9 @@ def test_switching_to_french_and_back(open_browser):
     expect(home_link).to_have_text(french("Home"))
     expect(page).to_have_url(re.compile(r"/$"))  # back on the page where the switch was pressed
     if french("Home") != "Home":  # the catalog is compiled: the labels are really translated
-        expect(page.get_by_role("button", name=french("Publish"))).to_be_visible()
+        expect(page.get_by_label(french("Write a post"))).to_be_visible()  # the composer, collapsed
 
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(home_link).to_have_text("Home")
-    expect(page.get_by_role("button", name="Publish")).to_be_visible()
+    expect(page.get_by_label("Write a post")).to_be_visible()

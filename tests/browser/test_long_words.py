@@ -31,10 +31,13 @@ WIDTHS = (390, 1366)
 # pages insert into themselves (each shown inside a page listed in ``wide_data``), and the
 # redirects to and from the identity provider.
 NOT_PAGES = {"static", "files.download", "people.avatar_file", "health.healthz", "health.readyz",
-             "inbox.count", "inbox.row", "messages.fragments", "messages.item", "posts.card",
+             "inbox.count", "inbox.row", "inbox.pane", "messages.fragments", "messages.item", "posts.card",
              "posts.comment_card", "search.suggestions", "sso.oidc_start", "sso.oidc_callback",
              "people_admin.audit_csv", "people_admin.mine", "people_admin.someone",  # downloads
-             "library.download", "library.search", "tasks.card"}  # a download, a redirect, a fragment
+             "files.view", "files.thumb", "messages.thread",  # a photo, a thumbnail, a fragment
+             "social.poll_fragment",
+             "groups.cover",  # a group's cover picture (shown on its page and card)
+             "library.download", "library.search", "library.thumb", "tasks.card"}  # download, redirect...
 
 # When the page is too wide: the elements sticking out, outside any box that scrolls or clips.
 OVERFLOW = """() => {

@@ -8,30 +8,39 @@ every kind the app has, filled with that content.
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 
 from intranet import create_app
+from intranet.actions import message_social
 from intranet.actions.comments import do_add_comment
 from intranet.actions.files import Upload, do_create_post_with_files
 from intranet.actions.groups import do_create_group, do_set_member
 from intranet.actions.invitations import do_invite, token_for
+from intranet.actions.keeping import do_bookmark, do_save_draft
 from intranet.actions.library import do_create_folder, do_upload
 from intranet.actions.mail_prefs import unsubscribe_token
 from intranet.actions.messaging import do_send_message, do_start_conversation
 from intranet.actions.passwords import reset_token
 from intranet.actions.people_import import do_start_import
+from intranet.actions.poll_spec import parse_poll
+from intranet.actions.polls import do_mark_answer, do_vote
 from intranet.actions.posts import do_create_post
+from intranet.actions.scheduling import do_schedule_post
 from intranet.actions.tasks import TaskSource, do_create_task
 from intranet.actions.users import do_create_department, do_create_token, do_create_user, do_update_profile
 from intranet.inbox.actions.cases import do_add_note, do_escalate
 from intranet.inbox.actions.forward import do_forward, forward_source
+from intranet.inbox.actions.incident_grouping import attach, open_incident
 from intranet.inbox.actions.replies import do_reply
+from intranet.inbox.actions.routing import do_save_service_profile
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_save_canned_reply,
@@ -40,7 +49,8 @@ from intranet.inbox.actions.settings import (
     do_save_source,
     do_save_watch_rule,
 )
-from intranet.models import Case, Invitation, InvitationKind, utcnow
+from intranet.inbox.rules.incidents import signature
+from intranet.models import REACTION_KINDS, Case, Invitation, InvitationKind, PollOption, Spike, utcnow
 from intranet.platform import db
 from tests.browser.helpers import PASSWORD
 
@@ -61,6 +71,7 @@ class Wide:
     pages: list[str] = field(default_factory=list)  # as the wide user (an admin)
     anonymous: list[str] = field(default_factory=list)
     refused: dict[str, int] = field(default_factory=dict)  # error pages, with their status
+    roles: dict[str, str] = field(default_factory=dict)  # role: e-mail (employee, lead, agent, admin)
 
 
 def _post_body(token: str, username: str) -> str:
@@ -82,6 +93,8 @@ def arrange(config: dict[str, Any], token: str) -> Wide:
             made.update(_posts_and_messages(s, token, made))
             made.update(_inbox(s, token, made))
             made.update(_accounts(s, token, made))
+            made.update(_roles(s, token, made))
+            made.update(_keeping(s, token, made))
             made.update(_tasks_and_files(s, made))
             wide = _pages(token, made)
         db.engine().dispose()
@@ -102,6 +115,12 @@ def _people_and_groups(s: Any, token: str) -> dict[str, Any]:
     return {"dept": dept, "wide": wide, "other": other, "group": group}
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 300), (90, 140, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     wide, other, group = m["wide"], m["other"], m["group"]
     post = do_create_post(s, wide, group, _post_body(token, other.username))
@@ -111,11 +130,35 @@ def _posts_and_messages(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]
     do_create_post_with_files(s, wide, group, f"file{token}",
                               [Upload(long_word(250, "F") + ".txt", b"wide file\n")])
     conversation, _new = do_start_conversation(s, wide, [other.id], long_word(120, "C"))
-    do_send_message(s, other, conversation, long_word(WORD, "g"))  # notifies wide
+    root = do_send_message(s, other, conversation, long_word(WORD, "g"))  # notifies wide
     do_send_message(s, wide, conversation, f"@{other.username} {long_word(WORD, 'h')}")
+    message_social.do_reply(s, wide, conversation, root.id, long_word(WORD, "r"))  # a thread
+    for kind in REACTION_KINDS:
+        message_social.do_add_message_reaction(s, wide, root, kind)
+    do_create_post_with_files(s, wide, group, f"photo{token}",
+                              [Upload(long_word(250, "P") + ".png", _png())])
     s.flush()
-    return {"post": post, "comment": mine, "conversation": conversation,
+    return {"post": post, "comment": mine, "conversation": conversation, "root": root,
             "topic": long_word(60, "t").lower()}
+
+
+def _keeping(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    """A poll with long options (votes shown), an answered question, an announcement waiting
+    for acknowledgements, a scheduled post, a saved post and a draft (posts lane)."""
+    wide, other, group = m["wide"], m["other"], m["group"]
+    poll = do_create_post(s, wide, group, f"poll{token}", poll=parse_poll({
+        "options": [long_word(200, "o"), long_word(200, "p")], "votes_shown": True,
+        "closes_at": (utcnow() + timedelta(days=3)).isoformat()}))
+    do_vote(s, other, poll, [s.scalar(select(PollOption.id).where(PollOption.post_id == poll.id).limit(1))])
+    question = do_create_post(s, other, group, f"question{token} {long_word(WORD, 'Q')}", kind="question")
+    answer = do_add_comment(s, wide, question, long_word(WORD, "a"))
+    do_mark_answer(s, other, question, answer.id)
+    announcement = do_create_post(s, wide, group, f"ack{token} {long_word(WORD, 'w')}", announcement=True)
+    do_schedule_post(s, wide, group, long_word(WORD, "L"), utcnow() + timedelta(days=1))
+    do_bookmark(s, wide, question, True)
+    do_save_draft(s, wide, None, long_word(WORD, "d"))
+    s.flush()
+    return {"poll": poll, "question": question, "announcement": announcement}
 
 
 def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +183,16 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_add_note(s, wide, case, long_word(WORD, "n"))
     do_escalate(s, wide, case, dept.group)
     do_reply(s, wide, case, long_word(WORD, "y"))
-    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case}
+    incident = open_incident(s, dept.id, [], utcnow())
+    attach(s, incident, case, signature(case.comment.text), wide)
+    do_save_service_profile(s, wide, dept, description=long_word(1900, "w"), examples=[long_word(480, "e")])
+    spike = Spike(rule_id=rule.id, window_start=utcnow(), count=40, baseline=2, threshold=10,
+                  words=[long_word(60, "W")], sources=[[long_word(120, "S"), 40]],
+                  comment_ids=[case.comment_id], department_ids=[dept.id])
+    s.add(spike)
+    s.flush()
+    return {"source": source, "rule": rule, "route": route, "canned": canned, "case": case,
+            "incident": incident, "spike": spike}
 
 
 def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +215,15 @@ def _accounts(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
                                      f"/mail/unsubscribe/{unsubscribe_token(wide.id, 'digest')}"]}
 
 
+def _roles(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
+    """A group lead and an inbox agent who are not admins (``other`` is the plain employee), so
+    that every page is seen as each role sees it (tests/browser/test_layout.py)."""
+    dept = m["dept"]
+    lead = do_create_user(s, f"lead{token}@example.com", long_word(120, "E"), PASSWORD, department=dept)
+    agent = do_create_user(s, f"agent{token}@example.com", long_word(120, "H"), PASSWORD, department=dept)
+    do_set_member(s, m["wide"], m["group"], lead, "lead")
+    do_add_agent(s, m["wide"], dept, agent)
+    return {"lead": lead, "agent": agent}
 def _tasks_and_files(s: Any, m: dict[str, Any]) -> dict[str, Any]:
     """A task with every field as wide as it takes, made from the post, and a library folder
     holding a file with a long name."""
@@ -188,15 +249,19 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         "/profile/tokens", "/profile/sessions", "/settings/notifications", wide.post,
         f"/posts/{ids.post}/edit", f"/comments/{ids.comment}/edit",
         "/messages", f"/messages/{ids.conversation}", f"/messages/{ids.conversation}/add",
+        f"/messages/{ids.conversation}?thread={ids.root}", f"/messages/{ids.conversation}?q={word[:200]}",
         f"/messages/new?to={ids.other}&q={word}", f"/search?q=wide{token}", f"/search?q={word}",
         f"/search?q=file{token}", "/admin/users", "/admin/users/new", "/admin/departments", "/admin/audit",
         "/admin/mail", "/admin/invitations", "/admin/retention", "/admin/people/import",
         f"/admin/people/import/{ids.import_}", f"/admin/users/{ids.other}",
         f"/admin/users/{ids.other}/delete", "/profile/password",
-        "/inbox", f"/inbox/cases/{ids.case}", "/inbox/dashboard", "/inbox/competitors", "/inbox/forward",
+        "/inbox", f"/inbox?case={ids.case}", f"/inbox/cases/{ids.case}", "/inbox/dashboard",
+        "/inbox/competitors", "/inbox/forward",
         "/inbox/admin/sources", f"/inbox/admin/sources/{ids.source}", "/inbox/admin/rules",
         f"/inbox/admin/rules/{ids.rule}", "/inbox/services", f"/inbox/services/{ids.dept}",
         f"/inbox/services/{ids.dept}/canned/{ids.canned}", f"/inbox/services/{ids.dept}/routing/{ids.route}",
+        "/inbox/incidents", f"/inbox/incidents/{ids.incident}",
+        "/inbox/spikes", f"/inbox/spikes/{ids.spike}",
         "/tasks", f"/tasks/new?group_id={ids.group}", f"/tasks/new?post_id={ids.post}",
         f"/tasks/{ids.task}", f"/tasks/{ids.task}/edit", f"/groups/{ids.group}/tasks",
         f"/groups/{ids.group}/tasks?view=list", f"/groups/{ids.group}/files",
@@ -204,7 +269,11 @@ def _pages(token: str, m: dict[str, Any]) -> Wide:
         f"/inbox/cases/{ids.case}/task", f"/inbox/cases/{ids.case}/task?group_id={ids.group}",
         f"/no-such-page/{word}",
     ]
+    wide.pages += ["/saved", "/scheduled", f"/posts/{ids.poll}",  # (/posts/<id>/poll: a fragment)
+                   f"/posts/{ids.question}", f"/posts/{ids.announcement}/acknowledgements"]
     wide.refused = {f"/search?q={word}": 400, f"/no-such-page/{word}": 404}  # too long a word; none
+    wide.roles = {"employee": m["other"].email, "lead": m["lead"].email, "agent": m["agent"].email,
+                  "admin": wide.email}
     wide.anonymous = [*m["links"], "/password/forgot", "/login", "/register", f"/login?next=/{word}"]
     return wide
 

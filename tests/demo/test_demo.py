@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,11 +31,13 @@ from intranet.models import (
     Department,
     ExternalComment,
     Group,
+    GroupKind,
     InboxAgent,
     JoinRequest,
     LibraryFile,
     Membership,
     Message,
+    MessageReaction,
     Post,
     Reaction,
     Role,
@@ -52,6 +55,7 @@ from intranet.platform.auth import check_password
 from intranet.platform.sanitize import ATTRS, TAGS
 from intranet.queries import feed as feeds
 from intranet.queries.conversations import conversation_list, unread_total
+from intranet.queries.rail import my_rail
 from intranet.search.index.cursor import read_cursor
 from intranet.search.index.store import store
 from intranet.search.query.search import search
@@ -187,14 +191,32 @@ def test_the_showcase_employee_has_conversations_with_unread_messages(s):
     julien = user(s, "julien.roux")
     items = conversation_list(s, julien)
     assert {i.title for i in items} == {"Camille Dupont", "Lancement été"}
-    assert unread_total(s, julien) == 3 and all(i.unread >= 1 for i in items)  # what came after his last read
+    # what came after his last read: 3, then a thread's 2 replies and a banner photo
+    assert unread_total(s, julien) == 6 and all(i.unread >= 1 for i in items)
     assert items[0].conversation.last_activity >= items[1].conversation.last_activity
     mention = next(i for i in items if i.title == "Camille Dupont").last_message
     assert 'class="mention"' in mention.body_html
     launch = next(i for i in items if i.title == "Lancement été").conversation
     sent = s.scalars(select(Attachment.filename).join(Message, Message.id == Attachment.message_id)
-                     .where(Message.conversation_id == launch.id)).all()
-    assert sent == ["retroplanning-ete.csv"]  # a file sent in a conversation
+                     .where(Message.conversation_id == launch.id).order_by(Attachment.id)).all()
+    assert sent == ["retroplanning-ete.csv", "banniere-ete-v1.jpg"]  # a file and a photo sent
+    planning = s.scalar(select(Message).where(Message.conversation_id == launch.id,
+                                              Message.body_md.like("%rétroplanning%")))
+    assert planning.reply_count == 2 and s.scalar(select(func.count(Message.id)).where(
+        Message.reply_to_id == planning.id)) == 2
+    assert s.scalar(select(func.count()).select_from(MessageReaction)
+                    .where(MessageReaction.message_id == planning.id)) == 3
+
+
+def test_photos_in_the_photo_group_and_elsewhere(s):
+    photo_group = s.scalar(select(Group).where(Group.name == "Photo & vidéo"))
+    photos = s.scalars(select(Attachment).join(Post, Post.id == Attachment.post_id)
+                       .where(Post.group_id == photo_group.id, Attachment.content_type == "image/jpeg")).all()
+    assert len(photos) == 4 and all(a.thumb_sha256 and a.width == 1600 for a in photos)
+    assert sum(1 for a in photos if a.comment_id) == 1  # one came with a comment
+    elsewhere = s.scalar(select(func.count(Attachment.id)).join(Post, Post.id == Attachment.post_id)
+                         .where(Post.group_id != photo_group.id, Attachment.thumb_sha256.is_not(None)))
+    assert elsewhere >= 2
 
 
 def test_the_demo_inbox_is_populated_through_the_pipeline(s: Any, demo: tuple[Flask, str]) -> None:
@@ -235,6 +257,22 @@ def test_demo_is_searchable_at_once(demo, s):
     assert search(nicolas, "zendesk type:person").items
     outsider = user(s, "romain.lemaire")  # asked to join Robot Chef 2, not a member
     assert search(outsider, "couvercle").items == []
+
+
+def test_groups_have_covers_and_the_rail_shows_recent_news(demo, s):
+    """Every project and community group has a cover on disk; the rail counts only the last
+    day and a half as new (everyone "visited" then), so it shows a few posts, not the history."""
+    app = demo[0]
+    groups = list(s.scalars(select(Group).where(Group.kind != GroupKind.DEPARTMENT)))
+    assert groups and all(g.cover_file for g in groups)
+    folder = Path(app.config["UPLOAD_DIR"]) / "covers"
+    assert all((folder / g.cover_file).is_file() for g in groups)
+    assert s.scalar(select(func.count()).select_from(Membership)
+                    .where(Membership.last_seen_post_id.is_(None))) == 0
+    with app.test_request_context():
+        rail = my_rail(s, user(s, "julien.roux"))
+    total = sum(item.new for item in rail)
+    assert rail and 0 < total < count(s, Post) // 4
 
 
 def test_services_share_tasks_and_reference_documents(s: Any) -> None:

@@ -6,9 +6,12 @@ Every change writes a ``CaseActivity`` row (the timeline) and an audit row, and 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from babel.dates import get_timezone_name
 from flask import current_app
+from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -20,6 +23,7 @@ from intranet.actions.notifications import notify
 from intranet.actions.posts import do_create_post, render_for
 from intranet.inbox import access as access_inbox
 from intranet.inbox.actions.ingest import inbox_people
+from intranet.inbox.rules.labels import source_label
 from intranet.inbox.rules.statuses import TRANSITIONS, S, inert, quoted_comment
 from intranet.inbox.rules.triage import SENTIMENT_WORDS
 from intranet.models import (
@@ -235,6 +239,16 @@ ACTION_WORDS = {Recommendation.IGNORE: _l("ignore"), Recommendation.OBSERVE: _l(
                 Recommendation.ANSWER: _l("answer"), Recommendation.ESCALATE: _l("escalate")}
 
 
+def local_time(at: datetime) -> str:
+    """A moment as people here read it: the app's time zone (Paris by default), their language."""
+    return f"{format_date(at, 'medium')} {format_time(at, 'short')}"
+
+
+def local_zone() -> str:
+    """The time zone's name in words ("Central European Time"), said once beside a time."""
+    return get_timezone_name(get_timezone(), locale=get_locale())
+
+
 def escalation_markdown(case: Case) -> str:
     """The thread's opening post. Department groups are public: the post quotes what the
     customer wrote publicly, but who they are (handle, profile, audience, history) stays behind
@@ -246,12 +260,12 @@ def escalation_markdown(case: Case) -> str:
     lines = [
         _("**Customer case #%(id)s** escalated from the inbox: [open the case](%(url)s)",
           id=case.id, url=link), "",
-        _("A customer wrote on %(source)s:", source=inert(comment.source.name)), "", quoted, "",
+        _("A customer wrote on %(source)s:", source=inert(source_label(comment.source))), "", quoted, "",
         _("Triage: %(sentiment)s, urgency %(urgency)s, recommended: %(action)s.",
           sentiment=SENTIMENT_WORDS[case.sentiment.value], urgency=URGENCY_WORDS[case.urgency],
           action=ACTION_WORDS[case.recommendation]),
     ]
     if due is not None:
-        lines.append(_("Due: %(when)s (UTC).", when=due.strftime("%Y-%m-%d %H:%M")))
+        lines.append(_("Due: %(when)s (%(zone)s).", when=local_time(due), zone=local_zone()))
     text = "\n".join(lines)
     return text[: current_app.config["MAX_POST_LENGTH"]]

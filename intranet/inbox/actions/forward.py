@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from intranet.actions.common import audit, clean_text
 from intranet.inbox.actions.ingest import do_ingest
 from intranet.inbox.connectors.items import MAX_TEXT, Item
+from intranet.inbox.rules.labels import FORWARD_SLUG
 from intranet.models import (
     Connector,
     Network,
@@ -21,9 +22,6 @@ from intranet.models import (
     User,
 )
 from intranet.platform.errors import Invalid
-
-FORWARD_SLUG = "forwarded"
-
 
 
 def forward_source(session: Session) -> Source:

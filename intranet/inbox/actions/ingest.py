@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -56,6 +57,9 @@ log = logging.getLogger(__name__)
 LIVE_LIMIT = 50  # above this many new cases in one batch, one summary event per audience
 WORKER_EACH = 3  # the worker's batches: a trickle still gets one event per case, a flood summaries
 REPLAY_WINDOW = timedelta(minutes=10)
+# (session, case_ids=..., now=...) inside the transaction that opened live cases: incidents
+# group them (connected by ``inbox.init_app``; this module cannot import its receivers)
+cases_opened = Namespace().signal("cases-opened")
 PURGE_CHANCE = 0.02
 
 
@@ -203,6 +207,8 @@ def _open_cases(session: Session, source: Source, built: list[tuple[dict[str, An
         {"kind": "case", "object_id": cid, "op": "upsert", "created_at": now} for cid in ids.values()])
     for department_id, case_ids in by_service.items():
         _announce(session, department_id, case_ids, live, each)
+    if live:
+        cases_opened.send(session, case_ids=sorted(ids.values()), now=now)
     return list(ids.values())
 
 

@@ -18,6 +18,7 @@ from intranet.actions.common import clean_text
 from intranet.actions.notifications import notify
 from intranet.inbox import access as access_inbox
 from intranet.inbox.access import needs_approval
+from intranet.inbox.actions import incident_grouping
 from intranet.inbox.actions.cases import publish_case, record, require_worker
 from intranet.inbox.actions.ingest import service_leads
 from intranet.inbox.rules.statuses import retryable
@@ -100,5 +101,6 @@ def record_outcome(session: Session, reply: CaseReply, error: str, tried: int) -
         reply.state, reply.error, reply.sent_at = ReplyState.SENT, "", utcnow()
         if case.first_response_at is None:
             case.first_response_at = reply.sent_at
+        incident_grouping.responded(session, case, reply.sent_at)
         record(session, case, None, "reply_sent", reply_id=reply.id)
     publish_case(session, case, "reply")

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from intranet.inbox.api import cases, collect, openapi, openapi_collect
+from intranet.inbox.api import (
+    cases,
+    collect,
+    incidents,
+    openapi,
+    openapi_collect,
+    openapi_incidents,
+    openapi_routing,
+    openapi_settings,
+    routing,
+    settings,
+    work,
+)
 
-__all__ = ["cases", "collect", "openapi_paths"]
+__all__ = ["cases", "collect", "incidents", "openapi_paths", "routing", "settings", "work"]
 
 
 def openapi_paths() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The inbox's paths, parameters and schemas for the core's OpenAPI document."""
-    return (openapi.paths() | openapi_collect.paths(), openapi.PARAMETERS | openapi_collect.PARAMETERS,
-            openapi.SCHEMAS | openapi_collect.SCHEMAS)
+    parts = (openapi, openapi_collect, openapi_incidents, openapi_routing, openapi_settings)
+    paths: dict[str, Any] = {}
+    for part in parts:
+        paths |= part.paths()
+    return (paths, {k: v for part in parts for k, v in part.PARAMETERS.items()},
+            {k: v for part in parts for k, v in part.SCHEMAS.items()})

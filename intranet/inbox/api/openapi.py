@@ -65,7 +65,8 @@ SCHEMAS: dict[str, Schema] = {
         "group_id": INT_OR_NULL, "post_id": {**INT_OR_NULL, "description": "The thread, if I may read it."},
         "first_response_at": TIME_OR_NULL, "resolved_at": TIME_OR_NULL,
         "can_work": {**BOOL, "description": "False for escalation-group members (read-only)."},
-        "timeline": array(ref("CaseEntry")), "replies": array(ref("CaseReply"))}),
+        "timeline": array(ref("CaseEntry")), "replies": array(ref("CaseReply")),
+        "routing_suggestion": nullable("RoutingSuggestion")}),
     "AssignBody": obj({"user_id": ID}),
     "StatusBody": obj({"status": STATUS}),
     "NoteBody": obj({"body": text(5_000, description="Markdown; @mentions notify colleagues who may "

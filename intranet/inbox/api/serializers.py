@@ -73,4 +73,14 @@ def case_detail_json(context: dict[str, Any]) -> dict[str, Any]:
         "can_work": context["works"],
         "timeline": [_entry(e) for e in context["timeline"]],
         "replies": [reply_json(r) for r in context["replies"]],
+        "routing_suggestion": routing_json(context.get("routing")),
     }
+
+
+def routing_json(routing: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Routing's suggested service for the case (``queries.learning.routing_context``)."""
+    if routing is None:
+        return None
+    return {"service_id": routing["service"].id, "service_name": routing["service"].name,
+            "reason": routing["reason"], "confidence": routing["share"], "basis": routing["basis"],
+            "disagrees_with_rule": routing["disagrees"], "differs": routing["applies"]}

@@ -15,6 +15,7 @@ from intranet.inbox import access as access_inbox
 from intranet.inbox.access import needs_approval
 from intranet.inbox.queries import cases as inbox_queries
 from intranet.inbox.queries import knowledge as case_knowledge
+from intranet.inbox.queries import learning
 from intranet.inbox.queries import suggest as inbox_suggest
 from intranet.inbox.rules.statuses import TRANSITIONS, retryable
 from intranet.inbox.rules.triage import describe
@@ -51,6 +52,7 @@ def case_context(session: Session, viewer: User, case: Case) -> dict[str, Any]:
         "thread": inbox_queries.thread_post(session, viewer, case),
         "history": inbox_queries.author_history(session, case),
         "group": session.get(Group, case.group_id) if case.group_id else None,
+        "routing": learning.routing_context(session, case),
     }
     if works:
         shared = case_knowledge.shared_post_id(session, case)

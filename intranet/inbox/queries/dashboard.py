@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, selec
 from sqlalchemy.orm import Session
 
 from intranet.inbox.queries.cases import OPEN, breached_clause
+from intranet.inbox.rules.labels import source_name
 from intranet.models import Case, CommentMatch, Department, ExternalComment, RuleKind, Source, WatchRule
 
 DAYS = 30
@@ -106,14 +107,14 @@ def _tally(session: Session, scope: Any, at: datetime, index: dict[str, int]) ->
     is_open = case((Case.status.in_(OPEN), 1), else_=0)
     late_now = case((breached_clause(at), 1), else_=0)
     flags = cast(Case.breaches, String)  # JSON text: Postgres cannot group by a json value
-    keys = (day, Source.name, Case.department_id, Case.sentiment, is_open, late_now, flags)
+    keys = (day, Source.slug, Source.name, Case.department_id, Case.sentiment, is_open, late_now, flags)
     groups = (select(*keys, func.count()).join(ExternalComment, ExternalComment.id == Case.comment_id)
               .join(Source, Source.id == ExternalComment.source_id).where(scope).group_by(*keys))
     tally = _Tally()
-    for when, source, dept_id, sentiment, still_open, late, flags_text, n in session.execute(groups):
+    for when, slug, name, dept_id, sentiment, still_open, late, flags_text, n in session.execute(groups):
         flagged = json.loads(flags_text) if flags_text else []
         if str(when) in index:
-            tally.by_source[source][index[str(when)]] += n
+            tally.by_source[source_name(slug, name)][index[str(when)]] += n
         tally.sentiment[sentiment.value] += n
         for kind in flagged or []:
             tally.breaches[kind] += n

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intranet.inbox.rules.labels import source_label
 from intranet.inbox.rules.statuses import inert, quoted_comment
 from intranet.models import Case, CaseActivity, CaseReply, Post, ReplyState
 
@@ -23,7 +24,8 @@ def answer_of(session: Session, case: Case) -> str:
 def knowledge_draft(session: Session, case: Case) -> str:
     """Question (quoted, inert) and answer, for the agent to edit before publishing."""
     answer = answer_of(session, case) or _("(write the answer here)")
-    return "\n".join([_("**A customer asked** on %(source)s:", source=inert(case.comment.source.name)),
+    source = inert(source_label(case.comment.source))
+    return "\n".join([_("**A customer asked** on %(source)s:", source=source),
                       "", quoted_comment(case), "", _("**Our answer:**"), "", answer, "", KNOWLEDGE_TOPIC])
 
 

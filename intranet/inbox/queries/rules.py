@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, String, cast, select
 from sqlalchemy.orm import Session
 
+from intranet.inbox.queries.learning import current_suggester, forget_history
 from intranet.inbox.rules.compute import Pipeline
 from intranet.inbox.rules.routing import Route, Router
 from intranet.inbox.rules.sla import OPEN
@@ -92,6 +93,7 @@ _PIPELINES: weakref.WeakKeyDictionary[Engine, tuple[float, Pipeline]] = weakref.
 
 def forget_pipeline(engine: Engine) -> None:
     _PIPELINES.pop(engine, None)
+    forget_history(engine)
 
 
 def load_rules(session: Session) -> RuleSet:
@@ -112,7 +114,7 @@ def load_pipeline(session: Session) -> Pipeline:
     settings = {d: (first, resolution) for d, first, resolution in session.execute(
         select(ServiceSettings.department_id, ServiceSettings.first_response_minutes,
                ServiceSettings.resolution_minutes))}
-    return Pipeline(rules, load_router(session), settings, rules.brand_handles())
+    return Pipeline(rules, load_router(session), settings, rules.brand_handles(), current_suggester(session))
 
 
 def current_pipeline(session: Session) -> Pipeline:

@@ -20,18 +20,20 @@ from sqlalchemy.orm import Session
 
 from intranet import access
 from intranet.inbox import access as access_inbox
-from intranet.inbox.actions import cases
+from intranet.inbox.actions import cases, routing
 from intranet.inbox.actions import knowledge as case_knowledge
 from intranet.inbox.actions import replies as case_replies
-from intranet.inbox.queries import case_page as inbox_case
 from intranet.inbox.queries import cases as inbox_queries
 from intranet.inbox.queries import dashboard as inbox_dashboard
+from intranet.inbox.queries import workview as work_queries
+from intranet.inbox.views import pages
 from intranet.models import Case
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid
 from intranet.platform.inputs import parse_int
 from intranet.platform.sanitize import linkify_text, safe_url
-from intranet.views.common import done, form_data, frame_value, me, refused, truthy
+from intranet.platform.web import wants_json
+from intranet.views.common import done, form_data, frame_value, me, refused, safe_next, truthy
 from intranet.views.posts import remember_last_event
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -82,19 +84,6 @@ def _inbox_helpers() -> dict[str, Any]:
     return {"sla_of": inbox_queries.sla_of}
 
 
-@bp.get("")
-@login_required
-def index() -> Any:
-    user = me()
-    services = access_inbox.require_inbox(user)
-    filters = inbox_queries.parse_filters(request.args, services)
-    remember_last_event()
-    s = db.session()
-    page = inbox_queries.case_page(s, user, filters)
-    return render_template("inbox/index.html", page=page, filters=filters,
-                           services=inbox_queries.services_named(s, services))
-
-
 @bp.get("/cases/<int:case_id>/row")
 @login_required
 def row(case_id: int) -> Any:
@@ -104,7 +93,10 @@ def row(case_id: int) -> Any:
     if not access_inbox.can_work_case(user, case):
         raise Invalid(_("This case is not in your inbox."))
     people = inbox_queries.people_by_id(db.session(), {case.assignee_id})
-    return render_template("inbox/_row.html", case=case, at=inbox_queries.now(), people=people)
+    list_args = inbox_queries.parse_filters(request.args, access_inbox.inbox_services(user)).args()
+    awaiting = work_queries.awaiting_approval(db.session(), [case.id])
+    return render_template("inbox/_row.html", case=case, at=inbox_queries.now(), people=people,
+                           list_args=list_args, awaiting=awaiting)
 
 
 @bp.get("/count")
@@ -122,7 +114,7 @@ def case(case_id: int) -> Any:
     user = me()
     item = access_inbox.access_case(user, case_id)
     remember_last_event()
-    return render_template("inbox/case.html", **inbox_case.case_context(db.session(), user, item))
+    return pages.render_case(user, item)
 
 
 def _change(case_id: int, change: Callable[[Session, Case], Any], message: str, status: int = 200,
@@ -130,7 +122,7 @@ def _change(case_id: int, change: Callable[[Session, Case], Any], message: str, 
     """Fetch the case through access, apply ``change`` in one transaction, answer."""
     user = me()
     item = access_inbox.access_case(user, case_id)
-    target = url_for("inbox.case", case_id=case_id)
+    target = safe_next(form_data().get("next")) or url_for("inbox.case", case_id=case_id)
     try:
         with db.transaction() as s:
             result = change(s, item)
@@ -145,6 +137,16 @@ def assign(case_id: int) -> Response:
     raw = form_data().get("user_id")
     user_id = parse_int(raw) if isinstance(raw, str) and raw.strip() else raw
     return _change(case_id, lambda s, c: cases.do_assign(s, me(), c, user_id), _("The case is assigned."))
+
+
+@bp.post("/cases/<int:case_id>/route")
+@login_required
+def route(case_id: int) -> Response:
+    """Send the case to another service (the suggestion's one click)."""
+    raw = form_data().get("service_id")
+    service_id = parse_int(raw) if isinstance(raw, str) and raw.strip() else raw
+    return _change(case_id, lambda s, c: routing.do_route_case(s, me(), c, service_id),
+                   _("The case is sent to the service."))
 
 
 @bp.post("/cases/<int:case_id>/status")
@@ -203,10 +205,20 @@ def share_knowledge(case_id: int) -> Response:
 @bp.post("/cases/<int:case_id>/replies")
 @login_required
 def reply(case_id: int) -> Response:
-    body = form_data().get("body")
-    return _change(case_id, lambda s, c: case_replies.do_reply(s, me(), c, body),
-                   _("Your reply is on its way."), status=201,
-                   payload=lambda r: {"reply_id": r.id, "state": r.state.value})
+    """Send (or hold) a reply; refused, the page comes back with the text as typed."""
+    user, data = me(), form_data()
+    body, item = data.get("body"), access_inbox.access_case(me(), case_id)
+    try:
+        with db.transaction() as s:
+            sent = case_replies.do_reply(s, user, item, body)
+            payload = {"reply_id": sent.id, "state": sent.state.value}
+    except DomainError as exc:
+        if wants_json():
+            raise
+        return pages.rerender(user, item, data.get("next"), status=exc.status, reply_error=exc.message,
+                              reply_text=body if isinstance(body, str) else "")
+    target = safe_next(data.get("next")) or url_for("inbox.case", case_id=case_id)
+    return done(_("Your reply is on its way."), target, status=201, **payload)
 
 
 @bp.post("/cases/<int:case_id>/replies/<int:reply_id>/<any(approve, reject, retry):verb>")

@@ -75,6 +75,12 @@ class SlaForm(Form):
     require_approval = BooleanField(_l("Replies need a lead's approval"))
 
 
+class ProfileForm(Form):
+    description = TextAreaField(_l("What this service handles"), [Optional(), Length(max=2000)])
+    examples = TextAreaField(_l("Example comments it should get (one per line)"),
+                             [Optional(), Length(max=26_000)])
+
+
 class CannedReplyForm(Form):
     title = StringField(_l("Title"), [_required(_l("Enter a title.")), Length(max=120)])
     body = TextAreaField(_l("Text"), [_required(_l("Enter the text.")), Length(max=5000)])

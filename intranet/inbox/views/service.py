@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from intranet.inbox.access import access_led_service, led_services
+from intranet.inbox.actions.routing import do_save_service_profile
 from intranet.inbox.actions.settings import (
     do_add_agent,
     do_delete_canned_reply,
@@ -26,6 +27,7 @@ from intranet.inbox.views.forms import (
     URGENCY_NAMES,
     AgentForm,
     CannedReplyForm,
+    ProfileForm,
     RoutingRuleForm,
     SlaForm,
 )
@@ -74,7 +76,14 @@ def service(department_id: int) -> str:
         settings=service_settings(db.session, department.id), routing_form=RoutingRuleForm(formdata=None),
         canned_form=CannedReplyForm(formdata=None), agent_form=AgentForm(formdata=None),
         sla_form=SlaForm(formdata=None, obj=service_settings(db.session, department.id)),
+        profile_form=_profile_form(department.id),
         sentiments=SENTIMENT_NAMES, urgencies=URGENCY_NAMES)
+
+
+def _profile_form(department_id: int) -> ProfileForm:
+    settings = service_settings(db.session, department_id)
+    return ProfileForm(formdata=None, data={"description": settings.description or "",
+                                            "examples": "\n".join(settings.examples or [])})
 
 
 @bp.post("/<int:department_id>/routing")
@@ -121,6 +130,21 @@ def sla(department_id: int) -> Response:
     except DomainError as exc:
         return refused(exc, _page(department))
     return done(_("The service targets are saved."), _page(department))
+
+
+@bp.post("/<int:department_id>/profile")
+def profile(department_id: int) -> Response:
+    """The lead's description and examples: what routing suggests from before any history."""
+    department, form = access_led_service(me(), department_id), ProfileForm()
+    try:
+        if not form.validate():
+            raise _invalid(form)
+        with db.transaction() as s:
+            do_save_service_profile(s, me(), department, description=form.description.data or "",
+                                    examples=form.examples.data or "")
+    except DomainError as exc:
+        return refused(exc, _page(department))
+    return done(_("The service description is saved."), _page(department))
 
 
 @bp.post("/<int:department_id>/canned")

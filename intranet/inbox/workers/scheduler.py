@@ -22,10 +22,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from intranet.actions.files import sweep_files
+from intranet.inbox.actions.incidents import do_record_incident_breaches
 from intranet.inbox.actions.ingest import do_ingest, do_record_breaches, purge_deliveries
 from intranet.inbox.connectors.feeds import FeedError, entries_to_items, fetch, parse
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.workers.retention import apply_retention
+from intranet.inbox.workers.spikes import check_spikes
 from intranet.models import Connector, Source, utcnow
 from intranet.platform import db
 from intranet.platform.errors import Invalid
@@ -96,6 +98,7 @@ def check_sla(now: datetime | None = None) -> list[tuple[int, str]]:
             return []
         with db.transaction() as s:
             purge_deliveries(s, now)
+            do_record_incident_breaches(s, now)  # an incident's one clock (its members have none)
             return do_record_breaches(s, now)
 
 
@@ -116,7 +119,7 @@ def sweep_files_hourly(now: datetime | None = None) -> int:
 
 def run_once(app: Flask) -> None:
     with app.app_context():
-        for job in (poll_all, check_sla, sweep_files_hourly, apply_retention):
+        for job in (poll_all, check_sla, sweep_files_hourly, apply_retention, check_spikes):
             try:
                 job()
             except Exception:  # the next minute tries again; never kill the thread

@@ -17,6 +17,7 @@ from whoosh import query as wq
 from intranet import access
 from intranet.models import Group, User
 from intranet.platform import db
+from intranet.queries.social import question_ids
 from intranet.search.index.schema import day_number
 from intranet.search.text.analysis import fold, keyword_value, text_terms, token_terms
 from intranet.search.text.querylang import And, Field, Node, Not, Or, Phrase, Prefix, QuerySyntaxError, Word
@@ -117,6 +118,10 @@ def _or(queries: list[wq.Query]) -> wq.Query:
 
 def _field(node: Field, user: User, out: Translation) -> wq.Query:
     name, value = node.name, node.value
+    if name == "type" and value == "question":
+        return _questions(user, answered=None)
+    if name == "is" and value in ("answered", "unanswered"):
+        return _questions(user, answered=value == "answered")
     if name == "type":
         # a library file is a file too: ``type:file`` finds both
         return wq.Or([wq.Term("kind", "file"), wq.Term("kind", "libfile")]) if value == "file" \
@@ -154,6 +159,19 @@ def _assignee(value: str, user: User, out: Translation) -> wq.Query:
         out.notes.append(_("No colleague or service matches “%(name)s”.", name=value))
         return wq.NullQuery
     return terms[0] if len(terms) == 1 else wq.Or(terms)
+def _questions(user: User, *, answered: bool | None) -> wq.Query:
+    """Questions are posts: their state (answered or not) is read from the database at query
+    time (``queries.social.question_ids``, the newest 1000 the reader may open), never indexed,
+    so marking a best answer needs no reindexing and a search is never stale."""
+    ids = question_ids(db.session, user, answered=answered)
+    return _keys_query("post", ids)
+
+
+def _keys_query(kind: str, ids: list[int]) -> wq.Query:
+    if not ids:
+        return wq.NullQuery
+    subs = [wq.Term("key", f"{kind}:{i}") for i in ids]
+    return subs[0] if len(subs) == 1 else wq.Or(subs)
 
 
 def _ids_query(fieldname: str, ids: list[int]) -> wq.Query:

@@ -27,10 +27,14 @@ from flask_babel import gettext as _
 from intranet.platform.errors import Invalid
 
 FIELDS = ("from", "in", "type", "skill", "before", "after", "is", "assignee")
+POST_TYPES = ("question",)  # type: values that are kinds of post, not of document
 KINDS = ("post", "comment", "file", "group", "person", "message", "case", "task", "libfile")
 IS_VALUES = {"open": "open", "in_progress": "in_progress", "done": "done", "todo": "open",
              "ouvert": "open", "ouverte": "open", "en_cours": "in_progress", "fait": "done",
-             "faite": "done", "termine": "done", "terminee": "done"}
+             "faite": "done", "termine": "done", "terminee": "done",
+             # questions
+             "unanswered": "unanswered", "answered": "answered", "sans_reponse": "unanswered",
+             "repondue": "answered", "resolue": "answered"}
 _KIND_ALIASES = {"posts": "post", "comments": "comment", "files": "file", "groups": "group",
                  "people": "person", "persons": "person", "messages": "message",
                  "cases": "case", "fichier": "file", "fichiers": "file", "personne": "person",
@@ -280,6 +284,8 @@ def _field(tok: _Tok) -> Field:
         return Field(tok.field, _date(value, tok), tok.pos)
     if tok.field == "type":
         kind = _KIND_ALIASES.get(value.lower(), value.lower())
+        if kind in POST_TYPES or kind in ("questions",):
+            return Field("type", "question", tok.pos)
         if kind not in KINDS:
             raise QuerySyntaxError(
                 _("Unknown type “%(value)s” (position %(pos)d). Types: %(kinds)s.",
@@ -290,7 +296,8 @@ def _field(tok: _Tok) -> Field:
         if state is None:
             raise QuerySyntaxError(
                 _("Unknown state “%(value)s” (position %(pos)d). States: %(states)s.",
-                  value=value, pos=tok.pos + 1, states="open, in_progress, done"), tok.pos)
+                  value=value, pos=tok.pos + 1, states="open, in_progress, done, unanswered, answered"),
+                tok.pos)
         return Field("is", state, tok.pos)
     return Field(tok.field, value, tok.pos)
 

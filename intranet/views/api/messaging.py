@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from intranet.access import messaging as access_messaging
 from intranet.actions.files import do_send_message_with_files
+from intranet.actions.message_social import do_add_message_reaction, do_remove_message_reaction
 from intranet.actions.messaging import (
     do_add_participants,
     do_delete_message,
@@ -21,8 +22,10 @@ from intranet.actions.messaging import (
 )
 from intranet.platform import db
 from intranet.platform.errors import Invalid
+from intranet.platform.inputs import parse_int
 from intranet.platform.web import json_body
 from intranet.queries import conversations
+from intranet.search.query.conversation import find_in_conversation
 from intranet.views.api import bp
 from intranet.views.api.params import boolean, integer, me, query_int, text
 from intranet.views.api.serializers import conversation_json, message_json
@@ -115,20 +118,79 @@ def message_list(conversation_id: int) -> Response:
     else:
         rows, next_before = conversations.messages_before(db.session, found, before, limit)
         more = False
-    return jsonify(items=[message_json(m, me()) for m in rows], more=more, next_before=next_before)
+    return jsonify(items=_messages(rows), more=more, next_before=next_before)
+
+
+def _messages(rows: list) -> list[dict]:
+    reactions = conversations.reactions_of(db.session, (m.id for m in rows), me().id)
+    return [message_json(m, me(), reactions) for m in rows]
 
 
 @bp.post("/conversations/<int:conversation_id>/messages")
 @login_required
 def message_create(conversation_id: int) -> tuple[Response, int]:
-    """JSON ``{"body"}``, or multipart/form-data with ``body`` and ``files`` parts (as for posts)."""
+    """JSON ``{"body", "reply_to"}``, or multipart/form-data with ``body``, ``reply_to`` and
+    ``files`` parts (as for posts). ``reply_to``: a message id, to reply in its thread."""
     found = access_messaging.access_conversation(me(), conversation_id)
     multipart = request.mimetype == "multipart/form-data"
-    data = {"body": request.form.get("body")} if multipart else json_body()
+    if multipart:
+        raw = (request.form.get("reply_to") or "").strip()
+        reply_to = parse_int(raw, low=1) if raw else None
+        if raw and reply_to is None:
+            raise Invalid(_("%(name)s must be an integer.", name="reply_to"), field="reply_to")
+        data = {"body": request.form.get("body"), "reply_to": reply_to}
+    else:
+        data = json_body()
     uploads = uploads_from_request() if multipart else []
     with db.transaction() as s:
-        message = do_send_message_with_files(s, me(), found, text(data, "body", required=True), uploads)
-    return jsonify(message_json(message, me())), 201
+        message = do_send_message_with_files(s, me(), found, text(data, "body", required=True), uploads,
+                                             reply_to=integer(data, "reply_to"))
+    return jsonify(message_json(message, me(), {})), 201
+
+
+@bp.get("/conversations/<int:conversation_id>/search")
+@login_required
+def conversation_search(conversation_id: int) -> Response:
+    """Messages of this conversation matching ``q`` (the search language, stemmed and accent-
+    folded), newest first, 50 at most; ``truncated``: only the newest 5,000 were searched."""
+    found = access_messaging.access_conversation(me(), conversation_id)
+    q = request.args.get("q", "")
+    if not q.strip() or len(q) > 200:
+        raise Invalid(_("Type between 1 and 200 characters to search."), field="q")
+    result = find_in_conversation(db.session, found, q)
+    return jsonify(items=_messages(result.messages), truncated=result.truncated)
+
+
+@bp.get("/messages/<int:message_id>/replies")
+@login_required
+def message_replies(message_id: int) -> Response:
+    """A thread: the replies to a root message, oldest first, from ``after`` (page while ``more``)."""
+    root = access_messaging.access_message(me(), message_id)
+    after = query_int("after", default=0, low=0)
+    limit = query_int("limit", default=conversations.MAX_AFTER, low=1, high=conversations.MAX_AFTER)
+    rows, more = conversations.messages_after(db.session, root.conversation, after, limit, thread=root.id)
+    return jsonify(items=_messages(rows), more=more)
+
+
+@bp.post("/messages/<int:message_id>/reactions")
+@login_required
+def message_reaction_add(message_id: int) -> tuple[Response, int]:
+    """Reacting twice with the same kind is a 409 (as for posts)."""
+    found, data = access_messaging.access_message(me(), message_id), json_body()
+    kind = text(data, "kind", required=True)
+    with db.transaction() as s:
+        do_add_message_reaction(s, me(), found, kind)
+    counts, _mine = conversations.reactions_of(db.session, [found.id], me().id).get(found.id, ({}, set()))
+    return jsonify(kind=kind, reactions=counts), 201
+
+
+@bp.delete("/messages/<int:message_id>/reactions/<kind>")
+@login_required
+def message_reaction_remove(message_id: int, kind: str) -> tuple[str, int]:
+    found = access_messaging.access_message(me(), message_id)
+    with db.transaction() as s:
+        do_remove_message_reaction(s, me(), found, kind)
+    return "", 204
 
 
 @bp.post("/conversations/<int:conversation_id>/read")

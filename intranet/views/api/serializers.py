@@ -26,9 +26,11 @@ from intranet.models import (
     Role,
     User,
 )
+from intranet.platform import db
 from intranet.platform.sanitize import plain_text
-from intranet.queries.conversations import ConversationView
+from intranet.queries.conversations import ConversationView, reactions_of
 from intranet.queries.feed import FeedPage, PostView
+from intranet.queries.social import PollView
 
 EXCERPT = 140
 
@@ -59,6 +61,8 @@ def post_json(view: PostView) -> dict[str, Any]:
         "my_reactions": sorted(view.my_reactions), "acknowledged": view.acknowledged,
         "ack_count": view.ack_count, "can_edit": view.can_edit, "can_moderate": view.can_moderate,
         "url": url_for("posts.show", post_id=post.id),
+        "files": [attachment_json(a) for a in post.attachments] if post.attachment_count else [],
+        "kind": post.kind, "answer_comment_id": post.answer_comment_id,
     }
 
 
@@ -75,6 +79,7 @@ def comment_json(comment: Comment, viewer: User) -> dict[str, Any]:
         "edited_at": iso(comment.edited_at), "can_edit": mine,
         "can_delete": mine or access.can_moderate(viewer, post.group),
         "url": url_for("posts.show", post_id=comment.post_id, _anchor=f"comment-{comment.id}"),
+        "files": [attachment_json(a) for a in comment.attachments],
     }
 
 
@@ -84,6 +89,7 @@ def group_json(group: Group, *, role: Role | None, member_count: int) -> dict[st
         "visibility": group.visibility.value, "kind": group.kind.value, "member_count": member_count,
         "my_role": role.value if role else None, "created_at": iso(group.created_at),
         "url": url_for("feed.group", group_id=group.id),
+        "cover_url": group.cover_file and url_for("groups.cover", group_id=group.id, v=group.cover_file),
     }
 
 
@@ -146,17 +152,43 @@ def conversation_json(view: ConversationView, viewer: User) -> dict[str, Any]:
     }
 
 
-def message_json(message: Message, viewer: User) -> dict[str, Any]:
+def message_json(message: Message, viewer: User,
+                 reactions: dict[int, tuple[dict[str, int], set[str]]] | None = None) -> dict[str, Any]:
+    """``reactions``: from ``conversations.reactions_of`` for a page (else asked for this one)."""
+    if reactions is None:
+        reactions = reactions_of(db.session, [message.id], viewer.id)
+    counts, mine = reactions.get(message.id, ({}, set()))
     return {
         "id": message.id, "conversation_id": message.conversation_id, "author": user_ref(message.author),
         "body": message.body_md, "html": message.body_html, "created_at": iso(message.created_at),
         "edited_at": iso(message.edited_at), "deleted": message.deleted_at is not None,
         "can_edit": access_messaging.can_edit_message(viewer, message),
         "files": [attachment_json(a) for a in message.attachments],
+        "reply_to_id": message.reply_to_id, "reply_count": message.reply_count,
+        "last_reply_at": iso(message.last_reply_at),
+        "reactions": counts, "my_reactions": sorted(mine),
     }
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """A photo also has its size in pixels and the URL shown inline; a photo or a PDF may have a
+    thumbnail (immutable: its URL names its content)."""
+    thumb = attachment.thumb_sha256
     return {"id": attachment.id, "name": attachment.filename, "size": attachment.size,
             "content_type": attachment.content_type,
-            "url": url_for("files.download", attachment_id=attachment.id)}
+            "url": url_for("files.download", attachment_id=attachment.id),
+            "width": attachment.width, "height": attachment.height,
+            "view_url": url_for("files.view", attachment_id=attachment.id) if attachment.is_image else None,
+            "thumb_url": url_for("files.thumb", attachment_id=attachment.id, digest=thumb) if thumb else None}
+
+
+def poll_json(poll: PollView | None) -> dict[str, Any] | None:
+    """A poll's rules and results for one reader: voters' names only when the poll shows votes."""
+    if poll is None:
+        return None
+    return {
+        "multiple": poll.multiple, "votes_shown": poll.votes_shown, "closes_at": iso(poll.closes_at),
+        "closed": poll.closed, "voters": poll.voters, "voted": poll.voted,
+        "options": [{"id": o.id, "label": o.label, "count": o.count, "mine": o.mine,
+                     **({"voter_names": o.voters} if poll.votes_shown else {})} for o in poll.options],
+    }

@@ -40,7 +40,7 @@ def test_comment_is_stored_published_indexed_and_notifies_the_author(app, cast, 
     ev = ch.one("comment")
     assert ev["data"]["op"] == "add" and ev["data"]["id"] == comment.id
     assert ev["data"]["post_id"] == pid and ev["data"]["comments"] == 1
-    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea)
+    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea) | {f"post:{pid}"}
     assert ch.outbox == [("comment", comment.id, "upsert")]
     assert ch.notes == [(cast.alice.id, "comment", pid)]
     note = ch.one("notification")
@@ -55,7 +55,7 @@ def test_commenting_on_my_own_post_notifies_nobody(app, cast, captured_events):
     with act(app, captured_events) as (s, ch):
         do_add_comment(s, fresh(s, cast.alice), s.get(Post, pid), "adding a detail")
     assert ch.notes == [] and ch.of("notification") == []
-    assert ch.one("comment")["rooms"] == list(COMPANY)
+    assert ch.one("comment")["rooms"] == [*COMPANY, f"post:{pid}"]
 
 
 def test_comment_mentions_notify_readers_only(app, cast, captured_events):
@@ -110,7 +110,7 @@ def test_author_edits_comment_and_new_mentions_are_notified_once(app, cast, capt
         do_edit_comment(s, fresh(s, cast.alice), s.get(Comment, cid), "hello @bob, *edited*")
     ev = ch.one("comment")
     assert ev["data"]["op"] == "update" and ev["data"]["id"] == cid and ev["data"]["post_id"] == pid
-    assert ev["rooms"] == list(COMPANY)
+    assert ev["rooms"] == [*COMPANY, f"post:{pid}"]
     assert ch.outbox == [("comment", cid, "upsert")]
     assert ch.notes == []  # bob was already told
     with act(app, captured_events) as (s, ch):
@@ -138,7 +138,7 @@ def test_author_deletes_comment_without_audit(app, cast, captured_events):
     ev = ch.one("comment")
     assert ev["data"] == {"op": "remove", "id": cid, "post_id": pid, "comments": 0, "type": "comment",
                           "event_id": ch.rows[0].id}
-    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea)
+    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea) | {f"post:{pid}"}
     assert ch.outbox == [("comment", cid, "delete")] and ch.audits == []
     with app.app_context():
         assert db.session.get(Comment, cid) is None
@@ -174,7 +174,7 @@ def test_reaction_add_and_remove(app, cast, captured_events):
     ev = ch.one("reaction")
     assert ev["data"]["op"] == "add" and ev["data"]["id"] == pid and ev["data"]["kind"] == "like"
     assert ev["data"]["user_id"] == cast.lea.id and ev["data"]["counts"] == {"like": 1}
-    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea)
+    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea) | {f"post:{pid}"}
     assert ch.outbox == [] and ch.notes == []
     with act(app, captured_events) as (s, ch):
         do_add_reaction(s, fresh(s, cast.alice), s.get(Post, pid), "like")
@@ -215,7 +215,7 @@ def test_toggle_reaction(app, cast, captured_events):
     with act(app, captured_events) as (s, ch):
         assert do_toggle_reaction(s, fresh(s, cast.bob), s.get(Post, pid), "thanks") is True
     assert ch.one("reaction")["data"]["op"] == "add"
-    assert ch.one("reaction")["rooms"] == list(COMPANY)
+    assert ch.one("reaction")["rooms"] == [*COMPANY, f"post:{pid}"]
     with act(app, captured_events) as (s, ch):
         assert do_toggle_reaction(s, fresh(s, cast.bob), s.get(Post, pid), "thanks") is False
     assert ch.one("reaction")["data"]["op"] == "remove"

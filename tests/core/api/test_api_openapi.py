@@ -65,9 +65,10 @@ def test_security_errors_and_realtime_are_described():
     assert problems({"error": {"code": "x"}}, {"$ref": "#/components/schemas/Error"}) != []
     socket = doc["x-socketio"]
     assert set(socket["events"]) == {"post", "comment", "reaction", "notification", "group", "message",
-                                     "conversation", "read", "typing", "presence", "case", "task",
-                                     "session_ended"}
-    assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive", "catch_up"}
+                                     "conversation", "read", "typing", "presence", "case", "incident",
+                                     "session_ended", "poll", "bookmark", "follow", "scheduled", "task"}
+    assert set(socket["client_events"]) == {"typing", "presence", "focus", "ping_alive", "catch_up",
+                                            "watch_post"}
     assert "token" in socket["auth"] and "cookie" in socket["auth"]
     for name, schema in socket["events"].items():
         event = resolve(schema["$ref"])

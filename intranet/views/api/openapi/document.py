@@ -39,11 +39,16 @@ PARAMETERS: dict[str, Any] = {
                      "description": "Catch-up: messages with a larger id, oldest first."},
     "MessageBefore": {"name": "before", "in": "query", "schema": ID,
                       "description": "Without `after`: the page of messages older than this id."},
+    "ConversationQ": {"name": "q", "in": "query", "required": True,
+                      "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+                      "description": 'Words, "phrases", -exclude, OR, prefix*: the search language, '
+                                     "stemmed and accent-folded (French and English)."},
     "MessageLimit": {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
     "Q": {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 500},
           "description": 'Words, "phrases", -exclude, OR, prefix*, from:, in:, type:, skill:, #topic, '
-                         "before:/after: (YYYY[-MM[-DD]]). A syntax error is a 400 naming the position."},
+                         "before:/after: (YYYY[-MM[-DD]]), type:question, is:unanswered, is:answered. "
+                         "A syntax error is a 400 naming the position."},
     "SearchType": {"name": "type", "in": "query", "schema": {"type": "string", "enum": [
         "post", "comment", "file", "group", "person", "message", "case"]}},
     "SearchFilters": {"name": "group", "in": "query", "schema": ID,
@@ -161,7 +166,10 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "get": op("listComments", "A post's comments, oldest first", tag="posts", answer="CommentList",
                   errors=(404,)),
         "post": write(op("createComment", "Comment on a post", tag="posts", answer="Comment", status=201,
-                          body="CommentBody", errors=(404,))),
+                          body="CommentBody", errors=(404,),
+                          description="To send photos or files, `multipart/form-data` with `body` "
+                                      "and one `files` part per file."),
+                      multipart="CommentCreateWithFiles"),
     },
     "/comments/{comment_id}": {
         "patch": write(op("editComment", "Edit my comment", tag="posts", answer="Comment", body="CommentBody",
@@ -169,6 +177,14 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         "delete": write(op("deleteComment", "Delete my comment (or moderate one)", tag="posts", status=204,
                             errors=(403, 404))),
     },
+    "/posts/{post_id}/votes": {"post": write(op(
+        "votePoll", "Vote in a poll (replaces my vote)", tag="posts", answer="Post", body="VoteBody",
+        errors=(400, 404, 409), description="Not a poll: 404; a closed poll: 409; an option of "
+        "another poll, or several in a single-choice poll: 400."))},
+    "/posts/{post_id}/answer": {"post": write(op(
+        "markAnswer", "Mark a question's best answer", tag="posts", answer="Post", body="AnswerBody",
+        errors=(400, 403, 404), description="The person who asked, or a lead of the group (admins on "
+        "the company feed). Not a question, or a comment of another post: 400."))},
     "/posts/{post_id}/reactions": {"post": write(op(
         "addReaction", "React to a post", tag="posts", answer="ReactionResult", status=201,
         body="ReactionCreate", errors=(404, 409), description="The same reaction twice: 409."))},
@@ -218,15 +234,32 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/conversations/{conversation_id}/messages": {
         "get": op("listMessages", "Messages of a conversation (catch-up with `after`)", tag="messaging",
                   answer="MessagePage", query=("MessageAfter", "MessageBefore", "MessageLimit"),
-                  errors=(404,)),
+                  errors=(404,),
+                  description="Thread replies are included, in id order (`reply_to_id` names their "
+                              "root); `/messages/{id}/replies` lists one thread."),
         "post": write(op("sendMessage", "Send a message", tag="messaging", answer="Message", status=201,
-                          body="MessageBody", errors=(404,),
+                          body="MessageCreate", errors=(404,),
                           description="Empty or longer than 10,000 characters: 400. Nobody able to "
-                                      "receive it (deactivated accounts): 400. To send files, "
-                                      "`multipart/form-data` with `body` and one `files` part per "
-                                      "file (a type not accepted, too large or too many: 400)."),
+                                      "receive it (deactivated accounts): 400. `reply_to`: a message "
+                                      "of this conversation, to reply in its thread (a reply's "
+                                      "root when it is a reply; unknown or deleted: 400). To send "
+                                      "files, `multipart/form-data` with `body` and one `files` part "
+                                      "per file (a type not accepted, too large or too many: 400)."),
                    multipart="MessageCreateWithFiles"),
     },
+    "/conversations/{conversation_id}/search": {"get": op(
+        "searchConversation", "Messages of this conversation matching `q`, newest first (50)",
+        tag="messaging", answer="MessageSearch", query=("ConversationQ",), errors=(404,))},
+    "/messages/{message_id}/replies": {"get": op(
+        "listReplies", "A thread: the replies to a message, oldest first", tag="messaging",
+        answer="ReplyPage", query=("MessageAfter", "MessageLimit"), errors=(404,))},
+    "/messages/{message_id}/reactions": {"post": write(op(
+        "reactToMessage", "React to a message (once per kind)", tag="messaging",
+        answer="ReactionResult", status=201, body="ReactionCreate", errors=(404, 409),
+        description="Participants see it live (`message` event, op `react`)."))},
+    "/messages/{message_id}/reactions/{kind}": {"delete": write(op(
+        "unreactToMessage", "Remove my reaction from a message", tag="messaging", status=204,
+        errors=(404,)))},
     "/conversations/{conversation_id}/read": {"post": write(op(
         "markConversationRead", "Move my read position (never backwards)", tag="messaging",
         answer="ReadResult", body="ReadBody", errors=(404,)))},

@@ -32,6 +32,12 @@ ID_OR_NULL: Schema = {**ID, "type": ["integer", "null"]}
 NOT_BLANK = r"\S"  # JSON Schema patterns are not anchored: "holds a non-space character"
 
 
+FILE_TYPES = ("txt, md, csv, pdf, docx, odt, xlsx, pptx, and photos: jpg, jpeg, png, webp, gif; "
+              "5 MB each, 5 at most. A photo is stored re-encoded (EXIF and GPS removed, the "
+              "longest side at most 3840 px) with a thumbnail; refused past 40 megapixels, "
+              "12,000 px a side or 300 frames (400).")
+
+
 def text(max_len: int, *, required: bool = True, description: str = "") -> Schema:
     """A text field: ``required`` ones need a character other than a space."""
     schema: Schema = {"type": "string", "maxLength": max_len}
@@ -101,12 +107,24 @@ RESOURCES: dict[str, Schema] = {
         "acknowledged": {**BOOL, "description": "Whether I acknowledged this announcement."},
         "ack_count": {**INT_OR_NULL, "description": "Acknowledgements; only for the author and leads."},
         "can_edit": BOOL, "can_moderate": BOOL, "url": STR,
+        "files": {**array(ref("FileRef")), "description": "Files and photos shared with it."},
+        "kind": enum("post", "poll", "question"),
+        "answer_comment_id": {**INT_OR_NULL, "description": "A question's best answer (a comment id)."},
+        "poll": {**ref("Poll"), "description": "Polls only, in single-post answers."},
+    }, optional=("poll",)),
+    "Poll": obj({
+        "multiple": BOOL, "votes_shown": BOOL, "closes_at": TIME_OR_NULL, "closed": BOOL,
+        "voters": {**INT, "description": "How many people voted."}, "voted": BOOL,
+        "options": array(obj({"id": INT, "label": STR, "count": INT, "mine": BOOL,
+                              "voter_names": {**array(STR), "description": "Only when votes are shown."}},
+                             optional=("voter_names",))),
     }),
     "PostPage": obj({"items": array(ref("Post")), "next_before": {
         **INT_OR_NULL, "description": "Pass as `before`; null on the last page."}}),
     "Comment": obj({"id": INT, "post_id": INT, "author": ref("UserRef"), "body": STR, "html": STR,
                     "created_at": TIME, "edited_at": TIME_OR_NULL, "can_edit": BOOL, "can_delete": BOOL,
-                    "url": STR}),
+                    "url": STR, "files": {**array(ref("FileRef")),
+                                          "description": "Files and photos sent with it."}}),
     "CommentList": listing("Comment"),
     "ReactionResult": obj({"kind": enum(*REACTION_KINDS), "reactions": COUNTS}),
     "Group": obj({
@@ -115,6 +133,8 @@ RESOURCES: dict[str, Schema] = {
         "kind": enum("department", "project", "community"), "member_count": INT,
         "my_role": {"type": ["string", "null"], "enum": ["member", "lead", None]},
         "created_at": TIME, "url": STR,
+        "cover_url": {**STR_OR_NULL, "description": "The cover picture a lead set (JPEG, at most "
+                      "1200 x 400), cacheable for a day at this address; null without one."},
     }),
     "GroupList": listing("Group"),
     "Member": obj({"user": ref("UserRef"), "role": enum("member", "lead"), "since": TIME}),
@@ -126,7 +146,8 @@ RESOURCES: dict[str, Schema] = {
         "id": INT, "kind": enum("mention", "comment", "announcement", "join_request", "join_approved",
                                 "join_refused", "message", "message_mention", "case_mention", "case_assigned",
                                 "sla_breach",
-                                "reply_approval", "task_assigned", "task_due_soon", "task_overdue"),
+                                "reply_approval", "inbox_spike", "task_assigned", "task_due_soon",
+                                "task_overdue"),
         "created_at": TIME, "read": BOOL, "actor": nullable("UserRef"),
         "post": {"oneOf": [obj({"id": INT, "excerpt": STR, "url": STR}), {"type": "null"}]},
         "comment_id": INT_OR_NULL, "group": nullable("GroupRef"),
@@ -168,9 +189,28 @@ RESOURCES: dict[str, Schema] = {
         "html": {**STR, "description": "Sanitized HTML, safe to insert (empty once deleted)."},
         "created_at": TIME, "edited_at": TIME_OR_NULL, "deleted": BOOL, "can_edit": BOOL,
         "files": {**array(ref("FileRef")), "description": "Files sent with it (none once deleted)."},
+        "reply_to_id": {**INT_OR_NULL, "description": "A reply: its thread's root message."},
+        "reply_count": {**INT, "description": "A root: how many replies its thread has."},
+        "last_reply_at": TIME_OR_NULL,
+        "reactions": COUNTS, "my_reactions": array(enum(*REACTION_KINDS)),
+    }),
+    "MessageSearch": obj({
+        "items": array(ref("Message")),
+        "truncated": {**BOOL, "description": "Only the newest 5,000 messages were searched."},
+    }),
+    "ReplyPage": obj({
+        "items": array(ref("Message")),
+        "more": {**BOOL, "description": "More replies wait; ask again from the last id."},
     }),
     "FileRef": obj({"id": INT, "name": STR, "size": {**INT, "description": "Bytes."},
-                    "content_type": STR, "url": {**STR, "description": "Download (participants only)."}}),
+                    "content_type": STR,
+                    "url": {**STR, "description": "Download (whoever may read what it is on)."},
+                    "width": {**INT_OR_NULL, "description": "A photo's pixels as stored."},
+                    "height": INT_OR_NULL,
+                    "view_url": {**STR_OR_NULL, "description": "A photo, inline (`private, no-cache`)."},
+                    "thumb_url": {**STR_OR_NULL, "description": (
+                        "A photo's thumbnail or a PDF's first-page preview, WebP, at most 640 px a "
+                        "side; `private, immutable` (the URL names its content).")}}),
     "MessagePage": obj({
         "items": array(ref("Message")),
         "more": {**BOOL, "description": "With `after`: more messages wait; ask again from the last id."},
@@ -218,6 +258,17 @@ EVENTS: dict[str, Schema] = {
                         "A post was added, edited (or pinned), removed, or acknowledged (`acks`, to "
                         "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML).",
                         optional=("group_id", "acks")),
+    "PollEvent": _event("poll", ("vote",), {"post_id": INT, "counts": {
+        "type": "object", "additionalProperties": INT, "description": "Option id -> votes."},
+        "voters": {**INT, "description": "How many people voted."}},
+        "Someone voted: the counts, never who (fetch the post for names when votes are shown)."),
+    "BookmarkEvent": _event("bookmark", ("add", "remove"), {},
+                            "I saved a post (`id`) or took it off my list: to my own pages only."),
+    "FollowEvent": _event("follow", ("add", "remove"), {"target": enum("person", "topic")},
+                          "I follow (or stopped following) a person or a topic (`id`): to me only."),
+    "ScheduledEvent": _event("scheduled", ("add", "remove", "published", "failed"), {"post_id": INT},
+                             "My scheduled post (`id`) was added, cancelled, published (`post_id`) or "
+                             "refused at its time: to its author only.", optional=("post_id",)),
     "CommentEvent": _event("comment", ("add", "update", "remove"), {"post_id": INT, "comments": INT},
                            "`comments` is the post's new comment count (add and remove).",
                            optional=("comments",)),
@@ -228,10 +279,14 @@ EVENTS: dict[str, Schema] = {
                                 {"kind": STR, "unread": INT},
                                 "To the recipient only. `read` events carry no `id` or `kind`.",
                                 optional=("id", "kind")),
-    "MessageEvent": _event("message", ("add", "update", "remove"), {"conversation_id": INT, "author_id": INT},
+    "MessageEvent": _event("message", ("add", "update", "remove", "react"),
+                           {"conversation_id": INT, "author_id": INT, "reply_to": INT,
+                            "kind": enum(*REACTION_KINDS), "on": BOOL},
                            "To the conversation's participants; `id` is the message id. Fetch "
-                           "`/conversations/{conversation_id}/messages?after=<last id>` (add) or "
-                           "`/messages/{id}` (update, remove)."),
+                           "`/conversations/{conversation_id}/messages?after=<last id>` (add; "
+                           "`reply_to`: a reply in that message's thread) or `/messages/{id}` "
+                           "(update, remove, react: `author_id` reacted with `kind`, now `on` or not).",
+                           optional=("reply_to", "kind", "on")),
     "ConversationEvent": _event("conversation", ("add", "update", "members", "leave", "mute"),
                                 {"user_ids": array(INT), "user_id": INT, "muted": BOOL},
                                 "`id` is the conversation id. `add`: I am in a (new) conversation; "
@@ -254,6 +309,13 @@ EVENTS: dict[str, Schema] = {
                         "target (`breach`) or changed: to the agents and leads of its service and admins "
                         "(unrouted: to each inbox person). No customer data: fetch `/inbox/cases/{id}`.",
                         optional=("id", "status", "assignee_id", "new", "ids", "count", "breach")),
+    "IncidentEvent": _event("incident", ("add", "update", "reply", "status", "detach", "merge", "escalate",
+                                         "breach"),
+                            {"service_id": INT_OR_NULL, "status": enum("open", "resolved", "merged"),
+                             "size": INT, "sources": {"type": "object", "additionalProperties": INT}},
+                            "An incident formed (`add`), grew or changed: its case count and cases per "
+                            "source, to the agents and leads of its service and admins. No customer data: "
+                            "fetch `/inbox/incidents/{id}`."),
     "TaskEvent": _event("task", ("add", "update", "remove"),
                         {"group_id": INT, "status": enum("open", "in_progress", "done")},
                         "A task was created, changed (moved, edited, ticked) or removed: to the members "
@@ -296,22 +358,46 @@ REQUESTS: dict[str, Schema] = {
                     description="A note for the leads of a private group."),
     "MemberSet": obj({"user_id": ID, "role": {**enum("member", "lead"), "default": "member"}},
                      optional=("role",)),
-    "PostCreate": obj({"body": text(20_000, description="Markdown; @mentions and #topics are linked."),
+    "PostCreate": obj({"body": text(20_000, description="Markdown; @mentions and #topics are linked. "
+                                    "`@all` in a group notifies every member (its leads only: 403)."),
                        "group_id": {**ID_OR_NULL, "description": "Null or absent: the company feed."},
-                       "announcement": {**BOOL, "default": False}},
-                      optional=("group_id", "announcement")),
+                       "announcement": {**BOOL, "default": False},
+                       "kind": enum("post", "question", description="A question gets a best answer; "
+                                    "a poll is given by `poll` instead."),
+                       "poll": {"oneOf": [ref("PollCreate"), {"type": "null"}]}},
+                      optional=("group_id", "announcement", "kind", "poll")),
+    "PollCreate": obj({
+        "options": {"type": "array", "minItems": 2, "maxItems": 10, "uniqueItems": True,
+                    "items": text(200), "description": "2 to 10 different options, in order."},
+        "multiple": {**BOOL, "default": False, "description": "Several choices allowed."},
+        "votes_shown": {**BOOL, "default": False, "description": "Readers see who voted for what."},
+        "closes_at": {**TIME_OR_NULL, "description": "In the future, within a year; null: never."},
+    }, optional=("multiple", "votes_shown", "closes_at")),
+    "VoteBody": obj({"option_ids": {**ids(max_items=10), "description": (
+        "My whole vote: one option (several if the poll allows); `[]` withdraws it.")}}),
+    "AnswerBody": obj({"comment_id": {**ID_OR_NULL, "description": (
+        "A comment of this question; null clears the best answer.")}}),
     "PostCreateWithFiles": obj({
         "body": text(20_000), "group_id": {**STR, "pattern": "^[0-9]{0,19}$",
                                            "description": "A group id, or empty for the company feed."},
         "announcement": {**STR, "description": "`1` for an announcement."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
-                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
+                  "description": FILE_TYPES},
     }, optional=("group_id", "announcement", "files")),
+    "CommentCreateWithFiles": obj({
+        "body": text(5_000, description="Markdown."),
+        "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
+                  "description": FILE_TYPES},
+    }, optional=("files",)),
+    "MessageCreate": obj({"body": text(10_000, description="Markdown."),
+                          "reply_to": {**ID_OR_NULL, "description": "Reply in this message's thread."}},
+                         optional=("reply_to",)),
     "MessageCreateWithFiles": obj({
         "body": text(10_000, description="Markdown."),
+        "reply_to": {**STR, "pattern": "^[0-9]{0,19}$", "description": "A message id, or empty."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
-                  "description": "txt, md, csv, pdf, docx, odt, xlsx, pptx; 5 MB each, 5 at most."},
-    }, optional=("files",)),
+                  "description": FILE_TYPES},
+    }, optional=("files", "reply_to")),
     "PostBody": obj({"body": text(20_000, description="Markdown.")}),
     "CommentBody": obj({"body": text(5_000, description="Markdown.")}),
     "MessageBody": obj({"body": text(10_000, description="Markdown.")}),
@@ -349,10 +435,16 @@ SOCKETIO: dict[str, Any] = {
         "notification": ref("NotificationEvent"), "group": ref("GroupEvent"),
         "message": ref("MessageEvent"), "conversation": ref("ConversationEvent"), "read": ref("ReadEvent"),
         "typing": ref("TypingSignal"), "presence": ref("PresenceEvent"),
-        "case": ref("CaseEvent"), "task": ref("TaskEvent"), "session_ended": ref("SessionEnded"),
+        "case": ref("CaseEvent"), "incident": ref("IncidentEvent"), "session_ended": ref("SessionEnded"),
+        "poll": ref("PollEvent"), "bookmark": ref("BookmarkEvent"), "follow": ref("FollowEvent"),
+        "scheduled": ref("ScheduledEvent"), "task": ref("TaskEvent"),
     },
     "client_events": {"typing": ref("TypingSignal"), "presence": ref("PresenceSignal"),
                       "focus": ref("FocusSignal"), "ping_alive": {"type": "null"},
+                      "watch_post": {"type": "object", "required": ["post_id"],
+                                     "properties": {"post_id": ID}, "description": (
+                                         "The page shows this post: its comments, reactions and "
+                                         "poll votes arrive live if I may read it (`{ok}`).")},
                       "catch_up": {"type": "object", "required": ["after"],
                                    "properties": {"after": {"type": "integer", "minimum": 0}}}},
 }
