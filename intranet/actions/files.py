@@ -186,6 +186,8 @@ def sweep_files(session: Session, grace_seconds: float = 3600) -> int:
         return (set(session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
                 | set(session.scalars(select(Attachment.thumb_sha256)
                                       .where(Attachment.thumb_sha256.in_(digests))))
-                | set(session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests)))))
+                | set(session.scalars(select(LibraryFile.sha256).where(LibraryFile.sha256.in_(digests))))
+                | set(session.scalars(select(LibraryFile.thumb_sha256)
+                                      .where(LibraryFile.thumb_sha256.in_(digests)))))
 
     return files.sweep_orphans(referenced, grace_seconds=grace_seconds)

@@ -65,9 +65,11 @@ def do_upload(session: Session, user: User, group: Group, folder: LibraryFolder 
     last = session.scalar(select(func.max(LibraryFile.version)).where(same)) or 0
     session.execute(update(LibraryFile).where(same, LibraryFile.current).values(current=False))
     digest = files.store_bytes(checked.data)
+    made = checked.preview  # a photo's clean copy is ``checked.data``; its thumbnail, a PDF's preview
     item = LibraryFile(group_id=group.id, folder_id=folder.id if folder else None, uploader_id=user.id,
                        filename=checked.filename, content_type=files.ALLOWED[ext], size=len(checked.data),
-                       sha256=digest, version=last + 1, current=True)
+                       sha256=digest, version=last + 1, current=True,
+                       thumb_sha256=files.store_bytes(made.thumb) if made and made.thumb else None)
     session.add(item)
     session.flush()
     audit(session, user, "library.upload", "library_file", item.id, group_id=group.id,

@@ -41,6 +41,7 @@ from intranet.demo.people import (
 )
 from intranet.demo.photos import enrich_conversations, share_demo_photos
 from intranet.demo.social import load_social
+from intranet.demo.tasks import load_tasks
 from intranet.demo.texts import CLIENTS, COMMENTS, DAYS, JOURS, POSTS, PRODUCTS, PRODUITS, SCRIPTED, VILLES
 from intranet.models import (
     Acknowledgement,
@@ -109,6 +110,8 @@ def load_demo(seed: int = 7) -> str:
         inbox = load_inbox(s, now, people, people["admin"], demo_departments(s, DEPARTMENTS))
     with db.transaction() as s:
         inbox += "\n" + work_cases(s, now, people, demo_departments(s, DEPARTMENTS))
+    with db.transaction() as s:
+        inbox += "\n" + load_tasks(s, now.date(), people, groups)
     drain()  # index everything now, so search works on the first page load
     return _summary(db.session(), seed, people) + "\n" + social + "\n" + inbox
 

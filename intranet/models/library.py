@@ -45,6 +45,8 @@ class LibraryFile(Base):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # a photo's thumbnail or a PDF's first-page preview (``platform.previews``), when one was made
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,7 @@ from flask_login import login_required
 from intranet import access
 from intranet.actions import library as library_actions
 from intranet.actions.files import Upload
-from intranet.platform import db, files
+from intranet.platform import db, files, previews
 from intranet.platform.errors import DomainError, Invalid, NotFound
 from intranet.platform.inputs import parse_int
 from intranet.queries import library as library_queries
@@ -104,6 +104,24 @@ def download(file_id: int) -> Response:
     response = send_file(path, mimetype=item.content_type, as_attachment=True,
                          download_name=item.filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/library/<int:file_id>/thumb/<digest>", methods=["GET"])
+@login_required
+def thumb(file_id: int, digest: str) -> Response:
+    """A photo's thumbnail or a PDF's first page, named by its digest: immutable (see
+    ``views.files``); access is checked on every request that reaches the server."""
+    item = access.access_library_file(me(), file_id)
+    if item.thumb_sha256 is None or digest != item.thumb_sha256:
+        raise NotFound(_("This file does not exist or is not visible to you."))
+    path = files.stored_path(digest)
+    if not path.is_file():
+        raise NotFound(_("This file is no longer available."))
+    response = send_file(path, mimetype=previews.THUMB_TYPE, etag=False, conditional=False)
+    response.set_etag(digest)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["Content-Disposition"] = "inline"
     return response
 
 

@@ -1,11 +1,14 @@
-"""The hook for previews in the Files tab: a thumbnail URL for a library file, or None.
+"""Previews in the Files tab: a thumbnail URL for a library file, or None.
 
-The photos work (image thumbnails, PDF first pages) plugs in here with ``register_preview``;
-until then files show their type and size only."""
+Photos and PDFs get a thumbnail on upload (``platform.previews``, as shared files do), served
+by ``library.thumb`` through access. Other kinds of preview may plug in with
+``register_preview``; files without any show their type and size only."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from flask import url_for
 
 from intranet.models import LibraryFile
 
@@ -19,6 +22,8 @@ def register_preview(fn: Preview) -> None:
 
 
 def preview_of(item: LibraryFile) -> str | None:
+    if item.thumb_sha256:
+        return url_for("library.thumb", file_id=item.id, digest=item.thumb_sha256)
     for fn in _previews:
         url = fn(item)
         if url:

@@ -30,18 +30,19 @@ function say(board, text) {
 }
 
 async function refreshCard(board, id, focus = false) {
-  const old = board.querySelector(`[data-task-id="${id}"]`);
+  const selector = `[data-task-id="${id}"]`;
   let fresh;
   try {
     fresh = await getFragment(`/tasks/${id}/card`);
   } catch (err) {
-    if (err.status === 404 && old) old.remove(); // removed, or no longer readable
+    if (err.status === 404) board.querySelectorAll(selector).forEach((el) => el.remove());
     recount(board);
     return;
   }
   const target = column(board, fresh.dataset.status);
   if (!target) return;
-  if (old) old.remove();
+  // read again after the wait: the live event and my own move may both be fetching this card
+  board.querySelectorAll(selector).forEach((el) => el.remove());
   target.prepend(fresh);
   recount(board);
   if (focus) fresh.focus();

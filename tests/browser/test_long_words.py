@@ -36,7 +36,8 @@ NOT_PAGES = {"static", "files.download", "people.avatar_file", "health.healthz",
              "people_admin.audit_csv", "people_admin.mine", "people_admin.someone",  # downloads
              "files.view", "files.thumb", "messages.thread",  # a photo, a thumbnail, a fragment
              "social.poll_fragment",
-             "groups.cover"}  # a group's cover picture (shown on its page and card)
+             "groups.cover",  # a group's cover picture (shown on its page and card)
+             "library.download", "library.search", "library.thumb", "tasks.card"}  # download, redirect...
 
 # When the page is too wide: the elements sticking out, outside any box that scrolls or clips.
 OVERFLOW = """() => {

@@ -35,6 +35,7 @@ from intranet.models import (
     InboxAgent,
     Incident,
     JoinRequest,
+    LibraryFile,
     Membership,
     Message,
     MessageReaction,
@@ -43,6 +44,8 @@ from intranet.models import (
     Role,
     RuleKind,
     SearchOutbox,
+    Task,
+    TaskStatus,
     User,
     Visibility,
     WatchRule,
@@ -273,3 +276,18 @@ def test_groups_have_covers_and_the_rail_shows_recent_news(demo, s):
         rail = my_rail(s, user(s, "julien.roux"))
     total = sum(item.new for item in rail)
     assert rail and 0 < total < count(s, Post) // 4
+
+
+def test_services_share_tasks_and_reference_documents(s: Any) -> None:
+    """Marketing asks the contact centre for an FAQ through a task linked to an inbox case;
+    product tracks a defect with its checklist; every department group has a library."""
+    faq = s.scalar(select(Task).where(Task.title.like("Préparer la FAQ%")))
+    assert faq.case_id is not None and faq.status == TaskStatus.IN_PROGRESS
+    assert faq.service_group.name == "Service client" and faq.creator_id == user(s, "julien.roux").id
+    defect = s.scalar(select(Task).where(Task.title.like("Défaut E42%")))
+    assert sum(i.done for i in defect.checklist) == 2 and len(defect.checklist) == 5
+    groups = s.scalars(select(Group).where(Group.kind == "department"))
+    for group in groups:
+        assert s.scalar(select(func.count()).where(LibraryFile.group_id == group.id)) >= 1, group.name
+    versions = s.scalars(select(LibraryFile.version).where(LibraryFile.filename == "faq-robot-chef-2.md"))
+    assert sorted(versions) == [1, 2]

@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('content_type', sa.String(length=120), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('thumb_sha256', sa.String(length=64), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('current', sa.Boolean(), nullable=False),
     sa.Column('created_at', intranet.models.base.UTCDateTime(), nullable=False),

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from domain_helpers import fresh
+from PIL import Image
 from sqlalchemy import select
 
 from intranet.actions.files import Upload, do_create_post_with_files, sweep_files
@@ -96,3 +97,21 @@ def test_search_inside_the_library_goes_to_the_search_page(web, cast):
     res = web.login(cast.alice).get(f"/groups/{cast.apollo.id}/files/search?q=budget")
     assert res.status_code == 302 and "type:file" in res.headers["Location"]
     assert f"group={cast.apollo.id}" in res.headers["Location"]
+
+
+def test_photos_in_the_library_have_a_thumbnail_served_through_access(app, make_web, cast):
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 40, 40)).save(out, "PNG")
+    web = make_web().login(cast.alice)
+    assert _upload(web, cast.apollo, "poster.png", out.getvalue()).status_code == 302
+    with app.app_context():
+        item = db.session.scalar(select(LibraryFile))
+        fid, thumb = item.id, item.thumb_sha256
+    assert thumb is not None
+    page = web.get(f"/groups/{cast.apollo.id}/files").get_data(as_text=True)
+    assert f"/library/{fid}/thumb/{thumb}" in page
+    res = web.get(f"/library/{fid}/thumb/{thumb}")
+    assert res.status_code == 200 and res.mimetype == "image/webp"
+    assert "immutable" in res.headers["Cache-Control"]
+    assert web.get(f"/library/{fid}/thumb/{'0' * 64}").status_code == 404
+    assert make_web().login(cast.bob).get(f"/library/{fid}/thumb/{thumb}").status_code == 404
