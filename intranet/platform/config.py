@@ -81,7 +81,7 @@ class Config:
     MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
-    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 40 * 1024 * 1024  # a post's files and fields; nginx's client_max_body_size
     JSON_MAX_BYTES = 1024 * 1024  # a JSON request body (uploads: MAX_CONTENT_LENGTH); 413 beyond
     MAX_POST_LENGTH = 20_000
     MAX_COMMENT_LENGTH = 5_000
@@ -91,7 +91,8 @@ class Config:
     PRESENCE_BATCH_SECONDS = 0.5  # presence changes are sent in batches (0: one by one, at once)
     PRESENCE_BURST_SECONDS = 3.0  # the next batch's wait after a big one (a reconnection wave)
     MAX_AVATAR_BYTES = 2 * 1024 * 1024
-    MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024  # per shared file (the request itself: MAX_CONTENT_LENGTH)
+    # per shared file (the request itself: MAX_CONTENT_LENGTH): a 24-50 MP phone photo is 6-15 MB
+    MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
     MAX_ATTACHMENTS = 5  # files per post
     # The text of a shared PDF or Office file is read by a child process with these limits
     # (platform/extract.py); past one, the file stays downloadable but is not searchable by content.

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from intranet.models import Attachment, Message
 from intranet.platform import db
+from intranet.platform.config import Config
 from tests.api_helpers import conforms
 from tests.core.realtime.test_messaging_live import people, received, start
 from tests.search_files import make_pdf
@@ -62,7 +63,7 @@ def test_the_page_form_sends_files_without_javascript(app: Flask, cast: Any, web
 @pytest.mark.parametrize(("files", "words"), [
     ([("virus.exe", b"MZ\x90\x00")], "not a type we accept"),
     ([("fake.pdf", b"<html>not a pdf</html>")], "does not look like a pdf"),
-    ([("big.txt", b"a" * (5 * 1024 * 1024 + 1))], "too large"),
+    ([("big.txt", b"a" * (Config.MAX_ATTACHMENT_BYTES + 1))], "too large"),
     ([(f"n{i}.txt", b"note") for i in range(6)], "At most 5 files per message"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(app: Flask, cast: Any, webs: Any,

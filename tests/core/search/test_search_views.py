@@ -13,6 +13,7 @@ from intranet.actions.posts import do_create_post
 from intranet.actions.users import do_update_profile
 from intranet.models import Attachment, Post
 from intranet.platform import db
+from intranet.platform.config import Config
 from tests.api_helpers import conforms
 from tests.domain_helpers import fresh
 from tests.search_files import make_docx, make_pdf, make_xlsx
@@ -121,7 +122,7 @@ def test_files_upload_extract_search_and_download_through_access(
     ("virus.exe", b"MZ\x90\x00", "not a type we accept"),
     ("fake.pdf", b"<html>not a pdf</html>", "does not look like a pdf"),
     ("empty.txt", b"", "is empty"),
-    ("big.txt", b"a" * (5 * 1024 * 1024 + 1), "too large"),
+    ("big.txt", b"a" * (Config.MAX_ATTACHMENT_BYTES + 1), "too large"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(app: Flask, cast: Any, alice_web: Any,
                                                       name: str, content: bytes, words: str) -> None:

@@ -33,8 +33,8 @@ NOT_BLANK = r"\S"  # JSON Schema patterns are not anchored: "holds a non-space c
 
 
 FILE_TYPES = ("txt, md, csv, pdf, docx, odt, xlsx, pptx, and photos: jpg, jpeg, png, webp, gif; "
-              "5 MB each, 5 at most. A photo is stored re-encoded (EXIF and GPS removed, the "
-              "longest side at most 3840 px) with a thumbnail; refused past 40 megapixels, "
+              "15 MB each (40 MB a request), 5 at most. A photo is stored re-encoded (EXIF and GPS "
+              "removed, the longest side at most 3840 px) with a thumbnail; refused past 40 megapixels, "
               "12,000 px a side or 300 frames (400).")
 
 
