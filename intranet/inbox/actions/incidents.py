@@ -47,8 +47,6 @@ from intranet.models import (
 )
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 
-MAX_MERGE = 500
-
 
 def require_worker(actor: User, incident: Incident) -> None:
     if not access_inbox.can_work_incident(actor, incident):
@@ -189,7 +187,7 @@ def do_merge(session: Session, actor: User, incident: Incident, other: Incident)
         raise Invalid(_("An incident cannot be merged into itself."), field="incident_id")
     if other.department_id != incident.department_id:
         raise Invalid(_("Only incidents of the same service can be merged."), field="incident_id")
-    moved = members(session, other)[:MAX_MERGE]
+    moved = members(session, other)
     now = utcnow()
     for case in moved:
         member = session.get(IncidentMember, case.id)
