@@ -8,7 +8,7 @@ from datetime import timedelta
 from intranet.inbox.actions.incidents import do_record_incident_breaches
 from intranet.inbox.actions.ingest import do_record_breaches
 from intranet.inbox.rules import incidents as rules
-from intranet.models import Incident, utcnow
+from intranet.models import Case, CaseStatus, Incident, utcnow
 from intranet.platform import db
 from intranet.platform.events import user_room
 from tests.incident_helpers import OTHER, OUTAGE, arrive, case_row, incident_cast, incident_of
@@ -73,3 +73,14 @@ def test_the_count_and_sources_reach_the_service_live_and_on_catch_up(app, cast,
     caught = sam.get("/api/v1/events?after=0").get_json()["events"]
     assert [e["size"] for e in caught if e["type"] == "incident"] == [2, 3]
     assert not any(e["type"] == "incident" for e in mia.get("/api/v1/events?after=0").get_json()["events"])
+
+
+def test_no_breach_once_every_customer_was_handled_one_by_one(app, cast):
+    ic = incident_cast(app, cast)
+    start = utcnow()
+    ids = arrive(app, ic.source, OUTAGE[:2], now=start)
+    with app.app_context(), db.transaction() as s:
+        for case_id in ids:
+            s.get(Case, case_id).status = CaseStatus.IGNORED
+    with app.app_context(), db.transaction() as s:
+        assert do_record_incident_breaches(s, start + timedelta(days=3)) == []

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, select, update
+from sqlalchemy import String, cast, exists, select, update
 from sqlalchemy.orm import Session
 
 from intranet import access
@@ -29,6 +29,7 @@ from intranet.inbox.actions.incident_grouping import attach, detach_member, publ
 from intranet.inbox.actions.ingest import service_leads
 from intranet.inbox.queries.incidents import member_ids, source_counts
 from intranet.inbox.rules import incidents as rules
+from intranet.inbox.rules.sla import OPEN
 from intranet.inbox.rules.statuses import S, inert
 from intranet.models import (
     Case,
@@ -40,12 +41,11 @@ from intranet.models import (
     IncidentStatus,
     NotificationKind,
     Post,
+    ReplyState,
     User,
     utcnow,
 )
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-
-MAX_MERGE = 500
 
 
 def require_worker(actor: User, incident: Incident) -> None:
@@ -88,7 +88,7 @@ def do_bulk_reply(session: Session, actor: User, incident: Incident, body: Any) 
             outcome.skipped[case.id] = _("its source cannot send replies")
             continue
         reply = case_replies.do_reply(session, actor, case, text)
-        (outcome.held if reply.state.value == "pending_approval" else outcome.done).append(case.id)
+        (outcome.held if reply.state == ReplyState.PENDING_APPROVAL else outcome.done).append(case.id)
     if not outcome.done and not outcome.held:
         raise Invalid(_("No customer of this incident can be answered from here: answer them on "
                         "their network, then resolve."), field="body")
@@ -187,7 +187,7 @@ def do_merge(session: Session, actor: User, incident: Incident, other: Incident)
         raise Invalid(_("An incident cannot be merged into itself."), field="incident_id")
     if other.department_id != incident.department_id:
         raise Invalid(_("Only incidents of the same service can be merged."), field="incident_id")
-    moved = members(session, other)[:MAX_MERGE]
+    moved = members(session, other)
     now = utcnow()
     for case in moved:
         member = session.get(IncidentMember, case.id)
@@ -236,16 +236,20 @@ def escalation_markdown(session: Session, incident: Incident) -> str:
 
 def do_record_incident_breaches(session: Session, now: datetime) -> list[tuple[int, str]]:
     """The incident's one clock: each breach once (a conditional UPDATE, as for cases), its
-    service's leads notified about its first case."""
+    service's leads notified about its first case. An incident whose customers were all answered
+    and closed one by one has nobody left waiting: no breach."""
     found = []
     flags = cast(Incident.breaches, String)
+    waiting = exists().where(IncidentMember.incident_id == Incident.id, IncidentMember.detached_at.is_(None),
+                             Case.id == IncidentMember.case_id, Case.status.in_(OPEN))
     late = (
         ("first_response", (Incident.first_response_at.is_(None), Incident.first_response_due < now)),
         ("resolution", (Incident.resolution_due < now,)),
     )
     for kind, clauses in late:
-        rows = session.scalars(select(Incident).where(Incident.status == IncidentStatus.OPEN, *clauses,
-                                                      flags.not_like(f'%"{kind}"%')).order_by(Incident.id))
+        rows = session.scalars(select(Incident).where(
+            Incident.status == IncidentStatus.OPEN, waiting, *clauses, flags.not_like(f'%"{kind}"%'))
+            .order_by(Incident.id))
         for incident in list(rows):
             breaches = [*(incident.breaches or []), kind]
             done = session.execute(update(Incident).where(Incident.id == incident.id,
