@@ -11,7 +11,7 @@ forum, import) keep no reply address: the case page says they cannot reply from 
 from __future__ import annotations
 
 import json
-import logging
+import sys
 import threading
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +26,6 @@ from intranet.inbox.connectors.webhook import BadSignature, verify
 from intranet.models import Connector, Source, User, utcnow
 from intranet.platform import db
 
-log = logging.getLogger(__name__)
 KEPT = 200  # deliveries listed by GET /
 
 
@@ -107,7 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
                  "case_id": reply.get("case_id"), "text": reply.get("text", "")}
         with self.server.lock:
             self.server.received.append(entry)
-        log.info("demo reply %s on %s: %s", entry["reply_id"], slug, entry["text"][:80])
+        sys.stdout.write(f"demo receiver: reply {entry['reply_id']} on {slug}: {entry['text'][:80]}\n")
+        sys.stdout.flush()  # shown in the terminal of `make run`, between the app's own lines
         self._answer(200, {"ok": True, "id": f"demo-{entry['reply_id']}"})
 
     def log_message(self, *_args: object) -> None:
