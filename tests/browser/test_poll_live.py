@@ -49,3 +49,19 @@ def test_a_vote_in_one_browser_moves_the_results_in_another(open_browser):
     expect(mine.locator(".poll-option", has_text="Pizza").locator(".poll-count")).to_contain_text("1 vote")
     expect(sushi.locator(".poll-count")).to_contain_text("0 votes")
     assert still_same_page(alice.page) and not alice.errors and not bob.errors
+
+
+def test_what_i_type_is_kept_as_a_draft_on_the_server(open_browser):
+    carol = open_browser("carol")
+    token = secrets.token_hex(4)
+    box = carol.page.locator("#composer-body")
+    with carol.page.expect_response(lambda r: r.url.endswith("/drafts") and r.ok):
+        box.fill(f"Half-written {token}")
+    other = open_browser("carol")  # another browser of the same person
+    expect(other.page.locator("#composer-body")).to_have_value(f"Half-written {token}")
+    other.page.locator("#composer-body").click()  # the composer opens when tapped
+    other.page.get_by_role("button", name="Publish").click()
+    expect(feed_cards(other.page, token)).to_have_count(1)
+    expect(other.page.locator("#composer-body")).to_have_value("")  # not back to the draft
+    other.page.reload()
+    expect(other.page.locator("#composer-body")).to_have_value("")  # publishing ended the draft
