@@ -8,15 +8,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from intranet.actions.mail_prefs import do_set_mail_settings
+from intranet.actions.notification_mail import send_notification_mails
 from intranet.demo.inbox import BRAND
 from intranet.inbox.actions.ingest import do_ingest
 from intranet.inbox.actions.spikes import do_check_spikes
 from intranet.inbox.connectors.items import parse_item
 from intranet.inbox.queries.rules import load_pipeline
 from intranet.inbox.workers.spikes import check_spikes
-from intranet.models import MailOutbox, Notification, NotificationKind, Post, Source, Spike, utcnow
+from intranet.models import Notification, NotificationKind, Post, Source, Spike, User, utcnow
 from intranet.platform import db
 from tests.inbox_helpers import comment, deliver, make_route, make_rule, make_source
+from tests.mail_helpers import text_part
 from tests.spike_helpers import demo_traffic
 
 SURGE = ["@AcmeCuisine ma Cafetière Connect a brûlé, de la fumée partout !",
@@ -42,7 +45,8 @@ def _replay(app, source, start, days):
             do_ingest(s, row, [item], pipeline=pipeline, now=at, live=False)
 
 
-def test_a_surge_is_flagged_within_15_minutes_and_its_leads_are_told(app, cast, session, web):
+def test_a_surge_is_flagged_within_15_minutes_and_its_leads_are_told(app, cast, session, web, smtp_server,
+                                                                     send_mail):
     source = _setup(app, cast)
     start = utcnow().replace(second=0, microsecond=0) - timedelta(hours=1)
     _replay(app, source, start - timedelta(days=15), 15)
@@ -66,9 +70,12 @@ def test_a_surge_is_flagged_within_15_minutes_and_its_leads_are_told(app, cast, 
 
     told = session.scalars(select(Notification).where(Notification.kind == NotificationKind.INBOX_SPIKE))
     assert [(n.user_id, n.group_id) for n in told.all()] == [(cast.lea.id, cast.marketing_group.id)]
-    mail = session.scalars(select(MailOutbox).where(MailOutbox.kind == "inbox_spike")).one()
-    assert mail.to_addr == "lea@example.com" and "Acme (brand)" in mail.subject
-    assert f"/inbox/spikes/{spike.id}" in mail.text and "fumee" in mail.text
+    with app.app_context():  # the notification mailer, ten minutes on, through the real SMTP server
+        assert send_notification_mails(now=start + timedelta(minutes=flagged + 11)) == 1
+    assert send_mail() == 1
+    [msg] = smtp_server.to("lea@example.com")
+    assert msg["Subject"] == "Surge of comments: Acme (brand)"
+    assert f"/inbox/spikes/{spike.id}" in text_part(msg) and "fumee" in text_part(msg)
 
     with app.app_context():  # the surge goes on: one alert, not one a minute
         assert check_spikes(start + timedelta(minutes=flagged + 1)) == []
@@ -85,6 +92,24 @@ def test_a_surge_is_flagged_within_15_minutes_and_its_leads_are_told(app, cast, 
     web.post(f"/inbox/spikes/{spike.id}/thread", data={"group_id": str(cast.marketing_group.id)})
     posts = select(func.count()).select_from(Post).where(Post.group_id == cast.marketing_group.id)
     assert session.scalar(posts) == 1
+
+
+def test_a_lead_who_turned_surges_off_is_notified_in_the_app_but_not_mailed(app, cast, session, smtp_server,
+                                                                            send_mail):
+    source = _setup(app, cast)
+    with app.app_context(), db.transaction() as s:
+        do_set_mail_settings(s, s.get(User, cast.lea.id), kinds={"inbox_spike": "never"})
+    now = utcnow()
+    deliver(app.test_client(), source, [comment(f"s{i}", SURGE[i % 4],
+                                                posted_at=(now - timedelta(minutes=i)).isoformat())
+                                        for i in range(12)])
+    with app.app_context():
+        assert len(check_spikes(now)) == 1
+        assert send_notification_mails(now=now + timedelta(minutes=11)) == 0
+    assert send_mail() == 0 and smtp_server.messages == []
+    spike_kind = Notification.kind == NotificationKind.INBOX_SPIKE
+    told = session.scalars(select(Notification.user_id).where(spike_kind))
+    assert told.all() == [cast.lea.id]
 
 
 def test_only_the_alerted_services_leads_see_a_spike(app, cast, session, web, make_web):

@@ -1,5 +1,6 @@
-"""Spike alerts: record a surge, tell the leads of the services it concerns (in the app and by
-mail), and open the crisis thread in their group when one of them clicks.
+"""Spike alerts: record a surge, tell the leads of the services it concerns (in the app, and by
+the notification mail kind ``inbox_spike`` their mail settings control), and open the crisis
+thread in their group when one of them clicks.
 
 ``do_check_spikes`` is the scheduler's job (``inbox.workers.spikes``), run with a clock it is
 given; the crisis thread is a post in a department group, written from the surge's distinctive
@@ -10,15 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intranet import access
 from intranet.actions.common import audit
-from intranet.actions.mail import link_context, locale_of, queue_mail
 from intranet.actions.notifications import notify
 from intranet.actions.posts import do_create_post
 from intranet.inbox.actions.ingest import service_leads
@@ -59,35 +57,22 @@ def _record(session: Session, rule: WatchRule, ids: list[int], usual: list[int],
     session.flush()
     audit(session, None, "inbox.spike", "watch_rule", rule.id, count=verdict.count,
           baseline=verdict.baseline, spike_id=spike.id)
-    _announce(session, spike, rule)
+    _announce(session, spike)
     return spike
 
 
-def _announce(session: Session, spike: Spike, rule: WatchRule) -> None:
-    """Each service's leads: a notification about their group, and a mail in their language."""
-    mailed: set[int] = set()
+def _announce(session: Session, spike: Spike) -> None:
+    """Each service's leads: a notification about their group, stamped with the spike's clock
+    (``mail_kinds.spike_of`` finds the spike by it); the notification mailer mails it in their
+    language unless they turned "Surges of comments" off in their mail settings."""
     for department in spike_queries.departments(session, spike.department_ids):
         if department.group_id is None:  # no group, no leads to tell (the admins see /inbox/spikes)
             continue
-        leads = service_leads(session, department.id)
-        notify(session, leads, NotificationKind.INBOX_SPIKE, actor=None, group_id=department.group_id)
-        for user in session.scalars(select(User).where(User.id.in_(leads), User.is_active_account)):
-            if user.id not in mailed and user.email:
-                mailed.add(user.id)
-                _mail(session, user, spike, rule)
-
-
-def _mail(session: Session, user: User, spike: Spike, rule: WatchRule) -> None:
-    with link_context(), force_locale(locale_of(user)):
-        link = url_for("inbox_spikes.spike", spike_id=spike.id, _external=True)
-        subject = _("Surge of comments: %(rule)s", rule=rule.name)
-        text = "\n".join([
-            _("%(count)d comments matched “%(rule)s” in 15 minutes (usually %(usual)s).",
-              count=spike.count, rule=rule.name, usual=f"{spike.baseline:g}"),
-            _("Distinctive words: %(words)s", words=", ".join(spike.words) or "—"),
-            _("Sources: %(sources)s", sources=", ".join(f"{name} ({n})" for name, n in spike.sources)),
-            "", _("See the comments and open a crisis thread in one click: %(url)s", url=link)])
-    queue_mail(session, to=user.email, subject=subject, text=text, kind="inbox_spike", user_id=user.id)
+        rows = notify(session, service_leads(session, department.id), NotificationKind.INBOX_SPIKE,
+                      actor=None, group_id=department.group_id)
+        for row in rows:
+            row.created_at = spike.detected_at
+    session.flush()
 
 
 def crisis_markdown(session: Session, spike: Spike) -> str:

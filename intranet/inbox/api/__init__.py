@@ -18,17 +18,20 @@ from intranet.inbox.api import (
     openapi_incidents,
     openapi_routing,
     openapi_settings,
+    openapi_spikes,
     routing,
     settings,
+    spikes,
     work,
 )
 
-__all__ = ["cases", "collect", "incidents", "openapi_paths", "routing", "settings", "work"]
+__all__ = ["cases", "collect", "incidents", "openapi_paths", "routing", "settings", "spikes", "work"]
 
 
 def openapi_paths() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The inbox's paths, parameters and schemas for the core's OpenAPI document."""
-    parts = (openapi, openapi_collect, openapi_incidents, openapi_routing, openapi_settings)
+    parts = (openapi, openapi_collect, openapi_incidents, openapi_routing, openapi_settings,
+             openapi_spikes)
     paths: dict[str, Any] = {}
     for part in parts:
         paths |= part.paths()
