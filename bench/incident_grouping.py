@@ -1,6 +1,6 @@
 """How well and how fast incident grouping works (``inbox.rules.incidents``), without a database.
 
-Quality: ``bench/data/incident_stories.jsonl`` holds comments written as customers write them
+Quality: ``tests/inbox/data/incident_stories.jsonl`` holds comments written as customers write them
 (French and English, handles, emojis, typos), each labelled with the story it tells (an outage,
 a defect, a campaign backlash...) or none. They arrive one by one in a shuffled order, exactly
 as the grouping sees them live (same brand, same service, all within the window); the script
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from intranet.inbox.rules import incidents as rules
 
-DATA = Path(__file__).parent / "data" / "incident_stories.jsonl"
+DATA = Path(__file__).parent.parent / "tests" / "inbox" / "data" / "incident_stories.jsonl"
 
 
 def load(path: Path = DATA) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The pure grouping rule on the labelled stories (``bench/data/incident_stories.jsonl``): the
+"""The pure grouping rule on the labelled stories (``tests/inbox/data/incident_stories.jsonl``): the
 same story groups whatever the arrival order, different stories never mix; brand words, handles
 and links do not count; a stray word of one member does not pull unrelated comments in."""
 
