@@ -12,6 +12,7 @@ from intranet.inbox.rules.learn import (
     PRIOR,
     Example,
     Suggester,
+    cue_codes,
     description_examples,
     suggest_service,
 )
@@ -89,3 +90,15 @@ def test_accuracy_on_the_labelled_set_with_20_past_cases_per_brand():
     rows = _lines("routing_labelled.jsonl")
     right = sum(suggest_service(r["text"], suggester).service == r["service"] for r in rows)
     assert len(rows) >= 50 and right / len(rows) >= 0.90
+
+
+def test_triage_cues_bring_past_cases_of_the_same_kind_nearer():
+    """Same words, different kinds of report: the past safety report votes for the safety one."""
+    history = [Example("FreshCart le poulet livré hier", "food-safety", cues=("safety",)),
+               Example("FreshCart le poulet livré hier", "support", cues=("incident",))]
+    suggester = Suggester.build(history)
+    assert suggester.suggest("FreshCart le poulet de hier", cues=("safety",)).service == "food-safety"
+    assert suggester.suggest("FreshCart le poulet de hier", cues=("incident",)).service == "support"
+    reasons = [{"code": "safety"}, {"code": "sentiment"}, {"code": "question"}]
+    assert cue_codes(reasons) == ("question", "safety")
+    assert cue_codes(None) == ()

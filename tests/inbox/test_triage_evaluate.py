@@ -49,6 +49,7 @@ def test_held_out_split_meets_the_aims_and_nothing_is_written(app, tmp_path):
     assert figures["sentiment"]["macro-F1"] >= 0.85
     assert figures["needs_response"]["accuracy"] >= 0.90
     assert figures["urgent"]["recall"] >= 0.85 and figures["urgent"]["precision"] >= 0.6
+    assert figures["service"]["accuracy"] >= 0.74  # 68.9 % before triage's cues joined the vote (aim 90 %)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == len((DATA / "test.jsonl").read_text(encoding="utf-8").splitlines())
     services = {json.loads(h)["service"] for h in (DATA / "history.jsonl").read_text().splitlines()}

@@ -21,7 +21,14 @@ from typing import Any
 from sqlalchemy import Engine, exists, or_, select
 from sqlalchemy.orm import Session
 
-from intranet.inbox.rules.learn import Example, Suggester, Suggestion, describe, description_examples
+from intranet.inbox.rules.learn import (
+    Example,
+    Suggester,
+    Suggestion,
+    cue_codes,
+    describe,
+    description_examples,
+)
 from intranet.models import Case, CaseActivity, CaseStatus, Department, ExternalComment, ServiceSettings
 
 HISTORY_LIMIT = 5_000
@@ -45,14 +52,20 @@ def load_history(session: Session, limit: int = HISTORY_LIMIT) -> list[Example]:
     corrected = exists().where(CaseActivity.case_id == Case.id, CaseActivity.kind == ROUTE,
                                CaseActivity.actor_id.is_not(None))
     rows = session.execute(
-        select(ExternalComment.text, Case.department_id, corrected.label("corrected"))
+        select(ExternalComment.text, Case.department_id, corrected.label("corrected"), Case.triage)
         .join(ExternalComment, ExternalComment.id == Case.comment_id)
         .where(Case.department_id.is_not(None), ExternalComment.redacted_at.is_(None),
                or_(Case.status == CaseStatus.RESOLVED, corrected))
         .order_by(Case.id.desc()).limit(limit))
-    examples += [Example(text, str(department_id), weight=CORRECTION_WEIGHT if was_corrected else 1.0)
-                 for text, department_id, was_corrected in rows]
+    examples += [Example(text, str(department_id), weight=CORRECTION_WEIGHT if was_corrected else 1.0,
+                         cues=_cues(triage))
+                 for text, department_id, was_corrected, triage in rows]
     return examples
+
+
+def _cues(triage: Any) -> tuple[str, ...]:
+    """The routing cues triage found when the case arrived (its stored reasons)."""
+    return cue_codes(triage.get("reasons")) if isinstance(triage, dict) else ()
 
 
 def current_suggester(session: Session) -> Suggester:
@@ -76,7 +89,8 @@ def suggestion_of(session: Session, case: Case) -> dict[str, Any] | None:
     if found is not None:
         return found
     rule = str(case.department_id) if case.department_id and case.routing_rule_id else None
-    live: Suggestion | None = current_suggester(session).suggest(case.comment.text, rule_service=rule)
+    live: Suggestion | None = current_suggester(session).suggest(case.comment.text, rule_service=rule,
+                                                                         cues=_cues(case.triage))
     return live.as_json() if live else None
 
 

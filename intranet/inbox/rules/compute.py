@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from intranet.inbox.rules import sla
-from intranet.inbox.rules.learn import Suggester
+from intranet.inbox.rules.learn import Suggester, cue_codes
 from intranet.inbox.rules.routing import Router
 from intranet.inbox.rules.triage import TriageResult, triage
 from intranet.inbox.rules.watch import Hit, RuleSet
@@ -109,7 +109,8 @@ def case_row(pipeline: Pipeline, comment_id: int, item: Item, analyzed: Analyzed
            "triage": result.as_json(), "overridden": False,
            "routing_rule_id": route.rule_id if route else None, "created_at": now, "updated_at": now,
            "first_response_due": first_due, "resolution_due": resolution_due, "breaches": []}
-    suggestion = pipeline.suggester.suggest(item.text, rule_service=str(department_id) if route else None
+    suggestion = pipeline.suggester.suggest(item.text, rule_service=str(department_id) if route else None,
+                                            cues=cue_codes(result.reasons)
                                             ) if pipeline.suggester is not None else None
     if suggestion is not None:  # shown on the case; applying it is the agent's click
         row["triage"]["suggestion"] = suggestion.as_json()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intranet.inbox.rules.learn import Suggester, suggest_service
+from intranet.inbox.rules.learn import Suggester, cue_codes, suggest_service
 from intranet.inbox.rules.triage import URGENCY_ORDER, describe, triage
 from intranet.search.text.analysis import fold
 
@@ -58,12 +58,22 @@ def _handles(brand: str) -> frozenset[str]:
     return frozenset(w for w in fold(brand).replace("@", " ").split() if len(w) >= 3)
 
 
+def _triage(row: Mapping[str, Any]) -> Any:
+    return triage(row["text"], lang=str(row.get("lang") or ""), followers=int(row.get("followers") or 0),
+                  handles=_handles(str(row.get("brand") or "")))
+
+
+def with_cues(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A history line with its routing cues, triaged as a live case was when it arrived."""
+    return {**row, "cues": cue_codes(_triage(row).reasons)}
+
+
 def predict(row: Mapping[str, Any], history: Suggester | None) -> dict[str, Any]:
     """The output line of one comment: its input fields, its gold labels under ``gold``, and the
     machine's answers with their confidence and reasons in words."""
-    result = triage(row["text"], lang=str(row.get("lang") or ""), followers=int(row.get("followers") or 0),
-                    handles=_handles(str(row.get("brand") or "")))
-    suggestion = suggest_service(row["text"], history) if history is not None else None
+    result = _triage(row)
+    suggestion = (suggest_service(row["text"], history, cues=cue_codes(result.reasons))
+                  if history is not None else None)
     given = {k: v for k, v in row.items() if k not in LABELS} | {"lang": result.lang}  # as detected
     gold = {k: row[k] for k in LABELS if k in row}
     return {**given, **({"gold": gold} if gold else {}),
@@ -82,6 +92,7 @@ def by_brand(history: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str
 
 def predictions(rows: list[dict[str, Any]], history: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Each row's prediction; one suggester is built per brand of the history (and one for all)."""
+    history = [with_cues(row) for row in history]
     everyone = Suggester.build(history) if history else None
     memory = {brand: Suggester.build(past) for brand, past in by_brand(history).items()}
     for row in rows:

@@ -35,6 +35,14 @@ COMMON_SHARE = 0.25  # a term in more than this share of a large history is left
 HISTORY = "history"
 DESCRIPTION = "description"  # a lead's description or example of the service (cold start)
 PRIOR = "prior"  # nothing similar: the service most past cases went to
+# triage's reason codes that say what a comment is about (not how sure triage is): extra evidence
+# for the neighbours' vote, as a pseudo-term "reason:<code>" of this weight (before IDF). A
+# safety report goes to product at one brand and to food safety at another: the history decides
+# which, the cue only makes past safety reports nearer. Chosen on tune.jsonl (service accuracy
+# 65.4 % → 71.1 %; weights 0.5-3 all lift it), then measured once on test.jsonl (68.9 % → 74.4 %).
+CUES = frozenset({"competitor", "safety", "fraud", "legal", "churn", "outage", "stuck", "question",
+                  "request", "incident", "problem", "irony"})
+CUE_WEIGHT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,7 @@ class Example:
     service: str
     kind: str = HISTORY
     weight: float = 1.0  # an agent's correction counts more than a route nobody looked at
+    cues: tuple[str, ...] = ()  # its triage reason codes among ``CUES``
 
 
 Past = Example | tuple[str, str] | Mapping[str, Any]  # what a history may be made of
@@ -72,13 +81,20 @@ class Suggestion:
                 "share": round(self.share, 3), "basis": self.basis, "disagrees": self.disagrees}
 
 
-def features(text: str) -> dict[str, float]:
-    """Sublinear term frequencies of a text's stems (a word stemmed two ways counts once)."""
+def cue_codes(reasons: Iterable[Mapping[str, Any]] | None) -> tuple[str, ...]:
+    """The routing cues among triage's reasons (``TriageResult.reasons`` or stored ``triage``)."""
+    return tuple(sorted({str(r.get("code")) for r in reasons or () if r.get("code") in CUES}))
+
+
+def features(text: str, cues: Iterable[str] = ()) -> dict[str, float]:
+    """Sublinear term frequencies of a text's stems (a word stemmed two ways counts once), and
+    one pseudo-term per routing cue."""
     counts: Counter[str] = Counter()
     for terms in text_terms(text):
         for term in terms:
             counts[term] += 1.0 / len(terms)
-    return {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
+    vector = {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
+    return vector | {f"reason:{c}": CUE_WEIGHT for c in cues if c in CUES}
 
 
 @dataclass
@@ -96,7 +112,7 @@ class Suggester:
         """From ``Example``s, (text, service) pairs, or rows with "text" and "service" (the
         ``inbox evaluate`` history lines)."""
         examples = [e for e in map(_example, history) if e.service and e.text.strip()]
-        vectors = [features(e.text) for e in examples]
+        vectors = [features(e.text, e.cues) for e in examples]
         df: Counter[str] = Counter(t for v in vectors for t in v)
         n = len(examples)
         idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
@@ -113,12 +129,12 @@ class Suggester:
         common = frozenset(t for t, d in df.items() if d > COMMON_SHARE * n) if n >= 40 else frozenset()
         return cls(examples, idf, dict(postings), prior, common)
 
-    def neighbours(self, text: str, k: int = K) -> list[tuple[float, Example]]:
+    def neighbours(self, text: str, k: int = K, cues: Iterable[str] = ()) -> list[tuple[float, Example]]:
         """The ``k`` most similar examples (cosine ≥ ``MIN_SIMILARITY``), most similar first.
 
         Kept fast on a large history: terms common to a quarter of it (the brand's name...) are
         left out, and each term reads only its ``MAX_POSTINGS`` heaviest past cases."""
-        query = _unit({t: w * self.idf[t] for t, w in features(text).items() if t in self.idf})
+        query = _unit({t: w * self.idf[t] for t, w in features(text, cues).items() if t in self.idf})
         rare = {t: w for t, w in query.items() if t not in self.common} or query
         scores: dict[int, float] = defaultdict(float)
         for term, w in rare.items():
@@ -127,9 +143,10 @@ class Suggester:
         best = sorted((i for i, s in scores.items() if s >= MIN_SIMILARITY), key=lambda i: (-scores[i], i))
         return [(scores[i], self.examples[i]) for i in best[:k]]
 
-    def suggest(self, text: str, *, k: int = K, rule_service: str | None = None) -> Suggestion | None:
+    def suggest(self, text: str, *, k: int = K, rule_service: str | None = None,
+                cues: Iterable[str] = ()) -> Suggestion | None:
         """The service of the weighted majority of the nearest examples (None: no history)."""
-        near = self.neighbours(text, k)
+        near = self.neighbours(text, k, cues)
         if not near:
             if self.prior is None:
                 return None
@@ -154,7 +171,8 @@ def _example(item: Past) -> Example:
     if isinstance(item, Example):
         return item
     if isinstance(item, Mapping):
-        return Example(str(item.get("text") or ""), str(item.get("service") or ""))
+        return Example(str(item.get("text") or ""), str(item.get("service") or ""),
+                       cues=tuple(item.get("cues") or ()))
     return Example(item[0], item[1])
 
 
@@ -164,16 +182,18 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
 
 
 def suggest_service(text: str, history: Suggester | Sequence[Past], *,
-                    rule_service: str | None = None, k: int = K) -> Suggestion | None:
+                    rule_service: str | None = None, k: int = K,
+                    cues: Iterable[str] = ()) -> Suggestion | None:
     """Suggest a service for ``text`` from ``history`` ((text, service) pairs, rows with "text"
     and "service", ``Example``s, or a ``Suggester`` built once from them when many texts are
     asked about).
 
     ``rule_service`` is what a routing rule chose, if any: it stays the answer (``final``), and
-    ``disagrees`` says when the history strongly prefers another service.
+    ``disagrees`` says when the history strongly prefers another service. ``cues``: the text's
+    triage reason codes (``cue_codes``), matched against the past cases' own.
     """
     suggester = history if isinstance(history, Suggester) else Suggester.build(history)
-    return suggester.suggest(text, k=k, rule_service=rule_service)
+    return suggester.suggest(text, k=k, rule_service=rule_service, cues=cues)
 
 
 def description_examples(service: str, description: str, examples: Iterable[str]) -> list[Example]:
