@@ -126,7 +126,26 @@ function startList(table) {
   });
 }
 
+// The task's own page: someone else changed it; say so (the form state on the page stays).
+function startTaskPage(section) {
+  document.addEventListener('live:task', (e) => {
+    const { id, op } = e.detail || {};
+    if (String(id) !== section.dataset.taskId || section.querySelector('[data-task-changed]')) return;
+    const note = document.createElement('p');
+    note.className = 'notice';
+    note.setAttribute('role', 'status');
+    note.dataset.taskChanged = '';
+    const link = document.createElement('a');
+    link.href = window.location.pathname;
+    link.textContent = op === 'remove' ? section.dataset.i18nRemoved : section.dataset.i18nChanged;
+    note.append(link);
+    section.prepend(note);
+  });
+}
+
 export function startTasks() {
+  const page = document.querySelector('[data-task-page]');
+  if (page) startTaskPage(page);
   const board = document.querySelector('[data-task-board]');
   if (board) startBoard(board);
   const table = document.querySelector('[data-task-list]');

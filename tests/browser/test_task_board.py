@@ -65,3 +65,10 @@ def test_a_task_from_a_post_moves_live_on_a_colleagues_board(open_browser, live_
     history = lea.page.locator(".task-history")
     expect(history).to_contain_text("Alice Martin moved it from To do to In progress")
     expect(history).to_contain_text("from In progress to Done")
+
+    # alice has the task's page open when lea moves it back: her page says so, live
+    alice.page.goto(lea.page.url)
+    wait_live(alice.page)
+    lea.page.locator(".task-move button", has_text="In progress").click()
+    expect(alice.page.locator("[data-task-changed] a")).to_have_text(
+        "This task has just changed: show the new version")
