@@ -83,7 +83,9 @@ class Suggestion:
 
 def cue_codes(reasons: Iterable[Mapping[str, Any]] | None) -> tuple[str, ...]:
     """The routing cues among triage's reasons (``TriageResult.reasons`` or stored ``triage``)."""
-    return tuple(sorted({str(r.get("code")) for r in reasons or () if r.get("code") in CUES}))
+    # reasons stored before they were data (plain sentences) carry no code
+    return tuple(sorted({str(r["code"]) for r in reasons or ()
+                         if isinstance(r, dict) and r.get("code") in CUES}))
 
 
 def features(text: str, cues: Iterable[str] = ()) -> dict[str, float]:
