@@ -166,7 +166,8 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     do_add_agent(s, wide, dept, wide)
     do_save_service_settings(s, wide, dept, first_response_minutes=60, resolution_minutes=600,
                              require_approval=True)  # the reply waits on the case page, nothing sent
-    source = do_save_source(s, wide, None, name=long_word(120, f"S{token}"), network="forum", connector="feed",
+    source = do_save_source(s, wide, None, name=long_word(120, f"S{token}"), network="forum",
+                            connector="feed",
                             feed_url="https://feeds.invalid/" + long_word(470, "f"), active=False)
     rule = do_save_watch_rule(s, wide, None, name=long_word(120, "R"), query=f"wide{token}", kind="brand")
     do_save_watch_rule(s, wide, None, name=long_word(120, "V"), query=f"rival{token}", kind="competitor")
