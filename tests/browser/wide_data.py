@@ -176,9 +176,9 @@ def _inbox(s: Any, token: str, m: dict[str, Any]) -> dict[str, Any]:
     canned = do_save_canned_reply(s, wide, dept, None, title=long_word(120, "K"),
                                   body=long_word(WORD, "k"), lang="en")
     forward_source(s).reply_url = "https://replies.invalid/" + long_word(400, "r")  # replies allowed
-    do_forward(s, wide, "https://social.example/" + long_word(470, "a"),
+    do_forward(s, wide, "https://social.example/" + long_word(470, f"a{token}"),
                f"wide{token} {long_word(WORD, 'A')}", long_word(200, "Z"))
-    do_forward(s, wide, "https://social.example/r" + long_word(470, "b"),
+    do_forward(s, wide, "https://social.example/r" + long_word(470, f"b{token}"),
                f"rival{token} {long_word(WORD, 'Y')}", long_word(200, "z"))
     case = s.scalar(select(Case).order_by(Case.id.desc()).where(Case.department_id == dept.id))
     do_add_note(s, wide, case, long_word(WORD, "n"))
