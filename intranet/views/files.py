@@ -34,11 +34,16 @@ def uploads_from_request() -> list[Upload]:
 @login_required
 def download(attachment_id: int) -> Response:
     attachment = access.access_attachment(me(), attachment_id)
-    path = files.stored_path(attachment.sha256)
+    return send_download(attachment.sha256, attachment.content_type, attachment.filename)
+
+
+def send_download(digest: str, mimetype: str, filename: str) -> Response:
+    """A stored file as a download under its name, revalidated each time (access may change);
+    the caller has checked access. Shared files and library files both go out this way."""
+    path = files.stored_path(digest)
     if not path.is_file():
         raise NotFound(_("This file is no longer available."))
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -50,7 +55,7 @@ def view(attachment_id: int) -> Response:
     attachment = access.access_attachment(me(), attachment_id)
     if not attachment.is_image:
         raise NotFound(_("This file does not exist or is not visible to you."))
-    return _send(attachment.sha256, attachment.content_type, "private, no-cache")
+    return send_inline(attachment.sha256, attachment.content_type, "private, no-cache")
 
 
 @bp.route("/files/<int:attachment_id>/thumb/<digest>", methods=["GET"])
@@ -60,10 +65,11 @@ def thumb(attachment_id: int, digest: str) -> Response:
     attachment = access.access_attachment(me(), attachment_id)
     if attachment.thumb_sha256 is None or digest != attachment.thumb_sha256:
         raise NotFound(_("This file does not exist or is not visible to you."))
-    return _send(digest, previews.THUMB_TYPE, "private, max-age=31536000, immutable")
+    return send_inline(digest, previews.THUMB_TYPE, "private, max-age=31536000, immutable")
 
 
-def _send(digest: str, mimetype: str, cache_control: str) -> Response:
+def send_inline(digest: str, mimetype: str, cache_control: str) -> Response:
+    """A stored picture shown inline, its digest as ETag (304 when the browser has it)."""
     path = files.stored_path(digest)
     if not path.is_file():
         raise NotFound(_("This file is no longer available."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -17,6 +17,7 @@ from intranet.platform.errors import DomainError, Invalid, NotFound
 from intranet.platform.inputs import parse_int
 from intranet.queries import library as library_queries
 from intranet.views.common import done, form_data, me, refused
+from intranet.views.files import send_download, send_inline
 from intranet.views.library_preview import preview_of
 
 bp = Blueprint("library", __name__)
@@ -98,13 +99,7 @@ def show(file_id: int) -> str:
 @login_required
 def download(file_id: int) -> Response:
     item = access.access_library_file(me(), file_id)
-    path = files.stored_path(item.sha256)
-    if not path.is_file():
-        raise NotFound(_("This file is no longer available."))
-    response = send_file(path, mimetype=item.content_type, as_attachment=True,
-                         download_name=item.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_download(item.sha256, item.content_type, item.filename)
 
 
 @bp.route("/library/<int:file_id>/thumb/<digest>", methods=["GET"])
@@ -115,14 +110,7 @@ def thumb(file_id: int, digest: str) -> Response:
     item = access.access_library_file(me(), file_id)
     if item.thumb_sha256 is None or digest != item.thumb_sha256:
         raise NotFound(_("This file does not exist or is not visible to you."))
-    path = files.stored_path(digest)
-    if not path.is_file():
-        raise NotFound(_("This file is no longer available."))
-    response = send_file(path, mimetype=previews.THUMB_TYPE, etag=False, conditional=False)
-    response.set_etag(digest)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return send_inline(digest, previews.THUMB_TYPE, "private, max-age=31536000, immutable")
 
 
 @bp.route("/library/<int:file_id>/delete", methods=["POST"])
