@@ -116,6 +116,19 @@ class WatchRule(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RuleChange(Base):
+    """One row per transaction that changed the inbox pipeline (watch and routing rules, service
+    targets and descriptions): every process compares ``(count, max id)`` with the one its cached
+    pipeline was built under, so a rule saved through one worker applies in the next batch of
+    every other (a time-to-live alone let a webhook right after a new rule miss it). The count
+    moves even when a lower id commits late, which the max alone would not show."""
+
+    __tablename__ = "inbox_rule_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class CommentMatch(Base):
     """Which watch rules a comment matched, with the words that made it match."""
 

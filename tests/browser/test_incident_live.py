@@ -41,7 +41,7 @@ def _incident_id(live_server, external_id_prefix: str, want: int) -> int:
                 return max(found)
             db.session.remove()
             time.sleep(0.2)
-    db.engine().dispose()
+        db.engine().dispose()
     raise AssertionError(f"no incident of {want} for {external_id_prefix}")
 
 

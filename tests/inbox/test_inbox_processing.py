@@ -8,6 +8,7 @@ import time
 
 from sqlalchemy import func, select
 
+from intranet import create_app
 from intranet.inbox.actions.ingest import compute_pending, do_write_pending, pending_comments
 from intranet.inbox.actions.settings import do_rotate_secret
 from intranet.inbox.queries.rules import load_pipeline
@@ -112,3 +113,19 @@ def test_concurrent_deliveries_share_commits_and_keep_their_own_answers(app, cas
     bodies = [a.get_json() for a in answers.values() if a.status_code == 202]
     assert sum(b["accepted"] for b in bodies) == 5 and sum(b["duplicate"] for b in bodies) == 3
     assert _count(session, ExternalComment) == 5
+
+
+def test_a_rule_saved_through_another_process_applies_at_the_next_batch(app, cast, session):
+    """Two apps on one database stand for two workers: the second keeps its pipeline cached,
+    yet a brand rule saved through the first matches the second's very next batch (no waiting
+    out the time-to-live, which once let a webhook right after a new rule miss it)."""
+    source = make_source(app, cast.admin)
+    make_rule(app, cast.admin, "acme")
+    other = create_app(dict(app.config))
+    other.config["INBOX_PROCESSING"] = "inline"
+    deliver(other.test_client(), source, [comment("1", "acme question?")])  # caches its pipeline
+    make_rule(app, cast.admin, "kitcheo")  # through the first "process"
+    deliver(other.test_client(), source, [comment("2", "kitcheo question?")])
+    with other.app_context():
+        db.engine().dispose()
+    assert _count(session, Case) == 2

@@ -42,6 +42,7 @@ from intranet.models import (
     Membership,
     NotificationKind,
     Role,
+    RuleChange,
     SearchOutbox,
     Source,
     User,
@@ -93,7 +94,9 @@ def statement(session: Session, name: str) -> Any:
 
 
 def pipeline_changed(session: Session) -> None:
-    """Rules, routes or targets changed: drop this database's cached pipeline after commit."""
+    """Rules, routes or targets changed: move the rules version with this transaction (other
+    processes reload at their next batch) and drop this process's cached pipeline after commit."""
+    session.add(RuleChange())
     engine = session.get_bind()
     after_commit(session, lambda: forget_pipeline(engine))
 

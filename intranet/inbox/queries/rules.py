@@ -1,8 +1,10 @@
 """The inbox rules' reads: what ``rules/`` computes with, loaded from the database.
 
-Watch rules, routing rules and SLA targets make a ``Pipeline`` (kept per database for
-``PIPELINE_TTL`` seconds, so a webhook request costs no rule queries; the settings actions call
-``forget_pipeline`` so a change applies at once in this process and within the TTL in others),
+Watch rules, routing rules and SLA targets make a ``Pipeline``, kept per database while the rules
+version (``RuleChange``, written by every settings action in its transaction) stays the same and
+at most ``PIPELINE_TTL`` seconds (the routing history it carries moves without a settings action):
+a batch costs one small query instead of the rule queries, and a rule saved through one process
+applies in the next batch of every other,
 the cases whose SLA is breached, and a watch rule's preview over stored comments.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, select
+from sqlalchemy import Engine, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from intranet.inbox.queries.learning import current_suggester, forget_history
@@ -22,7 +24,7 @@ from intranet.inbox.rules.compute import Pipeline
 from intranet.inbox.rules.routing import Route, Router
 from intranet.inbox.rules.sla import OPEN
 from intranet.inbox.rules.watch import PREVIEW_SAMPLE, PREVIEW_SCAN, RuleSet, compiled
-from intranet.models import Case, ExternalComment, RoutingRule, ServiceSettings, WatchRule
+from intranet.models import Case, ExternalComment, RoutingRule, RuleChange, ServiceSettings, WatchRule
 from intranet.search.text.match import analyze
 
 
@@ -88,7 +90,9 @@ PIPELINE_TTL = 5.0
 
 # One per engine (a database as this process reaches it), dropped with its engine: keyed by URL, a
 # new database at the same address (a restore, a test) got the old one's rules and ids.
-_PIPELINES: weakref.WeakKeyDictionary[Engine, tuple[float, Pipeline]] = weakref.WeakKeyDictionary()
+_Cached = tuple[float, tuple[int, int], Pipeline]  # (loaded at, rules version, pipeline)
+_PIPELINES: weakref.WeakKeyDictionary[Engine, _Cached] = weakref.WeakKeyDictionary()
+_RULES_VERSION = select(func.count(RuleChange.id), func.coalesce(func.max(RuleChange.id), 0))
 
 
 def forget_pipeline(engine: Engine) -> None:
@@ -119,8 +123,9 @@ def load_pipeline(session: Session) -> Pipeline:
 
 def current_pipeline(session: Session) -> Pipeline:
     engine = session.get_bind()
+    version = tuple(session.execute(_RULES_VERSION).one())
     cached = _PIPELINES.get(engine)
-    if cached is None or time.monotonic() - cached[0] > PIPELINE_TTL:
-        cached = (time.monotonic(), load_pipeline(session))
+    if cached is None or cached[1] != version or time.monotonic() - cached[0] > PIPELINE_TTL:
+        cached = (time.monotonic(), version, load_pipeline(session))
         _PIPELINES[engine] = cached
-    return cached[1]
+    return cached[2]
