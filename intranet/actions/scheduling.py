@@ -112,8 +112,8 @@ def publish_due(now: datetime | None = None) -> int:
             published += 1
         except DomainError as exc:
             _mark_failed(sid, exc.message)
-        except Exception:
-            log.exception("scheduled post %s: publication failed, will retry", sid)
+        except Exception as exc:
+            db.log_round_failure(log, exc, "scheduled post %s: publication failed, will retry", sid)
     return published
 
 

@@ -103,18 +103,10 @@ def _other_http_error(status: int) -> tuple[str, str]:
 BUSY_RETRY_SECONDS = 2
 
 
-def busy(exc: BaseException) -> bool:
-    """The database is overloaded, not broken: SQLite's write lock held past the busy timeout,
-    or no pooled connection free in time. Worth retrying, never worth a 500."""
-    if isinstance(exc, sa_exc.TimeoutError):  # QueuePool limit reached
-        return True
-    return isinstance(exc, sa_exc.OperationalError) and "database is locked" in str(exc.orig)
-
-
 def _database_error(exc: sa_exc.SQLAlchemyError) -> Response:
     """A busy database answers 503 with ``Retry-After`` (a browser or client tries again); any
     other database error is a server error as before."""
-    if not busy(exc):
+    if not db.busy(exc):
         if current_app.testing:
             raise exc  # tests see the real error, as with any other exception
         return _server_error(exc)

@@ -118,8 +118,8 @@ class Worker:
             try:
                 with self.app.app_context():
                     drain()
-            except Exception:  # the next wake-up tries again; never kill the thread
-                log.exception("inbox worker: processing failed")
+            except Exception as exc:  # the next wake-up tries again; never kill the thread
+                db.log_round_failure(log, exc, "inbox worker: processing failed")
                 time.sleep(1)
 
 

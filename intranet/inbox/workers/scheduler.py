@@ -122,8 +122,8 @@ def run_once(app: Flask) -> None:
         for job in (poll_all, check_sla, sweep_files_hourly, apply_retention, check_spikes):
             try:
                 job()
-            except Exception:  # the next minute tries again; never kill the thread
-                log.exception("inbox scheduler: %s failed", job.__name__)
+            except Exception as exc:  # the next minute tries again; never kill the thread
+                db.log_round_failure(log, exc, "inbox scheduler: %s failed", job.__name__)
 
 
 def _loop(app: Flask) -> None:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 
 from intranet.models import utcnow
+from intranet.platform import db
 from intranet.platform.locks import exclusive
 from intranet.platform.mail import outbox
 from intranet.platform.mail.smtp import PermanentFailure, SmtpSettings, compose, connect, send
@@ -115,8 +116,8 @@ def run_jobs() -> int:
                 continue
             try:
                 queued += job()
-            except Exception:
-                log.exception("mail job %s failed, will run again", name)
+            except Exception as exc:
+                db.log_round_failure(log, exc, "mail job %s failed, will run again", name)
     return queued
 
 
@@ -182,8 +183,8 @@ class SenderThread:
                 with self.app.app_context():
                     self.clock.tick()
                     found = send_due()
-            except Exception:  # keep going: the rows stay in the outbox for the next round
-                log.exception("mail sender: round failed, will retry")
+            except Exception as exc:  # keep going: the rows stay in the outbox for the next round
+                db.log_round_failure(log, exc, "mail sender: round failed, will retry")
                 self.stopping.wait(self.poll)
                 continue
             if found:
@@ -199,6 +200,6 @@ def run_worker(poll: float = 5.0, stop: Callable[[], bool] = lambda: False,
             clock.tick()
             if not send_due():
                 pause(poll)
-        except Exception:
-            log.exception("mail worker: round failed, will retry")
+        except Exception as exc:
+            db.log_round_failure(log, exc, "mail worker: round failed, will retry")
             pause(poll)

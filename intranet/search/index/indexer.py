@@ -229,8 +229,8 @@ class Purger:
         self.due = now + every
         try:
             outbox.purge(current_app.config.get("SEARCH_OUTBOX_RETENTION_HOURS", RETENTION_HOURS))
-        except Exception:
-            log.exception("search: purging the outbox failed, will retry")
+        except Exception as exc:
+            db.log_round_failure(log, exc, "search: purging the outbox failed, will retry")
 
 
 # ---- background thread -----------------------------------------------------------------------
@@ -287,8 +287,8 @@ class IndexerThread:
                 with self.app.app_context():
                     found = drain_once()
                     self.purger.tick()
-            except Exception:  # keep serving; the rows stay in the outbox for the next round
-                log.exception("search indexer: batch failed, will retry")
+            except Exception as exc:  # keep serving; the rows stay in the outbox for the next round
+                db.log_round_failure(log, exc, "search indexer: batch failed, will retry")
                 self.stopping.wait(self.poll)
                 continue
             if found >= BATCH:
@@ -317,6 +317,6 @@ def run_worker(poll: float = 0.5, stop: Callable[[], bool] = lambda: False, limi
             purger.tick()
             if found < limit:
                 pause(poll)
-        except Exception:
-            log.exception("search worker: batch failed, will retry")
+        except Exception as exc:
+            db.log_round_failure(log, exc, "search worker: batch failed, will retry")
             pause(poll * 5)
