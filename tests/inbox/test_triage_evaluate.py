@@ -58,6 +58,10 @@ def test_held_out_split_meets_the_aims_and_nothing_is_written(app, tmp_path):
                 "confidence", "reasons", "gold", "text"} <= set(line)
         assert line["urgent"] == (line["urgency"] in ("high", "critical"))
         assert line["service"] in services and line["reasons"]
+    described = app.test_cli_runner().invoke(args=[
+        "inbox", "evaluate", str(DATA / "test.jsonl"), "--history", str(DATA / "history.jsonl"),
+        "--services", str(DATA / "services.jsonl")])
+    assert _figures(described.output)["service"]["accuracy"] >= 0.77  # leads' descriptions (aim 90 %)
 
 
 def test_services_descriptions_are_routings_prior(app, tmp_path):
