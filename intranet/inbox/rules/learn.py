@@ -2,7 +2,8 @@
 
 A hand-rolled TF-IDF over the same bilingual stems as search and watch rules
 (``search.text.analysis.text_terms``), cosine similarity, and a vote of the ``K`` nearest past
-cases weighted by their similarity. Why not scikit-learn or the Whoosh index: the history that
+cases weighted by their similarity, steadied by how near each named service's cases are as a
+whole (``CENTROID_WEIGHT``). Why not scikit-learn or the Whoosh index: the history that
 matters is small (a few thousand routed cases at most, kept in memory per process and rebuilt
 every minute), the vocabulary must be the stems the rest of the inbox uses (accents folded,
 French and English), and the answer must explain itself ("7 of the 10 most similar past cases
