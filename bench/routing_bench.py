@@ -1,11 +1,13 @@
 """Routing that learns: how fast the memory builds and answers, and how right it is.
 
-    .venv/bin/python bench/routing_bench.py [--history N] [--labelled FILE --past FILE]
+    .venv/bin/python bench/routing_bench.py [--history N] [--labelled FILE --past FILE] [--services FILE]
 
 Builds a ``Suggester`` from N past cases (the labelled set's comments, each with a counter so
 no two are the same), times ``Suggester.build`` and ``suggest`` in CPU seconds (process time:
 other work on the machine does not count), then prints the accuracy on a labelled file with
-the past file as the only memory (per brand when both carry ``brand``).
+the past file as the only memory (per brand when both carry ``brand``), and the services'
+descriptions first when ``--services`` is given (words only here: ``inbox evaluate`` adds
+triage's cues).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from intranet.demo.inbox_texts import COMMENTS
+from intranet.inbox.rules.evaluation import read_services
 from intranet.inbox.rules.learn import Suggester, suggest_service
+from intranet.search.text.analysis import fold
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "inbox" / "data"
 
@@ -45,13 +49,18 @@ def speed(n: int) -> None:
     print(f"history {n}: build {built * 1000:.0f} ms CPU, suggest {each * 1000:.2f} ms CPU a comment")
 
 
-def accuracy(labelled: Path, past: Path) -> None:
-    memory = defaultdict(list)
+def accuracy(labelled: Path, past: Path, services: Path | None) -> None:
+    memory: dict[str, list] = defaultdict(list)
+    for brand, seed in read_services(services) if services else []:
+        memory[brand].append(seed)
     history = rows(past)
     for row in history:
-        memory[row.get("brand", "")].append(row)
+        memory[fold(row.get("brand", ""))].append(row)
     data = [r for r in rows(labelled) if r.get("service")]
-    right = sum((s := suggest_service(r["text"], memory.get(r.get("brand", "")) or history)) is not None
+    suggesters = {brand: Suggester.build(examples) for brand, examples in memory.items()}
+    everyone = Suggester.build(history)
+    right = sum((s := suggest_service(r["text"], suggesters.get(fold(r.get("brand", ""))) or everyone))
+                is not None
                 and s.service == r["service"] for r in data)
     print(f"{labelled.name} with {past.name} as memory: {right}/{len(data)} = {right / len(data):.3f}")
 
@@ -61,9 +70,10 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=5000)
     parser.add_argument("--labelled", type=Path, default=DATA / "routing_labelled.jsonl")
     parser.add_argument("--past", type=Path, default=DATA / "routing_history.jsonl")
+    parser.add_argument("--services", type=Path, help="services' descriptions (inbox evaluate --services)")
     args = parser.parse_args()
     speed(args.history)
-    accuracy(args.labelled, args.past)
+    accuracy(args.labelled, args.past, args.services)
 
 
 if __name__ == "__main__":

@@ -102,3 +102,13 @@ def test_triage_cues_bring_past_cases_of_the_same_kind_nearer():
     reasons = [{"code": "safety"}, {"code": "sentiment"}, {"code": "question"}]
     assert cue_codes(reasons) == ("question", "safety")
     assert cue_codes(None) == ()
+
+
+def test_each_services_cases_as_a_whole_steady_the_vote():
+    """Among the services the neighbours name, the one whose past cases are nearest as a whole
+    wins over a single close look-alike; the reason's numbers stay the neighbours'."""
+    history = [Example("remboursement carte bloquée", "service-client")]
+    history += [Example(f"fraude carte bloquée paiement inconnu {w}", "fraude")
+                for w in ("piratage", "phishing", "arnaque")]
+    got = suggest_service("carte bloquée, paiement inconnu", history)
+    assert got.service == "fraude" and got.votes == 3 and got.neighbours == 4

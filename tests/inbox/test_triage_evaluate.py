@@ -58,6 +58,29 @@ def test_held_out_split_meets_the_aims_and_nothing_is_written(app, tmp_path):
                 "confidence", "reasons", "gold", "text"} <= set(line)
         assert line["urgent"] == (line["urgency"] in ("high", "critical"))
         assert line["service"] in services and line["reasons"]
+    described = app.test_cli_runner().invoke(args=[
+        "inbox", "evaluate", str(DATA / "test.jsonl"), "--history", str(DATA / "history.jsonl"),
+        "--services", str(DATA / "services.jsonl")])
+    assert _figures(described.output)["service"]["accuracy"] >= 0.77  # leads' descriptions (aim 90 %)
+
+
+def test_services_descriptions_are_routings_prior(app, tmp_path):
+    """``--services``: the leads' descriptions and examples vote as in a live inbox, per brand;
+    alone (no history) they already route; a bad line is named."""
+    source = tmp_path / "export.jsonl"
+    row = {"text": "ma valise est arrivée cassée", "brand": "SkyLoop", "service": "baggage"}
+    source.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = app.test_cli_runner().invoke(args=[
+        "inbox", "evaluate", str(source), "--services", str(DATA / "services.jsonl"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 past cases as history" in result.output and "lines of services' descriptions" in result.output
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["service"] == "baggage" and _figures(result.output)["service"]["accuracy"] == 1.0
+    bad = tmp_path / "services.jsonl"
+    bad.write_text('{"service": "support", "examples": "not a list"}\n', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["inbox", "evaluate", str(source), "--services", str(bad)])
+    assert result.exit_code != 0 and 'services.jsonl line 1: "description" must be text' in result.output
 
 
 def test_without_gold_labels_or_history_it_only_predicts(app, tmp_path):

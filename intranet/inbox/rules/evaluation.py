@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intranet.inbox.rules.learn import Suggester, cue_codes, suggest_service
+from intranet.inbox.rules.learn import Example, Suggester, cue_codes, description_examples, suggest_service
 from intranet.inbox.rules.triage import URGENCY_ORDER, describe, triage
 from intranet.search.text.analysis import fold
 
@@ -40,6 +40,30 @@ def read_rows(path: Path, *, need_service: bool = False) -> list[dict[str, Any]]
         _check(row, f"{path.name} line {number}", need_service)
         rows.append(row)
     return rows
+
+
+def read_services(path: Path) -> list[tuple[str, Example]]:
+    """A ``--services`` file: one line per service, ``service``, optional ``brand``,
+    ``description`` and ``examples`` (a list of comments), as its lead writes them in the
+    inbox's settings; they become pseudo-history exactly as in a live inbox."""
+    examples: list[tuple[str, Example]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadLine(f"{where}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("service"), str) or not row["service"].strip():
+            raise BadLine(f"{where}: an object with a \"service\" is required")
+        lines = row.get("examples") or []
+        if not isinstance(row.get("description", ""), str) or not isinstance(lines, list) \
+                or not all(isinstance(x, str) for x in lines):
+            raise BadLine(f"{where}: \"description\" must be text and \"examples\" a list of texts")
+        seeds = description_examples(row["service"], row.get("description") or "", lines)
+        examples += [(fold(str(row.get("brand") or "")), seed) for seed in seeds]
+    return examples
 
 
 def _check(row: Any, where: str, need_service: bool) -> None:
@@ -90,13 +114,21 @@ def by_brand(history: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str
     return out
 
 
-def predictions(rows: list[dict[str, Any]], history: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Each row's prediction; one suggester is built per brand of the history (and one for all)."""
-    history = [with_cues(row) for row in history]
-    everyone = Suggester.build(history) if history else None
-    memory = {brand: Suggester.build(past) for brand, past in by_brand(history).items()}
+def predictions(rows: list[dict[str, Any]], history: list[dict[str, Any]],
+                services: Iterable[tuple[str, Example]] = ()) -> Iterator[dict[str, Any]]:
+    """Each row's prediction; one suggester is built per brand of the history and of the
+    services' descriptions (their lines first, as in a live inbox), and one for all."""
+    seeds = list(services)
+    past = [with_cues(row) for row in history]
+    memory: dict[str, list[Any]] = defaultdict(list)
+    for brand, seed in seeds:
+        memory[brand].append(seed)
+    for brand, rows_of_brand in by_brand(past).items():
+        memory[brand] += rows_of_brand
+    everyone = Suggester.build([seed for _brand, seed in seeds] + past) if seeds or past else None
+    suggesters = {brand: Suggester.build(examples) for brand, examples in memory.items()}
     for row in rows:
-        yield predict(row, memory.get(fold(str(row.get("brand") or ""))) or everyone)
+        yield predict(row, suggesters.get(fold(str(row.get("brand") or ""))) or everyone)
 
 
 @dataclass
