@@ -30,7 +30,7 @@ from intranet.platform.errors import NotFound
 
 __all__ = [
     "access_library_file", "access_library_folder", "access_task", "assigned_to_clause", "can_change_task",
-    "can_read_task", "readable_library_clause", "readable_tasks_clause", "readers_of_group",
+    "can_read_task", "is_assigned_to", "readable_library_clause", "readable_tasks_clause", "readers_of_group",
 ]
 
 
@@ -47,6 +47,14 @@ def can_change_task(user: User, task: Task) -> bool:
     if task.service_group_id is not None and task.service_group_id in mine:
         return True
     return any(a.user_id == user.id for a in task.assignees)
+
+
+def is_assigned_to(user: User, task: Task) -> bool:
+    """``assigned_to_clause`` for one loaded task: given to the user by name or to a service
+    (group) the user belongs to ("My tasks" lists it, when its group is readable)."""
+    if any(a.user_id == user.id for a in task.assignees):
+        return True
+    return task.service_group_id is not None and task.service_group_id in memberships(user)
 
 
 def access_task(user: User, task_id: int) -> Task:

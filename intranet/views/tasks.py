@@ -32,6 +32,7 @@ from intranet.views.posts import remember_last_event
 
 bp = Blueprint("tasks", __name__)
 SOURCE_KEYS = ("post_id", "comment_id", "message_id")
+MINE_DONE = 20  # "Recently done" on "My tasks"
 
 
 def _id_arg(values: Any, name: str) -> int | None:
@@ -168,8 +169,8 @@ def mine() -> str:
     remember_last_event()
     s, user = db.session(), me()
     return render_template("tasks/mine.html", tasks=task_queries.my_tasks(s, user),
-                           finished=task_queries.my_tasks(s, user, done=True)[:20],
-                           today=task_queries.today())
+                           finished=task_queries.my_tasks(s, user, done=True)[:MINE_DONE],
+                           limit=task_queries.MY_LIMIT, done_limit=MINE_DONE, today=task_queries.today())
 
 
 @bp.route("/groups/<int:group_id>/tasks", methods=["GET"])
@@ -223,10 +224,15 @@ def source_link(user: User, task: Task) -> tuple[str, str | None] | None:
 
 @bp.route("/tasks/<int:task_id>/card", methods=["GET"])
 @login_required
-def card(task_id: int) -> str:
-    """The board card (or the list row with ``?as=row``) our live script puts in place."""
+def card(task_id: int) -> Response | str:
+    """The board card (or the list row with ``?as=row``, or the "My tasks" row with ``?as=mine``:
+    204 when the task is not, or no longer, given to me) our live script puts in place."""
     user = me()
     task = access.access_task(user, task_id)
+    if request.args.get("as") == "mine":
+        if not access.is_assigned_to(user, task):
+            return Response(status=204)
+        return render_template("tasks/_mine_row.html", task=task, today=task_queries.today())
     template = "tasks/_row.html" if request.args.get("as") == "row" else "tasks/_card.html"
     return render_template(template, task=task, today=task_queries.today(),
                            progress=task_queries.progress(db.session(), [task]).get(task.id),
