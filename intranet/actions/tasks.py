@@ -4,7 +4,8 @@ move between statuses, tick the checklist, remove.
 Every change writes a history row (the task page's), an audit row, a ``task`` event to the
 people who may have the group's pages open, and the task's search document. Assignees are
 checked against who may read the task's group; they are told in-app (and by mail through the
-notification-mail path) when given a task.
+notification-mail path) when given a task, and so are the people the description @mentions
+(``task_mentions``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from intranet import access
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.notifications import notify
 from intranet.actions.posts import render_for
+from intranet.actions.task_mentions import Named, notify_mentions
 from intranet.models import (
     ChecklistItem,
     Group,
@@ -160,10 +162,14 @@ def _service(session: Session, author: User, service_group_id: object) -> Group 
     return group
 
 
-def _body(session: Session, author: User, text: object) -> tuple[str, str]:
+def _body(session: Session, author: User, text: object) -> tuple[str, str, Named]:
+    """The description as written, its HTML, and whom it mentions."""
     body = clean_text(text, field="body", label=_("Description"),
                       max_len=current_app.config["MAX_POST_LENGTH"], required=False)
-    return body, (render_for(session, author, body)[0].html if body else "")
+    if not body:
+        return "", "", ({}, {})
+    rendered, users, groups = render_for(session, author, body)
+    return body, rendered.html, (users, groups)
 
 
 # ---- fan-out ---------------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def do_create_task(session: Session, author: User, group: Group, title: object, 
         raise NotFound(_("This group does not exist or is not visible to you."))
     if not access.is_member(author, group) and not author.is_admin:
         raise Forbidden(_("Join this group to create tasks in it."))
-    text, html = _body(session, author, body)
+    text, html, named = _body(session, author, body)
     ids = _assignees(group, assignee_ids)
     service = _service(session, author, service_group_id)
     task = Task(group_id=group.id, creator_id=author.id, title=clean_title(title), body=text, html=html,
@@ -234,6 +240,7 @@ def do_create_task(session: Session, author: User, group: Group, title: object, 
     session.flush()
     _history(session, task, author, "create", title=task.title, **(source.as_dict() if source else {}))
     notify_assigned(session, task, author, ids + _service_leads(session, task))
+    notify_mentions(session, author, task, named)
     publish_task(session, task, "add")
     enqueue_index(session, "task", task.id)
     return task
@@ -266,10 +273,11 @@ def do_update_task(session: Session, user: User, task: Task, fields: dict[str, A
         task.title = title
         changed.append("title")
     if "body" in fields:
-        text, html = _body(session, user, fields["body"])
+        text, html, named = _body(session, user, fields["body"])
         if text != task.body:
-            task.body, task.html = text, html
+            before, task.body, task.html = task.body, text, html
             changed.append("body")
+            notify_mentions(session, user, task, named, before=before)
     if "due_on" in fields and (due := clean_due(fields["due_on"])) != task.due_on:
         task.due_on = due
         changed.append("due_on")
