@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, or_, select
 
-from intranet.access.groups import can_read_group, is_member, memberships, readable_group_ids_clause
+from intranet.access.groups import can_read_group, memberships, readable_group_ids_clause
 from intranet.access.visibility import register_notification_rule
 from intranet.models import (
     Group,
@@ -30,7 +30,7 @@ from intranet.platform.errors import NotFound
 
 __all__ = [
     "access_library_file", "access_library_folder", "access_task", "assigned_to_clause", "can_change_task",
-    "can_read_task", "readable_library_clause", "readable_tasks_clause", "readers_of_group",
+    "can_read_task", "is_assigned_to", "readable_library_clause", "readable_tasks_clause", "readers_of_group",
 ]
 
 
@@ -41,11 +41,20 @@ def can_read_task(user: User, task: Task) -> bool:
 def can_change_task(user: User, task: Task) -> bool:
     """Members of the task's group, its assignees, the members of the service it is given to,
     and admins move it, tick its checklist and edit it."""
-    if user.is_admin or is_member(user, task.group):
+    mine = memberships(user)  # ids, not ``task.group``: a board asks this of every card
+    if user.is_admin or task.group_id in mine:
         return True
-    if task.service_group_id is not None and task.service_group_id in memberships(user):
+    if task.service_group_id is not None and task.service_group_id in mine:
         return True
     return any(a.user_id == user.id for a in task.assignees)
+
+
+def is_assigned_to(user: User, task: Task) -> bool:
+    """``assigned_to_clause`` for one loaded task: given to the user by name or to a service
+    (group) the user belongs to ("My tasks" lists it, when its group is readable)."""
+    if any(a.user_id == user.id for a in task.assignees):
+        return True
+    return task.service_group_id is not None and task.service_group_id in memberships(user)
 
 
 def access_task(user: User, task_id: int) -> Task:

@@ -28,6 +28,7 @@ from intranet.models import (
     Notification,
     NotificationKind,
     Participant,
+    Task,
     User,
 )
 from intranet.models.mail import MailMode
@@ -102,7 +103,19 @@ def _in_group(n: Notification) -> str:
 def _mention(session: Session, user: User, n: Notification) -> MailItem | None:
     if n.kind == NotificationKind.MESSAGE_MENTION:
         return _message(session, user, n, _("%(actor)s mentioned you in a conversation", actor=_actor(n)))
+    if n.task_id is not None:
+        return _task_mention(session, n)
     return _post_item("mention", _("%(actor)s mentioned you", actor=_actor(n)) + _in_group(n), n, session)
+
+
+def _task_mention(session: Session, n: Notification) -> MailItem | None:
+    """A mention in a task's description (the notification is visible: its group is readable)."""
+    task = session.get(Task, n.task_id)
+    if task is None:
+        return None
+    title = _("%(actor)s mentioned you in the task “%(title)s”", actor=_actor(n), title=task.title)
+    url = url_for("tasks.show", task_id=task.id, _external=True)
+    return MailItem("mention", title + _in_group(n), excerpt(task.html), url, n.created_at)
 
 
 def _reply(session: Session, user: User, n: Notification) -> MailItem | None:

@@ -4,14 +4,15 @@ move between statuses, tick the checklist, remove.
 Every change writes a history row (the task page's), an audit row, a ``task`` event to the
 people who may have the group's pages open, and the task's search document. Assignees are
 checked against who may read the task's group; they are told in-app (and by mail through the
-notification-mail path) when given a task.
+notification-mail path) when given a task, and so are the people the description @mentions
+(``task_mentions``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -23,6 +24,7 @@ from intranet import access
 from intranet.actions.common import audit, clean_text, enqueue_index
 from intranet.actions.notifications import notify
 from intranet.actions.posts import render_for
+from intranet.actions.task_mentions import Named, notify_mentions
 from intranet.models import (
     ChecklistItem,
     Group,
@@ -61,6 +63,14 @@ class TaskSource:
 
     def as_dict(self) -> dict[str, int]:
         return {k: v for k, v in vars(self).items() if v is not None}
+
+
+@dataclass
+class Former:
+    """Whom an edit took a task from: the assignees removed, the service replaced."""
+
+    user_ids: list[int] = field(default_factory=list)
+    service_group_id: int | None = None
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -152,26 +162,32 @@ def _service(session: Session, author: User, service_group_id: object) -> Group 
     return group
 
 
-def _body(session: Session, author: User, text: object) -> tuple[str, str]:
+def _body(session: Session, author: User, text: object) -> tuple[str, str, Named]:
+    """The description as written, its HTML, and whom it mentions."""
     body = clean_text(text, field="body", label=_("Description"),
                       max_len=current_app.config["MAX_POST_LENGTH"], required=False)
-    return body, (render_for(session, author, body)[0].html if body else "")
+    if not body:
+        return "", "", ({}, {})
+    rendered, users, groups = render_for(session, author, body)
+    return body, rendered.html, (users, groups)
 
 
 # ---- fan-out ---------------------------------------------------------------------------------
 
-def publish_task(session: Session, task: Task, op: str) -> None:
+def publish_task(session: Session, task: Task, op: str, *, former: Former | None = None) -> None:
     """The group's members, the service's members and named assignees outside both (their
-    "My tasks" page) see the task move live."""
+    "My tasks" page) see the task move live; so do the people and the service it was just
+    taken from (``former``), whose "My tasks" must drop it."""
     payload = {"op": op, "id": task.id, "group_id": task.group_id, "status": task.status.value}
-    publish(session, "task", payload, group_id=task.group_id)
-    if task.service_group_id and task.service_group_id != task.group_id:
-        publish(session, "task", payload, group_id=task.service_group_id)
-    members = set(session.scalars(select(Membership.user_id).where(
-        Membership.group_id.in_([task.group_id, task.service_group_id or task.group_id]))))
-    for assignee in task.assignees:
-        if assignee.user_id not in members:
-            publish(session, "task", payload, user_id=assignee.user_id)
+    groups = list(dict.fromkeys(g for g in (task.group_id, task.service_group_id,
+                                            former.service_group_id if former else None) if g))
+    for group_id in groups:
+        publish(session, "task", payload, group_id=group_id)
+    members = set(session.scalars(select(Membership.user_id).where(Membership.group_id.in_(groups))))
+    people = [a.user_id for a in task.assignees] + (former.user_ids if former else [])
+    for user_id in dict.fromkeys(people):
+        if user_id not in members:
+            publish(session, "task", payload, user_id=user_id)
 
 
 def _history(session: Session, task: Task, actor: User | None, kind: str, **data: Any) -> None:
@@ -191,10 +207,11 @@ def notify_assigned(session: Session, task: Task, actor: User | None, user_ids: 
            actor=actor, group_id=task.group_id, task_id=task.id)
 
 
-def _changed(session: Session, task: Task, actor: User, kind: str, **data: Any) -> None:
+def _changed(session: Session, task: Task, actor: User, kind: str, former: Former | None = None,
+             **data: Any) -> None:
     task.updated_at = utcnow()
     _history(session, task, actor, kind, **data)
-    publish_task(session, task, "update")
+    publish_task(session, task, "update", former=former)
     enqueue_index(session, "task", task.id)
 
 
@@ -210,7 +227,7 @@ def do_create_task(session: Session, author: User, group: Group, title: object, 
         raise NotFound(_("This group does not exist or is not visible to you."))
     if not access.is_member(author, group) and not author.is_admin:
         raise Forbidden(_("Join this group to create tasks in it."))
-    text, html = _body(session, author, body)
+    text, html, named = _body(session, author, body)
     ids = _assignees(group, assignee_ids)
     service = _service(session, author, service_group_id)
     task = Task(group_id=group.id, creator_id=author.id, title=clean_title(title), body=text, html=html,
@@ -223,6 +240,7 @@ def do_create_task(session: Session, author: User, group: Group, title: object, 
     session.flush()
     _history(session, task, author, "create", title=task.title, **(source.as_dict() if source else {}))
     notify_assigned(session, task, author, ids + _service_leads(session, task))
+    notify_mentions(session, author, task, named)
     publish_task(session, task, "add")
     enqueue_index(session, "task", task.id)
     return task
@@ -250,14 +268,16 @@ def do_update_task(session: Session, user: User, task: Task, fields: dict[str, A
     returns the names that changed. Newly named assignees are told."""
     require_change(user, task)
     changed: list[str] = []
+    former = Former(service_group_id=task.service_group_id)
     if "title" in fields and (title := clean_title(fields["title"])) != task.title:
         task.title = title
         changed.append("title")
     if "body" in fields:
-        text, html = _body(session, user, fields["body"])
+        text, html, named = _body(session, user, fields["body"])
         if text != task.body:
-            task.body, task.html = text, html
+            before, task.body, task.html = task.body, text, html
             changed.append("body")
+            notify_mentions(session, user, task, named, before=before)
     if "due_on" in fields and (due := clean_due(fields["due_on"])) != task.due_on:
         task.due_on = due
         changed.append("due_on")
@@ -271,21 +291,24 @@ def do_update_task(session: Session, user: User, task: Task, fields: dict[str, A
             changed.append("service")
             notify_assigned(session, task, user, _service_leads(session, task))
     if "assignee_ids" in fields:
-        _reassign(session, user, task, _assignees(task.group, fields["assignee_ids"]), changed)
+        ids = _assignees(task.group, fields["assignee_ids"])
+        former.user_ids = _reassign(session, user, task, ids, changed)
     if changed:
-        _changed(session, task, user, "edit", fields=changed)
+        _changed(session, task, user, "edit", former=former, fields=changed)
     return changed
 
 
-def _reassign(session: Session, user: User, task: Task, ids: list[int], changed: list[str]) -> None:
+def _reassign(session: Session, user: User, task: Task, ids: list[int], changed: list[str]) -> list[int]:
+    """Set the assignees; the ids of those removed."""
     before = [a.user_id for a in task.assignees]
     if set(ids) == set(before):
-        return
+        return []
     task.assignees = [a for a in task.assignees if a.user_id in ids] + [
         TaskAssignee(user_id=i) for i in ids if i not in before]
     changed.append("assignees")
     session.flush()
     notify_assigned(session, task, user, [i for i in ids if i not in before])
+    return [i for i in before if i not in ids]
 
 
 def do_add_item(session: Session, user: User, task: Task, text: object) -> ChecklistItem:

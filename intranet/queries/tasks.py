@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from intranet import access
 from intranet.models import (
+    ChecklistItem,
     Comment,
     Group,
     GroupKind,
@@ -32,9 +33,21 @@ def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _loaded(stmt):
+def _for_pages(stmt, *, groups: bool = False):
+    """What a card or a row shows, in a fixed number of statements whatever the number of tasks:
+    assignees with their names, the service (and with ``groups`` the group: "My tasks" names
+    it); not the description (a board of 500 never shows it) nor the checklist's items
+    (``progress`` counts them in one query)."""
+    stmt = stmt.options(selectinload(Task.assignees).joinedload(TaskAssignee.user),
+                        selectinload(Task.service_group), defer(Task.body), defer(Task.html))
+    return stmt.options(selectinload(Task.group)) if groups else stmt
+
+
+def _in_full(stmt):
+    """Everything the API gives of each task, also in a fixed number of statements."""
     return stmt.options(selectinload(Task.assignees).joinedload(TaskAssignee.user),
-                        selectinload(Task.checklist))
+                        selectinload(Task.service_group), selectinload(Task.group),
+                        selectinload(Task.checklist), selectinload(Task.creator))
 
 
 def _order():
@@ -42,10 +55,24 @@ def _order():
     return (case((Task.due_on.is_(None), 1), else_=0), Task.due_on, Task.id.desc())
 
 
-def group_tasks(session: Session, group: Group, *, label: str = "") -> list[Task]:
-    stmt = _loaded(select(Task).where(Task.group_id == group.id)).order_by(*_order()).limit(LIST_LIMIT)
+def group_tasks(session: Session, group: Group, *, label: str = "", full: bool = False) -> list[Task]:
+    """A group's tasks for its Tasks tab (``full``: with description and checklist, the API)."""
+    loaded = _in_full if full else _for_pages
+    stmt = loaded(select(Task).where(Task.group_id == group.id)).order_by(*_order()).limit(LIST_LIMIT)
     tasks = list(session.scalars(stmt))
     return [t for t in tasks if label in (t.labels or [])] if label else tasks
+
+
+def progress(session: Session, tasks: list[Task]) -> dict[int, tuple[int, int]]:
+    """Each task's checklist as (items done, items), for tasks that have one: one query, where
+    loading the items themselves made a board of 500 tasks build ~1,500 objects to count them."""
+    ids = [t.id for t in tasks]
+    if not ids:
+        return {}
+    done = func.sum(case((ChecklistItem.done.is_(True), 1), else_=0))
+    rows = session.execute(select(ChecklistItem.task_id, done, func.count()).where(
+        ChecklistItem.task_id.in_(ids)).group_by(ChecklistItem.task_id))
+    return {task_id: (int(ticked or 0), int(count)) for task_id, ticked, count in rows}
 
 
 def board(tasks: list[Task]) -> dict[TaskStatus, list[Task]]:
@@ -59,8 +86,8 @@ def my_tasks(session: Session, user: User, *, done: bool = False) -> list[Task]:
     """Tasks given to me by name or to a service I belong to, in groups I may read; unfinished
     (or finished with ``done``), overdue first."""
     wanted = Task.status == TaskStatus.DONE if done else Task.status != TaskStatus.DONE
-    stmt = _loaded(select(Task).where(access.assigned_to_clause(user), access.readable_tasks_clause(user),
-                                      wanted)).order_by(*_order()).limit(MY_LIMIT)
+    stmt = _for_pages(select(Task).where(access.assigned_to_clause(user), access.readable_tasks_clause(user),
+                                         wanted), groups=True).order_by(*_order()).limit(MY_LIMIT)
     return list(session.scalars(stmt))
 
 

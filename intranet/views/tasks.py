@@ -8,9 +8,11 @@ the title, and the new task keeps the link. The inbox has its own entry for case
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, make_response, render_template, request, url_for
+from flask import Blueprint, Response, g, make_response, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
@@ -21,6 +23,7 @@ from intranet.actions.tasks import TaskSource
 from intranet.models import Group, Task, User
 from intranet.platform import db
 from intranet.platform.errors import DomainError, Invalid
+from intranet.platform.i18n import request_translations
 from intranet.platform.inputs import parse_int
 from intranet.platform.sanitize import index_text
 from intranet.queries import tasks as task_queries
@@ -29,6 +32,7 @@ from intranet.views.posts import remember_last_event
 
 bp = Blueprint("tasks", __name__)
 SOURCE_KEYS = ("post_id", "comment_id", "message_id")
+MINE_DONE = 20  # "Recently done" on "My tasks"
 
 
 def _id_arg(values: Any, name: str) -> int | None:
@@ -102,6 +106,34 @@ def _task_links() -> dict[str, Any]:
     return {"linked_tasks": linked_tasks}
 
 
+def _words_memo() -> dict[str, Any]:
+    """This request's translated task words, started again if the language changed meanwhile."""
+    translations = request_translations()
+    memo = g.get("task_words")
+    if memo is None or memo["of"] is not translations:
+        memo = g.task_words = {"of": translations, "dates": {}, "words": {
+            "open": _("To do"), "in_progress": _("In progress"), "done": _("Done"),
+            "left": _("Move left (Alt+←)"), "right": _("Move right (Alt+→)")}}
+    return memo
+
+
+@bp.app_template_global()
+def task_words() -> dict[str, str]:
+    """The names of the columns and the move buttons' titles, translated once per request: a
+    board of 500 cards asked for them 2,000 times."""
+    return _words_memo()["words"]
+
+
+@bp.app_template_global()
+def task_due_date(day: dt.date) -> str:
+    """A due date in the reader's words, formatted once per date and request (Babel's formatting
+    was a tenth of a 500-card board; its tasks share a few dozen dates)."""
+    dates = _words_memo()["dates"]
+    if day not in dates:
+        dates[day] = format_date(day, "medium")
+    return dates[day]
+
+
 @bp.route("/tasks/new", methods=["GET"])
 @login_required
 def new() -> Response:
@@ -137,8 +169,8 @@ def mine() -> str:
     remember_last_event()
     s, user = db.session(), me()
     return render_template("tasks/mine.html", tasks=task_queries.my_tasks(s, user),
-                           finished=task_queries.my_tasks(s, user, done=True)[:20],
-                           today=task_queries.today())
+                           finished=task_queries.my_tasks(s, user, done=True)[:MINE_DONE],
+                           limit=task_queries.MY_LIMIT, done_limit=MINE_DONE, today=task_queries.today())
 
 
 @bp.route("/groups/<int:group_id>/tasks", methods=["GET"])
@@ -151,9 +183,10 @@ def group(group_id: int) -> str:
     tasks = task_queries.group_tasks(db.session(), grp, label=label)
     view = "list" if request.args.get("view") == "list" else "board"
     changeable = {t.id for t in tasks if access.can_change_task(user, t)}
+    progress = task_queries.progress(db.session(), tasks) if view == "board" else {}
     return render_template("tasks/group.html", group=grp, view=view, tasks=tasks, label=label,
                            columns=task_queries.board(tasks), today=task_queries.today(),
-                           changeable=changeable,
+                           changeable=changeable, progress=progress,
                            can_create=access.is_member(user, grp) or user.is_admin)
 
 
@@ -191,12 +224,18 @@ def source_link(user: User, task: Task) -> tuple[str, str | None] | None:
 
 @bp.route("/tasks/<int:task_id>/card", methods=["GET"])
 @login_required
-def card(task_id: int) -> str:
-    """The board card (or the list row with ``?as=row``) our live script puts in place."""
+def card(task_id: int) -> Response | str:
+    """The board card (or the list row with ``?as=row``, or the "My tasks" row with ``?as=mine``:
+    204 when the task is not, or no longer, given to me) our live script puts in place."""
     user = me()
     task = access.access_task(user, task_id)
+    if request.args.get("as") == "mine":
+        if not access.is_assigned_to(user, task):
+            return Response(status=204)
+        return render_template("tasks/_mine_row.html", task=task, today=task_queries.today())
     template = "tasks/_row.html" if request.args.get("as") == "row" else "tasks/_card.html"
     return render_template(template, task=task, today=task_queries.today(),
+                           progress=task_queries.progress(db.session(), [task]).get(task.id),
                            can_change=access.can_change_task(user, task))
 
 

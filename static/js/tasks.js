@@ -1,6 +1,6 @@
 // The task board: drag a card to another column, or focus it and press Alt+ArrowLeft/Right (or
 // use its buttons, which also work without this script); other people's moves arrive live
-// (`live:task`) and put the card where the server says it is now.
+// (`live:task`) and put the card where the server says it is now. "My tasks" follows live too.
 
 import { getFragment, postForm } from './http.js';
 
@@ -143,7 +143,56 @@ function startTaskPage(section) {
   });
 }
 
+// "My tasks": a task given to me (by name or to my service) elsewhere is created, changed,
+// moved or taken from me; the server says whether it is mine now and renders its row
+// (`?as=mine`: the row, or nothing), which goes where the page's order puts it.
+function showParts(page) {
+  page.querySelectorAll('[data-my-tasks]').forEach((table) => {
+    const some = table.querySelector('tbody [data-task-id]') !== null;
+    table.closest('.table-wrap').hidden = !some;
+    if (table.dataset.myTasks === 'done') table.closest('[data-my-tasks-part]').hidden = !some;
+    else page.querySelector('[data-my-tasks-empty]').hidden = some;
+  });
+}
+
+function place(table, row) {
+  const body = table.querySelector('tbody');
+  const after = [...body.children].find((other) => other.dataset.sort > row.dataset.sort);
+  body.insertBefore(row, after ?? null);
+  const limit = Number(table.dataset.limit || 0);
+  while (limit && body.children.length > limit) body.lastElementChild.remove();
+}
+
+async function refreshMine(page, id, op) {
+  let row = null;
+  if (op !== 'remove') {
+    try {
+      row = await getFragment(`/tasks/${id}/card?as=mine`);
+    } catch (err) {
+      if (err.status !== 404) return; // the server could not say: the page stays as it is
+      // 404: gone, or no longer readable: not mine any more
+    }
+  }
+  // read again after the wait: two events about one task may both have fetched its row
+  page.querySelectorAll(`[data-my-tasks] [data-task-id="${id}"]`).forEach((el) => el.remove());
+  if (row) {
+    const which = row.dataset.status === 'done' ? 'done' : 'open';
+    const table = page.querySelector(`[data-my-tasks="${which}"]`);
+    if (table) place(table, row);
+  }
+  showParts(page);
+}
+
+function startMine(page) {
+  document.addEventListener('live:task', (e) => {
+    const { id, op } = e.detail || {};
+    if (id !== undefined) refreshMine(page, id, op);
+  });
+}
+
 export function startTasks() {
+  const mine = document.querySelector('[data-my-tasks-page]');
+  if (mine) startMine(mine);
   const page = document.querySelector('[data-task-page]');
   if (page) startTaskPage(page);
   const board = document.querySelector('[data-task-board]');

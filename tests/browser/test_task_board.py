@@ -72,3 +72,44 @@ def test_a_task_from_a_post_moves_live_on_a_colleagues_board(open_browser, live_
     lea.page.locator(".task-move button", has_text="In progress").click()
     expect(alice.page.locator("[data-task-changed] a")).to_have_text(
         "This task has just changed: show the new version")
+
+
+def test_my_tasks_follow_live_what_is_given_moved_and_taken_away(open_browser):
+    """bob keeps "My tasks" open while alice gives a task to his service, moves it to done, then
+    takes it from his service: his page follows each step without a reload."""
+    alice, bob = open_browser("alice"), open_browser("bob")
+    token = secrets.token_hex(4)
+    bob.page.goto("/tasks")
+    wait_live(bob.page)
+    mark_page(bob.page)
+    expect(bob.page.locator("[data-my-tasks-empty]")).to_be_visible()
+
+    alice.page.goto("/tasks/new")
+    alice.page.locator("#task-group").select_option(label="Marketing")
+    alice.page.get_by_role("button", name="Continue").click()
+    alice.page.locator("#task-title").fill(f"Answer the {token} complaints")
+    alice.page.locator("#task-service").select_option(label="Service client")
+    alice.page.get_by_role("button", name="Create the task").click()
+    expect(alice.page.get_by_role("heading", level=1)).to_have_text(f"Answer the {token} complaints")
+
+    row = bob.page.locator("[data-my-tasks] tr", has_text=token)
+    expect(bob.page.locator('[data-my-tasks="open"] tr', has_text=token)).to_have_count(1)
+    expect(row.locator("[data-task-status]")).to_have_text("To do")
+    expect(row).to_contain_text("Service: Service client")
+    expect(bob.page.locator("[data-my-tasks-empty]")).to_be_hidden()
+
+    alice.page.locator(".task-move button", has_text="In progress").click()
+    expect(row.locator("[data-task-status]")).to_have_text("In progress")
+    alice.page.locator(".task-move button", has_text="Done").click()
+    expect(bob.page.locator('[data-my-tasks="done"] tr', has_text=token)).to_have_count(1)
+    expect(bob.page.locator('[data-my-tasks="open"] tr', has_text=token)).to_have_count(0)
+    expect(bob.page.get_by_role("heading", name="Recently done")).to_be_visible()
+    expect(bob.page.locator("[data-my-tasks-empty]")).to_be_visible()
+
+    alice.page.get_by_role("link", name="Edit").click()
+    alice.page.locator("#task-service").select_option(label="No service")
+    alice.page.get_by_role("button", name="Save").click()
+    expect(row).to_have_count(0)
+    expect(bob.page.get_by_role("heading", name="Recently done")).to_be_hidden()
+    assert still_same_page(bob.page)  # live, not reloaded
+    assert bob.errors == []

@@ -52,7 +52,7 @@ def group_tasks(group_id: int) -> Response:
     wanted = request.args.get("status", "")
     if wanted and wanted not in STATUS_FILTER:
         raise Invalid(_("The status must be open, in_progress or done."), field="status")
-    tasks = task_queries.group_tasks(db.session(), group)
+    tasks = task_queries.group_tasks(db.session(), group, full=True)
     return jsonify(items=[task_json(t) for t in tasks if not wanted or t.status.value == wanted])
 
 

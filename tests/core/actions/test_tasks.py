@@ -178,3 +178,19 @@ def test_reminders_once_per_due_date(app, cast):
         rows = db.session.execute(select(Notification.task_id, Notification.kind).where(
             Notification.user_id == cast.alice.id, Notification.kind != "task_assigned")).all()
     assert sorted((t, k.value) for t, k in rows) == [(soon, "task_due_soon"), (late, "task_overdue")]
+
+
+def test_those_a_task_is_taken_from_hear_of_it_live(app, cast, captured_events):
+    """Their "My tasks" page must drop it: a removed assignee outside the group and the members
+    of the service it was taken from get the event too."""
+    tid = new_task(app, cast.bob, cast.coffee, assignee_ids=[cast.alice.id],
+                   service_group_id=cast.marketing_group.id)
+    with act(app, captured_events) as (s, ch):
+        do_update_task(s, fresh(s, cast.bob), s.get(Task, tid),
+                       {"assignee_ids": [], "service_group_id": cast.service_group.id})
+    reached = {r for e in ch.of("task") for r in e["rooms"]}
+    assert rooms(cast.alice, cast.lea) <= reached  # alice by name; lea as a member of Marketing
+    assert {e["data"]["op"] for e in ch.of("task")} == {"update"}
+    with act(app, captured_events) as (s, ch):
+        do_set_status(s, fresh(s, cast.bob), s.get(Task, tid), "done")
+    assert not rooms(cast.alice, cast.lea) & {r for e in ch.of("task") for r in e["rooms"]}

@@ -125,6 +125,25 @@ def test_my_tasks_puts_overdue_first_across_groups(app, web, cast):
     assert "is-overdue" in page
 
 
+def test_my_tasks_row_for_the_live_page(app, make_web, cast):
+    """``?as=mine``: the row when the task is given to me (by name or to my service), nothing
+    (204) when it is not or no longer, 404 when I may not read it."""
+    by_name = new_task(app, cast.lea, cast.marketing_group, "By name", assignee_ids=[cast.bob.id])
+    to_service = new_task(app, cast.lea, cast.marketing_group, "To the service",
+                          service_group_id=cast.service_group.id, due_on="2099-01-02")
+    other = new_task(app, cast.lea, cast.marketing_group, "Someone else's", assignee_ids=[cast.alice.id])
+    hidden = new_task(app, cast.lea, cast.apollo, "Private")
+    web = make_web().login(cast.bob)
+    row = web.get(f"/tasks/{by_name}/card?as=mine")
+    assert row.status_code == 200 and 'data-status="open"' in row.get_data(as_text=True)
+    text = web.get(f"/tasks/{to_service}/card?as=mine").get_data(as_text=True)
+    assert f'data-sort="02099-01-02~{999999999999 - to_service:012d}"' in text and "Marketing" in text
+    assert web.get(f"/tasks/{other}/card?as=mine").status_code == 204
+    assert web.get(f"/tasks/{hidden}/card?as=mine").status_code == 404
+    page = web.get("/tasks").get_data(as_text=True)
+    assert 'data-my-tasks="open"' in page and 'data-my-tasks="done"' in page and "By name" in page
+
+
 def test_edit_and_checklist_pages(app, web, cast):
     tid = new_task(app, cast.lea, cast.apollo, checklist=["One"])
     web.login(cast.alice)

@@ -155,7 +155,8 @@ RESOURCES: dict[str, Schema] = {
                             "at most one unread of each per conversation."},
         "case_id": {**INT_OR_NULL, "description": "An inbox case (`/inbox/cases/{id}`), for case "
                                                   "notifications; never one the reader can no longer open."},
-        "task_id": {**INT_OR_NULL, "description": "A task (`/tasks/{id}`), for task notifications."},
+        "task_id": {**INT_OR_NULL, "description": "A task (`/tasks/{id}`), for task notifications "
+                    "and for a `mention` in a task's description."},
     }, description="Never about a post or group the reader can no longer see: those are left out."),
     "NotificationPage": obj({"items": array(ref("Notification")), "unread": INT,
                              "next_before": INT_OR_NULL}),
