@@ -116,8 +116,10 @@ def _topics(session: Session, names: set[str]) -> list[Topic]:
     return list(session.scalars(select(Topic).where(Topic.name.in_(names)).order_by(Topic.name)))
 
 
-def _body(text: object) -> str:
-    return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
+def _body(text: object, *, required: bool = True) -> str:
+    """The post's Markdown; may be empty only when photos or files carry the post."""
+    return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"],
+                      required=required)
 
 
 def check_can_post(author: User, group: Group | None, *, announcement: bool = False) -> None:
@@ -159,12 +161,15 @@ def discard_draft(session: Session, user: User, group: Group | None) -> None:
 
 
 def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
-                   announcement: bool = False, kind: object = None, poll: PollSpec | None = None) -> Post:
+                   announcement: bool = False, kind: object = None, poll: PollSpec | None = None,
+                   with_files: bool = False) -> Post:
     """Publish a post; notify mentions (only people who may read it) and announcement readers.
-    A poll's rules come checked (``poll_spec.parse_poll``); ``@all`` in a group is for its leads."""
+    A poll's rules come checked (``poll_spec.parse_poll``); ``@all`` in a group is for its leads.
+    ``with_files``: photos or files come with it (``files.do_create_post_with_files``), so the
+    text may be empty; without them an empty post is refused."""
     check_can_post(author, group, announcement=announcement)
     kind = check_kind(kind, poll)
-    text = _body(body)
+    text = _body(body, required=not with_files)
     everyone = group is not None and calls_everyone(text)
     if everyone and not access.can_moderate(author, group):
         raise Forbidden(_("Only the group's leads can notify every member with @all."))
@@ -210,7 +215,7 @@ def do_edit_post(session: Session, user: User, post: Post, body: object) -> None
     """The author rewrites a post; only newly mentioned people are notified."""
     if not access.can_edit_post(user, post):
         raise Forbidden(_("Only the author can edit this post."))
-    text = _body(body)
+    text = _body(body, required=not post.attachment_count)  # a photo post may lose its caption
     rendered, users, groups = render_for(session, user, text)
     post.body, post.html, post.edited_at = text, rendered.html, utcnow()
     post.topics = _topics(session, rendered.topics)
