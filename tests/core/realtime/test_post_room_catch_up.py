@@ -94,7 +94,8 @@ def test_the_post_page_cursor_counts_its_post(cast, make_web):
     """A page rendered after a comment starts its catch-up past it: the comment is on the page."""
     bob, alice = make_web().login(cast.bob), make_web().login(cast.alice)
     start = _now(bob)
-    post_id = bob.post("/posts", data={"body": "Coffee?", "group_id": cast.coffee.id}, headers=JSON).json["id"]
+    post_id = bob.post("/posts", data={"body": "Coffee?", "group_id": cast.coffee.id},
+                       headers=JSON).json["id"]
     bob.post(f"/posts/{post_id}/comments", data={"body": "yes"}, headers=JSON)
     [comment] = [e for e in bob.get(f"/api/v1/events?after={start}").json["events"] if e["type"] == "comment"]
     page = alice.get(f"/posts/{post_id}").text
