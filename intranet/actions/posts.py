@@ -191,7 +191,10 @@ def do_create_post(session: Session, author: User, group: Group | None, body: ob
            group_id=post.group_id)
     if announcement:
         _notify_announcement(session, author, post, exclude=set(mentioned))
-    publish(session, "post", {"op": "add", "id": post.id, "group_id": post.group_id}, **audience(post))
+    # ``author_id``: each member's side rail counts "new since my last visit" without asking
+    # (a post by someone else, after every post the page knew of, is new; see static/js/rail.js)
+    publish(session, "post", {"op": "add", "id": post.id, "group_id": post.group_id,
+                              "author_id": author.id}, **audience(post))
     enqueue_index(session, "post", post.id)
     return post
 
@@ -257,7 +260,8 @@ def do_delete_post(session: Session, user: User, post: Post) -> None:
     for cid in session.scalars(select(Comment.id).where(Comment.post_id == post.id)):
         enqueue_index(session, "comment", cid, op="delete")
     enqueue_index(session, "post", post.id, op="delete")
-    publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id}, **audience(post))
+    publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id,
+                              "author_id": post.author_id}, **audience(post))
     notified = unread_about_post(session, post.id)
     session.delete(post)
     session.flush()  # the notifications about it go with it (ON DELETE CASCADE)

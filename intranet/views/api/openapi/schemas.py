@@ -256,10 +256,11 @@ def _event(type_: str, ops: tuple[str, ...], fields: dict[str, Schema], descript
 
 EVENTS: dict[str, Schema] = {
     "PostEvent": _event("post", ("add", "update", "remove", "ack"),
-                        {"group_id": INT_OR_NULL, "acks": INT},
+                        {"group_id": INT_OR_NULL, "acks": INT, "author_id": INT},
                         "A post was added, edited (or pinned), removed, or acknowledged (`acks`, to "
-                        "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML).",
-                        optional=("group_id", "acks")),
+                        "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML). "
+                        "`author_id` comes with `add` and `remove` (a side rail counts new posts).",
+                        optional=("group_id", "acks", "author_id")),
     "PollEvent": _event("poll", ("vote",), {"post_id": INT, "counts": {
         "type": "object", "additionalProperties": INT, "description": "Option id -> votes."},
         "voters": {**INT, "description": "How many people voted."}},
