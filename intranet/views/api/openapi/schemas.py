@@ -450,5 +450,9 @@ SOCKETIO: dict[str, Any] = {
                                          "The page shows this post: its comments, reactions and "
                                          "poll votes arrive live if I may read it (`{ok}`).")},
                       "catch_up": {"type": "object", "required": ["after"],
-                                   "properties": {"after": {"type": "integer", "minimum": 0}}}},
+                                   "properties": {"after": {"type": "integer", "minimum": 0},
+                                                  "post_id": ID}, "description": (
+                                       "`post_id`: the post the page shows; its room is joined "
+                                       "(as `watch_post`) and its events come too, if I may "
+                                       "read it (as `GET /events?post_id=`).")}},
 }
