@@ -223,7 +223,8 @@ def do_edit_post(session: Session, user: User, post: Post, body: object) -> None
     post.body, post.html, post.edited_at = text, rendered.html, utcnow()
     post.topics = _topics(session, rendered.topics)
     notify_new_mentions(session, user, post, users, groups)
-    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post))
+    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post),
+            post_id=post.id)  # its open pages see the new text too
     enqueue_index(session, "post", post.id)
 
 

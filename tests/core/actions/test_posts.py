@@ -90,7 +90,8 @@ def test_author_edits_and_readers_are_told(app, cast, captured_events):
         do_edit_post(s, fresh(s, cast.alice), s.get(Post, pid), "second *draft*")
     ev = ch.one("post")
     assert ev["data"]["op"] == "update" and ev["data"]["id"] == pid
-    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea)
+    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea) | {f"post:{pid}"}  # and its open pages
+    assert ch.rows[0].post_id == pid
     assert ch.outbox == [("post", pid, "upsert")]
     with app.app_context():
         post = db.session.get(Post, pid)

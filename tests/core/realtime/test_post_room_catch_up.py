@@ -58,6 +58,9 @@ def test_a_reader_outside_the_group_catches_up_on_the_post_once(cast, make_web, 
     assert [(c["op"], c["id"]) for c in live] == [("add", third)]
     again = _caught(sc, answer["last_event_id"], post_id)["events"]
     assert [e["event_id"] for e in again] == [live[0]["event_id"]]  # catch-up gives it, the id dedups
+    assert bob.patch(f"/api/v1/posts/{post_id}", json={"body": "Which day, finally?"}).status_code == 200
+    edited = _caught(sc, again[-1]["event_id"], post_id)["events"]
+    assert [(e["type"], e["op"], e["id"]) for e in edited] == [("post", "update", post_id)]
 
 
 def test_a_member_gets_each_event_once(cast, make_web, socket_for):
