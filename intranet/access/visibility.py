@@ -48,7 +48,7 @@ def forget_scopes() -> None:
         fn()
 
 
-EventShape = tuple[bool, bool]  # (has groups, has inbox services): one built statement each
+EventShape = tuple[bool, bool, bool]  # (has groups, has inbox services, watches a post): one statement each
 
 
 def visible_events_clause(user: User) -> ColumnElement[bool]:
@@ -63,22 +63,28 @@ def visible_events_clause(user: User) -> ColumnElement[bool]:
 def visible_events_template(shape: EventShape) -> ColumnElement[bool]:
     """``visible_events_clause`` for statements built once: bind ``me`` (my id), ``groups``
     and ``services`` (when the shape has them) with ``visible_events_params``."""
-    has_groups, has_services = shape
+    has_groups, has_services, watches = shape
     groups = Event.group_id.in_(bindparam("groups", expanding=True)) if has_groups else false()
     services = Event.service_id.in_(bindparam("services", expanding=True)) if has_services else false()
     conversations = Event.conversation_id.in_(my_conversation_ids(bindparam("me")))
-    return _visible_events(Event.user_id == bindparam("me"), groups, services, conversations)
+    clause = _visible_events(Event.user_id == bindparam("me"), groups, services, conversations)
+    return or_(clause, Event.post_id == bindparam("post")) if watches else clause
 
 
-def visible_events_params(user: User) -> tuple[EventShape, dict[str, object]]:
-    """The shape and parameters of ``visible_events_template`` for this user."""
+def visible_events_params(user: User, watched_post_id: int | None = None
+                          ) -> tuple[EventShape, dict[str, object]]:
+    """The shape and parameters of ``visible_events_template`` for this user. ``watched_post_id``:
+    the post a page shows, its events included (its room's): the caller has checked through
+    ``access_post`` that the user may open it."""
     mine, services = sorted(memberships(user)), sorted(services_of(user))
     params: dict[str, object] = {"me": user.id}
     if mine:
         params["groups"] = mine
     if services:
         params["services"] = services
-    return (bool(mine), bool(services)), params
+    if watched_post_id is not None:
+        params["post"] = watched_post_id
+    return (bool(mine), bool(services), watched_post_id is not None), params
 
 
 def _visible_events(personal: ColumnElement[bool], groups: ColumnElement[bool],

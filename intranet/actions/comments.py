@@ -23,24 +23,27 @@ from intranet.actions.posts import (
 )
 from intranet.models import REACTION_KINDS, Comment, NotificationKind, Post, Reaction, User, utcnow
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import post_room, publish
+from intranet.platform.events import publish
 
 
-def _text(body: object) -> str:
+def _text(body: object, *, required: bool = True) -> str:
+    """A comment's Markdown; may be empty only when photos or files carry the comment."""
     return clean_text(body, field="body", label=_("Comment"),
-                      max_len=current_app.config["MAX_COMMENT_LENGTH"])
+                      max_len=current_app.config["MAX_COMMENT_LENGTH"], required=required)
 
 
 def _live(post: Post) -> dict[str, Any]:
     """A comment event's audience (the post's) plus the pages showing the post: a reader outside
     the group (a mentioned person who opened it from a notification) sees replies arrive."""
-    return {**audience(post), "also_rooms": [post_room(post.id)]}
+    return {**audience(post), "post_id": post.id}
 
 
-def do_add_comment(session: Session, author: User, post: Post, body: object) -> Comment:
-    """Comment on a post I can read; notify the post's author and the people mentioned."""
+def do_add_comment(session: Session, author: User, post: Post, body: object, *,
+                   with_files: bool = False) -> Comment:
+    """Comment on a post I can read; notify the post's author and the people mentioned.
+    ``with_files``: photos or files come with it, so the text may be empty."""
     require_reader(author, post)
-    text = _text(body)
+    text = _text(body, required=not with_files)
     rendered, users, groups = render_for(session, author, text)
     comment = Comment(post_id=post.id, author_id=author.id, body=text, html=rendered.html)
     session.add(comment)
@@ -62,7 +65,7 @@ def do_edit_comment(session: Session, user: User, comment: Comment, body: object
     """The author rewrites a comment; only newly mentioned people are notified."""
     if not access.can_edit_comment(user, comment):
         raise Forbidden(_("Only the author can edit this comment."))
-    text = _text(body)
+    text = _text(body, required=not comment.attachments)
     rendered, users, groups = render_for(session, user, text)
     comment.body, comment.html, comment.edited_at = text, rendered.html, utcnow()
     notify_new_mentions(session, user, comment.post, users, groups, comment_id=comment.id)

@@ -124,7 +124,8 @@ def do_create_post_with_files(session: Session, author: User, group: Group | Non
     never change, which keeps the rendered-card cache (keyed by the post's state) exact.
     """
     checked = check_uploads(uploads)
-    post = do_create_post(session, author, group, body, announcement=announcement, **options)
+    post = do_create_post(session, author, group, body, announcement=announcement,
+                          with_files=bool(checked), **options)
     attach(session, author, checked, post_id=post.id)
     post.attachment_count = len(checked)
     return post
@@ -135,7 +136,7 @@ def do_add_comment_with_files(session: Session, author: User, post: Post, body: 
     """A comment and its photos or files in one transaction, checked before anything is written.
     The files carry the post's id too: readable exactly when the post is."""
     checked = check_uploads(uploads, on_comment=True)
-    comment = do_add_comment(session, author, post, body)
+    comment = do_add_comment(session, author, post, body, with_files=bool(checked))
     rows = attach(session, author, checked, post_id=post.id, comment_id=comment.id)
     set_committed_value(comment, "attachments", rows)
     return comment
@@ -149,7 +150,7 @@ def do_send_message_with_files(session: Session, author: User, conversation: Con
     ``reply_to``: a message id, to reply in its thread (checked by ``thread_root``)."""
     checked = check_uploads(uploads, on_message=True)
     root = None if reply_to is None else thread_root(session, conversation, reply_to)
-    message = do_send_message(session, author, conversation, body, reply_to=root)
+    message = do_send_message(session, author, conversation, body, reply_to=root, with_files=bool(checked))
     rows = attach(session, author, checked, message_id=message.id)
     # A new message has exactly these files (never added later): say so, rather than have the
     # answer's serializer query them back on every send.

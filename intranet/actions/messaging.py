@@ -179,10 +179,11 @@ def do_set_muted(session: Session, user: User, conversation: Conversation, muted
             user_id=user.id)
 
 
-def _body(value: object) -> str:
-    """The label is lazy: it is translated only for an error, not on every message sent."""
+def _body(value: object, *, required: bool = True) -> str:
+    """The label is lazy: it is translated only for an error, not on every message sent. Empty
+    only when files carry the message."""
     return clean_text(value, field="body", label=_MESSAGE,
-                      max_len=current_app.config["MAX_MESSAGE_LENGTH"])
+                      max_len=current_app.config["MAX_MESSAGE_LENGTH"], required=required)
 
 
 def _render(session: Session, conversation: Conversation, text: str) -> tuple[Rendered, set[int]]:
@@ -233,12 +234,13 @@ def _pending_notifications_statement() -> Select:
 
 
 def do_send_message(session: Session, author: User, conversation: Conversation, body: object,
-                    *, reply_to: Message | None = None) -> Message:
+                    *, reply_to: Message | None = None, with_files: bool = False) -> Message:
     """Send a message: every participant gets it live and in catch-up; notifications only for
     people not looking at the conversation (see ``_notify``). ``reply_to``: a thread's root,
-    already checked by ``message_social.thread_root`` (its count moves with the reply)."""
+    already checked by ``message_social.thread_root`` (its count moves with the reply).
+    ``with_files``: files come with it, so the text may be empty."""
     mine = _member(author, conversation)
-    text = _body(body)
+    text = _body(body, required=not with_files)
     recipients = _recipients(session, author, conversation)
     rendered, mentioned = _render(session, conversation, text)
     message = _write_message(session, author, conversation, mine, text, rendered.html, reply_to)
@@ -330,7 +332,7 @@ def _own(user: User, message: Message) -> None:
 def do_edit_message(session: Session, user: User, message: Message, body: object) -> None:
     """The author rewrites a message (no new notifications: people were told already)."""
     _own(user, message)
-    text = _body(body)
+    text = _body(body, required=not message.attachments)
     rendered, _mentioned = _render(session, message.conversation, text)
     message.body_md, message.body_html, message.edited_at = text, rendered.html, utcnow()
     publish(session, "message", {"op": "update", "id": message.id, "conversation_id": message.conversation_id,

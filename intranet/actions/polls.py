@@ -15,7 +15,7 @@ from intranet import access
 from intranet.actions.posts import audience, require_reader
 from intranet.models import Comment, Poll, PollOption, PollVote, Post, PostKind, User
 from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
-from intranet.platform.events import post_room, publish
+from intranet.platform.events import publish
 
 
 def _choices(raw: object) -> list[int]:
@@ -46,7 +46,7 @@ def do_vote(session: Session, user: User, post: Post, option_ids: object) -> lis
     session.flush()
     counts, voters = poll_counts(session, post.id)
     publish(session, "poll", {"op": "vote", "id": post.id, "post_id": post.id, "counts": counts,
-                              "voters": voters}, **audience(post), also_rooms=[post_room(post.id)])
+                              "voters": voters}, **audience(post), post_id=post.id)
     return chosen
 
 
@@ -81,4 +81,4 @@ def do_mark_answer(session: Session, user: User, post: Post, comment_id: object)
             raise Invalid(_("Choose a comment of this question."), field="comment_id")
     post.answer_comment_id = comment_id
     publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id},
-            **audience(post), also_rooms=[post_room(post.id)])
+            **audience(post), post_id=post.id)

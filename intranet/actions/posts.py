@@ -116,8 +116,10 @@ def _topics(session: Session, names: set[str]) -> list[Topic]:
     return list(session.scalars(select(Topic).where(Topic.name.in_(names)).order_by(Topic.name)))
 
 
-def _body(text: object) -> str:
-    return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"])
+def _body(text: object, *, required: bool = True) -> str:
+    """The post's Markdown; may be empty only when photos or files carry the post."""
+    return clean_text(text, field="body", label=_("Post"), max_len=current_app.config["MAX_POST_LENGTH"],
+                      required=required)
 
 
 def check_can_post(author: User, group: Group | None, *, announcement: bool = False) -> None:
@@ -159,12 +161,15 @@ def discard_draft(session: Session, user: User, group: Group | None) -> None:
 
 
 def do_create_post(session: Session, author: User, group: Group | None, body: object, *,
-                   announcement: bool = False, kind: object = None, poll: PollSpec | None = None) -> Post:
+                   announcement: bool = False, kind: object = None, poll: PollSpec | None = None,
+                   with_files: bool = False) -> Post:
     """Publish a post; notify mentions (only people who may read it) and announcement readers.
-    A poll's rules come checked (``poll_spec.parse_poll``); ``@all`` in a group is for its leads."""
+    A poll's rules come checked (``poll_spec.parse_poll``); ``@all`` in a group is for its leads.
+    ``with_files``: photos or files come with it (``files.do_create_post_with_files``), so the
+    text may be empty; without them an empty post is refused."""
     check_can_post(author, group, announcement=announcement)
     kind = check_kind(kind, poll)
-    text = _body(body)
+    text = _body(body, required=not with_files)
     everyone = group is not None and calls_everyone(text)
     if everyone and not access.can_moderate(author, group):
         raise Forbidden(_("Only the group's leads can notify every member with @all."))
@@ -186,7 +191,10 @@ def do_create_post(session: Session, author: User, group: Group | None, body: ob
            group_id=post.group_id)
     if announcement:
         _notify_announcement(session, author, post, exclude=set(mentioned))
-    publish(session, "post", {"op": "add", "id": post.id, "group_id": post.group_id}, **audience(post))
+    # ``author_id``: each member's side rail counts "new since my last visit" without asking
+    # (a post by someone else, after every post the page knew of, is new; see static/js/rail.js)
+    publish(session, "post", {"op": "add", "id": post.id, "group_id": post.group_id,
+                              "author_id": author.id}, **audience(post))
     enqueue_index(session, "post", post.id)
     return post
 
@@ -210,12 +218,13 @@ def do_edit_post(session: Session, user: User, post: Post, body: object) -> None
     """The author rewrites a post; only newly mentioned people are notified."""
     if not access.can_edit_post(user, post):
         raise Forbidden(_("Only the author can edit this post."))
-    text = _body(body)
+    text = _body(body, required=not post.attachment_count)  # a photo post may lose its caption
     rendered, users, groups = render_for(session, user, text)
     post.body, post.html, post.edited_at = text, rendered.html, utcnow()
     post.topics = _topics(session, rendered.topics)
     notify_new_mentions(session, user, post, users, groups)
-    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post))
+    publish(session, "post", {"op": "update", "id": post.id, "group_id": post.group_id}, **audience(post),
+            post_id=post.id)  # its open pages see the new text too
     enqueue_index(session, "post", post.id)
 
 
@@ -252,7 +261,8 @@ def do_delete_post(session: Session, user: User, post: Post) -> None:
     for cid in session.scalars(select(Comment.id).where(Comment.post_id == post.id)):
         enqueue_index(session, "comment", cid, op="delete")
     enqueue_index(session, "post", post.id, op="delete")
-    publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id}, **audience(post))
+    publish(session, "post", {"op": "remove", "id": post.id, "group_id": post.group_id,
+                              "author_id": post.author_id}, **audience(post))
     notified = unread_about_post(session, post.id)
     session.delete(post)
     session.flush()  # the notifications about it go with it (ON DELETE CASCADE)

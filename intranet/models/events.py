@@ -17,6 +17,11 @@ class Event(Base):
     inbox agents and leads of that department's service), else ``conversation_id`` (its current
     participants), else the whole company. Catch-up filters by the reader's current memberships,
     services and participations, so leaving a group or conversation stops its events.
+
+    ``post_id`` widens that audience to the pages showing the post (its comments, reactions and
+    poll results reach a reader outside its group who opened it): such a page catches up on the
+    events of its post too, when ``access`` lets the reader open it. No foreign key: like the
+    other events these outlive the post, and a post nobody may read adds nothing to catch-up.
     """
 
     __tablename__ = "events"
@@ -25,6 +30,7 @@ class Event(Base):
         Index("ix_events_group_id_id", "group_id", "id"),
         Index("ix_events_service_id_id", "service_id", "id"),
         Index("ix_events_conversation_id_id", "conversation_id", "id"),
+        Index("ix_events_post_id_id", "post_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,5 +39,6 @@ class Event(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(default=None)
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

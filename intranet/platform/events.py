@@ -69,18 +69,20 @@ def publish(
     conversation_id: int | None = None,
     audience: list[int] | None = None,
     also_rooms: list[str] | None = None,
+    post_id: int | None = None,
 ) -> Event:
     """Record an event for one audience (a user, a group's members, an inbox service's people,
     a conversation's participants, else the company). ``audience``: the user ids to emit to
     when the caller has just read them (it saves the query; catch-up still applies the rule).
-    ``also_rooms``: live-only extra rooms (a post's open pages); Socket.IO sends once per socket.
+    ``also_rooms``: live-only extra rooms; Socket.IO sends once per socket. ``post_id``: the
+    pages showing that post too (its room, ``post_room``), live and on catch-up (``Event.post_id``).
 
     The row is written by the transaction's next flush (a query's autoflush, at the latest the
     commit), not flushed here: a send wrote its event, outbox row and updates in three flushes,
     now in one. Rows of one flush are inserted in the order they were added, so ids still follow
     ``publish`` calls; the id is read only after commit, when the event is emitted."""
     ev = Event(type=type_, user_id=user_id, group_id=group_id, service_id=service_id,
-               conversation_id=conversation_id, payload=payload)
+               conversation_id=conversation_id, post_id=post_id, payload=payload)
     session.add(ev)
     if audience is not None:
         rooms = [user_room(uid) for uid in audience]
@@ -96,6 +98,8 @@ def publish(
         rooms = [COMPANY_ROOM]
     if also_rooms:
         rooms = [*rooms, *also_rooms]
+    if post_id is not None:
+        rooms = [*rooms, post_room(post_id)]
     session.info.setdefault(PENDING, []).append((ev, rooms))
     return ev
 

@@ -357,22 +357,23 @@ def last_event_id(session: Session, viewer: User) -> int:
     return session.scalar(_last_event_statement(shape), params) or 0
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _last_event_statement(shape: access.EventShape) -> Select:
     """Built once per shape (it runs on every page)."""
     opaque = case((access.visible_events_template(shape), 1), else_=0) == 1  # hides it from the planner
     return select(Event.id).where(opaque).order_by(Event.id.desc()).limit(1)
 
 
-def frame_state(session: Session, viewer: User) -> tuple[int, int]:
+def frame_state(session: Session, viewer: User, post_id: int | None = None) -> tuple[int, int]:
     """``last_event_id`` and my unread notification count in one round trip: every page's frame
-    needs both, and each ORM query costs ~0.3 ms of Python whatever SQLite's share."""
-    shape, params = access.visible_events_params(viewer)
+    needs both, and each ORM query costs ~0.3 ms of Python whatever SQLite's share. ``post_id``:
+    a post's page (the caller opened it through ``access``) counts its post's events too."""
+    shape, params = access.visible_events_params(viewer, post_id)
     last, unread = session.connection().execute(_frame_statement(shape), params).one()
     return last or 0, unread or 0
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _frame_statement(shape: access.EventShape) -> Select:
     """Built once per shape, like ``_last_event_statement``."""
     unread = (select(func.count()).where(Notification.user_id == bindparam("me"),

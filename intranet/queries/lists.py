@@ -24,6 +24,7 @@ from intranet.models import (
     Topic,
     User,
 )
+from intranet.platform.errors import NotFound
 
 
 def visible_groups(session: Session, viewer: User) -> list[tuple[Group, int]]:
@@ -104,16 +105,30 @@ def unread_notifications(session: Session, viewer: User) -> int:
         access.visible_notifications_clause(viewer), Notification.read_at.is_(None))) or 0
 
 
-def events_after(session: Session, viewer: User, after: int, limit: int) -> tuple[list[Event], bool]:
+def events_after(session: Session, viewer: User, after: int, limit: int,
+                 post_id: int | None = None) -> tuple[list[Event], bool]:
     """Catch-up: the viewer's events after ``after``, oldest first, and whether more remain.
+    ``post_id``: the post the page shows; its events (comments, reactions, poll results) come
+    too when the viewer may open it (``watched_post``), each once even when also a group's.
 
     The statement is built once per shape of reader (``access.visible_events_template``): after
     a server restart every open page asks this at once, and building the clause cost as much as
     running it."""
-    shape, params = access.visible_events_params(viewer)
+    shape, params = access.visible_events_params(viewer, watched_post(viewer, post_id))
     params.update(after=after, limit=limit + 1)
     rows = list(session.scalars(_events_after_statement(shape), params))
     return rows[:limit], len(rows) > limit
+
+
+def watched_post(viewer: User, post_id: int | None) -> int | None:
+    """``post_id`` if the viewer may open that post, else None: a post missing or hidden adds
+    nothing (and says nothing), as ``access_post``'s 404 would."""
+    if post_id is None:
+        return None
+    try:
+        return access.access_post(viewer, post_id).id
+    except NotFound:
+        return None
 
 
 @cache

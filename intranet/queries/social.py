@@ -17,6 +17,7 @@ from intranet.models import (
     Bookmark,
     Draft,
     Follow,
+    Group,
     Poll,
     PollOption,
     PollVote,
@@ -132,3 +133,12 @@ def question_ids(session: Session, viewer: User, *, answered: bool | None) -> li
         has_answer = Post.answer_comment_id.is_not(None)
         stmt = stmt.where(has_answer if answered else ~has_answer)
     return list(session.scalars(stmt.order_by(Post.id.desc()).limit(MAX_QUESTIONS)))
+
+
+def drafts_of(session: Session, viewer: User) -> list[tuple[Draft, Group | None]]:
+    """My drafts, the most recently changed first, each with its group (None: the company feed);
+    a draft for a group I may no longer see is left out (``access``)."""
+    rows = session.execute(select(Draft, Group).outerjoin(Group, Group.id == Draft.group_id)
+                           .where(Draft.user_id == viewer.id)
+                           .order_by(Draft.updated_at.desc(), Draft.id.desc()))
+    return [(draft, group) for draft, group in rows if group is None or access.can_see_group(viewer, group)]

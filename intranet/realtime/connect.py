@@ -33,6 +33,32 @@ def _after(data: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+def _post_id(data: Any) -> int | None:
+    value = data.get("post_id") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _unwatch() -> None:
+    old = session.pop(WATCHED, None)
+    if isinstance(old, int):
+        leave_room(post_room(old))
+
+
+def _watch(user: Any, post_id: int) -> bool:
+    """Join the post's room (leaving another one watched before) if ``access`` lets ``user``
+    read it (404 rules: missing and hidden alike refused, and the old room left)."""
+    try:
+        access.access_post(user, post_id)
+    except NotFound:
+        _unwatch()
+        return False
+    if session.get(WATCHED) != post_id:
+        _unwatch()
+    join_room(post_room(post_id))  # idempotent: a second catch-up on this socket changes nothing
+    session[WATCHED] = post_id
+    return True
+
+
 def register_handlers(socketio: SocketIO) -> None:
     quiet_client_closes(socketio)  # a client leaving mid-upgrade is not an ERROR (closing.py)
     @socketio.on("connect")
@@ -54,11 +80,16 @@ def register_handlers(socketio: SocketIO) -> None:
     def on_catch_up(data: Any = None) -> dict[str, Any]:
         """``GET /api/v1/events?after=`` over the socket that just (re)connected: same rows, same
         access rule, same answer, without an HTTP request (and its auth) per reconnecting client:
-        after a restart a thousand of those at once kept people waiting."""
+        after a restart a thousand of those at once kept people waiting.
+
+        ``post_id``: the post the page shows. Its room is joined first (as ``watch_post``), then
+        the log is read: an event committed meanwhile comes both ways and the client keeps one."""
         user, after = socket_user(), _after(data)
         if user is None or after is None:
             return {"ok": False}
-        rows, more = queries.events_after(db.session, user, after, CATCH_UP_LIMIT)
+        post_id = _post_id(data)
+        watched = post_id if post_id is not None and _watch(user, post_id) else None
+        rows, more = queries.events_after(db.session, user, after, CATCH_UP_LIMIT, watched)
         return {"ok": True, "events": [wire_payload(ev) for ev in rows],
                 "last_event_id": rows[-1].id if rows else after, "more": more}
 
@@ -75,19 +106,10 @@ def register_handlers(socketio: SocketIO) -> None:
     def on_watch_post(data: Any = None) -> dict[str, bool]:
         """The page shows this post: join its room if ``access`` lets the socket's user read it
         (404 rules: missing and hidden alike refused), leaving the one watched before."""
-        user = socket_user()
-        post_id = data.get("post_id") if isinstance(data, dict) else None
-        old = session.pop(WATCHED, None)
-        if isinstance(old, int):
-            leave_room(post_room(old))
-        if user is None or not isinstance(post_id, int) or isinstance(post_id, bool):
+        user, post_id = socket_user(), _post_id(data)
+        if user is None or post_id is None:
+            _unwatch()
             return {"ok": False}
-        try:
-            access.access_post(user, post_id)
-        except NotFound:
-            return {"ok": False}
-        join_room(post_room(post_id))
-        session[WATCHED] = post_id
-        return {"ok": True}
+        return {"ok": _watch(user, post_id)}
 
     register(socketio)

@@ -45,12 +45,13 @@ def done(payload: dict[str, Any], message: str | None, default: str, status: int
     return common_done(message, target, status=status, **payload)
 
 
-def remember_last_event() -> None:
+def remember_last_event(post_id: int | None = None) -> None:
     """Pin the live catch-up cursor before the page's content is read, so nothing falls between.
+    ``post_id``: a post's page (opened through ``access``), whose events it also follows.
 
     The frame's unread count comes with it (same query); pages that do not call this compute
     both at render time."""
-    g.last_event_id, g.unread_notifications = feeds.frame_state(db.session(), me())
+    g.last_event_id, g.unread_notifications = feeds.frame_state(db.session(), me(), post_id)
 
 
 def _feed_url(post: Post) -> str:
@@ -110,7 +111,7 @@ def _schedule(user: User, group: Any, data: Any, extra: ComposerOptions) -> Resp
 def show(post_id: int, error: str | None = None, draft: str = "") -> Any:
     user = me()
     post = access.access_post(user, post_id)
-    remember_last_event()
+    remember_last_event(post.id)
     s = db.session()
     return render_template("posts/show.html", view=feeds.post_view(s, user, post),
                            comments=feeds.comments_of(s, post), error=error, draft=draft)

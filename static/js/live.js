@@ -73,17 +73,22 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
     else apply(event);
   }
 
+  // A post's page also catches up on its post's events (comments, reactions, poll results),
+  // which reach a reader outside the post's group through the post's room only.
   async function fetchAfter(after) {
+    const postId = watchedPost();
     if (socket.connected) {
       try {
-        const data = await socket.timeout(CATCH_UP_TIMEOUT_MS).emitWithAck('catch_up', { after });
+        const ask = postId ? { after, post_id: postId } : { after };
+        const data = await socket.timeout(CATCH_UP_TIMEOUT_MS).emitWithAck('catch_up', ask);
         if (data?.ok) return data;
       } catch {
         // no answer in time: ask over HTTP below
       }
     }
     if (!body.dataset.eventsUrl) return { events: [], more: false };
-    return getJSON(`${body.dataset.eventsUrl}?after=${encodeURIComponent(after)}`);
+    const post = postId ? `&post_id=${postId}` : '';
+    return getJSON(`${body.dataset.eventsUrl}?after=${encodeURIComponent(after)}${post}`);
   }
 
   async function catchUp() {
@@ -132,10 +137,15 @@ export function startLive({ body = document.body, ioFactory = window.io } = {}) 
   }
 
   // A post's page joins the post's room (the server checks access): its comments arrive live
-  // even for a reader outside the post's group. Asked again on every (re)connect.
-  function watchPost() {
+  // even for a reader outside the post's group. Asked again on every (re)connect (the catch-up
+  // joins it too, before reading what was missed).
+  function watchedPost() {
     const page = document.querySelector('[data-post-page]');
-    const postId = Number(page?.dataset.postPage || 0);
+    return Number(page?.dataset.postPage || 0);
+  }
+
+  function watchPost() {
+    const postId = watchedPost();
     if (postId) socket.emit('watch_post', { post_id: postId });
   }
 

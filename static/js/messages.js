@@ -324,9 +324,9 @@ function startComposer(root, socket, id, afterSend, onInput) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = area.value;
-    if (!body.trim()) return;
-    const button = form.querySelector('button[type="submit"]');
     const picker = form.querySelector('input[type="file"]');
+    if (!body.trim() && !picker?.files.length) return; // photos alone are a message
+    const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
       // with files: the same endpoint as multipart (FormData carries body and files)

@@ -16,6 +16,7 @@ import intranet.views.api.account  # my password, password reset
 import intranet.views.api.mail  # mail settings: registers its routes
 import intranet.views.api.people  # noqa: F401  (join requests, people, personal data, audit)
 from intranet.views.api import events, feed, groups, me, messaging, notifications, posts, search, tokens
+from intranet.views.api import keeping as keeping_api  # noqa: F401  (bookmarks, drafts, follows, scheduled)
 from intranet.views.api import tasks as tasks_api  # noqa: F401  (tasks and group file libraries)
 from intranet.views.api.openapi import document
 

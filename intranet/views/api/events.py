@@ -19,11 +19,13 @@ MAX_EVENTS = 500
 @bp.get("/events")
 @login_required
 def events() -> Response:
-    """Without ``after``: no events, and ``last_event_id`` says where "now" is."""
+    """Without ``after``: no events, and ``last_event_id`` says where "now" is. ``post_id``: the
+    post a page shows, whose events (its room's) come too when I may open it."""
     after = query_int("after", low=0)
     limit = query_int("limit", default=100, low=1, high=MAX_EVENTS)
+    post_id = query_int("post_id", low=1)
     if after is None:
         return jsonify(events=[], last_event_id=queries.last_event_id(db.session), more=False)
-    rows, more = queries.events_after(db.session, me(), after, limit)
+    rows, more = queries.events_after(db.session, me(), after, limit, post_id)
     return jsonify(events=[wire_payload(ev) for ev in rows],
                    last_event_id=rows[-1].id if rows else after, more=more)

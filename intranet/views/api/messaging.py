@@ -143,7 +143,7 @@ def message_create(conversation_id: int) -> tuple[Response, int]:
         data = json_body()
     uploads = uploads_from_request() if multipart else []
     with db.transaction() as s:
-        message = do_send_message_with_files(s, me(), found, text(data, "body", required=True), uploads,
+        message = do_send_message_with_files(s, me(), found, text(data, "body"), uploads,
                                              reply_to=integer(data, "reply_to"))
     return jsonify(message_json(message, me(), {})), 201
 

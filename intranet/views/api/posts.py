@@ -62,7 +62,7 @@ def post_create() -> tuple[Response, int, dict]:
     group = access.access_group(me(), group_id) if group_id is not None else None
     poll = parse_poll(data["poll"]) if data.get("poll") is not None else None
     with db.transaction() as s:
-        post = do_create_post_with_files(s, me(), group, text(data, "body", required=True), uploads,
+        post = do_create_post_with_files(s, me(), group, text(data, "body"), uploads,
                                          announcement=boolean(data, "announcement", default=False),
                                          kind=text(data, "kind"), poll=poll)
     return jsonify(_post(post)), 201, {"Location": url_for(".post", post_id=post.id)}
@@ -126,7 +126,7 @@ def comment_create(post_id: int) -> tuple[Response, int]:
     data = {"body": request.form.get("body")} if multipart else json_body()
     uploads = uploads_from_request() if multipart else []
     with db.transaction() as s:
-        comment = do_add_comment_with_files(s, me(), post, text(data, "body", required=True), uploads)
+        comment = do_add_comment_with_files(s, me(), post, text(data, "body"), uploads)
     return jsonify(comment_json(comment, me())), 201
 
 

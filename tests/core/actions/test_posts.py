@@ -57,7 +57,7 @@ def test_group_post_reaches_exactly_the_members(app, cast, captured_events, grou
     ev = ch.one("post")
     assert set(ev["rooms"]) == rooms(*(getattr(cast, m) for m in members))
     assert ev["data"] == {"op": "add", "id": post.id, "group_id": getattr(cast, group).id,
-                          "type": "post", "event_id": ch.rows[0].id}
+                          "author_id": getattr(cast, author).id, "type": "post", "event_id": ch.rows[0].id}
     assert ch.rows[0].group_id == getattr(cast, group).id and ch.rows[0].user_id is None
     assert ch.outbox == [("post", post.id, "upsert")]
 
@@ -90,7 +90,8 @@ def test_author_edits_and_readers_are_told(app, cast, captured_events):
         do_edit_post(s, fresh(s, cast.alice), s.get(Post, pid), "second *draft*")
     ev = ch.one("post")
     assert ev["data"]["op"] == "update" and ev["data"]["id"] == pid
-    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea)
+    assert set(ev["rooms"]) == rooms(cast.alice, cast.lea) | {f"post:{pid}"}  # and its open pages
+    assert ch.rows[0].post_id == pid
     assert ch.outbox == [("post", pid, "upsert")]
     with app.app_context():
         post = db.session.get(Post, pid)

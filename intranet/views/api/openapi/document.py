@@ -35,6 +35,9 @@ PARAMETERS: dict[str, Any] = {
               "description": "The last `event_id` seen. Absent: no events, `last_event_id` is now."},
     "EventLimit": {"name": "limit", "in": "query",
                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    "EventPost": {"name": "post_id", "in": "query", "schema": ID,
+                  "description": "The post a page shows: its events (comments, reactions, poll "
+                                 "results) come too, when I may open it (else it adds nothing)."},
     "MessageAfter": {"name": "after", "in": "query", "schema": {**ID, "minimum": 0},
                      "description": "Catch-up: messages with a larger id, oldest first."},
     "MessageBefore": {"name": "before", "in": "query", "schema": ID,
@@ -201,7 +204,7 @@ PATHS: dict[str, dict[str, dict[str, Any]]] = {
         answer="MarkReadResult", body="MarkRead", body_optional=True))},
     "/events": {"get": op(
         "catchUpEvents", "Events after the last one I saw (catch-up)", tag="realtime", answer="EventPage",
-        query=("After", "EventLimit"),
+        query=("After", "EventLimit", "EventPost"),
         description="Everything visible to me after `after`, oldest first, with the payloads the "
                     "socket sends (see `x-socketio`). Page with `last_event_id` while `more`.")},
     "/conversations": {

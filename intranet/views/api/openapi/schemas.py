@@ -36,6 +36,8 @@ FILE_TYPES = ("txt, md, csv, pdf, docx, odt, xlsx, pptx, and photos: jpg, jpeg, 
               "15 MB each (40 MB a request), 5 at most. A photo is stored re-encoded (EXIF and GPS "
               "removed, the longest side at most 3840 px) with a thumbnail; refused past 40 megapixels, "
               "12,000 px a side or 300 frames (400).")
+EMPTY_WITH_FILES = ("Markdown. May be empty or absent when `files` come with it (photos alone); "
+                    "neither text nor files: 400 naming `body`.")
 
 
 def text(max_len: int, *, required: bool = True, description: str = "") -> Schema:
@@ -255,10 +257,11 @@ def _event(type_: str, ops: tuple[str, ...], fields: dict[str, Schema], descript
 
 EVENTS: dict[str, Schema] = {
     "PostEvent": _event("post", ("add", "update", "remove", "ack"),
-                        {"group_id": INT_OR_NULL, "acks": INT},
+                        {"group_id": INT_OR_NULL, "acks": INT, "author_id": INT},
                         "A post was added, edited (or pinned), removed, or acknowledged (`acks`, to "
-                        "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML).",
-                        optional=("group_id", "acks")),
+                        "its author only). Fetch `/posts/{id}` (JSON) or `/posts/{id}/card` (HTML). "
+                        "`author_id` comes with `add` and `remove` (a side rail counts new posts).",
+                        optional=("group_id", "acks", "author_id")),
     "PollEvent": _event("poll", ("vote",), {"post_id": INT, "counts": {
         "type": "object", "additionalProperties": INT, "description": "Option id -> votes."},
         "voters": {**INT, "description": "How many people voted."}},
@@ -379,26 +382,27 @@ REQUESTS: dict[str, Schema] = {
     "AnswerBody": obj({"comment_id": {**ID_OR_NULL, "description": (
         "A comment of this question; null clears the best answer.")}}),
     "PostCreateWithFiles": obj({
-        "body": text(20_000), "group_id": {**STR, "pattern": "^[0-9]{0,19}$",
-                                           "description": "A group id, or empty for the company feed."},
+        "body": text(20_000, required=False, description=EMPTY_WITH_FILES),
+        "group_id": {**STR, "pattern": "^[0-9]{0,19}$",
+                     "description": "A group id, or empty for the company feed."},
         "announcement": {**STR, "description": "`1` for an announcement."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": FILE_TYPES},
-    }, optional=("group_id", "announcement", "files")),
+    }, optional=("body", "group_id", "announcement", "files")),
     "CommentCreateWithFiles": obj({
-        "body": text(5_000, description="Markdown."),
+        "body": text(5_000, required=False, description=EMPTY_WITH_FILES),
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": FILE_TYPES},
-    }, optional=("files",)),
+    }, optional=("body", "files")),
     "MessageCreate": obj({"body": text(10_000, description="Markdown."),
                           "reply_to": {**ID_OR_NULL, "description": "Reply in this message's thread."}},
                          optional=("reply_to",)),
     "MessageCreateWithFiles": obj({
-        "body": text(10_000, description="Markdown."),
+        "body": text(10_000, required=False, description=EMPTY_WITH_FILES),
         "reply_to": {**STR, "pattern": "^[0-9]{0,19}$", "description": "A message id, or empty."},
         "files": {**array({"type": "string", "contentMediaType": "application/octet-stream"}),
                   "description": FILE_TYPES},
-    }, optional=("files", "reply_to")),
+    }, optional=("body", "files", "reply_to")),
     "PostBody": obj({"body": text(20_000, description="Markdown.")}),
     "CommentBody": obj({"body": text(5_000, description="Markdown.")}),
     "MessageBody": obj({"body": text(10_000, description="Markdown.")}),
@@ -447,5 +451,9 @@ SOCKETIO: dict[str, Any] = {
                                          "The page shows this post: its comments, reactions and "
                                          "poll votes arrive live if I may read it (`{ok}`).")},
                       "catch_up": {"type": "object", "required": ["after"],
-                                   "properties": {"after": {"type": "integer", "minimum": 0}}}},
+                                   "properties": {"after": {"type": "integer", "minimum": 0},
+                                                  "post_id": ID}, "description": (
+                                       "`post_id`: the post the page shows; its room is joined "
+                                       "(as `watch_post`) and its events come too, if I may "
+                                       "read it (as `GET /events?post_id=`).")}},
 }
