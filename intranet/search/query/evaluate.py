@@ -52,20 +52,31 @@ def leaf_matches(sub, arr: SegmentArrays, q, ctx, allowed: frozenset[int], score
     tree = Tree(sub.reader(), arr, bisect_left(arr.ts, since_ts) if skip else 0, allowed,
                 0 if skip else since_ts, {} if cache is None else cache)
     try:
-        if type(q) is wq.AndNot:  # its own matcher builds the excluded side as arrays
-            return _without(tree.evaluate(q.a.matcher(sub, ctx), scored),
-                            tree.evaluate(q.b.matcher(sub, ctx), False, permitted=False)[0])
-        return tree.evaluate(q.matcher(sub, ctx), scored)
+        parts = tree.cache.get("trees") or trees(sub, q, ctx)
+        tree.cache["trees"] = parts
+        ids, scores = tree.evaluate(parts[0], scored)
+        if len(parts) > 1:  # AndNot: its own matcher builds the excluded side as arrays
+            ids, scores = _without((ids, scores), tree.evaluate(parts[1], False, False)[0])
     except Unsupported:
         return None
+    return ids, scores if scored else [0.0] * len(ids)
 
 
-def tree_supported(snap, q) -> bool:
-    """Whether every leaf's matcher tree for ``q`` is evaluated here (so its scores are)."""
+def trees(sub, q, ctx) -> list:
+    """The leaf's matcher tree for ``q`` (for an ``AndNot``: its two sides' trees)."""
+    return [q.a.matcher(sub, ctx), q.b.matcher(sub, ctx)] if type(q) is wq.AndNot \
+        else [q.matcher(sub, ctx)]
+
+
+def tree_supported(snap, q, cache: dict) -> bool:
+    """Whether every leaf's matcher tree for ``q`` is evaluated here (so its scores are);
+    the trees are kept in ``cache`` (per leaf) for ``leaf_matches``."""
     ctx = snap.searcher.context(needs_current=True)
-    parts = [q.a, q.b] if type(q) is wq.AndNot else [q]
-    return all(supported(part.matcher(sub, ctx)) for sub, _offset, _arr in snap.leaves
-               for part in parts)
+    for i, (sub, _offset, _arr) in enumerate(snap.leaves):
+        parts = cache.setdefault(i, {})["trees"] = trees(sub, q, ctx)
+        if not all(map(supported, parts)):
+            return False
+    return True
 
 
 def supported(m) -> bool:
@@ -103,24 +114,27 @@ class Tree:
         self.reader, self.arr, self.first = reader, arr, first
         self.allowed, self.since_ts, self.cache = allowed, since_ts, cache
 
-    def evaluate(self, m, scored: bool, permitted: bool = True) -> Hits:
+    def evaluate(self, m, scored: bool, permitted: bool = True,
+                 only: set[int] | None = None) -> Hits:
         """The matches of matcher tree ``m`` (scores when ``scored``; only the permitted
-        documents when ``permitted``)."""
+        documents when ``permitted``; only those in ``only`` when given)."""
         kind = type(m)
         if kind is NullMatcherClass:
             return [], []
         if kind is UnionMatcher:
-            return _union(self.evaluate(m.a, scored, permitted),
-                          self.evaluate(m.b, scored, permitted))
+            return _union(self.evaluate(m.a, scored, permitted, only),
+                          self.evaluate(m.b, scored, permitted, only), scored)
         if kind is IntersectionMatcher:
-            return _intersect(self.evaluate(m.a, scored, permitted),
-                              self.evaluate(m.b, scored, permitted))
+            if scored:  # score only what both sides match: find it first, without scores
+                only = set(self.evaluate(m, False, permitted, only)[0])
+            return _intersect(self.evaluate(m.a, scored, permitted, only),
+                              self.evaluate(m.b, scored, permitted, only), scored)
         if kind is AndNotMatcher:
-            return _without(self.evaluate(m.a, scored, permitted),
+            return _without(self.evaluate(m.a, scored, permitted, only),
                             self.evaluate(m.b, False, False)[0])
-        return self._leaf(m, scored, permitted)
+        return self._leaf(m, scored, permitted, only)
 
-    def _leaf(self, m, scored: bool, permitted: bool) -> Hits:
+    def _leaf(self, m, scored: bool, permitted: bool, only: set[int] | None) -> Hits:
         excluded: frozenset | set = frozenset()
         if type(m) is FilterMatcher:
             if not m._exclude or m.boost != 1.0:
@@ -137,8 +151,11 @@ class Tree:
         if permitted or excluded:
             keep = self._keep(ids, excluded, permitted)
             ids, tfs = list(compress(ids, keep)), list(compress(tfs, keep))
+        if only is not None:
+            keep = list(map(only.__contains__, ids))
+            ids, tfs = list(compress(ids, keep)), list(compress(tfs, keep))
         if not scored:
-            return ids, [0.0] * len(ids)
+            return ids, []
         return ids, _scores(scorer, term, ids, tfs, self._lengths)
 
     def _keep(self, ids: list[int], excluded, permitted: bool) -> list[bool]:
@@ -233,19 +250,18 @@ def _without(a: Hits, excluded: list[int]) -> Hits:
     return list(compress(a[0], keep)), list(compress(a[1], keep))
 
 
-def _union(a: Hits, b: Hits) -> Hits:
+def _union(a: Hits, b: Hits, scored: bool) -> Hits:
     """``UnionMatcher``: every docnum of either; ``a.score() + b.score()`` where both match."""
     if not a[0]:
         return b
     if not b[0]:
         return a
-    only_a = dict(zip(*a, strict=True))
-    both = only_a.keys() & b[0]
-    if not both:
-        merged = dict(only_a)
+    if not scored:
+        return sorted(set(a[0]).union(b[0])), []
+    merged = dict(zip(*a, strict=True))
+    if merged.keys().isdisjoint(b[0]):
         merged.update(zip(*b, strict=True))
     else:
-        merged = only_a
         for d, s in zip(*b, strict=True):
             prev = merged.get(d)
             merged[d] = s if prev is None else prev + s
@@ -253,10 +269,12 @@ def _union(a: Hits, b: Hits) -> Hits:
     return ids, list(map(merged.__getitem__, ids))
 
 
-def _intersect(a: Hits, b: Hits) -> Hits:
+def _intersect(a: Hits, b: Hits, scored: bool) -> Hits:
     """``IntersectionMatcher``: the docnums of both, ``a.score() + b.score()``."""
     if not a[0] or not b[0]:
         return [], []
+    if not scored:
+        return sorted(set(a[0]).intersection(b[0])), []
     sa, sb = dict(zip(*a, strict=True)), dict(zip(*b, strict=True))
     ids = sorted(sa.keys() & sb.keys())
     return ids, list(map(add, map(sa.__getitem__, ids), map(sb.__getitem__, ids)))

@@ -289,8 +289,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
     read = read_postings(snap, tr.query, BULK_MAX)
     estimate, postings = read or (tr.query.estimate_size(snap.searcher.reader()), None)
-
-    cache: dict = {}  # postings decoded by a window, reused by the next (wider) one
+    cache: dict = {}  # per leaf: matcher trees, and postings a window decoded for the next
 
     def run(since: int, scored: bool = False) -> _Hits:
         return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings,
@@ -298,7 +297,7 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
 
     relevance = sort == "relevance"
     # scoring in the pass costs next to nothing when postings are decoded in bulk
-    exact = relevance and (postings is not None or tree_supported(snap, tr.query))
+    exact = relevance and (postings is not None or tree_supported(snap, tr.query, cache))
     runner = Runner(snap, tr.query, lambda since: run(since, relevance and (exact or bool(since))),
                     estimate, exact)
     hits, truncated, rows, docnums = _page(snap, tr.query, runner, lambda: run(0, True),
