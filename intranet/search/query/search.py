@@ -30,6 +30,7 @@ from intranet.platform.errors import Invalid
 from intranet.platform.inputs import parse_int
 from intranet.search.index.indexer import store
 from intranet.search.index.store import Snapshot
+from intranet.search.query.evaluate import leaf_matches, tree_supported
 from intranet.search.query.facets import FacetCounts
 from intranet.search.query.highlight import snippet
 from intranet.search.query.postings import Postings, leaf_hits, read_postings
@@ -106,7 +107,7 @@ def _period(ts: int, now: float) -> str:
 
 def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[str, int],
             period: str | None, scored: bool, since_ts: int = 0,
-            postings: Postings | None = None) -> _Hits:
+            postings: Postings | None = None, cache: dict | None = None) -> _Hits:
     """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
 
     ``since_ts`` is applied by skipping: a segment whose documents are in creation order (a
@@ -119,7 +120,8 @@ def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[s
     hits = _Hits()
     now = time.time()
     min_ts = int(now - PERIODS[period] * 86400) if period else 0
-    ctx = snap.searcher.context(needs_current=True) if scored else snap.searcher.boolean_context()
+    tree = snap.searcher.context(needs_current=True)
+    ctx = tree if scored else snap.searcher.boolean_context()
     for i, (sub, offset, arr) in enumerate(snap.leaves):
         if postings is not None:
             skip = since_ts and arr.ts_sorted
@@ -127,7 +129,10 @@ def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[s
             ds, scores = leaf_hits(postings.leaves[i], first, arr.fields["acl"], allowed,
                                    arr.ts, 0 if skip else since_ts, scored)
         else:
-            ds, scores = _matched(sub, arr, q, ctx, allowed, scored, since_ts)
+            found = leaf_matches(sub, arr, q, tree, allowed, scored, since_ts,
+                                 None if cache is None else cache.setdefault(i, {}))
+            ds, scores = found if found is not None else _matched(sub, arr, q, ctx, allowed,
+                                                                    scored, since_ts)
         if wanted or period:
             _tally_filtered(hits, arr, offset, zip(ds, scores, strict=True), wanted, min_ts, now)
         else:
@@ -284,12 +289,15 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
     read = read_postings(snap, tr.query, BULK_MAX)
     estimate, postings = read or (tr.query.estimate_size(snap.searcher.reader()), None)
+    cache: dict = {}  # per leaf: matcher trees, and postings a window decoded for the next
 
     def run(since: int, scored: bool = False) -> _Hits:
-        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings)
+        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings,
+                       cache)
 
     relevance = sort == "relevance"
-    exact = relevance and postings is not None  # scoring in the pass costs next to nothing
+    # scoring in the pass costs next to nothing when postings are decoded in bulk
+    exact = relevance and (postings is not None or tree_supported(snap, tr.query, cache))
     runner = Runner(snap, tr.query, lambda since: run(since, relevance and (exact or bool(since))),
                     estimate, exact)
     hits, truncated, rows, docnums = _page(snap, tr.query, runner, lambda: run(0, True),
