@@ -10,6 +10,8 @@
     python bench/search_bench.py smoke
     # PostgreSQL: the --src rows copied into a throwaway server, then build, query and lag in one run
     python bench/search_bench.py all --backend postgresql --src bench/data/quick.db --work /tmp/sb_pg
+    # or query only, against an index built before: its folder's own rows copied into PostgreSQL
+    python bench/search_bench.py query --backend postgresql --src /tmp/sb/bench.db --work /tmp/sb
 
 The endpoint is measured with Flask's in-process test client (no HTTP server, no socket): the
 figure is the app's own cost over raw Whoosh (parse, ACL arrays, facets, hydration through
@@ -348,9 +350,11 @@ def main() -> None:
     backend.add_argument(parser)
     args = parser.parse_args()
     if args.backend == "postgresql":  # a throwaway server: build, query and lag in this run
-        if args.command != "all":
-            raise SystemExit("--backend postgresql: use the 'all' command")
-        shutil.rmtree(args.work, ignore_errors=True)
+        if args.command not in ("all", "query"):
+            raise SystemExit("--backend postgresql: use the 'all' or 'query' command")
+        if args.command == "all":
+            shutil.rmtree(args.work, ignore_errors=True)
+        # query: the --src rows (a work folder's bench.db) against that folder's index
         DATABASE["url"] = backend.database_for("postgresql", Path(args.src).resolve())
     if args.command == "all":
         for step in (build, query, lag):

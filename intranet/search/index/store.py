@@ -77,6 +77,40 @@ class Codes:
         return self._values[field]
 
 
+class DecodedPostings:
+    """A segment's posting lists as decoded by searches, kept while the segment lives.
+
+    A segment never changes once written (deletions are a separate set), so a term's decoded
+    docnums and weights stay true for every later generation holding the segment. Common
+    words are searched again and again (the capacity mix draws from 14 words), and decoding
+    their blocks (unpickle, zlib) was the largest cost left of a search. Entries are
+    ``term -> (first docnum, docnums array, weights array)``, extended towards older docnums
+    as wider windows ask; least recently used entries go past ``budget`` postings
+    (4 bytes + 4 bytes each: 4 per document of the segment, at least 200,000)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, tuple[int, array, array]] = {}  # insertion = use order
+        self._size = 0
+
+    def get(self, term: Hashable) -> tuple[int, array, array] | None:
+        with self._lock:
+            found = self._entries.pop(term, None)
+            if found is not None:
+                self._entries[term] = found  # most recently used last
+            return found
+
+    def put(self, term: Hashable, entry: tuple[int, array, array]) -> None:
+        with self._lock:
+            old = self._entries.pop(term, None)
+            self._size += len(entry[1]) - (len(old[1]) if old is not None else 0)
+            self._entries[term] = entry
+            while self._size > self.budget and len(self._entries) > 1:
+                victim = next(iter(self._entries))
+                self._size -= len(self._entries.pop(victim)[1])
+
+
 @dataclass
 class SegmentArrays:
     """docnum -> code per facet field, and docnum -> creation seconds, for one segment
@@ -87,6 +121,7 @@ class SegmentArrays:
     min_ts: int = 0  # oldest creation time in the segment (0: empty)
     ts_sorted: bool = False  # docnums in creation order: a time window is a docnum range
     lengths: dict[str, bytes | memoryview] = field(default_factory=dict)  # field -> length bytes
+    postings: DecodedPostings = field(default_factory=lambda: DecodedPostings(200_000))
 
 
 # A document's packed values (``_arrays``): the FACET_FIELDS' codes in their order, then:
@@ -266,7 +301,8 @@ class IndexStore:
             for d, value in enumerate(reader.column_reader("ts")):
                 ts[d] = value or 0
         arrays = SegmentArrays(fields, ts, min((t for t in ts if t), default=0),
-                               ts == array("q", sorted(ts)))
+                               ts == array("q", sorted(ts)),
+                               postings=DecodedPostings(max(200_000, 4 * n)))
         if n and min(ts) >= 0 and max(ts) < 2 ** 32:  # else the separate array serves
             view[TS_SLOT::RECORD] = memoryview(array("I", ts))
             arrays.ts = view[TS_SLOT::RECORD]

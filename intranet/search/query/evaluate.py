@@ -18,6 +18,7 @@ scaling) raises ``Unsupported`` and the caller keeps the matcher path for that q
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from itertools import accumulate, compress
 from operator import add
@@ -47,7 +48,7 @@ def leaf_matches(sub, arr: SegmentArrays, q, ctx, allowed: frozenset[int], score
 
     ``ctx`` is a scoring context even when ``scored`` is false: its tree (a binary tree of
     unions) is the one reproduced here, and building it reads no postings. ``cache`` (one
-    dict per leaf and search) keeps the decoded postings for the next, wider, window."""
+    dict per leaf and search) keeps the trees for the next, wider, window."""
     skip = since_ts and arr.ts_sorted
     tree = Tree(sub.reader(), arr, bisect_left(arr.ts, since_ts) if skip else 0, allowed,
                 0 if skip else since_ts, {} if cache is None else cache)
@@ -113,6 +114,7 @@ class Tree:
                  since_ts: int, cache: dict) -> None:
         self.reader, self.arr, self.first = reader, arr, first
         self.allowed, self.since_ts, self.cache = allowed, since_ts, cache
+        self.filtered: dict = {}
 
     def evaluate(self, m, scored: bool, permitted: bool = True,
                  only: set[int] | None = None) -> Hits:
@@ -142,21 +144,31 @@ class Tree:
             m, excluded = m.child, m._ids
         if type(m) is W3LeafMatcher and not m._byteids:
             scorer, term = m.scorer, m._term
-            ids, tfs = self._blocks(m)
         elif type(m) is ListMatcher:
             scorer, term = m._scorer, m._term
-            ids, tfs = _listed(m, self.first)
         else:
             raise Unsupported(m)
-        if permitted or excluded:
-            keep = self._keep(ids, excluded, permitted)
-            ids, tfs = list(compress(ids, keep)), list(compress(tfs, keep))
+        ids, tfs = self._postings(m, term, excluded, permitted)
         if only is not None:
             keep = list(map(only.__contains__, ids))
             ids, tfs = list(compress(ids, keep)), list(compress(tfs, keep))
         if not scored:
             return ids, []
         return ids, _scores(scorer, term, ids, tfs, self._lengths)
+
+    def _postings(self, m, term, excluded, permitted: bool) -> tuple[list[int], list[float]]:
+        """The leaf's postings from ``first`` without deleted (and, when ``permitted``,
+        hidden) documents; remembered for this window (an intersection reads its sides twice:
+        to find what both match, then to score only that)."""
+        key = (term, permitted)
+        found = self.filtered.get(key)
+        if found is None:
+            ids, tfs = self._blocks(m) if type(m) is W3LeafMatcher else _listed(m, self.first)
+            if permitted or excluded:
+                keep = self._keep(ids, excluded, permitted)
+                ids, tfs = list(compress(ids, keep)), list(compress(tfs, keep))
+            found = self.filtered[key] = (ids, tfs)
+        return found
 
     def _keep(self, ids: list[int], excluded, permitted: bool) -> list[bool]:
         acl, allowed, ts, since = self.arr.fields["acl"], self.allowed, self.arr.ts, self.since_ts
@@ -169,21 +181,23 @@ class Tree:
     def _lengths(self, field: str) -> bytes:
         return _segment_lengths(self.reader, self.arr, field)
 
-    def _blocks(self, m: W3LeafMatcher) -> tuple[list[int], list[float]]:
+    def _blocks(self, m: W3LeafMatcher) -> tuple[array, array]:
         """Every posting from docnum ``first`` (deleted ones included): blocks ending before
-        it are skipped by their header (their data is never read); what an earlier, narrower
-        window of this search decoded is reused, only the older blocks are read."""
-        first = self.first
-        known = self.cache.get(m._term)
-        if known is not None and known[0] <= first:
-            start = bisect_left(known[1], first)
-            return known[1][start:], known[2][start:]
-        ids, tfs = _decode(m, first, known[0] if known is not None else None)
-        if known is not None:
-            ids += known[1]
-            tfs += known[2]
-        self.cache[m._term] = (first, ids, tfs)
-        return ids, tfs
+        it are skipped by their header (their data is never read); what an earlier search or
+        a narrower window decoded is reused (the segment's ``DecodedPostings``), only older
+        blocks are read."""
+        first, cache = self.first, self.arr.postings
+        known = cache.get(m._term)
+        if known is None or known[0] > first:
+            ids, tfs = _decode(m, first, None if known is None else known[0])
+            ids, tfs = array("I", ids), array("f", tfs)  # weights are float32 in Whoosh too
+            if known is not None:
+                ids += known[1]
+                tfs += known[2]
+            known = (first, ids, tfs)
+            cache.put(m._term, known)
+        start = bisect_left(known[1], first)
+        return known[1][start:], known[2][start:]
 
 
 def _decode(m: W3LeafMatcher, first: int, stop: int | None) -> tuple[list[int], list[float]]:

@@ -33,7 +33,6 @@ from intranet.search.index.store import Snapshot
 from intranet.search.query.evaluate import leaf_matches, tree_supported
 from intranet.search.query.facets import FacetCounts
 from intranet.search.query.highlight import snippet
-from intranet.search.query.postings import Postings, leaf_hits, read_postings
 from intranet.search.query.translate import translate
 from intranet.search.registry import KINDS, Item, principals_of
 from intranet.search.text.querylang import QuerySyntaxError, parse, positive_terms
@@ -47,9 +46,6 @@ SORTS = ("relevance", "newest")
 # hit is cheap for a few hundred); above it, Whoosh's top-N search with block-max skipping ranks
 # the permitted hits in a second pass, which costs about one more raw search.
 SCORE_INLINE = 300
-# A word of at most this many estimated matches is read in one pass by ``bulk`` (all its
-# postings, decoded by blocks); above it, the matcher path skips to recent windows instead.
-BULK_MAX = 8000
 
 
 @dataclass
@@ -107,15 +103,15 @@ def _period(ts: int, now: float) -> str:
 
 def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[str, int],
             period: str | None, scored: bool, since_ts: int = 0,
-            postings: Postings | None = None, cache: dict | None = None) -> _Hits:
+            cache: dict | None = None) -> _Hits:
     """Every permitted hit of ``q`` (created since ``since_ts``), with facet counts.
 
     ``since_ts`` is applied by skipping: a segment whose documents are in creation order (a
     rebuild writes them by id, the indexer by outbox order) starts its matcher at the first
     docnum of the window, so older postings are skipped by blocks, never read one by one.
-    With ``postings`` (a one- or two-term word, read once per search by ``bulk``), the hits and
-    their scores come from the decoded blocks instead of a matcher: the same hits, the same
-    scores, in the same docnum order.
+    A query made of terms, ``Or``, ``And`` and ``AndNot`` is evaluated from decoded blocks
+    (``evaluate.py``) instead of a matcher: the same hits, the same scores, in the same docnum
+    order; any other keeps the matcher.
     """
     hits = _Hits()
     now = time.time()
@@ -123,16 +119,10 @@ def collect(snap: Snapshot, q: wq.Query, allowed: frozenset[int], wanted: dict[s
     tree = snap.searcher.context(needs_current=True)
     ctx = tree if scored else snap.searcher.boolean_context()
     for i, (sub, offset, arr) in enumerate(snap.leaves):
-        if postings is not None:
-            skip = since_ts and arr.ts_sorted
-            first = bisect_left(arr.ts, since_ts) if skip else 0
-            ds, scores = leaf_hits(postings.leaves[i], first, arr.fields["acl"], allowed,
-                                   arr.ts, 0 if skip else since_ts, scored)
-        else:
-            found = leaf_matches(sub, arr, q, tree, allowed, scored, since_ts,
-                                 None if cache is None else cache.setdefault(i, {}))
-            ds, scores = found if found is not None else _matched(sub, arr, q, ctx, allowed,
-                                                                    scored, since_ts)
+        found = leaf_matches(sub, arr, q, tree, allowed, scored, since_ts,
+                             None if cache is None else cache.setdefault(i, {}))
+        ds, scores = found if found is not None else _matched(sub, arr, q, ctx, allowed,
+                                                                scored, since_ts)
         if wanted or period:
             _tally_filtered(hits, arr, offset, zip(ds, scores, strict=True), wanted, min_ts, now)
         else:
@@ -287,17 +277,15 @@ def search(user, q: str, filters: Filters | None = None, sort: str = "relevance"
     st = store()
     snap = st.snapshot()
     allowed, wanted = allowed_codes(st, user), _wanted(st, filters)
-    read = read_postings(snap, tr.query, BULK_MAX)
-    estimate, postings = read or (tr.query.estimate_size(snap.searcher.reader()), None)
-    cache: dict = {}  # per leaf: matcher trees, and postings a window decoded for the next
+    estimate = tr.query.estimate_size(snap.searcher.reader())
+    cache: dict = {}  # per leaf: the matcher trees, built once for every window
 
     def run(since: int, scored: bool = False) -> _Hits:
-        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, postings,
-                       cache)
+        return collect(snap, tr.query, allowed, wanted, filters.period, scored, since, cache)
 
     relevance = sort == "relevance"
     # scoring in the pass costs next to nothing when postings are decoded in bulk
-    exact = relevance and (postings is not None or tree_supported(snap, tr.query, cache))
+    exact = relevance and tree_supported(snap, tr.query, cache)
     runner = Runner(snap, tr.query, lambda since: run(since, relevance and (exact or bool(since))),
                     estimate, exact)
     hits, truncated, rows, docnums = _page(snap, tr.query, runner, lambda: run(0, True),
