@@ -120,7 +120,10 @@ async function insertComment(commentId, postId) {
     const item = await getFragment(`/comments/${Number(commentId)}/card`);
     if (list.querySelector(`[data-comment-id="${Number(commentId)}"]`)) return;
     item.classList.add('is-new');
-    list.append(item);
+    // In id order, whatever order the fragments arrive in (a catch-up fetches several at once).
+    const later = [...list.querySelectorAll(':scope > [data-comment-id]')]
+      .find((el) => Number(el.dataset.commentId) > Number(commentId));
+    list.insertBefore(item, later ?? null);
     markEmpty(list);
   } catch {
     // deleted meanwhile
