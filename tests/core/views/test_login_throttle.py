@@ -83,10 +83,11 @@ def test_the_api_token_exchange_shares_the_count(app, cast, web):
 
 def test_every_worker_sees_the_same_count(app, cast, web, tmp_path, database_url):
     """A second app on the same database (another worker) answers 429 for the same account."""
+    app.config["LOGIN_DELAY_BASE"] = 60  # a wait no busy machine outlasts while the other app starts
     for _ in range(4):
         attempt(web, "alice@example.com")
     other = create_app(_config(tmp_path / "other", database_url))
-    other.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    other.config.update(LOGIN_RATE_LIMIT="1000 per minute", LOGIN_DELAY_BASE=60)
     try:
         answer = attempt(WebClient(other, other.test_client()), "alice@example.com", PASSWORD)
         assert answer.status_code == 429
