@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from intranet import create_app
+from intranet.platform import db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,3 +75,16 @@ def mark_page(page: Any) -> None:
 
 def still_same_page(page: Any) -> bool:
     return page.evaluate("window.__sameLoad === true")
+
+
+@contextmanager
+def on_server_database(live_server: Any) -> Iterator[None]:
+    """An app context on the live server's database, to arrange or read data through the real
+    actions and queries; its connections are closed on the way out, even when the block fails
+    (the server and the next test would otherwise share stale pooled connections)."""
+    app = create_app(dict(live_server.config))
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.engine().dispose()

@@ -12,10 +12,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from intranet import create_app
 from intranet.models import IncidentMember
 from intranet.platform import db
-from tests.browser.helpers import chromium_missing_reason, mark_page, still_same_page, wait_live
+from tests.browser.helpers import (
+    chromium_missing_reason,
+    mark_page,
+    on_server_database,
+    still_same_page,
+    wait_live,
+)
 from tests.browser.test_inbox_flow import _arrange, _post_webhook
 
 if reason := chromium_missing_reason():
@@ -26,9 +31,8 @@ pytestmark = pytest.mark.browser
 
 def _incident_id(live_server, external_id_prefix: str, want: int) -> int:
     """Wait for the processing worker to group ``want`` comments; the incident's id."""
-    app = create_app(dict(live_server.config))
     deadline = time.monotonic() + 20
-    with app.app_context():
+    with on_server_database(live_server):
         while time.monotonic() < deadline:
             rows = db.session.execute(select(IncidentMember.incident_id).where(
                 IncidentMember.detached_at.is_(None)).order_by(IncidentMember.incident_id.desc())).all()
@@ -37,11 +41,9 @@ def _incident_id(live_server, external_id_prefix: str, want: int) -> int:
                 counts[incident_id] = counts.get(incident_id, 0) + 1
             found = [i for i, n in counts.items() if n >= want]
             if found:
-                db.engine().dispose()
                 return max(found)
             db.session.remove()
             time.sleep(0.2)
-        db.engine().dispose()
     raise AssertionError(f"no incident of {want} for {external_id_prefix}")
 
 

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from intranet import create_app
 from intranet.models import MailOutbox
 from intranet.platform import db
-from tests.browser.helpers import chromium_missing_reason, wait_live
+from tests.browser.helpers import chromium_missing_reason, on_server_database, wait_live
 
 if reason := chromium_missing_reason():
     pytest.skip(reason, allow_module_level=True)
@@ -23,10 +22,8 @@ pytestmark = pytest.mark.browser
 
 def _mail_text(live_server, address: str) -> str:
     """The queued mail (the server has no SMTP server configured: mails wait in the outbox)."""
-    app = create_app(dict(live_server.config))
-    with app.app_context():
+    with on_server_database(live_server):
         text = db.session.scalar(select(MailOutbox.text).where(MailOutbox.to_addr == address))
-        db.engine().dispose()
     assert text, f"no mail queued for {address}"
     return text
 

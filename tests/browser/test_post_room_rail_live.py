@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from intranet import create_app
 from intranet.actions.groups import do_create_group
 from intranet.actions.poll_spec import parse_poll
 from intranet.actions.posts import do_create_post
@@ -22,6 +21,7 @@ from tests.browser.helpers import (
     chromium_missing_reason,
     feed_cards,
     mark_page,
+    on_server_database,
     publish,
     still_same_page,
     wait_live,
@@ -36,16 +36,12 @@ RECONNECT_TIMEOUT_MS = 15_000
 
 def _open_group_with_poll(live_server: SimpleNamespace, token: str) -> int:
     """lea's public group (bob is not in it) with her poll, written through the real actions."""
-    app = create_app(dict(live_server.config))
-    with app.app_context():
-        with db.transaction() as s:
-            lea = s.get(User, live_server.people.lea.id)
-            group = do_create_group(s, lea, f"Open {token}", visibility="public", kind="community")
-            post = do_create_post(s, lea, group, f"Which day {token}?",
-                                  poll=parse_poll({"options": ["Monday", "Friday"]}))
-            post_id = post.id
-        db.engine().dispose()
-    return post_id
+    with on_server_database(live_server), db.transaction() as s:
+        lea = s.get(User, live_server.people.lea.id)
+        group = do_create_group(s, lea, f"Open {token}", visibility="public", kind="community")
+        post = do_create_post(s, lea, group, f"Which day {token}?",
+                              poll=parse_poll({"options": ["Monday", "Friday"]}))
+        return post.id
 
 
 def _rail_count(page: Any, name: str) -> Any:
