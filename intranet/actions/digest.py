@@ -79,14 +79,14 @@ def send_digests(now: datetime | None = None) -> int:
     return queued
 
 
-def _claim(session: Session, user: User, now: datetime) -> tuple[datetime, DigestFrequency]:
-    """Move this person's ``last_digest_at`` to ``now``; (the previous baseline, frequency)."""
-    pref = session.get(MailPreference, user.id)
+def _claim(session: Session, user: User, pref: MailPreference | None, since: datetime | None,
+           now: datetime) -> None:
+    """Move this person's ``last_digest_at`` from ``since`` (read before composing) to ``now``;
+    Conflict (or IntegrityError for a first digest) when another worker moved it meanwhile."""
     if pref is None:
         session.add(MailPreference(user_id=user.id, digest=DigestFrequency.WEEKLY, last_digest_at=now))
         session.flush()  # a concurrent first digest fails here on the primary key
-        return user.created_at, DigestFrequency.WEEKLY
-    since = pref.last_digest_at
+        return
     condition = (MailPreference.last_digest_at.is_(None) if since is None
                  else MailPreference.last_digest_at == since)
     taken = session.execute(update(MailPreference).where(MailPreference.user_id == user.id, condition)
@@ -94,16 +94,31 @@ def _claim(session: Session, user: User, now: datetime) -> tuple[datetime, Diges
     if taken != 1:
         raise Conflict("digest taken by another worker")
     session.expire(pref)
-    return since or user.created_at, pref.digest
 
 
 def digest_person(session: Session, user_id: int, now: datetime) -> int:
+    """Compose this person's digest, then claim it and queue it; 1 if a mail was queued.
+
+    Composing comes first: the claim's UPDATE holds SQLite's write lock until commit, and
+    composing under it made every writer of the company wait (the capacity bench's 503s)."""
     user = session.get(User, user_id)
     if user is None or not user.is_active_account:
         return 0
-    since, frequency = _claim(session, user, now)
-    if frequency == DigestFrequency.OFF:
+    pref = session.get(MailPreference, user.id)
+    last = pref.last_digest_at if pref else None
+    frequency = pref.digest if pref else DigestFrequency.WEEKLY
+    mail = None if frequency == DigestFrequency.OFF else _compose(session, user, last or user.created_at,
+                                                                  frequency)
+    _claim(session, user, pref, last, now)
+    if mail is None:
         return 0
+    queue_mail(session, **mail)
+    return 1
+
+
+def _compose(session: Session, user: User, since: datetime, frequency: DigestFrequency) -> dict | None:
+    """The digest since ``since``, in the person's language (``queue_mail``'s arguments), or
+    None when there is nothing to tell."""
     locale = locale_of(user)
     with force_locale(locale):
         posts = active_posts(session, user, since)
@@ -111,17 +126,16 @@ def digest_person(session: Session, user_id: int, now: datetime) -> int:
             Notification.user_id == user.id, Notification.created_at > since).order_by(Notification.id)),
             MailMode.DIGEST)
         if not posts and not notes:
-            return 0
+            return None
         subject = _("Your daily digest") if frequency == DigestFrequency.DAILY else _("Your weekly digest")
         context = {"user": user, "posts": posts, "notes": notes, "daily": frequency == DigestFrequency.DAILY,
                    "unsubscribe": url_for("mail.unsubscribe", token=unsubscribe_token(user.id, "digest"),
                                           _external=True),
                    "settings_url": url_for("mail.settings", _external=True)}
         text, html = render_mail("digest", locale, **context)
-    queue_mail(session, to=user.email, subject=subject, text=text, html=html, kind="digest", user_id=user.id,
-               headers={"List-Unsubscribe": f"<{context['unsubscribe']}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-    return 1
+    return {"to": user.email, "subject": subject, "text": text, "html": html, "kind": "digest",
+            "user_id": user.id, "headers": {"List-Unsubscribe": f"<{context['unsubscribe']}>",
+                                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
 
 
 def active_posts(session: Session, user: User, since: datetime) -> list[tuple[MailItem, int, int]]:

@@ -76,6 +76,11 @@ def for_notification(kind: NotificationKind) -> MailKind | None:
     return _BY_NOTIFICATION.get(kind)
 
 
+def mailable_notification_kinds() -> list[NotificationKind]:
+    """The notification kinds some mail kind describes (the others are never mailed)."""
+    return list(_BY_NOTIFICATION)
+
+
 def excerpt(html: str) -> str:
     text = index_text(html)
     return text if len(text) <= EXCERPT else text[:EXCERPT - 1].rstrip() + "…"

@@ -14,16 +14,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import force_locale, ngettext
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from intranet.access.visibility import visible_notifications_clause
 from intranet.actions.mail import link_context, locale_of, queue_mail, render_mail
-from intranet.actions.mail_kinds import KINDS, MailItem, for_notification
+from intranet.actions.mail_kinds import KINDS, MailItem, for_notification, mailable_notification_kinds
 from intranet.actions.mail_prefs import group_levels, kind_modes, unsubscribe_token
 from intranet.models import GroupLevel, MailMode, Notification, User, utcnow
 from intranet.platform import db
@@ -39,6 +40,7 @@ def send_notification_mails(now: datetime | None = None, max_batches: int = 20) 
     batch, until none is left or ``max_batches``); the number of mails queued."""
     cutoff = (now or utcnow()) - timedelta(seconds=float(current_app.config.get("MAIL_DELAY_SECONDS", 600)))
     queued = 0
+    _settle_unmailable(cutoff)
     with link_context():
         for _batch in range(max_batches):
             s = db.session()
@@ -49,6 +51,19 @@ def send_notification_mails(now: datetime | None = None, max_batches: int = 20) 
                 break
             queued += _mail_people(user_ids, cutoff)
     return queued
+
+
+def _settle_unmailable(cutoff: datetime) -> int:
+    """Mark due notifications that can never become mail as mailed, in one statement: those read
+    already (unless their kind stays pending after reading, as announcements do) and those of a
+    kind no mail describes. Most of a busy company's notifications are read live; taking them one
+    person's transaction at a time cost more than every page served (the capacity bench)."""
+    pending = [nk for kind in KINDS.values() if kind.pending for nk in kind.notification_kinds]
+    due = (Notification.mailed_at.is_(None), Notification.created_at <= cutoff)
+    with db.transaction() as s:
+        return s.execute(update(Notification).values(mailed_at=utcnow()).where(*due, or_(
+            and_(Notification.read_at.is_not(None), Notification.kind.not_in(pending)),
+            Notification.kind.not_in(mailable_notification_kinds())))).rowcount
 
 
 def _mail_people(user_ids: list[int], cutoff: datetime) -> int:
@@ -64,25 +79,29 @@ def _mail_people(user_ids: list[int], cutoff: datetime) -> int:
 
 def mail_person(session: Session, user_id: int, cutoff: datetime) -> int:
     """Mark this person's due notifications mailed and queue one mail about those still worth
-    it (unread, visible, wanted now); 1 if a mail was queued."""
+    it (unread, visible, wanted now); 1 if a mail was queued.
+
+    The mail is composed before the notifications are taken: the taking UPDATE holds SQLite's
+    write lock until commit, and composing under it made every writer of the company wait."""
     rows = list(session.scalars(select(Notification).where(
         Notification.user_id == user_id, Notification.mailed_at.is_(None),
         Notification.created_at <= cutoff).order_by(Notification.id)))
     if not rows:
         return 0
+    user = session.get(User, user_id)
+    mail = None
+    if user is not None and user.is_active_account:
+        with force_locale(locale_of(user)):
+            items = wanted_items(session, user, rows, MailMode.IMMEDIATELY)
+        mail = notification_mail(user, items) if items else None
     ids = [n.id for n in rows]
     taken = session.execute(update(Notification).values(mailed_at=utcnow()).where(
         Notification.id.in_(ids), Notification.mailed_at.is_(None))).rowcount
     if taken != len(ids):
         raise Conflict("notifications taken by another mailer")
-    user = session.get(User, user_id)
-    if user is None or not user.is_active_account:
+    if mail is None:
         return 0
-    with force_locale(locale_of(user)):
-        items = wanted_items(session, user, rows, MailMode.IMMEDIATELY)
-        if not items:
-            return 0
-        queue_notification_mail(session, user, items)
+    queue_mail(session, **mail)
     return 1
 
 
@@ -111,7 +130,8 @@ def wanted_items(session: Session, user: User, rows: Iterable[Notification],
     return list(items.values())
 
 
-def queue_notification_mail(session: Session, user: User, items: list[MailItem]) -> None:
+def notification_mail(user: User, items: list[MailItem]) -> dict[str, Any]:
+    """The mail about ``items`` for ``user``, in their language: ``queue_mail``'s arguments."""
     locale = locale_of(user)
     kinds = list(dict.fromkeys(item.kind for item in items))
     with force_locale(locale):
@@ -124,6 +144,6 @@ def queue_notification_mail(session: Session, user: User, items: list[MailItem])
                    "notifications_url": url_for("feed.notifications", _external=True),
                    "settings_url": url_for("mail.settings", _external=True)}
     text, html = render_mail("notifications", locale, **context)
-    queue_mail(session, to=user.email, subject=subject, text=text, html=html, kind="notification",
-               user_id=user.id, headers={"List-Unsubscribe": f"<{unsubscribe[0][1]}>",
-                                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    return {"to": user.email, "subject": subject, "text": text, "html": html, "kind": "notification",
+            "user_id": user.id, "headers": {"List-Unsubscribe": f"<{unsubscribe[0][1]}>",
+                                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}

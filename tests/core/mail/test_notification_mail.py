@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from intranet.actions.comments import do_add_comment
 from intranet.actions.groups import do_join_group, do_remove_member, do_set_member
@@ -66,6 +66,22 @@ def test_what_was_read_in_time_is_not_mailed(app, cast, smtp_server, send_mail, 
     session.commit()
     assert _mail_round(app, send_mail) == 0
     assert smtp_server.messages == []
+
+
+def test_read_notifications_are_settled_at_once_and_unread_ones_still_mailed(app, cast, smtp_server,
+                                                                             send_mail, session):
+    mine = _post(app, cast.alice, cast.apollo, "My plan for the launch")
+    _do(app, lambda s: do_add_comment(s, _get(s, cast.lea), _get(s, mine), "Looks good"))
+    _post(app, cast.lea, cast.apollo, "@alice one more thing")
+    session.execute(update(Notification).where(Notification.kind == NotificationKind.COMMENT)
+                    .values(read_at=utcnow()))
+    session.commit()
+    assert _mail_round(app, send_mail) == 1
+    [msg] = smtp_server.to("alice@example.com")
+    assert msg["Subject"] == "Léa Bernard mentioned you in Project Apollo"  # the comment, read, is not in it
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Notification)
+                          .where(Notification.mailed_at.is_(None))) == 0
 
 
 def test_several_notifications_make_one_mail(app, cast, smtp_server, send_mail):
