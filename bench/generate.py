@@ -223,7 +223,8 @@ class Generator:
 
     def _comments(self, pid: int, author: int, group: int | None, pool: object, at: datetime,
                   comments: list, events: list, notes: list) -> None:
-        """1-4 comments, their events, and the post author's notifications (read after a month)."""
+        """1-4 comments, their events, and the post author's notifications (read after a month;
+        counted as mailed, as migration 0012 counts existing ones: history, not a mail backlog)."""
         r = self.rng
         for k in range(r.randint(1, 4)):
             cid, when = self.next_comment, at + timedelta(minutes=5 * (k + 1))
@@ -237,7 +238,7 @@ class Generator:
                 read = when + timedelta(hours=1) if when < self.now - timedelta(days=30) else None
                 notes.append({"user_id": author, "kind": NotificationKind.COMMENT, "actor_id": commenter,
                               "post_id": pid, "comment_id": cid, "group_id": group, "created_at": when,
-                              "read_at": read})
+                              "read_at": read, "mailed_at": when})
 
 
 def generate(db: Path, *, users: int = 10_000, groups: int = 200, posts: int = 1_000_000, seed: int = 1,
