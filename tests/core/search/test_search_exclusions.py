@@ -1,5 +1,6 @@
 """Exclusions (``-word``, ``-"a phrase"``, ``-pref*``) in every combination, on both
-evaluation paths: the bulk path (words) and Whoosh's matchers (a phrase or a prefix).
+evaluation paths: the bulk path (words, prefixes) and Whoosh's matchers (a phrase, a ``Not``
+beside ``OR``), and from a window's start.
 
 The corpus is written in an order that puts a document with the excluded term BEFORE the
 first document the positive side matches, and documents that hold both terms first on the
@@ -29,7 +30,7 @@ from intranet.search.text.querylang import QuerySyntaxError, parse
 from tests.domain_helpers import fresh
 from tests.search_helpers import keys, search_as
 
-# name -> (author, body), written in this order (docnums follow it)
+# name -> (author, body, group), written in this order (docnums follow it)
 BODIES = {
     "pool": ("bob", "La piscine municipale ferme en hiver"),
     "garden_pool": ("bob", "Le jardin et la piscine du siège"),
@@ -42,6 +43,8 @@ BODIES = {
     "garden_safety": ("lea", "Audit de sécurité du jardin"),
     "watering_safety": ("lea", "Sécurité de l'arrosage automatique"),
     "garden_plain": ("alice", "Un jardin calme"),
+    "coffee_pool": ("bob", "Le jardin du café donne sur la piscine", "coffee"),
+    "coffee_garden": ("bob", "Le jardin du café est arrosé", "coffee"),
 }
 
 
@@ -51,8 +54,9 @@ def corpus(app: Flask, cast: Any, drain_index: Any) -> dict[str, tuple[str, int]
     ids: dict[str, tuple[str, int]] = {}
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=len(BODIES) + 1)
     with app.app_context(), db.transaction() as s:
-        for n, (name, (author, body)) in enumerate(BODIES.items()):
-            p = do_create_post(s, fresh(s, getattr(cast, author)), None, body)
+        for n, (name, (author, body, *group)) in enumerate(BODIES.items()):
+            p = do_create_post(s, fresh(s, getattr(cast, author)),
+                               fresh(s, getattr(cast, group[0])) if group else None, body)
             p.created_at = start + dt.timedelta(days=n)
             ids[name] = ("post", p.id)
         # "piscine" in the title (the group's name) only; "jardin" in its description only
@@ -70,8 +74,10 @@ def _named(ids: dict, *names: str) -> set:
 def expected(ids: dict) -> dict[str, set]:
     """Each query and exactly what it finds for alice (the club is a public group)."""
     jardin = _named(ids, "garden_pool", "watering_pool", "garden_watering", "garden_vegetable",
-                    "garden_mower", "garden_words", "garden_safety", "garden_plain", "pool_club")
-    piscine = _named(ids, "pool", "garden_pool", "watering_pool", "vegetable_pool", "pool_club")
+                    "garden_mower", "garden_words", "garden_safety", "garden_plain", "pool_club",
+                    "coffee_pool", "coffee_garden")
+    piscine = _named(ids, "pool", "garden_pool", "watering_pool", "vegetable_pool", "pool_club",
+                     "coffee_pool")
     auto = _named(ids, "watering_pool", "garden_watering", "garden_words", "watering_safety")
     return {
         "jardin -piscine": jardin - piscine,
@@ -85,17 +91,22 @@ def expected(ids: dict) -> dict[str, set]:
         "jardin -piscine -tondeuse": jardin - piscine - _named(ids, "garden_mower"),
         '"arrosage automatique" -piscine -securite': _named(ids, "garden_watering"),
         "jardin -securite": jardin - _named(ids, "garden_safety"),
-        "auto* -SECURITE": auto - piscine - _named(ids, "watering_safety") | _named(
-            ids, "watering_pool"),
-        "jardin from:bob -piscine": _named(ids, "garden_mower"),
+        "auto* -SECURITE": auto - _named(ids, "watering_safety"),
+        '"arrosage automatique" -sécurités': _named(ids, "watering_pool", "garden_watering"),
+        "jardin from:bob -piscine": _named(ids, "garden_mower", "coffee_garden"),
+        "jardin in:coffee -piscine": _named(ids, "coffee_garden"),
+        '"jardin du café" in:coffee -piscine': _named(ids, "coffee_garden"),
+        '"jardin du café" -"sur la piscine"': _named(ids, "coffee_garden"),
+        "type:post -jardin": _named(ids, "pool", "vegetable_pool", "watering_safety"),
         '"arrosage automatique" from:lea -securite': _named(ids, "garden_watering"),
-        "jardin -piscine in:club": set(),  # the club is a group, not content posted in it
-        "jardin -piscine type:group": set(),  # "piscine" is in the club's title only
+        "jardin in:club": _named(ids, "pool_club"),  # a group is "in" itself
+        "jardin -piscine in:club": set(),  # "piscine" is in the club's title only
+        "jardin -piscine type:group": set(),
         "jardin* -piscine type:group": set(),
         "jardin type:group": _named(ids, "pool_club"),
         "type:post (tondeuse OR -jardin)": _named(ids, "pool", "vegetable_pool",
                                                   "watering_safety", "garden_mower"),
-        "jardin -(-piscine)": _named(ids, "garden_pool", "watering_pool", "pool_club"),
+        "jardin -(-piscine)": jardin & piscine,
     }
 
 
@@ -105,7 +116,8 @@ def expected(ids: dict) -> dict[str, set]:
 MATCHER_PATH = {'"arrosage automatique" -piscine', 'jardin -"arrosage automatique"',
                 '"arrosage automatique" -piscine -securite',
                 '"arrosage automatique" from:lea -securite', "type:post (tondeuse OR -jardin)",
-                "jardin -(-piscine)"}
+                "jardin -(-piscine)", '"arrosage automatique" -sécurités',
+                '"jardin du café" in:coffee -piscine', '"jardin du café" -"sur la piscine"'}
 
 
 def _reader(user: Any) -> User:
@@ -169,7 +181,7 @@ def test_only_exclusions_is_explained(app: Flask, cast: Any, corpus: dict) -> No
 
 
 def test_api_pages_of_an_exclusion(app: Flask, cast: Any, corpus: dict, make_web: Any) -> None:
-    """``/api/v1/search`` on the matcher path, two items a page: the pages hold exactly the
+    """``/api/v1/search`` on the matcher path, one item a page: the pages hold exactly the
     matches, the total and the type facet count them, the page shows the same."""
     web = make_web().login(cast.alice)
     q = '"arrosage automatique" -piscine'
