@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from whoosh import query as wq
+from whoosh.matching.mcore import ListMatcher
 
 from intranet.actions.groups import do_create_group
 from intranet.actions.posts import do_create_post
@@ -24,6 +25,7 @@ from intranet.models import User
 from intranet.platform import db
 from intranet.search.index.indexer import store
 from intranet.search.query.evaluate import tree_supported
+from intranet.search.query.excluding import ExcludingMatcher
 from intranet.search.query.search import _matched, allowed_codes
 from intranet.search.query.translate import translate
 from intranet.search.text.querylang import QuerySyntaxError, parse
@@ -201,3 +203,30 @@ def test_api_pages_of_an_exclusion(app: Flask, cast: Any, corpus: dict, make_web
     assert {pid for pid in want if f'data-result="post:{pid}"' in page} == want
     assert f'data-result="post:{corpus["watering_pool"][1]}"' not in page
     assert web.get("/api/v1/search?q=-piscine").status_code == 400
+    assert web.get("/search?q=-piscine").status_code == 400
+
+
+@pytest.mark.parametrize(("pos", "neg", "start", "want"), [
+    ([3, 5, 7], [1, 3, 5], 0, [7]),        # the first match is excluded, "b" starts earlier
+    ([3, 5, 7, 9], [0, 3, 4, 5], 0, [7, 9]),
+    ([3, 5, 7], [1, 3, 5], 2, [7]),        # a skip_to before the first match
+    ([3, 5, 7, 9], [1, 5, 9], 4, [7]),     # a window's skip_to lands on an excluded one
+    ([2, 4], [2, 4], 0, []),
+    ([2, 4], [], 0, [2, 4]),
+    ([2, 4, 6], [6], 0, [2, 4]),
+])
+def test_excluding_matcher_steps_past_every_excluded_document(
+        pos: list[int], neg: list[int], start: int, want: list[int]) -> None:
+    """Whoosh's ``AndNotMatcher`` yields 3 first in the first and third cases."""
+    m = ExcludingMatcher(ListMatcher(pos), ListMatcher(neg))
+    if start:
+        m.skip_to(start)
+    assert list(_ids(m)) == want
+    again = ExcludingMatcher(ListMatcher(pos), ListMatcher(neg))
+    assert list(again.all_ids()) == [d for d in pos if d not in neg]
+
+
+def _ids(m):
+    while m.is_active():
+        yield m.id()
+        m.next()
