@@ -201,6 +201,7 @@ def test_api_pages_of_an_exclusion(app: Flask, cast: Any, corpus: dict, make_web
     assert sorted(seen) == sorted(want)
     page = web.get(f"/search?q={quote(q)}").get_data(as_text=True)
     assert {pid for pid in want if f'data-result="post:{pid}"' in page} == want
+    assert f"{len(want)} results" in page
     assert f'data-result="post:{corpus["watering_pool"][1]}"' not in page
     assert web.get("/api/v1/search?q=-piscine").status_code == 400
     assert web.get("/search?q=-piscine").status_code == 400
