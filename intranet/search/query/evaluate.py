@@ -65,7 +65,7 @@ def leaf_matches(sub, arr: SegmentArrays, q, ctx, allowed: frozenset[int], score
 
 def trees(sub, q, ctx) -> list:
     """The leaf's matcher tree for ``q`` (for an ``AndNot``: its two sides' trees)."""
-    return [q.a.matcher(sub, ctx), q.b.matcher(sub, ctx)] if type(q) is wq.AndNot \
+    return [q.a.matcher(sub, ctx), q.b.matcher(sub, ctx)] if isinstance(q, wq.AndNot) \
         else [q.matcher(sub, ctx)]
 
 
@@ -87,7 +87,7 @@ def supported(m) -> bool:
         return True
     if kind in (UnionMatcher, IntersectionMatcher):
         return supported(m.a) and supported(m.b)
-    if kind is AndNotMatcher:
+    if issubclass(kind, AndNotMatcher):  # ``Excluding``'s matcher too
         return supported(m.a) and supported(m.b)
     if kind is FilterMatcher:
         if not m._exclude or m.boost != 1.0:
@@ -131,7 +131,7 @@ class Tree:
                 only = set(self.evaluate(m, False, permitted, only)[0])
             return _intersect(self.evaluate(m.a, scored, permitted, only),
                               self.evaluate(m.b, scored, permitted, only), scored)
-        if kind is AndNotMatcher:
+        if issubclass(kind, AndNotMatcher):
             return _without(self.evaluate(m.a, scored, permitted, only),
                             self.evaluate(m.b, False, False)[0])
         return self._leaf(m, scored, permitted, only)

@@ -2,8 +2,10 @@
 
 Words and phrases search the title and body; a word that analyses to two stems (French and
 English) matches either. ``in:`` only resolves groups the reader may see, so a secret group's
-name never narrows (or reveals) anything. Exclusions become ``AndNot`` (a bare ``Not`` inside
-``And`` walks every document).
+name never narrows (or reveals) anything. Exclusions beside words become ``Excluding`` (an
+``AndNot`` whose matcher excludes on every path; a bare ``Not`` inside ``And`` walks every
+document); an exclusion anywhere else (``budget OR -café``, ``-(-word)``) is a ``Not``, so its
+meaning is kept, never dropped.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from intranet.models import Group, User
 from intranet.platform import db
 from intranet.queries.social import question_ids
 from intranet.search.index.schema import day_number
+from intranet.search.query.excluding import Excluding
 from intranet.search.text.analysis import fold, keyword_value, text_terms, token_terms
 from intranet.search.text.querylang import And, Field, Node, Not, Or, Phrase, Prefix, QuerySyntaxError, Word
 
@@ -90,8 +93,9 @@ def _node(node: Node, user: User, out: Translation, negated: bool) -> wq.Query |
         return _prefix(node.text, out, negated)
     if isinstance(node, Field):
         return _field(node, user, out)
-    if isinstance(node, Not):
-        return _node(node.child, user, out, not negated)
+    if isinstance(node, Not):  # not beside words (``_and`` takes those): everything but it
+        child = _node(node.child, user, out, not negated)
+        return None if child is None else wq.Not(child)
     if isinstance(node, Or):
         subs = [q for c in node.children if (q := _node(c, user, out, negated)) is not None]
         return None if not subs else subs[0] if len(subs) == 1 else wq.Or(subs)
@@ -109,7 +113,7 @@ def _and(node: And, user: User, out: Translation, negated: bool) -> wq.Query | N
     if not positive:
         return None if not negative else wq.Not(_or(negative))
     base = positive[0] if len(positive) == 1 else wq.And(positive)
-    return wq.AndNot(base, _or(negative)) if negative else base
+    return Excluding(base, _or(negative)) if negative else base
 
 
 def _or(queries: list[wq.Query]) -> wq.Query:
