@@ -9,11 +9,11 @@ saved again) moves in the order and may be met twice or not at all on that walk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Row, Select, and_, or_
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -38,18 +38,15 @@ def _past(key: Key, at: Any, id_: Any, descending: bool) -> ColumnElement[bool]:
     return or_(at > key.at, and_(at == key.at, id_ > key.id))
 
 
-def window(stmt: Select, at: Any, id_: Any, key: Key | None, limit: int, *,
-           descending: bool) -> Select:
-    """``stmt`` in (at, id) order, past ``key``, one row more than ``limit``: that extra row
-    only says whether another page follows."""
+def rows_page(session: Session, stmt: Select, at: Any, id_: Any, key: Key | None, limit: int, *,
+              descending: bool) -> tuple[list[Row], Key | None]:
+    """``stmt``'s rows in (at, id) order past ``key``, at most ``limit``, and the key of the last
+    one when more follow (one row more is read to know)."""
+    stmt = stmt.add_columns(at.label("key_at"), id_.label("key_id"))
     if key is not None:
         stmt = stmt.where(_past(key, at, id_, descending))
     order = (at.desc(), id_.desc()) if descending else (at, id_)
-    return stmt.order_by(*order).limit(limit + 1)
-
-
-def cut(rows: list[T], limit: int, key_of: Callable[[T], Key]) -> tuple[list[T], Key | None]:
-    """The page's rows and the key of its last one when more follow (``window``'s extra row)."""
+    rows = list(session.execute(stmt.order_by(*order).limit(limit + 1)).unique())
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, key_of(rows[-1]) if more else None
+    return rows, Key(rows[-1].key_at, rows[-1].key_id) if more else None

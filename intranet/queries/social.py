@@ -90,12 +90,11 @@ def is_saved(session: Session, viewer: User, post_id: int) -> bool:
 def saved_page(session: Session, viewer: User, key: Key | None = None,
                limit: int = MAX_SAVED) -> Page[PostView]:
     """My saved posts that I may still read, the most recently saved first, from ``key`` on."""
-    stmt = (select(Post, Bookmark.created_at).options(*CARD_LOADS)
+    stmt = (select(Post).options(*CARD_LOADS)
             .join(Bookmark, (Bookmark.post_id == Post.id) & (Bookmark.user_id == viewer.id))
             .where(access.readable_posts_clause(viewer)))
-    stmt = keyset.window(stmt, Bookmark.created_at, Bookmark.post_id, key, limit, descending=True)
-    rows, next_key = keyset.cut(list(session.execute(stmt).unique()), limit,
-                                lambda row: Key(row.created_at, row.Post.id))
+    rows, next_key = keyset.rows_page(session, stmt, Bookmark.created_at, Bookmark.post_id, key, limit,
+                                      descending=True)
     return Page(hydrate(session, viewer, [row.Post for row in rows]), next_key)
 
 
@@ -120,10 +119,9 @@ def scheduled_of(session: Session, viewer: User) -> list[ScheduledPost]:
 
 def scheduled_page(session: Session, viewer: User, key: Key | None, limit: int) -> Page[ScheduledPost]:
     """``scheduled_of`` from ``key`` on (the API's pages)."""
-    stmt = keyset.window(_scheduled(viewer), ScheduledPost.publish_at, ScheduledPost.id, key, limit,
-                         descending=False)
-    rows, next_key = keyset.cut(list(session.scalars(stmt)), limit, lambda r: Key(r.publish_at, r.id))
-    return Page(rows, next_key)
+    rows, next_key = keyset.rows_page(session, _scheduled(viewer), ScheduledPost.publish_at,
+                                      ScheduledPost.id, key, limit, descending=False)
+    return Page([row.ScheduledPost for row in rows], next_key)
 
 
 def follows_person(session: Session, viewer: User, person_id: int) -> bool:
@@ -141,9 +139,8 @@ def follows_page(session: Session, viewer: User, key: Key | None,
     """The people and #topics I follow (one of the two per row), the most recently followed first."""
     stmt = (select(Follow, User, Topic).outerjoin(User, User.id == Follow.user_id)
             .outerjoin(Topic, Topic.id == Follow.topic_id).where(Follow.follower_id == viewer.id))
-    stmt = keyset.window(stmt, Follow.created_at, Follow.id, key, limit, descending=True)
-    rows, next_key = keyset.cut(list(session.execute(stmt)), limit,
-                                lambda row: Key(row.Follow.created_at, row.Follow.id))
+    rows, next_key = keyset.rows_page(session, stmt, Follow.created_at, Follow.id, key, limit,
+                                      descending=True)
     return Page([(row.User, row.Topic) for row in rows], next_key)
 
 
@@ -164,8 +161,7 @@ def drafts_page(session: Session, viewer: User, key: Key | None,
     a draft for a group I may no longer see is left out (``access``), so a page may hold fewer."""
     stmt = (select(Draft, Group).outerjoin(Group, Group.id == Draft.group_id)
             .where(Draft.user_id == viewer.id))
-    stmt = keyset.window(stmt, Draft.updated_at, Draft.id, key, limit, descending=True)
-    rows, next_key = keyset.cut(list(session.execute(stmt)), limit,
-                                lambda row: Key(row.Draft.updated_at, row.Draft.id))
-    return Page([(draft, group) for draft, group in rows
-                 if group is None or access.can_see_group(viewer, group)], next_key)
+    rows, next_key = keyset.rows_page(session, stmt, Draft.updated_at, Draft.id, key, limit,
+                                      descending=True)
+    return Page([(row.Draft, row.Group) for row in rows
+                 if row.Group is None or access.can_see_group(viewer, row.Group)], next_key)
