@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from intranet import access
@@ -27,7 +27,9 @@ from intranet.models import (
     Topic,
     User,
 )
+from intranet.queries import keyset
 from intranet.queries.feed import CARD_LOADS, PostView, hydrate
+from intranet.queries.keyset import Key, Page
 
 MAX_SAVED = 50
 MAX_NAMES = 20  # voters named per option; the rest counted
@@ -85,25 +87,41 @@ def is_saved(session: Session, viewer: User, post_id: int) -> bool:
     return session.get(Bookmark, (viewer.id, post_id)) is not None
 
 
-def saved_posts(session: Session, viewer: User, before: datetime | None = None) -> list[PostView]:
-    """My saved posts that I may still read, the most recently saved first."""
-    stmt = (select(Post).options(*CARD_LOADS).join(Bookmark, (Bookmark.post_id == Post.id)
-                                                    & (Bookmark.user_id == viewer.id))
-            .where(access.readable_posts_clause(viewer)).order_by(Bookmark.created_at.desc()).limit(MAX_SAVED))
-    if before is not None:
-        stmt = stmt.where(Bookmark.created_at < before)
-    return hydrate(session, viewer, list(session.scalars(stmt).unique()))
+def saved_page(session: Session, viewer: User, key: Key | None = None,
+               limit: int = MAX_SAVED) -> Page[PostView]:
+    """My saved posts that I may still read, the most recently saved first, from ``key`` on."""
+    stmt = (select(Post).options(*CARD_LOADS)
+            .join(Bookmark, (Bookmark.post_id == Post.id) & (Bookmark.user_id == viewer.id))
+            .where(access.readable_posts_clause(viewer)))
+    rows, next_key = keyset.rows_page(session, stmt, Bookmark.created_at, Bookmark.post_id, key, limit,
+                                      descending=True)
+    return Page(hydrate(session, viewer, [row.Post for row in rows]), next_key)
+
+
+def saved_posts(session: Session, viewer: User) -> list[PostView]:
+    """The "Saved" page: the first ``MAX_SAVED``."""
+    return saved_page(session, viewer).items
 
 
 def draft_text(session: Session, viewer: User, place: str) -> str:
     return session.scalar(select(Draft.body).where(Draft.user_id == viewer.id, Draft.place == place)) or ""
 
 
+def _scheduled(viewer: User) -> Select:
+    return (select(ScheduledPost).options(joinedload(ScheduledPost.group))
+            .where(ScheduledPost.author_id == viewer.id))
+
+
 def scheduled_of(session: Session, viewer: User) -> list[ScheduledPost]:
     """My scheduled posts, the next to be published first."""
-    return list(session.scalars(select(ScheduledPost).options(joinedload(ScheduledPost.group))
-                                .where(ScheduledPost.author_id == viewer.id)
-                                .order_by(ScheduledPost.publish_at, ScheduledPost.id)))
+    return list(session.scalars(_scheduled(viewer).order_by(ScheduledPost.publish_at, ScheduledPost.id)))
+
+
+def scheduled_page(session: Session, viewer: User, key: Key | None, limit: int) -> Page[ScheduledPost]:
+    """``scheduled_of`` from ``key`` on (the API's pages)."""
+    rows, next_key = keyset.rows_page(session, _scheduled(viewer), ScheduledPost.publish_at,
+                                      ScheduledPost.id, key, limit, descending=False)
+    return Page([row.ScheduledPost for row in rows], next_key)
 
 
 def follows_person(session: Session, viewer: User, person_id: int) -> bool:
@@ -116,12 +134,14 @@ def follows_topic(session: Session, viewer: User, topic_id: int) -> bool:
                                                   Follow.topic_id == topic_id)) is not None
 
 
-def followed(session: Session, viewer: User) -> tuple[list[User], list[Topic]]:
-    people = list(session.scalars(select(User).join(Follow, Follow.user_id == User.id)
-                                  .where(Follow.follower_id == viewer.id).order_by(User.name)))
-    topics = list(session.scalars(select(Topic).join(Follow, Follow.topic_id == Topic.id)
-                                  .where(Follow.follower_id == viewer.id).order_by(Topic.name)))
-    return people, topics
+def follows_page(session: Session, viewer: User, key: Key | None,
+                 limit: int) -> Page[tuple[User | None, Topic | None]]:
+    """The people and #topics I follow (one of the two per row), the most recently followed first."""
+    stmt = (select(Follow, User, Topic).outerjoin(User, User.id == Follow.user_id)
+            .outerjoin(Topic, Topic.id == Follow.topic_id).where(Follow.follower_id == viewer.id))
+    rows, next_key = keyset.rows_page(session, stmt, Follow.created_at, Follow.id, key, limit,
+                                      descending=True)
+    return Page([(row.User, row.Topic) for row in rows], next_key)
 
 
 def question_ids(session: Session, viewer: User, *, answered: bool | None) -> list[int]:
@@ -135,10 +155,13 @@ def question_ids(session: Session, viewer: User, *, answered: bool | None) -> li
     return list(session.scalars(stmt.order_by(Post.id.desc()).limit(MAX_QUESTIONS)))
 
 
-def drafts_of(session: Session, viewer: User) -> list[tuple[Draft, Group | None]]:
+def drafts_page(session: Session, viewer: User, key: Key | None,
+                limit: int) -> Page[tuple[Draft, Group | None]]:
     """My drafts, the most recently changed first, each with its group (None: the company feed);
-    a draft for a group I may no longer see is left out (``access``)."""
-    rows = session.execute(select(Draft, Group).outerjoin(Group, Group.id == Draft.group_id)
-                           .where(Draft.user_id == viewer.id)
-                           .order_by(Draft.updated_at.desc(), Draft.id.desc()))
-    return [(draft, group) for draft, group in rows if group is None or access.can_see_group(viewer, group)]
+    a draft for a group I may no longer see is left out (``access``), so a page may hold fewer."""
+    stmt = (select(Draft, Group).outerjoin(Group, Group.id == Draft.group_id)
+            .where(Draft.user_id == viewer.id))
+    rows, next_key = keyset.rows_page(session, stmt, Draft.updated_at, Draft.id, key, limit,
+                                      descending=True)
+    return Page([(row.Draft, row.Group) for row in rows
+                 if row.Group is None or access.can_see_group(viewer, row.Group)], next_key)

@@ -1,5 +1,6 @@
 // Messaging: the nav's unread badge, the live conversation list, and the conversation page
-// (send, edit, delete, read position, "read by", typing and presence).
+// (read position, "read by", threads, typing and presence; sending, editing and deleting are in
+// messages_writing.js).
 //
 // Durable changes arrive as `live:message`, `live:conversation` and `live:read` (live.js
 // de-duplicates them by event_id and catches up after a reconnect). The page then asks the
@@ -7,6 +8,7 @@
 // twice. Typing and presence are ephemeral socket signals, never replayed.
 
 import { getFragment, getJSON, postForm, sendJSON } from './http.js';
+import { startComposer, startOwnMessageActions } from './messages_writing.js';
 
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
@@ -307,91 +309,6 @@ function conversationPage(root, socket) {
   showReadBy();
   markRead();
   list.lastElementChild?.scrollIntoView({ block: 'end' });
-}
-
-function startComposer(root, socket, id, afterSend, onInput) {
-  const form = root.querySelector('[data-message-composer]');
-  if (!form) return;
-  const area = form.querySelector('textarea');
-  const error = form.querySelector('[data-composer-error]');
-  area.addEventListener('input', onInput);
-  area.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const body = area.value;
-    const picker = form.querySelector('input[type="file"]');
-    if (!body.trim() && !picker?.files.length) return; // photos alone are a message
-    const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
-    try {
-      // with files: the same endpoint as multipart (FormData carries body and files)
-      if (picker?.files.length) await postForm(`${root.dataset.apiUrl}/messages`, new FormData(form));
-      else await sendJSON('POST', `${root.dataset.apiUrl}/messages`, { body });
-      area.value = '';
-      if (picker) picker.value = '';
-      error.hidden = true;
-      socket?.emit('typing', { conversation_id: id, typing: false });
-      afterSend();
-    } catch (failure) {
-      error.textContent = failure.message;
-      error.hidden = false;
-    } finally {
-      button.disabled = false;
-      area.focus();
-    }
-  });
-}
-
-function startOwnMessageActions(list, refreshOne) {
-  list.addEventListener('click', async (event) => {
-    const item = event.target.closest('.message');
-    if (!item) return;
-    const mid = Number(item.dataset.messageId);
-    if (event.target.closest('[data-delete-message]')) {
-      if (!window.confirm(event.target.closest('[data-delete-message]').dataset.confirm)) return;
-      await sendJSON('DELETE', `/api/v1/messages/${mid}`).catch((e) => window.alert(e.message));
-      refreshOne(mid);
-    } else if (event.target.closest('[data-edit-message]')) {
-      editInPlace(item, event.target.closest('[data-edit-message]'), mid, refreshOne);
-    }
-  });
-}
-
-function editInPlace(item, button, mid, refreshOne) {
-  const body = item.querySelector('[data-message-body]');
-  if (!body || item.querySelector('form')) return;
-  const form = document.createElement('form');
-  const area = document.createElement('textarea');
-  area.value = button.dataset.body;
-  area.setAttribute('aria-label', button.textContent.trim());
-  const save = document.createElement('button');
-  save.type = 'submit';
-  save.className = 'btn btn-small btn-primary';
-  save.textContent = item.closest('[data-conversation]')?.dataset.i18nSave || 'Save';
-  form.append(area, save);
-  body.hidden = true;
-  body.after(form);
-  area.focus();
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    try {
-      await sendJSON('PATCH', `/api/v1/messages/${mid}`, { body: area.value });
-      refreshOne(mid);
-    } catch (failure) {
-      window.alert(failure.message);
-    }
-  });
-  area.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      form.remove();
-      body.hidden = false;
-    }
-  });
 }
 
 // ---- presence: this page tells the server whether it is looked at -------------------------------

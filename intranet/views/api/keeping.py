@@ -1,6 +1,7 @@
 """Keeping and planning in the API: my bookmarks (saved posts), drafts, follows (people and
 #topics) and scheduled posts. Each is mine alone: another person's is 404, as is a post, person
-or group I may not see. Documented in ``openapi/keeping.py``."""
+or group I may not see. The lists come a page at a time (``?cursor=&limit=`` -> ``next_cursor``,
+keyed on their order's time and an id: ``queries.keyset``). Documented in ``openapi/keeping.py``."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from intranet.queries import feed as feeds
 from intranet.queries import social as queries
 from intranet.views.api import bp
 from intranet.views.api.openapi import keeping as _document  # noqa: F401  (registers the paths)
-from intranet.views.api.params import boolean, integer, me, text
+from intranet.views.api.params import boolean, cursor_of, integer, keyset_window, me, text
 from intranet.views.api.serializers import group_ref, iso, post_json, user_ref
 from intranet.views.composer import options_from
 
@@ -31,8 +32,9 @@ from intranet.views.composer import options_from
 @bp.get("/me/bookmarks")
 @login_required
 def bookmark_list() -> Response:
-    """My saved posts I may still read, the most recently saved first (50 at most)."""
-    return jsonify(items=[post_json(v) for v in queries.saved_posts(db.session, me())])
+    """My saved posts I may still read, the most recently saved first, page by page."""
+    page = queries.saved_page(db.session, me(), *keyset_window())
+    return jsonify(items=[post_json(v) for v in page.items], next_cursor=cursor_of(page.next_key))
 
 
 @bp.put("/me/bookmarks/<int:post_id>")
@@ -63,7 +65,8 @@ def _draft_json(draft: Draft, group: Group | None) -> dict[str, Any]:
 @bp.get("/me/drafts")
 @login_required
 def draft_list() -> Response:
-    return jsonify(items=[_draft_json(d, g) for d, g in queries.drafts_of(db.session, me())])
+    page = queries.drafts_page(db.session, me(), *keyset_window())
+    return jsonify(items=[_draft_json(d, g) for d, g in page.items], next_cursor=cursor_of(page.next_key))
 
 
 @bp.put("/me/drafts")
@@ -85,9 +88,11 @@ def draft_save() -> Response:
 @bp.get("/me/follows")
 @login_required
 def follow_list() -> Response:
-    people, topics = queries.followed(db.session, me())
-    return jsonify(people=[user_ref(p) for p in people if p.is_active_account],
-                   topics=[t.name for t in topics])
+    """A page of my follows (the most recent first) split into people and topics."""
+    page = queries.follows_page(db.session, me(), *keyset_window())
+    return jsonify(people=[user_ref(p) for p, _t in page.items if p is not None and p.is_active_account],
+                   topics=[t.name for _p, t in page.items if t is not None],
+                   next_cursor=cursor_of(page.next_key))
 
 
 def _topic(name: str) -> Topic:
@@ -146,7 +151,8 @@ def _scheduled_json(row: ScheduledPost) -> dict[str, Any]:
 @login_required
 def scheduled_list() -> Response:
     """Mine until published, the next first; ``error``: why one could not be published."""
-    return jsonify(items=[_scheduled_json(r) for r in queries.scheduled_of(db.session, me())])
+    page = queries.scheduled_page(db.session, me(), *keyset_window())
+    return jsonify(items=[_scheduled_json(r) for r in page.items], next_cursor=cursor_of(page.next_key))
 
 
 @bp.post("/me/scheduled")

@@ -6,6 +6,8 @@ sent the right JSON type, so a wrong type never reaches an action or becomes a 5
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request
@@ -13,12 +15,42 @@ from flask_babel import gettext as _
 
 from intranet.platform import inputs
 from intranet.platform.errors import Invalid
+from intranet.queries.feed import MAX_LIMIT
+from intranet.queries.keyset import Key
 from intranet.views.common import me  # noqa: F401  (re-exported for the API views)
 
 
 def query_int(name: str, *, default: int | None = None, low: int = 0, high: int | None = None) -> int | None:
     """An integer query parameter within [low, high] (see ``platform.inputs.query_int``)."""
     return inputs.query_int(name, default=default, low=low, high=high)
+
+
+# A keyset cursor as the client sees it: microseconds since 1970 (UTC) and an id, "<µs>-<id>".
+CURSOR = re.compile(r"([0-9]{1,16})-([0-9]{1,10})")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def cursor_of(key: Key | None) -> str | None:
+    """A page's ``next_cursor``: digits only, so it needs no escaping in a query string."""
+    return None if key is None else f"{(key.at - _EPOCH) // _MICROSECOND}-{key.id}"
+
+
+def query_cursor(name: str = "cursor") -> Key | None:
+    """The previous page's ``next_cursor`` back as a key; absent: the first page; else a 400."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    match = CURSOR.fullmatch(raw)
+    key_id = inputs.parse_int(match[2], low=1) if match else None
+    if match is None or key_id is None:
+        raise Invalid(_("%(name)s must be the previous page's next_cursor.", name=name), field=name)
+    return Key(_EPOCH + int(match[1]) * _MICROSECOND, key_id)
+
+
+def keyset_window() -> tuple[Key | None, int]:
+    """``?cursor=&limit=`` of a keyset-paged list (``limit`` as the feed's: 1 to 100, 20)."""
+    return query_cursor(), query_int("limit", default=20, low=1, high=MAX_LIMIT)
 
 
 def query_flag(name: str) -> bool:

@@ -14,7 +14,11 @@ from typing import Any
 from flask import Response, jsonify
 
 from intranet.views.api import bp
-from intranet.views.api.openapi.schemas import ID, SCHEMAS, SOCKETIO, ref
+from intranet.views.api.openapi.events import EVENTS, SOCKETIO
+from intranet.views.api.openapi.schemas import ID, REQUESTS, RESOURCES, Schema, ref
+
+# Every component schema; ``register`` adds each other part's (and the inbox's) to it.
+SCHEMAS: dict[str, Schema] = {**RESOURCES, **EVENTS, **REQUESTS}
 
 ERRORS = {
     400: ("BadRequest", "Malformed JSON, a wrong type or an invalid value; `field` names the culprit."),
