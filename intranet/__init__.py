@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from intranet.platform import db, outbound, redis_store, socket_queue
-from intranet.platform.config import ROOT, config_class, load_config
+from intranet.platform.config import ROOT, config_class, load_config, socketio_async_mode
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
 
@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     socketio.init_app(
         app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        async_mode=socketio_async_mode(app.config),
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
         async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],

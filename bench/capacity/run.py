@@ -14,7 +14,8 @@ passing user count with the server's threads and CPU.
 Data (once, ``bench/data/capacity.db``, git-ignored): bench/generate.py's company at 5,000 users,
 100 groups, 50,000 posts; every account's password re-hashed cheaply (pbkdf2, 1,000 rounds: the
 load logs in thousands of users, which measures the login, not the product), conversations of 5
-among users 2-5001, and the search index built. Bench-only settings: the login rate limit is
+among users 2-5001, and the search index built. Each run spreads the last weekly digests over the
+past week (``steady_digests``). Bench-only settings: the login rate limit is
 raised (every simulated user comes from 127.0.0.1).
 """
 
@@ -90,6 +91,27 @@ def prepare(users: int, groups: int, posts: int) -> None:
         db.engine().dispose()
 
 
+def steady_digests(url: str) -> None:
+    """Each person's last weekly digest spread over the past week, as in a company where digests
+    have run for a while (about one due every two minutes for 5,000 people); the generated
+    accounts, all older than a week, would otherwise all be due in the first minutes of a run."""
+    from datetime import timedelta
+
+    from sqlalchemy import create_engine, delete, insert, select
+
+    from intranet.models import DigestFrequency, MailPreference, User, utcnow
+
+    engine = create_engine(url)
+    now, week = utcnow(), 7 * 24 * 60
+    with engine.begin() as conn:
+        ids = list(conn.scalars(select(User.id)))
+        conn.execute(delete(MailPreference))
+        conn.execute(insert(MailPreference), [
+            {"user_id": uid, "digest": DigestFrequency.WEEKLY,
+             "last_digest_at": now - timedelta(minutes=(uid * 7919) % week)} for uid in ids])
+    engine.dispose()
+
+
 class Sampler:
     """Threads and CPU of the server processes, every second, to read them per measured window."""
 
@@ -131,6 +153,7 @@ def workers_of(master: int) -> list[int]:
 def embedded(work: Path, threads: int, started: list[subprocess.Popen]) -> tuple[str, list[int]]:
     shutil.copy(SOURCE, work / "intranet.db")
     shutil.copytree(INDEX, work / "index")
+    steady_digests(f"sqlite:///{work / 'intranet.db'}")
     env = {"PATH": os.environ["PATH"], "INTRANET_ENV": "production",
            "INTRANET_SECRET_KEY": "capacity-" + "x" * 40,
            "INTRANET_DATABASE_URL": f"sqlite:///{work / 'intranet.db'}",
@@ -157,15 +180,18 @@ def postgres_processes() -> list[int]:
     return workers_of(master)
 
 
-def scale_out(work: Path, threads: int, users: int, started: list[subprocess.Popen]) -> tuple[str, list[int]]:
+def scale_out(work: Path, threads: int, users: int, started: list[subprocess.Popen],
+              worker: str = "gevent") -> tuple[str, list[int]]:
     from tests.deploy_helpers import render_env_file
 
     url = backend.database_for("postgresql", SOURCE)
+    steady_digests(url)
     redis = redis_testserver.start(work)
     started.append(redis.proc)
     shutil.copytree(INDEX, work / "search_index")
     env_file = render_env_file(work, url, int(redis.url.rsplit(":", 1)[1].split("/")[0]),
-                               GUNICORN_THREADS=str(threads), **BENCH_SETTINGS)
+                               GUNICORN_THREADS=str(threads), GUNICORN_WORKER_CLASS=worker,
+                               **BENCH_SETTINGS)
     web = UNITS / "intranet-web@.service"
     environment = {"PATH": os.environ["PATH"], **unit_environment(web), **env_file_environment(env_file)}
     ports, pids = [free_port(), free_port()], []
@@ -194,6 +220,8 @@ def main() -> None:
     p.add_argument("--posts", type=int, default=50_000)
     p.add_argument("--work", type=Path, default=Path("/tmp/intranet-capacity"))
     p.add_argument("--out", type=Path, help="the steps (JSON)")
+    p.add_argument("--worker", choices=("gevent", "gthread"), default="gevent",
+                   help="scale-out: gunicorn's worker class (the env file's gevent: a greenlet per socket)")
     args, load_args = p.parse_known_args()
     prepare(args.users, args.groups, args.posts)
     most = max(int(s) for s in args.steps.split(","))
@@ -205,7 +233,7 @@ def main() -> None:
         if args.config == "embedded":
             base, pids = embedded(args.work, 2 * most + 200, started)
         else:
-            base, pids = scale_out(args.work, most + 200, most, started)
+            base, pids = scale_out(args.work, most + 200, most, started, args.worker)
         sampler = Sampler(pids, postgres_processes if args.config == "scale-out" else list)
         out = args.work / "steps.json"
         print(f"{args.config}: {base}; load average {os.getloadavg()[0]:.2f}", flush=True)

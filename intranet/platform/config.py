@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,9 @@ class Config:
     # None: REDIS_URL's when set; "": no queue. A redis:// queue set without REDIS_URL (as
     # deploy/intranet.env.example does) is taken as REDIS_URL too.
     SOCKETIO_MESSAGE_QUEUE: str | None = None
-    SOCKETIO_ASYNC_MODE = "threading"
+    # "auto": gevent in a process gunicorn's gevent worker patched (the scale-out servers, deploy/),
+    # else threading; never left to Flask-SocketIO, which would pick eventlet (``socketio_async_mode``).
+    SOCKETIO_ASYNC_MODE = "auto"
     # False: a client's socket events (catch_up, presence, typing...) run in its socket's own thread,
     # in order, instead of a new thread per event; after a restart 1,000 catch-ups started 1,000
     # threads at once. The server never uses ``call()``, which needs True.
@@ -271,3 +274,23 @@ def config_class() -> type[Config]:
     """Pick the class from INTRANET_ENV: production, testing or (default) development."""
     env = os.environ.get("INTRANET_ENV", "development")
     return {"production": ProductionConfig, "testing": TestingConfig}.get(env, Config)
+
+
+def socketio_async_mode(config: dict[str, Any]) -> str:
+    """Flask-SocketIO's async mode for this process, always explicit (DESIGN §10).
+
+    "auto" follows the server: gunicorn's gevent worker monkey-patches the process before it
+    loads the app, and then every open page is a greenlet, not 3-4 threads (bench/README.md,
+    Capacity); otherwise (gthread, ``flask run``, the workers' CLI) threading. gevent needs
+    PostgreSQL: SQLite's busy handler sleeps in C, holding up every greenlet of the process,
+    the lock's holder included, for its whole timeout."""
+    mode = config["SOCKETIO_ASYNC_MODE"]
+    if mode == "auto":
+        monkey = sys.modules.get("gevent.monkey")
+        mode = "gevent" if monkey is not None and monkey.is_module_patched("socket") else "threading"
+    if mode not in ("threading", "gevent"):
+        raise RuntimeError(f"SOCKETIO_ASYNC_MODE is {mode!r}: use auto, threading or gevent.")
+    if mode == "gevent" and str(config["DATABASE_URL"]).startswith("sqlite"):
+        raise RuntimeError("The gevent worker needs PostgreSQL (INTRANET_DATABASE_URL): with SQLite, "
+                           "run gunicorn's default gthread worker (--threads N).")
+    return mode

@@ -38,6 +38,7 @@ from tests.deploy_helpers import (
     start_nginx,
     stop,
     unit_command,
+    unit_environment,
     wait_until_served,
 )
 from tests.ports import free_port
@@ -165,8 +166,10 @@ def test_nginx_body_limit_is_the_apps_upload_limit():
 
 
 def _gunicorn(port: int, tmp: Path, environment: dict[str, str]) -> subprocess.Popen:
-    """The unit's own command line, on this checkout and ``port``."""
-    command = unit_command(UNITS / "intranet-web@.service", {"GUNICORN_THREADS": "20"}, str(port))
+    """The unit's own command line, on this checkout and ``port`` (its default gthread worker:
+    these servers share a SQLite file, which the env file's gevent worker refuses)."""
+    unit = UNITS / "intranet-web@.service"
+    command = unit_command(unit, {**unit_environment(unit), "GUNICORN_THREADS": "20"}, str(port))
     log = tmp / f"gunicorn-{port}.log"
     proc = subprocess.Popen([*command, "--access-logfile", str(tmp / f"access-{port}.log")],
                             cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)

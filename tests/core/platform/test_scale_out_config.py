@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy import exc
 
 from intranet import create_app
 from intranet.platform import db
-from intranet.platform.config import ROOT, Config, load_config
+from intranet.platform.config import ROOT, Config, load_config, socketio_async_mode
 from intranet.platform.redis_store import RedisStartupError, redacted
 from tests.conftest import _config
 from tests.ports import free_port
@@ -94,3 +95,28 @@ def test_the_postgresql_pool_is_sized_by_the_settings(tmp_path, database_url):
         for connection in held:
             connection.close()
         engine.dispose()
+
+
+def test_the_socket_mode_follows_the_server_and_is_never_left_to_guess(tmp_path):
+    """Unpatched (gthread, ``flask run``, the workers' CLI): threading. gevent only with PostgreSQL;
+    anything else (eventlet) is a start-up error rather than Flask-SocketIO's own pick."""
+    assert socketio_async_mode(_values(tmp_path)) == "threading"
+    assert socketio_async_mode(_values(tmp_path, SOCKETIO_ASYNC_MODE="gevent",
+                                       DATABASE_URL="postgresql+psycopg://db/intranet")) == "gevent"
+    with pytest.raises(RuntimeError, match="gevent worker needs PostgreSQL"):
+        socketio_async_mode(_values(tmp_path, SOCKETIO_ASYNC_MODE="gevent"))
+    with pytest.raises(RuntimeError, match="use auto, threading or gevent"):
+        socketio_async_mode(_values(tmp_path, SOCKETIO_ASYNC_MODE="eventlet"))
+
+
+def test_the_gevent_worker_on_sqlite_stops_at_start_up_with_what_to_do(tmp_path):
+    """gunicorn -k gevent patches the process before loading the app: "auto" becomes gevent, and
+    on SQLite (whose busy wait would stall every greenlet) the worker refuses to boot."""
+    env = {"PATH": os.environ["PATH"], "INTRANET_ENV": "production", "INTRANET_SECRET_KEY": "k" * 40,
+           "INTRANET_DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "INTRANET_UPLOAD_DIR": f"{tmp_path}/up",
+           "INTRANET_SEARCH_INDEX_DIR": f"{tmp_path}/ix"}
+    run = subprocess.run([str(ROOT / ".venv/bin/gunicorn"), "--worker-class", "gevent", "--bind",
+                          f"127.0.0.1:{free_port()}", "--no-control-socket", "wsgi:app"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert "The gevent worker needs PostgreSQL" in run.stderr and "gthread worker" in run.stderr
