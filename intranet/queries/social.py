@@ -98,11 +98,6 @@ def saved_page(session: Session, viewer: User, key: Key | None = None,
     return Page(hydrate(session, viewer, [row.Post for row in rows]), next_key)
 
 
-def saved_posts(session: Session, viewer: User) -> list[PostView]:
-    """The "Saved" page: the first ``MAX_SAVED``."""
-    return saved_page(session, viewer).items
-
-
 def draft_text(session: Session, viewer: User, place: str) -> str:
     return session.scalar(select(Draft.body).where(Draft.user_id == viewer.id, Draft.place == place)) or ""
 

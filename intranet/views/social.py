@@ -23,6 +23,7 @@ from intranet.platform.errors import Invalid, NotFound
 from intranet.platform.inputs import parse_int
 from intranet.queries import social as queries
 from intranet.queries.feed import PostView
+from intranet.views.api.params import cursor_of, query_cursor
 from intranet.views.common import form_data, me, truthy
 from intranet.views.posts import done
 
@@ -137,7 +138,9 @@ def bookmark(post_id: int) -> Any:
 @bp.route("/saved", methods=["GET"])
 @login_required
 def saved() -> Any:
-    return render_template("social/saved.html", items=queries.saved_posts(db.session(), me()))
+    """``MAX_SAVED`` at a time, then "Older posts" (the API's cursor: the same keyset)."""
+    page = queries.saved_page(db.session(), me(), query_cursor())
+    return render_template("social/saved.html", items=page.items, next_cursor=cursor_of(page.next_key))
 
 
 # ---- drafts and follows ---------------------------------------------------------------------------

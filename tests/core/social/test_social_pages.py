@@ -35,6 +35,21 @@ def test_poll_from_the_composer_form_then_vote_without_scripts(app, cast, make_w
     assert "Vote</button>" in fragment.text  # alice has not voted: her own state, not bob's
 
 
+def test_the_saved_page_pages_past_its_first_fifty(app, cast, make_web):
+    alice = make_web().login(cast.alice)
+    ids = [alice.post("/posts", data={"body": f"Keep {n:02d}"}, headers=JSON).json["id"] for n in range(52)]
+    for post_id in ids:
+        assert alice.post(f"/posts/{post_id}/bookmark", data={"saved": "1"}).status_code == 302
+    first = alice.get("/saved").text
+    shown = re.findall(r"Keep \d\d", first)  # the latest saved first
+    assert len(shown) == 50 and shown[0] == "Keep 51" and shown[-1] == "Keep 02"
+    older = re.search(r'href="(/saved\?cursor=[0-9-]+)"', first).group(1)
+    rest = alice.get(older).text
+    assert re.findall(r"Keep \d\d", rest) == ["Keep 01", "Keep 00"] and 'rel="next"' not in rest
+    bad = alice.get("/saved?cursor=yesterday")
+    assert bad.status_code == 400 and "next_cursor" in bad.text
+
+
 def test_poll_form_errors_are_400_with_the_message(cast, make_web):
     alice = make_web().login(cast.alice)
     resp = alice.post("/posts", data={"body": "x", "kind": "poll", "poll_options": "only"})
