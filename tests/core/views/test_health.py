@@ -26,6 +26,8 @@ def test_healthz_says_ok_without_login(web):
 
 
 def test_readyz_on_the_embedded_default_is_ready_without_redis(web):
+    """Ready without Redis. The search check is not pinned to "nothing pending": on PostgreSQL a
+    row written while the test began was seen pending (0.1 s old), which is the check working."""
     response = web.get("/readyz")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -34,8 +36,8 @@ def test_readyz_on_the_embedded_default_is_ready_without_redis(web):
     assert body["checks"]["database"]["detail"].startswith("SELECT 1 in ")
     assert body["checks"]["redis"] == {"status": "not configured", "required": True,
                                        "detail": "no Redis message queue or rate-limit storage set"}
-    assert body["checks"]["search"] == {"status": "ok", "detail": "nothing pending", "required": False,
-                                        "pending": 0, "lag_seconds": 0.0}
+    search = body["checks"]["search"]  # its lag is measured below; here only: never required
+    assert search["status"] == "ok" and search["required"] is False and search["pending"] >= 0
     assert "Set-Cookie" not in response.headers and response.headers["Cache-Control"] == "no-store"
 
 
@@ -49,7 +51,8 @@ def test_readyz_reports_the_search_lag_without_failing(app, web, cast, drain_ind
     assert search["detail"].startswith(f"{search['pending']} pending, oldest ")
     drain_index()
     search = web.get("/readyz").get_json()["checks"]["search"]
-    assert search["status"] == "ok" and search["pending"] == 0
+    assert search == {"status": "ok", "detail": "nothing pending", "required": False, "pending": 0,
+                      "lag_seconds": 0.0}
 
 
 def test_readyz_is_503_when_the_database_cannot_be_opened(tmp_path):
