@@ -41,6 +41,7 @@ export function startRail() {
     if (!link || link.getAttribute('aria-current') === 'page') return;
     if (Number(ev.id) <= Number(link.dataset.railSeen || 0)) return; // seen before: never counted
     const now = Number(link.dataset.railCount || 0);
-    show(rail, link, ev.op === 'add' ? now + 1 : Math.max(0, now - 1));
+    // The server counts up to 100 ("99+"): past 99 a removal may leave more than 99 all the same.
+    show(rail, link, ev.op === 'add' ? now + 1 : now > 99 ? now : Math.max(0, now - 1));
   });
 }

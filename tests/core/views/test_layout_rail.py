@@ -62,6 +62,17 @@ def test_rail_counts_only_what_i_may_read_since_i_joined(app, cast, make_web):
     assert _rail(make_web().login(cast.alice).get("/").text)["Board"] == 1
 
 
+def test_rail_counts_up_to_a_hundred_and_shows_99_plus(app, cast, web):
+    """A group never opened counts no further than the badge can show (COUNT_CAP)."""
+    with app.app_context(), db.transaction() as s:
+        lea, apollo = fresh(s, cast.lea), fresh(s, cast.apollo)
+        for n in range(101):
+            do_create_post(s, lea, apollo, f"news {n}")
+    page = web.login(cast.alice).get("/").text
+    rail = page[page.index('id="rail"'):]
+    assert re.search(r'data-rail-count="100"[^>]*>.*?rail-new">99\+<', rail, re.S)
+
+
 def test_rail_is_one_query_and_a_visit_without_news_writes_nothing(app, cast, web):
     _post(app, cast.lea, cast.apollo, "one")
     web.login(cast.alice)
