@@ -75,3 +75,12 @@ def test_distinctive_words_are_what_the_surge_shares_and_usual_comments_do_not()
     words = distinctive_words(surge, usual)
     assert set(words[:3]) == {"cafetiere", "fumee", "brule"} or {"cafetiere", "fumee"} <= set(words[:3])
     assert "acme" not in words and "acmecuisine" not in words and "danger" not in words
+
+
+def test_the_rules_own_words_are_never_the_surges_words():
+    """At night the baseline's windows are thin: the brand's name looked distinctive."""
+    usual = ["Livraison rapide", "Super recette du jour"]
+    surge = ["Acme cafetière brûlée, fumée", "fumée et Acme cafetière brûlée", "Acme: fumée, brûlée"]
+    assert "acme" in distinctive_words(surge, usual)
+    words = distinctive_words(surge, usual, rule_query='acme OR "robot chef"')
+    assert "acme" not in words and {"fumee", "cafetiere"} <= set(words)

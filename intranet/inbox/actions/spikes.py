@@ -47,7 +47,8 @@ def do_check_spikes(session: Session, now: datetime) -> list[Spike]:
 def _record(session: Session, rule: WatchRule, ids: list[int], usual: list[int], verdict: rules.Verdict,
             now: datetime) -> Spike:
     surge = spike_queries.comments(session, ids)
-    words = rules.distinctive_words([c.text for c in surge], spike_queries.texts(session, usual))
+    words = rules.distinctive_words([c.text for c in surge], spike_queries.texts(session, usual),
+                                    rule_query=rule.query)
     spike = Spike(rule_id=rule.id, window_start=now - rules.WINDOW, detected_at=now, count=verdict.count,
                   baseline=verdict.baseline, threshold=verdict.threshold, words=words,
                   sources=spike_queries.source_counts(surge, spike_queries.source_names(session)),

@@ -82,10 +82,13 @@ def _words(text: str) -> dict[str, str]:
     return out
 
 
-def distinctive_words(surge: list[str], background: list[str], n: int = WORDS) -> list[str]:
+def distinctive_words(surge: list[str], background: list[str], n: int = WORDS,
+                      rule_query: str = "") -> list[str]:
     """The words the surge's comments share far more than the rule's usual comments: those in at
     least two surge comments and ``MIN_LIFT`` times as frequent there (smoothed), most first; a
-    rule with no usual comments yet: the surge's most shared words."""
+    rule with no usual comments yet: the surge's most shared words. Never the words of the rule's
+    own query: every comment it matched has one, and when the baseline's windows are thin (at
+    night) they looked distinctive ("acme" for the rule "acme OR ...")."""
     spelled: dict[str, Counter[str]] = {}
     in_surge: Counter[str] = Counter()
     for text in surge:
@@ -98,6 +101,8 @@ def distinctive_words(surge: list[str], background: list[str], n: int = WORDS) -
     def lift(stem: str) -> float:
         return (in_surge[stem] / ns) / ((usual[stem] + 0.5) / (nb + 1))
 
-    kept = [s for s, c in in_surge.items() if c >= 2 and (not background or lift(s) >= MIN_LIFT)]
+    own = set(_words(rule_query))
+    kept = [s for s, c in in_surge.items()
+            if c >= 2 and s not in own and (not background or lift(s) >= MIN_LIFT)]
     ranked = sorted(kept, key=lambda s: (-lift(s), -in_surge[s], s))
     return [spelled[s].most_common(1)[0][0] for s in ranked[:n]]
