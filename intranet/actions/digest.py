@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from intranet.access.groups import feed_posts_clause, readable_posts_clause
-from intranet.actions.mail import link_context, locale_of, queue_mail, render_mail
+from intranet.actions.mail import link_context, locale_of, one_click_unsubscribe, queue_mail, render_mail
 from intranet.actions.mail_kinds import MailItem, excerpt
 from intranet.actions.mail_prefs import group_levels, unsubscribe_token
 from intranet.actions.notification_mail import wanted_items
@@ -134,8 +134,7 @@ def _compose(session: Session, user: User, since: datetime, frequency: DigestFre
                    "settings_url": url_for("mail.settings", _external=True)}
         text, html = render_mail("digest", locale, **context)
     return {"to": user.email, "subject": subject, "text": text, "html": html, "kind": "digest",
-            "user_id": user.id, "headers": {"List-Unsubscribe": f"<{context['unsubscribe']}>",
-                                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
+            "user_id": user.id, "headers": one_click_unsubscribe(context["unsubscribe"])}
 
 
 def active_posts(session: Session, user: User, since: datetime) -> list[tuple[MailItem, int, int]]:

@@ -66,3 +66,8 @@ def render_mail(template: str, locale: str, **context: object) -> tuple[str, str
     with force_locale(locale):
         return (render_template(f"mail/{template}.txt", lang=locale, **context),
                 render_template(f"mail/{template}.html", lang=locale, **context))
+
+
+def one_click_unsubscribe(url: str) -> dict[str, str]:
+    """The headers that let a mail client unsubscribe in one click (RFC 8058) at ``url``."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

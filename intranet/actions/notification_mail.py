@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from intranet.access.visibility import visible_notifications_clause
-from intranet.actions.mail import link_context, locale_of, queue_mail, render_mail
+from intranet.actions.mail import link_context, locale_of, one_click_unsubscribe, queue_mail, render_mail
 from intranet.actions.mail_kinds import KINDS, MailItem, for_notification, mailable_notification_kinds
 from intranet.actions.mail_prefs import group_levels, kind_modes, unsubscribe_token
 from intranet.models import GroupLevel, MailMode, Notification, User, utcnow
@@ -145,5 +145,4 @@ def notification_mail(user: User, items: list[MailItem]) -> dict[str, Any]:
                    "settings_url": url_for("mail.settings", _external=True)}
     text, html = render_mail("notifications", locale, **context)
     return {"to": user.email, "subject": subject, "text": text, "html": html, "kind": "notification",
-            "user_id": user.id, "headers": {"List-Unsubscribe": f"<{unsubscribe[0][1]}>",
-                                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
+            "user_id": user.id, "headers": one_click_unsubscribe(unsubscribe[0][1])}
