@@ -13,6 +13,9 @@ const TYPING = 'input:not([type="checkbox"]):not([type="radio"]):not([type="butt
 const workview = () => document.querySelector('[data-workview]');
 const pane = () => document.querySelector('[data-case-pane]');
 const openCase = () => document.querySelector('[data-case-page]');
+// A key pressed while the case's previous change is under way (its buttons wait, though a live
+// refresh may already show that change's status) is played on the refreshed case, not lost.
+let queuedPress = null;
 const rows = () => [...document.querySelectorAll('[data-inbox-list] .case-row')];
 
 // ---- drafts: a reply is never lost --------------------------------------------------------
@@ -133,7 +136,9 @@ async function submitCaseForm(event) {
     if (isReply) draftStore()?.removeItem(form.dataset.draftKey);
     await replaceCase(article, data.message || '');
     refreshRow(article.dataset.caseId);
+    playQueuedPress();
   } catch (failure) {
+    queuedPress = null; // the key was meant for a case that did not change as shown
     buttons.forEach((b) => { b.disabled = false; });
     article.removeAttribute('aria-busy');
     const message = failure instanceof HttpError ? failure.message : String(failure);
@@ -231,8 +236,19 @@ function openCursor() {
 }
 
 function press(selector) {
-  const control = openCase()?.querySelector(selector);
+  const article = openCase();
+  if (article?.getAttribute('aria-busy') === 'true') {
+    queuedPress = selector;
+    return;
+  }
+  const control = article?.querySelector(selector);
   if (control && !control.disabled) control.click();
+}
+
+function playQueuedPress() {
+  const selector = queuedPress;
+  queuedPress = null;
+  if (selector) press(selector);
 }
 
 function focusIn(selector) {
