@@ -48,6 +48,10 @@ def make_app(work: Path):
         "SECRET_KEY": "bench",
         "SEARCH_INDEXER_THREAD": False,
         "RATELIMIT_ENABLED": False,
+        # nothing but search in the measure: no mailer, no inbox threads polling beside it
+        "MAIL_SENDER_THREAD": False,
+        "INBOX_SCHEDULER": False,
+        "INBOX_PROCESSING": "inline",
     })
 
 

@@ -36,6 +36,7 @@ from intranet.platform.sessions import login_keys
 from intranet.search.index.indexer import drain
 from tests import pg_server
 from tests.mail_helpers import send_mail, smtp_server  # noqa: F401 (fixtures for every test)
+from tests.thread_guard import background_threads_end_with_the_test  # noqa: F401 (every test)
 
 PASSWORD = "correct horse 42"
 

@@ -10,8 +10,11 @@ from flask import Flask
 from intranet import create_app
 from intranet.platform import db
 
+# The thread switches travel too: on PostgreSQL the tests take turns on eight databases, and a
+# thread left running by a second app (an indexer, a mail sender) would follow the next test's.
 SHARED_KEYS = ("TESTING", "PASSWORD_HASH_METHOD", "SECRET_KEY", "DATABASE_URL", "SEARCH_INDEX_DIR",
-               "UPLOAD_DIR", "SEARCH_INDEXER_THREAD", "SQLITE_CHECKPOINT_SECONDS", "PRESENCE_BATCH_SECONDS")
+               "UPLOAD_DIR", "SEARCH_INDEXER_THREAD", "MAIL_SENDER_THREAD",
+               "SQLITE_CHECKPOINT_SECONDS", "PRESENCE_BATCH_SECONDS")
 
 
 def worker(app: Flask, **overrides: Any) -> Flask:

@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from intranet import create_app
 from intranet.models import Message, Notification
 from intranet.platform import db, presence
 from intranet.platform.extensions import socketio
 from intranet.realtime.signals import flush_presence
 from tests.api_helpers import conforms
 from tests.conftest import WebClient
+from tests.scale_out_helpers import worker
 
 
 def received(sc, name: str | None = None) -> list[dict]:
@@ -195,10 +195,9 @@ def test_catch_up_over_the_socket_answers_as_the_http_route(app, cast, make_web,
 
 
 def _restart(app: Flask) -> Flask:
-    """A new server process on the same database: new app, new Socket.IO server, no memory."""
-    keys = ("TESTING", "PASSWORD_HASH_METHOD", "SECRET_KEY", "DATABASE_URL", "SEARCH_INDEX_DIR", "UPLOAD_DIR",
-            "PRESENCE_BATCH_SECONDS")
-    return create_app({k: app.config[k] for k in keys})
+    """A new server process on the same database: new app, new Socket.IO server, no memory (and,
+    like the test's app, no background threads: they would outlive the test)."""
+    return worker(app)
 
 
 def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
