@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from intranet.platform import db, outbound, redis_store, socket_queue
+from intranet.platform import db, outbound, redis_store, socket_queue, time_zones
 from intranet.platform.config import ROOT, config_class, load_config, socketio_async_mode
 from intranet.platform.extensions import babel, csrf, limiter, login_manager, socketio
 
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # package, no answer) stops the start here with a message saying what to do.
     redis_store.init_app(app)
     outbound.init_app(app)  # a malformed INTRANET_OUTBOUND_ALLOW stops the start, with its entry
+    time_zones.init_app(app)  # so does an unknown INTRANET_TIMEZONE
 
     from intranet import inbox, search
     from intranet.actions.digest import send_digests

@@ -21,6 +21,7 @@ from intranet.actions.mail_kinds import MailItem, MailKind, excerpt, register
 from intranet.actions.notifications import notify
 from intranet.models import Membership, Notification, NotificationKind, Role, Task, TaskStatus, User
 from intranet.platform import db
+from intranet.platform.time_zones import company_today
 
 OPEN = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 
@@ -59,7 +60,7 @@ def remind(session: Session, today: dt.date) -> int:
 def send_task_reminders(today: dt.date | None = None) -> int:
     """The periodic job: reminders in one transaction (mails follow with the notifications)."""
     with db.transaction() as s:
-        remind(s, today or dt.datetime.now(dt.UTC).date())
+        remind(s, today or company_today())
     return 0
 
 

@@ -34,6 +34,7 @@ from intranet.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from intranet.platform.events import after_commit
 from intranet.platform.files import write_private
 from intranet.platform.sessions import end_logins
+from intranet.platform.time_zones import is_zone
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 AVATAR_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -142,14 +143,18 @@ def do_set_department(session: Session, user: User, department: Department | Non
 
 
 def do_update_profile(session: Session, user: User, *, name: str, job_title: str, bio: str,
-                      skills: list[str] | str, locale: str | None) -> None:
+                      skills: list[str] | str, locale: str | None, timezone: str | None = None) -> None:
+    """``timezone``: an IANA name, or None/"" for the company's (``platform.time_zones``)."""
     user.name = clean_text(name, field="name", label=_("Name"), max_len=120)
     user.job_title = clean_text(job_title, field="job_title", label=_("Job title"),
                                 max_len=120, required=False)
     user.bio = clean_text(bio, field="bio", label=_("Bio"), max_len=2000, required=False)
     if locale not in (None, "", *current_app.config["LANGUAGES"]):
         raise Invalid(_("Unknown language."), field="locale")
+    if timezone and not is_zone(timezone):
+        raise Invalid(_("Unknown time zone: choose one from the list."), field="timezone")
     user.locale = locale or None
+    user.timezone = timezone or None
     user.skills = _skills(session, skills)
     enqueue_index(session, "person", user.id)
 

@@ -46,6 +46,7 @@ class User(Base):
     job_title: Mapped[str] = mapped_column(String(120), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     locale: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the company's (migration 0025)
     avatar_file: Mapped[str | None] = mapped_column(String(80))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL"), index=True

@@ -84,6 +84,9 @@ class Config:
     MAIL_BASE_URL: str | None = None  # links in mails, e.g. https://intranet.acme.example (None: localhost)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
+    # The company's time zone (an IANA name): the times of people who chose none on their profile,
+    # and the day of the daily jobs. An unknown name stops the start.
+    TIMEZONE = "Europe/Paris"
     MAX_CONTENT_LENGTH = 40 * 1024 * 1024  # a post's files and fields; nginx's client_max_body_size
     JSON_MAX_BYTES = 1024 * 1024  # a JSON request body (uploads: MAX_CONTENT_LENGTH); 413 beyond
     MAX_POST_LENGTH = 20_000

@@ -1,4 +1,5 @@
-"""Language: the user's profile choice, else the browser's, else English."""
+"""Language: the user's profile choice, else the browser's, else English. Time zone: the
+profile's, else the company's."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from datetime import datetime, timedelta
 
 from babel.dates import TIMEDELTA_UNITS
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, format_timedelta, get_locale, get_translations, gettext
+from flask_babel import format_datetime, format_timedelta, get_locale, get_timezone, get_translations, gettext
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from intranet.models import utcnow
+from intranet.platform.time_zones import company_zone, is_zone
 
 JUST_NOW = timedelta(minutes=1)
 TIMEDELTA_THRESHOLD = 0.85  # Flask-Babel's default, which ``ago`` uses
@@ -26,7 +28,10 @@ def select_locale() -> str | None:
 
 
 def select_timezone() -> str:
-    return current_app.config.get("TIMEZONE", "Europe/Paris")
+    """The reader's own zone from their profile, else the company's (``time_zones``)."""
+    if current_user and current_user.is_authenticated and is_zone(current_user.timezone):
+        return current_user.timezone
+    return company_zone()
 
 
 def ago(value: datetime, locale: str | None = None, now: datetime | None = None) -> str:
@@ -109,3 +114,4 @@ def init_app(app: Flask) -> None:
     _install_fast_gettext(app)
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt)
     app.jinja_env.filters["ago"] = ago
+    app.jinja_env.globals["time_zone_name"] = lambda: str(get_timezone()).replace("_", " ")

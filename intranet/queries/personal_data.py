@@ -62,7 +62,7 @@ def _profile(session: Session, user: User) -> dict:
                              .where(Membership.user_id == user.id).order_by(Group.name))
     return {
         "id": user.id, "name": user.name, "username": user.username, "email": user.email,
-        "job_title": user.job_title, "bio": user.bio, "locale": user.locale,
+        "job_title": user.job_title, "bio": user.bio, "locale": user.locale, "timezone": user.timezone,
         "department": user.department.name if user.department else None,
         "skills": [s.name for s in user.skills], "is_admin": user.is_admin,
         "active": user.is_active_account, "created_at": _iso(user.created_at),

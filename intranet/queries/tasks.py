@@ -23,6 +23,7 @@ from intranet.models import (
     TaskStatus,
     User,
 )
+from intranet.platform.time_zones import local_today
 
 STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.DONE)
 LIST_LIMIT = 500
@@ -30,7 +31,8 @@ MY_LIMIT = 200
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    """The reader's today: a task due on the 9th is due today from midnight where they are."""
+    return local_today()
 
 
 def _for_pages(stmt, *, groups: bool = False):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -33,6 +34,7 @@ from intranet.actions.users import EMAIL_RE
 from intranet.models import Department, User
 from intranet.platform import db
 from intranet.platform.inputs import parse_int
+from intranet.platform.time_zones import ZONES, company_zone
 from intranet.platform.web import json_body
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
@@ -114,6 +116,12 @@ def language_choices() -> list[SelectChoice]:
     return _choices(("", _l("Browser default")), *LANGUAGE_NAMES.items())
 
 
+def time_zone_choices() -> list[SelectChoice]:
+    """The company's zone first (the default, stored as none), then every zone by name."""
+    company = _("Company time (%(zone)s)", zone=company_zone().replace("_", " "))
+    return _choices(("", company), *((z, z.replace("_", " ")) for z in ZONES))
+
+
 def department_choices(none_label: Any = None) -> list[SelectChoice]:
     """For department selects; 0 means "no department" (or "all" in the directory's filter)."""
     rows = db.session.execute(select(Department.id, Department.name).order_by(Department.name))
@@ -147,12 +155,14 @@ class ProfileForm(Form):
     bio = TextAreaField(_l("Bio"), [Length(max=2000)])
     skills = StringField(_l("Skills"), [Length(max=2000)])
     locale = SelectField(_l("Language"), choices=language_choices())
+    timezone = SelectField(_l("Time zone"), choices=time_zone_choices)
 
     @classmethod
     def for_user(cls, user: User) -> ProfileForm:
         """The form filled from the profile (not from whatever the current request posted)."""
         return cls(formdata=None, name=user.name, job_title=user.job_title, bio=user.bio,
-                   skills=", ".join(s.name for s in user.skills), locale=user.locale or "")
+                   skills=", ".join(s.name for s in user.skills), locale=user.locale or "",
+                   timezone=user.timezone or "")
 
 
 class AvatarForm(Form):

@@ -130,7 +130,7 @@ def me_json(user: User, groups: list[tuple[Group, Role]], unread: int) -> dict[s
     department = user.department
     return {
         **user_ref(user), "email": user.email, "job_title": user.job_title, "bio": user.bio,
-        "locale": user.locale, "is_admin": user.is_admin,
+        "locale": user.locale, "timezone": user.timezone, "is_admin": user.is_admin,
         "department": None if department is None else {"id": department.id, "name": department.name},
         "skills": [s.name for s in user.skills],
         "groups": [{"id": g.id, "name": g.name, "role": role.value} for g, role in groups],

@@ -14,6 +14,7 @@ from intranet.actions.task_deadlines import send_task_reminders
 from intranet.actions.tasks import do_create_task
 from intranet.models import utcnow
 from intranet.platform import db
+from intranet.platform.time_zones import company_today
 from tests.mail_helpers import text_part
 
 LATER = timedelta(minutes=11)
@@ -39,7 +40,8 @@ def test_an_assignment_is_mailed_with_a_link_to_the_task(app, cast, smtp_server,
 
 
 def test_reminders_are_mailed_in_french(app, cast, smtp_server, send_mail):
-    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+    with app.app_context():
+        tomorrow = (company_today() + dt.timedelta(days=1)).isoformat()  # the reminders' day
     with app.app_context(), db.transaction() as s:
         fresh(s, cast.alice).locale = "fr"
         task = do_create_task(s, fresh(s, cast.alice), fresh(s, cast.apollo), "Relire la FAQ",

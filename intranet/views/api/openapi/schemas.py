@@ -170,7 +170,7 @@ RESOURCES: dict[str, Schema] = {
                          "id": INT, "name": STR, "user": ref("UserRef")}),
     "Me": obj({
         "id": INT, "name": STR, "username": STR, "avatar_url": STR_OR_NULL, "email": STR,
-        "job_title": STR, "bio": STR, "locale": STR_OR_NULL, "is_admin": BOOL,
+        "job_title": STR, "bio": STR, "locale": STR_OR_NULL, "timezone": STR_OR_NULL, "is_admin": BOOL,
         "department": {"oneOf": [obj({"id": INT, "name": STR}), {"type": "null"}]},
         "skills": array(STR),
         "groups": array(obj({"id": INT, "name": STR, "role": enum("member", "lead")})),

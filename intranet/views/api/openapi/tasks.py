@@ -41,7 +41,8 @@ SCHEMAS: dict[str, Any] = {
         "status": STATUS, "assignees": array(ref("UserRef")), "service": nullable("GroupRef"),
         "due_on": {"type": ["string", "null"], "format": "date"}, "labels": array(STR),
         "checklist": array(obj({"id": INT, "text": STR, "done": BOOL})),
-        "overdue": {**BOOL, "description": "Not done and past its due date (UTC)."},
+        "overdue": {**BOOL, "description": "Not done and past its due date, in the reader's time "
+                                           "zone (`timezone` of `/me`, else the company's)."},
         "source": obj({"post_id": INT_OR_NULL, "comment_id": INT_OR_NULL, "message_id": INT_OR_NULL,
                        "case_id": INT_OR_NULL}, description="What it was made from (each may be null)."),
         "creator": nullable("UserRef"), "created_at": TIME, "updated_at": TIME, "url": STR,
