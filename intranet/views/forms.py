@@ -155,7 +155,8 @@ class ProfileForm(Form):
     bio = TextAreaField(_l("Bio"), [Length(max=2000)])
     skills = StringField(_l("Skills"), [Length(max=2000)])
     locale = SelectField(_l("Language"), choices=language_choices())
-    timezone = SelectField(_l("Time zone"), choices=time_zone_choices)
+    # checked by the action (with a message saying what to do); absent from an older page's form
+    timezone = SelectField(_l("Time zone"), choices=time_zone_choices, validate_choice=False)
 
     @classmethod
     def for_user(cls, user: User) -> ProfileForm:

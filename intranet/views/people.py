@@ -102,7 +102,7 @@ def profile() -> Response:
         with db.transaction() as s:
             do_update_profile(s, user, name=form.name.data, job_title=form.job_title.data,
                               bio=form.bio.data, skills=form.skills.data, locale=form.locale.data,
-                              timezone=form.timezone.data)
+                              timezone=form.timezone.data if "timezone" in request.form else user.timezone)
     except DomainError as exc:
         return form_failed("people/profile.html", form, exc, avatar_form=AvatarForm(formdata=None))
     return done(_("Your profile is saved."), url_for("people.profile"))

@@ -65,13 +65,24 @@ def test_a_person_reads_and_types_times_in_the_zone_they_chose(app, cast, web):
 def test_an_unknown_zone_is_refused_with_a_message(app, cast, web):
     alice = web.login(cast.alice)
     resp = choose(alice, cast.alice, "Mars/Olympus_Mons")
-    assert resp.status_code == 400 and "Not a valid choice" in resp.text
+    assert resp.status_code == 400 and "Unknown time zone: choose one from the list." in resp.text
     with app.app_context():
         assert db.session.get(User, cast.alice.id).timezone is None
         with pytest.raises(Invalid) as refused, db.transaction() as s:  # the action checks too
             do_update_profile(s, fresh(s, cast.alice), name="Alice Martin", job_title="", bio="",
                               skills="", locale=None, timezone="Mars/Olympus_Mons")
     assert refused.value.field == "timezone" and "Unknown time zone" in str(refused.value)
+
+
+def test_a_profile_form_without_the_zone_keeps_it(app, cast, web):
+    """A page opened before the upgrade (or a script) posts no time zone: nothing changes."""
+    alice = web.login(cast.alice)
+    choose(alice, cast.alice, "Asia/Singapore")
+    resp = alice.post("/profile", data={"name": "Alice M.", "job_title": "", "bio": "", "skills": "",
+                                        "locale": ""})
+    assert resp.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, cast.alice.id).timezone == "Asia/Singapore"
 
 
 def test_a_task_is_overdue_from_midnight_where_the_reader_is(app, cast, make_web):
