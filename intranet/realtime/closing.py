@@ -8,6 +8,11 @@ with two tracebacks. Nothing was wrong: the client left. Engine.IO's threading d
 a websocket wrapper that recognises that case (an error while the websocket is no longer
 connected), notes it at INFO, and ends the request the way the driver ends a finished one. Any
 error on a websocket still open is raised as before.
+
+The same race at the other end: when the server drops a socket (sign out everywhere) while the
+client is closing it, Engine.IO's writer thread closes a websocket whose file is already shut,
+and simple-websocket's ``close`` raised ``OSError: [Errno 9] Bad file descriptor`` as an
+uncaught thread exception with its traceback in the server's log. Closing what is closed is done.
 """
 
 from __future__ import annotations
@@ -39,6 +44,13 @@ class QuietCloseWebSocket(SimpleWebSocketWSGI):
             if ws.mode == "werkzeug":
                 raise ConnectionError() from None
             return []
+
+    def close(self) -> None:
+        """The writer thread's last act; a websocket whose socket is already gone is closed."""
+        try:
+            super().close()
+        except OSError as exc:
+            log.info("websocket already closed when the server closed it (%s)", exc)
 
 
 def quiet_client_closes(socketio: SocketIO) -> None:
