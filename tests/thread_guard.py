@@ -18,7 +18,7 @@ import pytest
 
 BACKGROUND = {"search-indexer", "mail-sender", "sqlite-checkpoint", "inbox-scheduler",
               "reply-sender", "inbox-worker"}
-SHARED_SERVERS = ("tests/browser/", "tests/deploy/", "tests/demo/", "tests/bench/")
+UNGUARDED = ("tests/browser/", "tests/deploy/", "tests/demo/", "tests/bench/")
 
 
 def _ours() -> set[threading.Thread]:
@@ -28,7 +28,7 @@ def _ours() -> set[threading.Thread]:
 @pytest.fixture(autouse=True)
 def background_threads_end_with_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a test that leaves one of the app's background threads running."""
-    if request.node.nodeid.startswith(SHARED_SERVERS):
+    if request.node.nodeid.startswith(UNGUARDED):
         yield
         return
     before = _ours()

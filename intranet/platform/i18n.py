@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 
 from babel.dates import TIMEDELTA_UNITS
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, format_timedelta, get_locale, get_timezone, get_translations, gettext
+from flask_babel import format_datetime, format_timedelta, get_locale, get_translations, gettext
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
 from intranet.models import utcnow
-from intranet.platform.time_zones import company_zone, is_zone
+from intranet.platform.time_zones import company_zone, is_zone, reader_zone_label
 
 JUST_NOW = timedelta(minutes=1)
 TIMEDELTA_THRESHOLD = 0.85  # Flask-Babel's default, which ``ago`` uses
@@ -114,4 +114,4 @@ def init_app(app: Flask) -> None:
     _install_fast_gettext(app)
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt)
     app.jinja_env.filters["ago"] = ago
-    app.jinja_env.globals["time_zone_name"] = lambda: str(get_timezone()).replace("_", " ")
+    app.jinja_env.globals["time_zone_name"] = reader_zone_label

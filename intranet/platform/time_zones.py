@@ -27,6 +27,16 @@ def is_zone(name: str | None) -> bool:
     return bool(name) and name in _KNOWN
 
 
+def zone_label(name: str) -> str:
+    """A zone as people read it: "America/Los Angeles", not the database's underscore."""
+    return name.replace("_", " ")
+
+
+def reader_zone_label() -> str:
+    """The reader's zone (``i18n.select_timezone``'s answer, as Flask-Babel keeps it), labelled."""
+    return zone_label(str(get_timezone()))
+
+
 def company_zone() -> str:
     return current_app.config["TIMEZONE"]
 

@@ -34,7 +34,7 @@ from intranet.actions.users import EMAIL_RE
 from intranet.models import Department, User
 from intranet.platform import db
 from intranet.platform.inputs import parse_int
-from intranet.platform.time_zones import ZONES, company_zone
+from intranet.platform.time_zones import ZONES, company_zone, zone_label
 from intranet.platform.web import json_body
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each language in its own words
@@ -118,8 +118,8 @@ def language_choices() -> list[SelectChoice]:
 
 def time_zone_choices() -> list[SelectChoice]:
     """The company's zone first (the default, stored as none), then every zone by name."""
-    company = _("Company time (%(zone)s)", zone=company_zone().replace("_", " "))
-    return _choices(("", company), *((z, z.replace("_", " ")) for z in ZONES))
+    company = _("Company time (%(zone)s)", zone=zone_label(company_zone()))
+    return _choices(("", company), *((z, zone_label(z)) for z in ZONES))
 
 
 def department_choices(none_label: Any = None) -> list[SelectChoice]:

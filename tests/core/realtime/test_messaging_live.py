@@ -4,7 +4,6 @@ after a server restart (a new app on the same database)."""
 
 from __future__ import annotations
 
-from flask import Flask
 from sqlalchemy import select
 
 from intranet.models import Message, Notification
@@ -194,12 +193,6 @@ def test_catch_up_over_the_socket_answers_as_the_http_route(app, cast, make_web,
         assert p["bob"][1].emit("catch_up", bad, callback=True) == {"ok": False}
 
 
-def _restart(app: Flask) -> Flask:
-    """A new server process on the same database: new app, new Socket.IO server, no memory (and,
-    like the test's app, no background threads: they would outlive the test)."""
-    return worker(app)
-
-
 def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
     p = people(cast, make_web, socket_for, "alice", "bob")
     cid = start(p["alice"][0], cast.bob)
@@ -209,7 +202,7 @@ def test_catch_up_after_a_server_restart(app, cast, make_web, socket_for):
         sc.disconnect()
     sent_during = [send(p["alice"][0], cid, f"during {i}") for i in range(3)]
 
-    new_app = _restart(app)
+    new_app = worker(app)  # a new server process on the same database: no memory, no threads
     bob = WebClient(new_app, new_app.test_client()).login(cast.bob)
     alice = WebClient(new_app, new_app.test_client()).login(cast.alice)
     bob_sc = socketio.test_client(new_app, flask_test_client=bob.raw)
