@@ -18,7 +18,7 @@ from intranet.demo import receiver as demo_receiver
 from intranet.inbox.actions.settings import do_add_agent, do_save_source
 from intranet.models import Case, Department, InboxAgent, Source, User
 from intranet.platform import db
-from tests.browser.helpers import chromium_missing_reason, mark_page, still_same_page
+from tests.browser.helpers import chromium_missing_reason, mark_page, still_same_page, wait_live
 from tests.case_helpers import make_case
 
 if reason := chromium_missing_reason():
@@ -176,6 +176,7 @@ def test_shortcuts_on_the_case_page_itself(open_browser, live_server, served):
         held.append((route, route.fetch()))  # the server has acted; the page does not know yet
 
     page.route(f"**/inbox/cases/{case.id}/assign", hold_the_answer)
+    wait_live(page)  # the "Assigned" below comes by the live event, the form's answer held back
     page.keyboard.press("a")
     expect(page.locator("[data-case-status]")).to_have_text("Assigned")  # through the live event
     assert len(held) == 1 and page.locator("[data-case-page][aria-busy=true]").count() == 1
