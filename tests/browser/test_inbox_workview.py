@@ -179,6 +179,10 @@ def test_shortcuts_on_the_case_page_itself(open_browser, live_server, served):
     wait_live(page)  # the "Assigned" below comes by the live event, the form's answer held back
     page.keyboard.press("a")
     expect(page.locator("[data-case-status]")).to_have_text("Assigned")  # through the live event
+    for _ in range(200):  # the handler may still be inside route.fetch() when the event shows
+        if held:
+            break
+        page.wait_for_timeout(50)
     assert len(held) == 1 and page.locator("[data-case-page][aria-busy=true]").count() == 1
     page.keyboard.press("x")
     route, answer = held[0]
